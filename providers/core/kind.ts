@@ -1,0 +1,315 @@
+/**
+ * The provider core: one declaration per object kind (schema, diff rules, secrets, natural key,
+ * CRUD against a typed client) becomes a Pulumi dynamic ResourceProvider and a Resource class.
+ *
+ * Everything generic lives here: input validation with field paths, diffs (which fields changed,
+ * which of them force a replacement, delete-before-replace when the natural key stays), secret
+ * scrubbing of errors and logs, client caching, "already gone" on delete, import through read.
+ */
+import * as crypto from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { RcclabError, isCode } from "./errors";
+import { makeProvider, registerKind, relativeModule } from "./provider";
+import { redact, secretValues } from "./redact";
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** A system rcclab talks to (CUCM, CUP, AD, DNS, OCS): how to validate a connection and build a client. */
+export interface System<Conn, Client> {
+  /** Short name, also the Pulumi type module: "cucm", "cup", "ad", "dns", "ocs". */
+  name: string;
+  connectionSchema: z.ZodType<Conn>;
+  /** Dotted paths inside the connection that hold secrets (e.g. "password"). */
+  secretPaths: readonly string[];
+  /** Build a client. Called lazily inside provider functions; the result is cached per process. */
+  connect(connection: Conn, log: Logger): Client | Promise<Client>;
+}
+
+export function defineSystem<Conn, Client>(system: System<Conn, Client>): System<Conn, Client> {
+  return system;
+}
+
+export interface KindContext<Conn, Client> {
+  client: Client;
+  connection: Conn;
+  log: Logger;
+}
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+type Fields<S extends AnyObject> = z.output<S>;
+
+export interface KindSpec<S extends AnyObject, Out extends Record<string, unknown>, Conn, Client> {
+  /** Readable type, "rcclab:<system>:<Kind>". */
+  type: string;
+  /** `__filename` of the kind's module, so the provider can load it lazily after serialization. */
+  file: string;
+  /** The name the kind is exported under in that module. */
+  exportName: string;
+  system: System<Conn, Client>;
+  /** The managed fields (the connection is added by the core). Cross-field rules as refinements. */
+  fields: S;
+  /** The natural key, used as the Pulumi ID: name, userid, pattern@partition ... */
+  key(fields: Fields<S>): string;
+  /** Fields whose change forces a replacement; every other field updates in place. */
+  replaceOn?: readonly (keyof Fields<S> & string)[];
+  /** Secret fields (top level): never in logs or errors; marked secret in outputs. */
+  secrets?: readonly (keyof Fields<S> & string)[];
+  /** Fields the system cannot read back (default: the secrets); read keeps the last known value. */
+  writeOnly?: readonly (keyof Fields<S> & string)[];
+  /** Output-only fields, e.g. ["uuid"]. */
+  computed: readonly (keyof Out & string)[];
+  create(ctx: KindContext<Conn, Client>, fields: Fields<S>): Promise<Out>;
+  /** The live object by natural key (for refresh, drift and import), or undefined when it is gone. */
+  read(ctx: KindContext<Conn, Client>, id: string, olds: Partial<Fields<S> & Out>): Promise<{ fields: Fields<S>; outputs: Out } | undefined>;
+  update(ctx: KindContext<Conn, Client>, id: string, olds: Fields<S> & Out, news: Fields<S>, changed: readonly string[]): Promise<Out>;
+  /** Delete; an object that is already gone must not be an error (NotFound is swallowed here too). */
+  delete(ctx: KindContext<Conn, Client>, id: string, olds: Fields<S> & Out): Promise<void>;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** "lines[0].dirn.pattern" from zod's ["lines", 0, "dirn", "pattern"]. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+/** Deep equality where a missing key, undefined and null are the same, and key order does not matter. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const nil = (v: unknown) => v === undefined || v === null;
+  if (nil(a) || nil(b)) return nil(a) && nil(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  }
+  if (typeof a === "object" && typeof b === "object") {
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
+    for (const k of keys) if (!sameValue(ao[k], bo[k])) return false;
+    return true;
+  }
+  return false;
+}
+
+const PROVIDER_KEY = "__provider";
+
+/** The generic runtime of one kind: what the dynamic provider calls. */
+export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown>, Conn, Client> {
+  readonly schema: z.ZodType;
+  readonly fieldNames: readonly string[];
+  private readonly clients = new Map<string, Promise<Client>>();
+
+  constructor(readonly spec: KindSpec<S, Out, Conn, Client>) {
+    this.schema = spec.fields.extend({ connection: spec.system.connectionSchema as z.ZodType });
+    this.fieldNames = Object.keys(spec.fields.shape);
+  }
+
+  get secretPaths(): string[] {
+    return [...(this.spec.secrets ?? []), ...this.spec.system.secretPaths.map((p) => `connection.${p}`)];
+  }
+
+  private secretsOf(...bags: unknown[]): string[] {
+    return bags.flatMap((b) => secretValues(b, this.secretPaths));
+  }
+
+  /** Validate and normalise inputs; one failure per bad field, named by its path. */
+  check(_olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+    const { [PROVIDER_KEY]: _p, ...raw } = news;
+    const parsed = this.schema.safeParse(raw);
+    if (parsed.success) return { inputs: parsed.data as Record<string, unknown>, failures: [] };
+    const secrets = this.secretsOf(raw);
+    const failures = parsed.error.issues.map((i) => ({
+      property: formatPath(i.path),
+      reason: redact(i.message, secrets),
+    }));
+    return { inputs: raw, failures };
+  }
+
+  /** The managed fields that differ between the last known state and the desired inputs. */
+  changedFields(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+    return this.fieldNames.filter((f) => !sameValue(olds[f], news[f]));
+  }
+
+  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
+    const changed = this.changedFields(olds, news);
+    const replaces = changed.filter((f) => (this.spec.replaceOn as readonly string[] | undefined)?.includes(f));
+    const sameKey = this.keyOf(olds) === this.keyOf(news);
+    return {
+      changes: changed.length > 0,
+      replaces,
+      // The natural key stays: the new object cannot exist beside the old one.
+      deleteBeforeReplace: replaces.length > 0 && sameKey,
+    };
+  }
+
+  private keyOf(bag: Record<string, unknown>): string | undefined {
+    try {
+      return this.spec.key(bag as Fields<S>);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
+    const fields = this.fieldsOf(inputs);
+    const id = this.spec.key(fields);
+    return this.run("create", id, inputs, async (ctx) => {
+      const out = await this.spec.create(ctx, fields);
+      return { id, outs: this.outputs(inputs, fields, out) };
+    });
+  }
+
+  async read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+    if (!props.connection) {
+      throw new RcclabError(
+        "InvalidRequest",
+        `${this.spec.type} "${id}": reading needs the connection; import with the 'import' resource option so the inputs carry it`,
+      );
+    }
+    return this.run("read", id, props, async (ctx) => {
+      const got = await this.spec.read(ctx, id, props as Partial<Fields<S> & Out>);
+      if (!got) return {};
+      const fields: Record<string, unknown> = { ...got.fields };
+      for (const f of this.writeOnly()) if (props[f] !== undefined) fields[f] = props[f];
+      const inputs = { connection: props.connection, ...fields };
+      return { id, props: this.outputs(inputs, fields as Fields<S>, got.outputs), inputs };
+    });
+  }
+
+  async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }> {
+    const fields = this.fieldsOf(news);
+    const changed = this.changedFields(olds, news);
+    return this.run("update", id, { ...olds, ...news }, async (ctx) => {
+      const out = await this.spec.update(ctx, id, olds as Fields<S> & Out, fields, changed);
+      return { outs: this.outputs(news, fields, out) };
+    });
+  }
+
+  async delete(id: string, props: Record<string, unknown>): Promise<void> {
+    await this.run("delete", id, props, async (ctx) => {
+      try {
+        await this.spec.delete(ctx, id, props as Fields<S> & Out);
+      } catch (e) {
+        if (!isCode(e, "NotFound")) throw e;
+        ctx.log.info("already gone");
+      }
+    });
+  }
+
+  private writeOnly(): readonly string[] {
+    return this.spec.writeOnly ?? this.spec.secrets ?? [];
+  }
+
+  private fieldsOf(bag: Record<string, unknown>): Fields<S> {
+    const out: Record<string, unknown> = {};
+    for (const f of this.fieldNames) if (bag[f] !== undefined) out[f] = bag[f];
+    return out as Fields<S>;
+  }
+
+  private outputs(inputs: Record<string, unknown>, fields: Fields<S>, computed: Out): Record<string, unknown> {
+    const outs: Record<string, unknown> = { connection: inputs.connection, ...fields };
+    for (const k of this.spec.computed) outs[k] = computed[k] ?? null;
+    // gRPC structs cannot carry undefined.
+    for (const k of Object.keys(outs)) if (outs[k] === undefined) delete outs[k];
+    return outs;
+  }
+
+  /** Run one operation with a client, a scrubbing logger and error messages that name the resource. */
+  private async run<T>(op: string, id: string, bag: Record<string, unknown>, fn: (ctx: KindContext<Conn, Client>) => Promise<T>): Promise<T> {
+    const secrets = this.secretsOf(bag);
+    const prefix = `${this.spec.type} "${id}"`;
+    const log: Logger = {
+      info: (m) => process.stderr.write(`[rcclab] ${redact(`${prefix}: ${m}`, secrets)}\n`),
+      warn: (m) => process.stderr.write(`[rcclab] WARNING ${redact(`${prefix}: ${m}`, secrets)}\n`),
+    };
+    try {
+      const connection = this.spec.system.connectionSchema.parse(bag.connection) as Conn;
+      const client = await this.clientFor(connection, log);
+      return await fn({ client, connection, log });
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      const message = redact(`${prefix}: ${op} failed: ${err.message ?? String(e)}`, secrets);
+      if (e instanceof RcclabError) {
+        throw new RcclabError(e.code, message, { retryable: e.retryable, systemCode: e.systemCode });
+      }
+      if (e instanceof z.ZodError) {
+        throw new RcclabError("InvalidRequest", redact(`${prefix}: ${op} failed: invalid connection: ${e.issues.map((i) => `connection.${formatPath(i.path)}: ${i.message}`).join("; ")}`, secrets));
+      }
+      // Unknown errors lose their stack and cause: either could carry a secret.
+      throw new Error(message);
+    }
+  }
+
+  private clientFor(connection: Conn, log: Logger): Promise<Client> {
+    const key = crypto.createHash("sha256").update(JSON.stringify(connection)).digest("hex");
+    let client = this.clients.get(key);
+    if (!client) {
+      client = Promise.resolve(this.spec.system.connect(connection, log));
+      client.catch(() => this.clients.delete(key));
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+}
+
+/** What a kind's Resource constructor takes: every field as a Pulumi input, plus the connection. */
+export type ResourceArgs<S extends AnyObject, Conn> = { [K in keyof z.input<S>]: pulumi.Input<z.input<S>[K]> } & {
+  connection: pulumi.Input<Conn>;
+};
+
+export type KindResource<S extends AnyObject, Out> = pulumi.dynamic.Resource & {
+  readonly [K in keyof Fields<S> | keyof Out]-?: pulumi.Output<K extends keyof Out ? Out[K] : K extends keyof Fields<S> ? Fields<S>[K] : never>;
+};
+
+export interface Kind<S extends AnyObject, Out extends Record<string, unknown>, Conn, Client> {
+  readonly type: string;
+  /** The Pulumi type token: pulumi-nodejs:dynamic/rcclab/<system>:<Kind>. */
+  readonly pulumiType: string;
+  readonly runtime: KindRuntime<S, Out, Conn, Client>;
+  readonly provider: pulumi.dynamic.ResourceProvider;
+  readonly Resource: new (name: string, args: ResourceArgs<S, Conn>, opts?: pulumi.CustomResourceOptions) => KindResource<S, Out>;
+}
+
+export function defineKind<S extends AnyObject, Out extends Record<string, unknown>, Conn, Client>(
+  spec: KindSpec<S, Out, Conn, Client>,
+): Kind<S, Out, Conn, Client> {
+  const [, system, name] = spec.type.split(":");
+  if (!spec.type.startsWith("rcclab:") || system !== spec.system.name || !name) {
+    throw new Error(`kind type must be rcclab:${spec.system.name}:<Kind>, got ${spec.type}`);
+  }
+  const runtime = new KindRuntime(spec);
+  registerKind(spec.type, runtime);
+  const provider = makeProvider(spec.type, relativeModule(spec.file), spec.exportName);
+  const secretOutputs = ["connection", ...(spec.secrets ?? [])];
+  const module = `rcclab/${system}`;
+  class Resource extends pulumi.dynamic.Resource {
+    constructor(resourceName: string, args: ResourceArgs<S, Conn>, opts: pulumi.CustomResourceOptions = {}) {
+      const props: Record<string, unknown> = { ...args };
+      for (const c of spec.computed) props[c] = undefined;
+      super(
+        provider,
+        resourceName,
+        props,
+        { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...secretOutputs] },
+        module,
+        name,
+      );
+    }
+  }
+  return {
+    type: spec.type,
+    pulumiType: `pulumi-nodejs:dynamic/${module}:${name}`,
+    runtime,
+    provider,
+    Resource: Resource as unknown as Kind<S, Out, Conn, Client>["Resource"],
+  };
+}
