@@ -102,11 +102,18 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 const PROVIDER_KEY = "__provider";
 
+const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
+/** Clients are shared by every kind of one system, so one session serves a whole run. */
+function clientCache(system: object): Map<string, Promise<unknown>> {
+  let m = caches.get(system);
+  if (!m) caches.set(system, (m = new Map()));
+  return m;
+}
+
 /** The generic runtime of one kind: what the dynamic provider calls. */
 export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown>, Conn, Client> {
   readonly schema: z.ZodType;
   readonly fieldNames: readonly string[];
-  private readonly clients = new Map<string, Promise<Client>>();
 
   constructor(readonly spec: KindSpec<S, Out, Conn, Client>) {
     this.schema = spec.fields.extend({ connection: spec.system.connectionSchema as z.ZodType });
@@ -233,7 +240,7 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     };
     try {
       const connection = this.spec.system.connectionSchema.parse(bag.connection) as Conn;
-      const client = await this.clientFor(connection, log);
+      const client = await this.clientFor(connection, secrets);
       return await fn({ client, connection, log });
     } catch (e) {
       const err = e as Error & { code?: string };
@@ -249,13 +256,20 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     }
   }
 
-  private clientFor(connection: Conn, log: Logger): Promise<Client> {
+  /** One client per connection per process (sessions and cookies are reused across resources). */
+  private clientFor(connection: Conn, secrets: readonly string[]): Promise<Client> {
     const key = crypto.createHash("sha256").update(JSON.stringify(connection)).digest("hex");
-    let client = this.clients.get(key);
+    const clients = clientCache(this.spec.system);
+    let client = clients.get(key) as Promise<Client> | undefined;
     if (!client) {
+      const name = this.spec.system.name;
+      const log: Logger = {
+        info: (m) => process.stderr.write(`[rcclab] ${name}: ${redact(m, secrets)}\n`),
+        warn: (m) => process.stderr.write(`[rcclab] WARNING ${name}: ${redact(m, secrets)}\n`),
+      };
       client = Promise.resolve(this.spec.system.connect(connection, log));
-      client.catch(() => this.clients.delete(key));
-      this.clients.set(key, client);
+      client.catch(() => clients.delete(key));
+      clients.set(key, client);
     }
     return client;
   }
