@@ -25,6 +25,14 @@ export function soapAction(release: AxlRelease, operation: string): string {
 export interface DnRef {
   pattern: string;
   routePartitionName?: string;
+  /**
+   * The directory number's uuid as CUCM returns it, braces included ("{...}"); optional. In a phone's
+   * line appearance it names the number for CUCM: Cisco's 7.0 schema says of `dirn` "Only the uuid
+   * attribute is read by the AXL API", so the kinds fill it in by looking the line up before
+   * addPhone/updatePhone. Phone gets return it. It is not part of the number's identity: a uuid
+   * known on one side only is no change (pattern + partition are the key).
+   */
+  uuid?: string;
 }
 
 /** B4: a directory number (line). Natural key: pattern + partition. */
