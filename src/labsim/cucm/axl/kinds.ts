@@ -1,0 +1,375 @@
+/**
+ * Request reading and response rendering for each object kind, shared by both release families.
+ * Reading accepts either release's element names (the content model has already let through only
+ * the names valid for the release); rendering produces every name either release uses and the
+ * release's element order (from its content model) picks the ones that exist there.
+ */
+import type { AppUserInput, AppUserKey, AppUserPatch } from "../model/appusers";
+import { DEFAULTS, SIP_TRUNK_PRODUCT, stablePkid } from "../model/catalog";
+import { type AppUserRow, type CucmDb, type LineRow, type PhoneLineRow, type PhoneRow, type TrunkRow, axlUuid } from "../model/db";
+import type { DeviceKey } from "../model/devices";
+import type { LineInput, LineKey, LinePatch } from "../model/lines";
+import type { PhoneInput, PhoneLineInput, PhonePatch } from "../model/phones";
+import type { TrunkInput, TrunkPatch } from "../model/trunks";
+import { faults } from "../faults";
+import { type XEl, type XNode, child, childrenNamed, x } from "../xml";
+import { type Values, bool, fk, int, lineIndex, ordered, refName, settingValues, settingsOf, str, strAny, text } from "./io";
+import type { KindCodec } from "./types";
+
+const set = (...names: string[]): ReadonlySet<string> => new Set(names);
+const tf = (b: boolean): string => (b ? "true" : "false");
+
+// --- keys ---------------------------------------------------------------------------------------
+
+/** name | uuid (7.0 getPhone/removePhone: phoneName | phoneId). */
+function deviceKey(req: XEl): DeviceKey {
+  const name = strAny(req, "name", "phoneName");
+  const uuid = strAny(req, "uuid", "phoneId");
+  return { ...(name !== undefined ? { name: name.trim() } : {}), ...(uuid !== undefined ? { uuid } : {}) };
+}
+
+function lineKey(req: XEl): LineKey {
+  const uuid = str(req, "uuid");
+  if (uuid !== undefined) return { uuid };
+  return { pattern: (str(req, "pattern") ?? "").trim(), routePartitionName: refName(req, "routePartitionName") ?? null };
+}
+
+// --- lines (directory numbers) ------------------------------------------------------------------
+
+const LINE_HANDLED = set("uuid", "pattern", "newPattern", "description", "usage", "routePartitionName", "newRoutePartitionName", "alertingName", "asciiAlertingName", "presenceGroupName", "returnedTags");
+
+export const lineCodec: KindCodec<LineInput, LineKey, LinePatch, LineRow> = {
+  input: (w) => ({
+    pattern: (str(w, "pattern") ?? "").trim(),
+    routePartitionName: refName(w, "routePartitionName") ?? null,
+    ...optional("description", str(w, "description")),
+    ...optional("usage", str(w, "usage")),
+    ...optional("alertingName", str(w, "alertingName")),
+    ...optional("asciiAlertingName", str(w, "asciiAlertingName")),
+    settings: settingsOf(w, LINE_HANDLED),
+  }),
+  key: lineKey,
+  patch: (req) => ({
+    ...optional("newPattern", str(req, "newPattern")?.trim()),
+    ...optional("newRoutePartitionName", refName(req, "newRoutePartitionName")),
+    ...optional("description", str(req, "description")),
+    ...optional("alertingName", str(req, "alertingName")),
+    ...optional("asciiAlertingName", str(req, "asciiAlertingName")),
+    settings: settingsOf(req, LINE_HANDLED),
+  }),
+  render(db, row, order) {
+    const values: Values = {
+      ...settingValues(row.settings),
+      pattern: x("pattern", row.pattern),
+      description: x("description", row.description),
+      usage: x("usage", row.usage),
+      routePartitionName: fk(db, "routePartitionName", "routePartitions", row.partitionPkid),
+      alertingName: x("alertingName", row.alertingName),
+      asciiAlertingName: x("asciiAlertingName", row.asciiAlertingName),
+      presenceGroupName: fk(db, "presenceGroupName", "presenceGroups", db.findRef("presenceGroups", DEFAULTS.presenceGroup)?.pkid),
+    };
+    return x("", ordered(order, values), { uuid: axlUuid(row.pkid) });
+  },
+};
+
+// --- phones -------------------------------------------------------------------------------------
+
+const PHONE_HANDLED = set(
+  "name", "newName", "uuid", "phoneName", "phoneId", "description", "product", "model", "class", "protocol", "protocolSide",
+  "devicePoolName", "locationName", "callingSearchSpaceName", "commonPhoneConfigName", "securityProfileName", "sipProfileName",
+  "phoneTemplateName", "presenceGroupName", "ownerUserName", "ownerUserId", "enableExtensionMobility", "lines", "addLines",
+  "removeLines", "primaryPhoneName",
+);
+const APPEARANCE_HANDLED = set("index", "label", "display", "dirn", "displayAscii", "displayASCII", "e164Mask", "maxNumCalls", "busyTrigger");
+
+function appearances(container: XEl | undefined): PhoneLineInput[] | undefined {
+  if (!container) return undefined;
+  const out: PhoneLineInput[] = [];
+  for (const [i, l] of container.children.entries()) {
+    if (l.local === "lineIdentifier") {
+      out.push({ index: i + 1, pattern: (str(l, "directoryNumber") ?? "").trim(), routePartitionName: refName(l, "routePartitionName") ?? null });
+      continue;
+    }
+    const dirn = child(l, "dirn");
+    out.push({
+      index: lineIndex(l) ?? i + 1,
+      pattern: (dirn ? (str(dirn, "pattern") ?? "") : "").trim(),
+      routePartitionName: dirn ? (refName(dirn, "routePartitionName") ?? null) : null,
+      ...optional("label", str(l, "label")),
+      ...optional("display", str(l, "display")),
+      ...optional("displayAscii", strAny(l, "displayAscii", "displayASCII")),
+      ...optional("e164Mask", str(l, "e164Mask")),
+      ...optional("maxNumCalls", int(l, "maxNumCalls")),
+      ...optional("busyTrigger", int(l, "busyTrigger")),
+      settings: settingsOf(l, APPEARANCE_HANDLED),
+    });
+  }
+  return out;
+}
+
+function checkDeviceClass(w: XEl, cls: string, product: string | undefined): void {
+  const given = str(w, "class");
+  if (given !== undefined && given !== cls) throw faults.invalid(`The device class ${given} is not valid for ${product ?? "this device"}`);
+  const model = str(w, "model");
+  if (model !== undefined && product !== undefined && model !== product) {
+    throw faults.invalid(`The model ${model} does not match the product ${product}`);
+  }
+}
+
+function phoneFields(w: XEl): Omit<PhonePatch, "newName"> {
+  return {
+    ...optional("description", str(w, "description")),
+    ...optional("devicePoolName", refName(w, "devicePoolName")),
+    ...optional("locationName", refName(w, "locationName")),
+    ...optional("callingSearchSpaceName", refName(w, "callingSearchSpaceName")),
+    ...optional("commonPhoneConfigName", refName(w, "commonPhoneConfigName")),
+    ...optional("securityProfileName", refName(w, "securityProfileName")),
+    ...optional("sipProfileName", refName(w, "sipProfileName")),
+    ...optional("phoneTemplateName", refName(w, "phoneTemplateName")),
+    ...optional("presenceGroupName", refName(w, "presenceGroupName")),
+    ...optional("ownerUserId", refName(w, "ownerUserName", "ownerUserId")),
+    ...optional("enableExtensionMobility", bool(w, "enableExtensionMobility")),
+    ...optional("lines", appearances(child(w, "lines"))),
+    settings: settingsOf(w, PHONE_HANDLED),
+  };
+}
+
+/** Element orders inside a phone's line appearances (7.0's dirn is a whole directory number). */
+export interface AppearanceOrders {
+  appearance: string[];
+  dirn: string[];
+}
+
+function renderAppearance(db: CucmDb, phone: PhoneRow, l: PhoneLineRow, orders: AppearanceOrders): XNode {
+  const dn = db.lines.get(l.linePkid);
+  const dirnValues: Values = {
+    pattern: x("pattern", dn?.pattern ?? ""),
+    description: x("description", dn?.description ?? ""),
+    usage: x("usage", dn?.usage ?? "Device"),
+    routePartitionName: fk(db, "routePartitionName", "routePartitions", dn?.partitionPkid),
+  };
+  const dirn = x("dirn", ordered(orders.dirn, dirnValues), dn ? { uuid: axlUuid(dn.pkid) } : {});
+  const order = orders.appearance;
+  const values: Values = {
+    ...settingValues(l.settings),
+    index: x("index", String(l.index)),
+    label: x("label", l.label),
+    display: x("display", l.display),
+    dirn,
+    displayAscii: x("displayAscii", l.displayAscii),
+    displayASCII: x("displayASCII", l.displayAscii),
+    e164Mask: x("e164Mask", l.e164Mask),
+    maxNumCalls: x("maxNumCalls", String(l.maxNumCalls)),
+    busyTrigger: x("busyTrigger", String(l.busyTrigger)),
+    callInfoDisplay: x("callInfoDisplay", [x("callerName", "true"), x("callerNumber", "false"), x("redirectedNumber", "false"), x("dialedNumber", "true")]),
+  };
+  // 12.x: <index> element; 7.0: index attribute.
+  const attrs: Record<string, string> = order.includes("index") ? {} : { index: String(l.index) };
+  return x("line", ordered(order, values), { ...attrs, uuid: axlUuid(stablePkid(`devicenumplanmap:${phone.pkid}:${l.index}`)) });
+}
+
+export function phoneCodec(orders: AppearanceOrders): KindCodec<PhoneInput, DeviceKey, PhonePatch, PhoneRow> {
+  return {
+    input(w) {
+      const product = str(w, "product") ?? "";
+      checkDeviceClass(w, "Phone", product);
+      const f = phoneFields(w);
+      return {
+        ...f,
+        name: (str(w, "name") ?? "").trim(),
+        product,
+        protocol: (str(w, "protocol") ?? "") as PhoneInput["protocol"],
+        devicePoolName: f.devicePoolName ?? "",
+      };
+    },
+    key: deviceKey,
+    patch(req) {
+      const f = phoneFields(req);
+      const add = appearances(child(req, "addLines"));
+      const remove = appearances(child(req, "removeLines"));
+      return { ...f, ...optional("newName", str(req, "newName")?.trim()), ...optional("addLines", add), ...optional("removeLines", remove) };
+    },
+    render(db, row, order) {
+      const owner = row.ownerPkid ? db.endUsers.get(row.ownerPkid) : undefined;
+      const values: Values = {
+        // CUCM's defaults for what rcclab does not set, then what the requests set.
+        networkLocation: x("networkLocation", "Use System Default"),
+        useTrustedRelayPoint: x("useTrustedRelayPoint", "Default"),
+        builtInBridgeStatus: x("builtInBridgeStatus", "Default"),
+        packetCaptureMode: x("packetCaptureMode", "None"),
+        certificateOperation: x("certificateOperation", "No Pending Operation"),
+        deviceMobilityMode: x("deviceMobilityMode", "Default"),
+        ...settingValues(row.settings),
+        name: x("name", row.name),
+        description: x("description", row.description),
+        product: x("product", row.product),
+        model: x("model", row.product),
+        class: x("class", "Phone"),
+        protocol: x("protocol", row.protocol),
+        protocolSide: x("protocolSide", "User"),
+        callingSearchSpaceName: fk(db, "callingSearchSpaceName", "callingSearchSpaces", row.cssPkid),
+        devicePoolName: fk(db, "devicePoolName", "devicePools", row.devicePoolPkid),
+        commonPhoneConfigName: fk(db, "commonPhoneConfigName", "commonPhoneConfigs", row.commonPhoneConfigPkid),
+        locationName: fk(db, "locationName", "locations", row.locationPkid),
+        securityProfileName: fk(db, "securityProfileName", "phoneSecurityProfiles", row.securityProfilePkid),
+        sipProfileName: fk(db, "sipProfileName", "sipProfiles", row.sipProfilePkid),
+        lines: x("lines", row.lines.map((l) => renderAppearance(db, row, l, orders))),
+        phoneTemplateName: fk(db, "phoneTemplateName", "phoneTemplates", row.phoneTemplatePkid),
+        primaryPhoneName: x("primaryPhoneName", ""),
+        enableExtensionMobility: x("enableExtensionMobility", tf(row.enableExtensionMobility)),
+        ownerUserName: owner ? x("ownerUserName", owner.userid, { uuid: axlUuid(owner.pkid) }) : x("ownerUserName", ""),
+        ownerUserId: x("ownerUserId", owner?.userid ?? ""),
+        presenceGroupName: fk(db, "presenceGroupName", "presenceGroups", row.presenceGroupPkid),
+      };
+      return x("", ordered(order, values), { ctiid: ctiid(row.pkid), uuid: axlUuid(row.pkid) });
+    },
+  };
+}
+
+/** A stable small integer per device, as CUCM's ctiid attribute. */
+function ctiid(pkid: string): string {
+  return String(Number.parseInt(pkid.replace(/-/g, "").slice(0, 6), 16) % 100000);
+}
+
+// --- SIP trunks ---------------------------------------------------------------------------------
+
+const TRUNK_HANDLED = set(
+  "name", "newName", "uuid", "description", "product", "model", "class", "protocol", "protocolSide", "devicePoolName",
+  "locationName", "callingSearchSpaceName", "securityProfileName", "sipProfileName", "presenceGroupName", "destinations",
+  "destinationaddress", "destinationport", "returnedTags",
+);
+
+/** 12.x: the destinations list; 7.0: one destination as destinationaddress/destinationport (either may be sent alone). */
+function destinations(w: XEl): Pick<TrunkPatch, "destinations" | "firstDestination"> {
+  const list = child(w, "destinations");
+  if (list) {
+    return {
+      destinations: childrenNamed(list, "destination").map((d, i) => ({
+        address: (strAny(d, "addressIpv4", "addressIpv6") ?? "").trim(),
+        port: int(d, "port") ?? 5060,
+        sortOrder: int(d, "sortOrder") ?? i + 1,
+      })),
+    };
+  }
+  const address = str(w, "destinationaddress")?.trim();
+  const port = int(w, "destinationport");
+  if (address === undefined && port === undefined) return {};
+  return { firstDestination: { ...optional("address", address), ...optional("port", port) } };
+}
+
+function trunkFields(w: XEl): Omit<TrunkPatch, "newName"> {
+  return {
+    ...optional("description", str(w, "description")),
+    ...optional("devicePoolName", refName(w, "devicePoolName") ?? undefined),
+    ...optional("locationName", refName(w, "locationName") ?? undefined),
+    ...optional("callingSearchSpaceName", refName(w, "callingSearchSpaceName")),
+    ...optional("securityProfileName", refName(w, "securityProfileName") ?? undefined),
+    ...optional("sipProfileName", refName(w, "sipProfileName") ?? undefined),
+    ...optional("presenceGroupName", refName(w, "presenceGroupName")),
+    ...destinations(w),
+    settings: settingsOf(w, TRUNK_HANDLED),
+  };
+}
+
+export const trunkCodec: KindCodec<TrunkInput, DeviceKey, TrunkPatch, TrunkRow> = {
+  input(w) {
+    const product = str(w, "product");
+    if (product !== undefined && product !== SIP_TRUNK_PRODUCT) throw faults.invalid(`The product ${product} is not a SIP trunk`);
+    checkDeviceClass(w, "Trunk", product);
+    const f = trunkFields(w);
+    return {
+      ...f,
+      name: (str(w, "name") ?? "").trim(),
+      devicePoolName: f.devicePoolName ?? "",
+      securityProfileName: f.securityProfileName ?? "",
+      sipProfileName: f.sipProfileName ?? "",
+      destinations: f.destinations ?? (f.firstDestination ? [{ address: "", port: 5060, sortOrder: 1, ...f.firstDestination }] : []),
+    };
+  },
+  key: deviceKey,
+  patch: (req) => ({ ...trunkFields(req), ...optional("newName", str(req, "newName")?.trim()) }),
+  render(db, row, order) {
+    const first = row.destinations[0];
+    const values: Values = {
+      callingAndCalledPartyInfoFormat: x("callingAndCalledPartyInfoFormat", "Deliver DN only in connected party"),
+      ...settingValues(row.settings),
+      name: x("name", row.name),
+      description: x("description", row.description),
+      product: x("product", SIP_TRUNK_PRODUCT),
+      model: x("model", SIP_TRUNK_PRODUCT),
+      class: x("class", "Trunk"),
+      protocol: x("protocol", "SIP"),
+      protocolSide: x("protocolSide", "Network"),
+      callingSearchSpaceName: fk(db, "callingSearchSpaceName", "callingSearchSpaces", row.cssPkid),
+      devicePoolName: fk(db, "devicePoolName", "devicePools", row.devicePoolPkid),
+      locationName: fk(db, "locationName", "locations", row.locationPkid),
+      securityProfileName: fk(db, "securityProfileName", "trunkSecurityProfiles", row.securityProfilePkid),
+      sipProfileName: fk(db, "sipProfileName", "sipProfiles", row.sipProfilePkid),
+      presenceGroupName: fk(db, "presenceGroupName", "presenceGroups", row.presenceGroupPkid),
+      destinationaddress: text("destinationaddress", first?.address),
+      destinationport: text("destinationport", first?.port),
+      destinations: x(
+        "destinations",
+        row.destinations.map((d) =>
+          x("destination", [x("addressIpv4", d.address), x("addressIpv6", ""), x("port", String(d.port)), x("sortOrder", String(d.sortOrder))]),
+        ),
+      ),
+    };
+    return x("", ordered(order, values), { ctiid: ctiid(row.pkid), uuid: axlUuid(row.pkid) });
+  },
+};
+
+// --- application users --------------------------------------------------------------------------
+
+const APP_USER_HANDLED = set("userid", "newUserid", "uuid", "password", "presenceGroupName", "associatedDevices", "associatedGroups", "returnedTags");
+
+function members(w: XEl, list: string, item: string, name?: string): string[] | undefined {
+  const c = child(w, list);
+  if (!c) return undefined;
+  return childrenNamed(c, item).map((m) => {
+    const v = (name ? str(m, name) : m.text)?.trim();
+    if (!v) throw faults.invalid(`${item} requires a name`);
+    return v;
+  });
+}
+
+function appUserFields(w: XEl): Omit<AppUserPatch, "newUserid"> {
+  return {
+    ...optional("password", str(w, "password")),
+    ...optional("presenceGroupName", refName(w, "presenceGroupName")),
+    ...optional("associatedDevices", members(w, "associatedDevices", "device")),
+    ...optional("userGroups", members(w, "associatedGroups", "userGroup", "name")),
+    settings: settingsOf(w, APP_USER_HANDLED),
+  };
+}
+
+export const appUserCodec: KindCodec<AppUserInput, AppUserKey, AppUserPatch, AppUserRow> = {
+  input: (w) => ({ ...appUserFields(w), userid: (str(w, "userid") ?? "").trim() }),
+  key(req) {
+    const userid = str(req, "userid");
+    const uuid = str(req, "uuid");
+    return { ...(userid !== undefined ? { userid: userid.trim() } : {}), ...(uuid !== undefined ? { uuid } : {}) };
+  },
+  patch: (req) => ({ ...appUserFields(req), ...optional("newUserid", str(req, "newUserid")?.trim()) }),
+  render(db, row, order) {
+    const values: Values = {
+      ...settingValues(row.settings),
+      userid: x("userid", row.userid),
+      presenceGroupName: fk(db, "presenceGroupName", "presenceGroups", row.presenceGroupPkid),
+      associatedDevices: x(
+        "associatedDevices",
+        row.devicePkids.map((p) => x("device", db.devices.get(p)?.name ?? "")),
+      ),
+      associatedGroups: x(
+        "associatedGroups",
+        row.groupPkids.map((p) => x("userGroup", [x("name", db.refName("userGroups", p) ?? "")], { uuid: axlUuid(p) })),
+      ),
+    };
+    return x("", ordered(order, values), { uuid: axlUuid(row.pkid) });
+  },
+};
+
+/** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes-friendly spreads). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

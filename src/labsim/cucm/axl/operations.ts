@@ -1,0 +1,164 @@
+/**
+ * The operation table of one release: generic add/get/update/remove for every object kind (from
+ * the family's names and content models and the shared codecs), getCCMVersion and executeSQL*.
+ */
+import type { AxlFamily } from "../../../../providers/cucm/axl/model";
+import { appUsers } from "../model/appusers";
+import { type Row, axlUuid } from "../model/db";
+import { lines } from "../model/lines";
+import { phones } from "../model/phones";
+import { executeQuery, executeUpdate, likeToRegExp } from "../model/sql";
+import { trunks } from "../model/trunks";
+import { faults } from "../faults";
+import { type Particle, SchemaViolation, anyContent, el, fields, opt, seq, validateContent } from "../schema";
+import { type XEl, type XNode, child, x } from "../xml";
+import { type AppearanceOrders, appUserCodec, lineCodec, phoneCodec, trunkCodec } from "./kinds";
+import type { KindCodec, KindModels, KindNames, KindStore, ListDef, OpContext, OpDef } from "./types";
+
+export interface KindDef {
+  names: KindNames;
+  models: KindModels;
+  /** 12.x only. */
+  list?: ListDef;
+}
+
+/** What a release family declares; everything else is shared. */
+export interface Family {
+  family: AxlFamily;
+  line: KindDef;
+  phone: KindDef;
+  appearance: AppearanceOrders;
+  sipTrunk: KindDef;
+  appUser: KindDef;
+}
+
+const uuidReturn = (pkid: string): XNode[] => [x("return", axlUuid(pkid))];
+
+/**
+ * Keeps only the elements `tags` names (12.x returnedTags). An empty tag keeps the whole element;
+ * a tag with children filters inside it.
+ */
+function filterTags(node: XNode, tags: XEl): XNode {
+  if (!tags.children.length) return node;
+  const kids = (node.children ?? []).flatMap((c) => {
+    const tag = tags.children.find((t) => t.local === c.name);
+    return tag ? [filterTags(c, tag)] : [];
+  });
+  return { ...node, children: kids };
+}
+
+/** Text of a rendered element (a reference's name, a simple value). */
+const textOf = (n: XNode | undefined): string => n?.text ?? "";
+
+/**
+ * listX (12.x): searchCriteria are LIKE patterns (% and _, case-insensitive) on the named elements;
+ * returnedTags picks the elements of each object; skip/first page through the result.
+ */
+function listOp<R extends Row>(def: KindDef, list: ListDef, all: (ctx: OpContext) => R[], render: (ctx: OpContext, row: R) => XNode): OpDef {
+  return {
+    name: list.name,
+    write: false,
+    model: seq(el("searchCriteria", fields(list.criteria.map((c) => `${c}?`).join(" "))), anyContent("returnedTags"), opt(el("skip", { type: "int" })), opt(el("first", { type: "int" }))),
+    run(ctx, req) {
+      const criteria = child(req, "searchCriteria")!.children.map((c) => ({ name: c.local, re: likeToRegExp(c.text, "i") }));
+      const tags = child(req, "returnedTags")!;
+      const skip = Number(child(req, "skip")?.text ?? 0);
+      const first = child(req, "first") ? Number(child(req, "first")!.text) : Number.POSITIVE_INFINITY;
+      const hits = all(ctx)
+        .map((row) => ({ ...render(ctx, row), name: def.names.getElement }))
+        .filter((node) => criteria.every((c) => c.re.test(textOf(node.children?.find((k) => k.name === c.name)))))
+        .slice(skip, skip + first);
+      return [x("return", hits.map((n) => filterTags(n, tags)))];
+    },
+  };
+}
+
+function crud<I, K, P, R extends Row>(def: KindDef, store: KindStore<I, K, P, R>, codec: KindCodec<I, K, P, R>): OpDef[] {
+  const { names, models } = def;
+  const render = (ctx: OpContext, row: R): XNode => codec.render(ctx.db, row, models.response);
+  return [
+    ...(def.list ? [listOp(def, def.list, (ctx) => store.all(ctx.db), render)] : []),
+    {
+      name: names.add,
+      write: true,
+      model: el(names.addWrapper, models.object),
+      run: (ctx, req) => uuidReturn(store.add(ctx.db, codec.input(child(req, names.addWrapper)!)).pkid),
+    },
+    {
+      name: names.get,
+      write: false,
+      model: models.get,
+      run(ctx, req) {
+        const row = store.get(ctx.db, codec.key(req));
+        let obj: XNode = { ...render(ctx, row), name: names.getElement };
+        const tags = child(req, "returnedTags");
+        if (tags) obj = filterTags(obj, tags);
+        return [x("return", [obj])];
+      },
+    },
+    {
+      name: names.update,
+      write: true,
+      model: models.update,
+      run: (ctx, req) => uuidReturn(store.update(ctx.db, codec.key(req), codec.patch(req)).pkid),
+    },
+    {
+      name: names.remove,
+      write: true,
+      model: models.remove,
+      run: (ctx, req) => uuidReturn(store.remove(ctx.db, codec.key(req)).pkid),
+    },
+  ];
+}
+
+const SQL: Particle = fields("sql");
+
+function sqlText(req: XEl): string {
+  return child(req, "sql")?.text ?? "";
+}
+
+/** Operations every release serves with the same shapes. */
+const COMMON_OPS: OpDef[] = [
+  {
+    name: "getCCMVersion",
+    write: false,
+    model: fields("processNodeName?"),
+    run: (ctx) => [x("return", [x("componentVersion", [x("version", ctx.version)])])],
+  },
+  {
+    name: "executeSQLQuery",
+    write: false,
+    model: SQL,
+    run(ctx, req) {
+      const rows = executeQuery(ctx.db, sqlText(req));
+      return [x("return", rows.map((r) => x("row", Object.entries(r).map(([k, v]) => x(k, v ?? "")))))];
+    },
+  },
+  {
+    name: "executeSQLUpdate",
+    write: true,
+    model: SQL,
+    run: (ctx, req) => [x("return", [x("rowsUpdated", String(executeUpdate(ctx.db, sqlText(req))))])],
+  },
+];
+
+export function operationTable(family: Family): Map<string, OpDef> {
+  const ops = [
+    ...COMMON_OPS,
+    ...crud(family.line, lines, lineCodec),
+    ...crud(family.phone, phones, phoneCodec(family.appearance)),
+    ...crud(family.sipTrunk, trunks, trunkCodec),
+    ...crud(family.appUser, appUsers, appUserCodec),
+  ];
+  return new Map(ops.map((op) => [op.name, op]));
+}
+
+/** Validates the operation element against the operation's content model (schema faults). */
+export function validateRequest(op: OpDef, req: XEl): void {
+  try {
+    validateContent(op.model, req);
+  } catch (e) {
+    if (e instanceof SchemaViolation) throw faults.unmarshal(e.message);
+    throw e;
+  }
+}

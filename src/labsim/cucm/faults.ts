@@ -1,0 +1,103 @@
+/**
+ * The errors the simulated AXL service raises, with CUCM's codes and texts. Two shapes:
+ * - AxlFault: an AXL (business or database) error. CUCM answers HTTP 500 with a SOAP 1.1 Fault
+ *   (faultcode soapenv:Server) whose detail is axlError{axlcode, axlmessage, request}.
+ * - SoapFault: a request CUCM could not unmarshal (bad envelope, schema violation, unknown
+ *   operation, SOAPAction mismatch): faultcode soapenv:Client, no axlError detail.
+ */
+
+export type FaultCode = "soapenv:Client" | "soapenv:Server";
+
+export class AxlFault extends Error {
+  constructor(
+    readonly axlcode: number,
+    message: string,
+    readonly faultcode: FaultCode = "soapenv:Server",
+  ) {
+    super(message);
+  }
+}
+
+export class SoapFault extends Error {
+  constructor(
+    message: string,
+    readonly faultcode: FaultCode = "soapenv:Client",
+  ) {
+    super(message);
+  }
+}
+
+/** CUCM's AXL error codes the simulator uses. */
+export const AxlCode = {
+  /** Item not valid: the object a get/remove names does not exist. */
+  NOT_FOUND: 5007,
+  /**
+   * A name the request refers to (device pool, partition, owner, ...) does not exist. Kept apart from
+   * 5007/5003 so that a client can tell "the object is not there" from "the request is invalid".
+   */
+  MISSING_REFERENCE: 5000,
+  /** The object an update names does not exist. */
+  UPDATE_NOT_FOUND: 5003,
+  /** Directory number already exists in that partition. */
+  DN_EXISTS: 4052,
+  /** Informix: duplicate value in a UNIQUE INDEX column. */
+  DUPLICATE: -239,
+  /** Informix: key value still referenced by a foreign key. */
+  STILL_REFERENCED: -692,
+  /** Informix: syntax error. */
+  SQL_SYNTAX: -201,
+  /** Informix: table not in the database. */
+  NO_TABLE: -206,
+  /** Informix: column not found. */
+  NO_COLUMN: -217,
+  /** AXL memory throttle. */
+  THROTTLED: -1,
+  /** Generic failure; also business-rule violations (bad product/protocol, wrong profile). */
+  UNKNOWN: 5000,
+} as const;
+
+export const faults = {
+  notFound(label: string): AxlFault {
+    return new AxlFault(AxlCode.NOT_FOUND, `Item not valid: The specified ${label} was not found`);
+  },
+  /** What updateX answers when X does not exist. */
+  updateNotFound(label: string): AxlFault {
+    return new AxlFault(AxlCode.UPDATE_NOT_FOUND, `${label} not found`);
+  },
+  missingReference(label: string, name: string): AxlFault {
+    return new AxlFault(AxlCode.MISSING_REFERENCE, `Item not valid: The specified ${label} (${name}) was not found`);
+  },
+  duplicate(uniqueIndex = ""): AxlFault {
+    return new AxlFault(
+      AxlCode.DUPLICATE,
+      `Could not insert new row - duplicate value in a UNIQUE INDEX column (Unique Index:${uniqueIndex}).`,
+    );
+  },
+  dnExists(): AxlFault {
+    return new AxlFault(AxlCode.DN_EXISTS, "Cannot insert or update pattern. A DN exists with the same pattern and partition.");
+  },
+  stillReferenced(constraint: string): AxlFault {
+    return new AxlFault(AxlCode.STILL_REFERENCED, `Key value for constraint (informix.${constraint}) is still being referenced.`);
+  },
+  invalid(message: string): AxlFault {
+    return new AxlFault(AxlCode.UNKNOWN, message);
+  },
+  throttled(): AxlFault {
+    return new AxlFault(
+      AxlCode.THROTTLED,
+      "Maximum AXL Memory Allocation Consumed. Please retry once you have results from the previous requests.",
+    );
+  },
+  sqlSyntax(): AxlFault {
+    return new AxlFault(AxlCode.SQL_SYNTAX, "A syntax error has occurred.");
+  },
+  noTable(table: string): AxlFault {
+    return new AxlFault(AxlCode.NO_TABLE, `The specified table (${table}) is not in the database.`);
+  },
+  noColumn(column: string): AxlFault {
+    return new AxlFault(AxlCode.NO_COLUMN, `Column (${column}) not found in any table in the query (or SLV is undefined).`);
+  },
+  unmarshal(detail: string): SoapFault {
+    return new SoapFault(`Unmarshalling Error: ${detail} `);
+  },
+};

@@ -1,0 +1,375 @@
+/**
+ * The simulated CUCM's HTTPS front: /axl/ only, POST text/xml, HTTP Basic auth with CUCM's session
+ * cookies, write throttling (HTTP 503 or AXL's -1 fault), latency, and fault injection for tests.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import * as https from "node:https";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { AddressInfo } from "node:net";
+import { AXL_RELEASES, type AxlRelease, axlNamespace } from "../../../providers/cucm/axl/model";
+import { type LabCa, ensureLabCa, issueServerCert, sha256Fingerprint } from "../ca";
+import { AxlFault, faults } from "./faults";
+import { CucmDb } from "./model/db";
+import { type CucmSeed, seededDb } from "./model/seed";
+import { type AxlResult, AxlService, type Prepared } from "./service";
+
+export type UserEntry = string | { password: string; /** false → HTTP 403 (no AXL API access role). */ axlAccess?: boolean };
+
+export interface CucmSimOptions {
+  /** The AXL release this CUCM runs (one server, one release). Default 14.0. */
+  release?: AxlRelease;
+  /** The version getCCMVersion reports. Default: a real build of the release (CCM_VERSIONS). */
+  version?: string;
+  /** AXL credentials. Default { administrator: DEFAULT_PASSWORD }. */
+  users?: Record<string, UserEntry>;
+  /** 0 (default) = an ephemeral port. */
+  port?: number;
+  /** Loopback only. */
+  host?: "127.0.0.1";
+  /** JSON state: loaded at start when it exists (the seed is then ignored), saved after each write. */
+  stateFile?: string;
+  /** The lab CA (object), or the folder to create/reuse it in. Default: a CA in the OS temp folder. */
+  ca?: LabCa;
+  caDir?: string;
+  /** Extra names for the server certificate (DNS names or IPs). */
+  serverNames?: string[];
+  /** Writes in flight beyond this are throttled. Default: unlimited. */
+  maxConcurrentWrites?: number;
+  /** How a throttled write is answered: HTTP 503 (default) or the axlcode -1 memory fault. */
+  throttleResponse?: "503" | "axl-1";
+  /** Added before every request is processed (makes concurrency observable). */
+  latencyMs?: number;
+  /** Pre-existing objects beyond a fresh CUCM (ignored when the state file exists). */
+  seed?: CucmSeed;
+  /** Idle lifetime of a session cookie. Default 30 minutes. */
+  sessionTtlMs?: number;
+}
+
+export type InjectionKind =
+  /** HTTP 503 Service Unavailable, not processed. */
+  | "503"
+  /** AXL fault -1 "Maximum AXL Memory Allocation Consumed", not processed. */
+  | "axl-1"
+  /** The connection is destroyed before the request is processed. */
+  | "reset-before"
+  /** The request is processed and committed, then the connection is destroyed (response lost). */
+  | "reset-after"
+  /** A custom AXL fault, not processed. */
+  | "fault"
+  /** Extra delay before processing. */
+  | "delay";
+
+export interface Injection {
+  kind: InjectionKind;
+  /** Only requests for this operation (default: any). */
+  operation?: string;
+  /** How many requests it applies to (default 1; Infinity = until cleared). */
+  times?: number;
+  /** kind "fault". */
+  axlcode?: number;
+  message?: string;
+  /** kind "delay". */
+  ms?: number;
+}
+
+export interface RecordedRequest {
+  /** The operation named by the request element ("" when the envelope could not be read). */
+  operation: string;
+  soapAction?: string;
+  /** The raw HTTP body (the SOAP envelope). */
+  body: string;
+  /** Same as `body`. */
+  envelope: string;
+  /** The request element as a standalone document (namespaces declared), for schema validation. */
+  requestXml?: string;
+  status?: number;
+  /** The injection applied to it, if any. */
+  injected?: InjectionKind;
+  at: Date;
+}
+
+export interface CucmSim {
+  /** https://127.0.0.1:<port>/axl/ */
+  url: string;
+  host: string;
+  port: number;
+  release: AxlRelease;
+  /** What getCCMVersion reports. */
+  version: string;
+  namespace: string;
+  caPem: string;
+  certPem: string;
+  /** The server certificate's SHA-256 fingerprint (AB:CD:...). */
+  fingerprint256: string;
+  /** The database (tests may read or seed it directly; providers' tests should assert over AXL). */
+  db: CucmDb;
+  /** Same object as `db`. */
+  state: CucmDb;
+  stateFile?: string;
+  /** Every request received, in order. */
+  requests: RecordedRequest[];
+  inject(injection: Injection): void;
+  clearInjections(): void;
+  /** Forget all session cookies (the next cookie-only request gets 401). */
+  expireSessions(): void;
+  stats: { writesInFlight: number; maxWritesInFlight: number; throttled: number; resets: number };
+  /** Writes the state file now (it is also written after every write). */
+  save(): void;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_USER = "administrator";
+export const DEFAULT_PASSWORD = "ciscopsdt";
+const REALM = "Cisco AXL Web Service";
+const MAX_BODY = 10 * 1024 * 1024;
+
+const page = (title: string, text: string): string =>
+  `<html><head><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error("request body too large"));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function cookies(req: IncomingMessage): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0) out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> {
+  const release = opts.release ?? "14.0";
+  if (!AXL_RELEASES.includes(release)) throw new Error(`unknown AXL release ${release}`);
+  const host = opts.host ?? "127.0.0.1";
+  const users = opts.users ?? { [DEFAULT_USER]: DEFAULT_PASSWORD };
+  const ca = opts.ca ?? ensureLabCa(opts.caDir ?? path.join(os.tmpdir(), "rcclab-labsim-ca"));
+  const cert = issueServerCert(ca, ["cucm", ...(opts.serverNames ?? [])], {
+    ...(ca.dir ? { dir: ca.dir } : {}),
+    baseName: `cucm-sim-${[...(opts.serverNames ?? [])].sort().join("_").replace(/[^\w.-]/g, "") || "default"}`,
+  });
+
+  const loaded = opts.stateFile ? CucmDb.loadFile(opts.stateFile) : undefined;
+  const service = new AxlService(release, loaded?.db ?? seededDb(opts.seed ?? {}), () => save(), opts.version);
+  const save = (): void => {
+    if (opts.stateFile) service.db.save(opts.stateFile, { release });
+  };
+  if (opts.stateFile && !loaded) save();
+
+  const sessions = new Map<string, { user: string; expires: number }>();
+  const ttl = opts.sessionTtlMs ?? 30 * 60 * 1000;
+  let injections: Array<Injection & { left: number }> = [];
+  const stats = { writesInFlight: 0, maxWritesInFlight: 0, throttled: 0, resets: 0 };
+  const requests: RecordedRequest[] = [];
+
+  function takeInjection(operation: string, phase: "before" | "after"): Injection | undefined {
+    const i = injections.find(
+      (j) => j.left > 0 && (j.operation === undefined || j.operation === operation) && (j.kind === "reset-after") === (phase === "after"),
+    );
+    if (!i) return undefined;
+    i.left--;
+    injections = injections.filter((j) => j.left > 0);
+    return i;
+  }
+
+  /** Basic auth or a live session cookie; returns the user, or answers 401/403 itself. */
+  function authenticate(req: IncomingMessage, res: ServerResponse): { user: string; newSession: boolean } | undefined {
+    const auth = req.headers.authorization;
+    if (auth) {
+      const m = /^Basic\s+(\S+)$/i.exec(auth);
+      const decoded = m ? Buffer.from(m[1]!, "base64").toString("utf8") : "";
+      const sep = decoded.indexOf(":");
+      const user = sep < 0 ? "" : decoded.slice(0, sep);
+      const entry = users[user];
+      const password = typeof entry === "string" ? entry : entry?.password;
+      if (sep < 0 || password === undefined || password !== decoded.slice(sep + 1)) return void unauthorized(res);
+      if (typeof entry === "object" && entry.axlAccess === false) {
+        res.writeHead(403, { "Content-Type": "text/html;charset=utf-8" });
+        return void res.end(page("HTTP Status 403 - Forbidden", "Access to the requested resource has been denied."));
+      }
+      const c = cookies(req).get("JSESSIONIDSSO");
+      const session = c ? sessions.get(c) : undefined;
+      if (session && session.user === user) {
+        session.expires = Date.now() + ttl;
+        return { user, newSession: false };
+      }
+      return { user, newSession: true };
+    }
+    const c = cookies(req).get("JSESSIONIDSSO");
+    const session = c ? sessions.get(c) : undefined;
+    if (session && session.expires > Date.now()) {
+      session.expires = Date.now() + ttl;
+      return { user: session.user, newSession: false };
+    }
+    if (c) sessions.delete(c);
+    return void unauthorized(res);
+  }
+
+  function unauthorized(res: ServerResponse): void {
+    res.writeHead(401, { "WWW-Authenticate": `Basic realm="${REALM}"`, "Content-Type": "text/html;charset=utf-8" });
+    res.end(page("HTTP Status 401 - Unauthorized", "This request requires HTTP authentication."));
+  }
+
+  function newSessionCookies(user: string): string[] {
+    const sso = randomBytes(16).toString("hex").toUpperCase();
+    sessions.set(sso, { user, expires: Date.now() + ttl });
+    const jsession = randomBytes(16).toString("hex").toUpperCase();
+    return [`JSESSIONIDSSO=${sso}; Path=/; Secure; HttpOnly`, `JSESSIONID=${jsession}; Path=/axl; Secure; HttpOnly`];
+  }
+
+  function sendXml(res: ServerResponse, status: number, xml: string, setCookie: string[]): void {
+    const headers: Record<string, string | string[]> = { "Content-Type": "text/xml;charset=utf-8" };
+    if (setCookie.length) headers["Set-Cookie"] = setCookie;
+    res.writeHead(status, headers);
+    res.end(xml);
+  }
+
+  function throttled(res: ServerResponse, prepared: Prepared, how: "503" | "axl-1", setCookie: string[]): number {
+    stats.throttled++;
+    if (how === "503") {
+      res.writeHead(503, { "Content-Type": "text/html;charset=utf-8" });
+      res.end(page("HTTP Status 503 - Service Unavailable", "AXL is throttling write requests: too many requests in progress. Retry after a delay."));
+      return 503;
+    }
+    const r = service.faultResult(faults.throttled(), prepared.req.operation);
+    sendXml(res, r.status, r.xml, setCookie);
+    return r.status;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "https://localhost");
+    if (url.pathname !== "/axl/") {
+      res.writeHead(404, { "Content-Type": "text/html;charset=utf-8" });
+      return void res.end(page("HTTP Status 404 - Not Found", `The requested resource (${url.pathname}) is not available.`));
+    }
+    const who = authenticate(req, res);
+    if (!who) return;
+    const setCookie = who.newSession ? newSessionCookies(who.user) : [];
+    if (req.method === "GET") {
+      res.writeHead(200, { "Content-Type": "text/html;charset=utf-8", ...(setCookie.length ? { "Set-Cookie": setCookie } : {}) });
+      return void res.end(page("Cisco CallManager: AXL Web Service", "The AXL Web Service is working and accepting requests. Use HTTP POST to send a request."));
+    }
+    if (req.method !== "POST") {
+      res.writeHead(405, { Allow: "GET, POST", "Content-Type": "text/html;charset=utf-8" });
+      return void res.end(page("HTTP Status 405 - Method Not Allowed", `${req.method} is not supported.`));
+    }
+    if (!/^text\/xml\b/i.test(req.headers["content-type"] ?? "")) {
+      res.writeHead(415, { "Content-Type": "text/html;charset=utf-8" });
+      return void res.end(page("HTTP Status 415 - Unsupported Media Type", "AXL accepts SOAP 1.1 (text/xml) only."));
+    }
+    const body = await readBody(req);
+    const soapAction = req.headers.soapaction as string | undefined;
+    const record: RecordedRequest = { operation: "", body, envelope: body, at: new Date(), ...(soapAction !== undefined ? { soapAction } : {}) };
+    requests.push(record);
+    const prepared = service.prepare(body, soapAction);
+    if (!("op" in prepared)) {
+      Object.assign(record, { operation: prepared.operation ?? "", requestXml: prepared.requestXml, status: prepared.status });
+      return sendXml(res, prepared.status, prepared.xml, setCookie);
+    }
+    record.operation = prepared.req.operation;
+
+    const pre = takeInjection(record.operation, "before");
+    if (pre) record.injected = pre.kind;
+    if (pre?.kind === "reset-before") {
+      stats.resets++;
+      return void req.socket.destroy();
+    }
+    if (pre?.kind === "503" || pre?.kind === "axl-1") return void (record.status = throttled(res, prepared, pre.kind, setCookie));
+    if (pre?.kind === "fault") {
+      const r = service.faultResult(new AxlFault(pre.axlcode ?? 5000, pre.message ?? "Injected fault"), record.operation);
+      record.status = r.status;
+      return sendXml(res, r.status, r.xml, setCookie);
+    }
+
+    const write = prepared.op.write;
+    if (write && opts.maxConcurrentWrites !== undefined && stats.writesInFlight >= opts.maxConcurrentWrites) {
+      return void (record.status = throttled(res, prepared, opts.throttleResponse ?? "503", setCookie));
+    }
+    if (write) stats.maxWritesInFlight = Math.max(stats.maxWritesInFlight, ++stats.writesInFlight);
+    let result: AxlResult;
+    try {
+      const delay = (opts.latencyMs ?? 0) + (pre?.kind === "delay" ? (pre.ms ?? 0) : 0);
+      if (delay > 0) await sleep(delay);
+      result = service.run(prepared);
+    } finally {
+      if (write) stats.writesInFlight--;
+    }
+    record.requestXml = result.requestXml ?? "";
+    record.status = result.status;
+    const post = takeInjection(record.operation, "after");
+    if (post) {
+      record.injected = post.kind;
+      stats.resets++;
+      return void req.socket.destroy();
+    }
+    sendXml(res, result.status, result.xml, setCookie);
+  }
+
+  const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "Content-Type": "text/plain" });
+        res.end(String((e as Error)?.message ?? e));
+      } else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const sim: CucmSim = {
+    url: `https://${host}:${port}/axl/`,
+    host,
+    port,
+    release,
+    version: service.version,
+    namespace: axlNamespace(release),
+    caPem: ca.caPem,
+    certPem: cert.certPem,
+    fingerprint256: sha256Fingerprint(cert.certPem),
+    get db() {
+      return service.db;
+    },
+    get state() {
+      return service.db;
+    },
+    ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
+    requests,
+    inject(injection) {
+      injections.push({ ...injection, left: injection.times ?? 1 });
+    },
+    clearInjections() {
+      injections = [];
+    },
+    expireSessions() {
+      sessions.clear();
+    },
+    stats,
+    save,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return sim;
+}
