@@ -39,8 +39,17 @@ export interface KindContext<Conn, Client> {
   log: Logger;
 }
 
-type AnyObject = z.ZodObject<z.ZodRawShape>;
+/** A kind's fields: a zod object, possibly refined or transformed (defaults derived from other fields). */
+type AnyObject = z.ZodType<Record<string, any>, any>;
 type Fields<S extends AnyObject> = z.output<S>;
+
+/** The field names of an object schema, looking through refinements, transforms and pipes. */
+export function fieldNamesOf(schema: z.ZodType): string[] {
+  let s: any = schema;
+  while (s && !s.shape) s = s._zod?.def?.in ?? s._zod?.def?.innerType ?? s._zod?.def?.schema;
+  if (!s?.shape) throw new Error("a kind's fields must be a zod object (refinements and transforms allowed)");
+  return Object.keys(s.shape);
+}
 
 export interface KindSpec<S extends AnyObject, Out extends Record<string, unknown>, Conn, Client> {
   /** Readable type, "rcclab:<system>:<Kind>". */
@@ -112,12 +121,10 @@ function clientCache(system: object): Map<string, Promise<unknown>> {
 
 /** The generic runtime of one kind: what the dynamic provider calls. */
 export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown>, Conn, Client> {
-  readonly schema: z.ZodType;
   readonly fieldNames: readonly string[];
 
   constructor(readonly spec: KindSpec<S, Out, Conn, Client>) {
-    this.schema = spec.fields.extend({ connection: spec.system.connectionSchema as z.ZodType });
-    this.fieldNames = Object.keys(spec.fields.shape);
+    this.fieldNames = fieldNamesOf(spec.fields);
   }
 
   get secretPaths(): string[] {
@@ -130,15 +137,17 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
 
   /** Validate and normalise inputs; one failure per bad field, named by its path. */
   check(_olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-    const { [PROVIDER_KEY]: _p, ...raw } = news;
-    const parsed = this.schema.safeParse(raw);
-    if (parsed.success) return { inputs: parsed.data as Record<string, unknown>, failures: [] };
-    const secrets = this.secretsOf(raw);
-    const failures = parsed.error.issues.map((i) => ({
-      property: formatPath(i.path),
-      reason: redact(i.message, secrets),
-    }));
-    return { inputs: raw, failures };
+    const { [PROVIDER_KEY]: _p, connection, ...raw } = news;
+    const fields = this.spec.fields.safeParse(raw);
+    const conn = this.spec.system.connectionSchema.safeParse(connection);
+    if (fields.success && conn.success) return { inputs: { ...fields.data, connection: conn.data }, failures: [] };
+    const secrets = this.secretsOf(news);
+    const issues = [
+      ...(fields.error?.issues ?? []),
+      ...(conn.error?.issues ?? []).map((i) => ({ ...i, path: ["connection", ...i.path] })),
+    ];
+    const failures = issues.map((i) => ({ property: formatPath(i.path), reason: redact(i.message, secrets) }));
+    return { inputs: { ...raw, connection }, failures };
   }
 
   /** The managed fields that differ between the last known state and the desired inputs. */
