@@ -111,6 +111,17 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 const PROVIDER_KEY = "__provider";
 
+/** A copy without undefined values, at any depth: gRPC structs cannot carry them. */
+export function withoutUndefined<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : withoutUndefined(x))) as T;
+  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = withoutUndefined(x);
+    return out as T;
+  }
+  return v;
+}
+
 const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
 /** Clients are shared by every kind of one system, so one session serves a whole run. */
 function clientCache(system: object): Map<string, Promise<unknown>> {
@@ -140,7 +151,7 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     const { [PROVIDER_KEY]: _p, connection, ...raw } = news;
     const fields = this.spec.fields.safeParse(raw);
     const conn = this.spec.system.connectionSchema.safeParse(connection);
-    if (fields.success && conn.success) return { inputs: { ...fields.data, connection: conn.data }, failures: [] };
+    if (fields.success && conn.success) return { inputs: withoutUndefined({ ...fields.data, connection: conn.data }), failures: [] };
     const secrets = this.secretsOf(news);
     const issues = [
       ...(fields.error?.issues ?? []),
@@ -196,7 +207,7 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
       if (!got) return {};
       const fields: Record<string, unknown> = { ...got.fields };
       for (const f of this.writeOnly()) if (props[f] !== undefined) fields[f] = props[f];
-      const inputs = { connection: props.connection, ...fields };
+      const inputs = withoutUndefined({ connection: props.connection, ...fields });
       return { id, props: this.outputs(inputs, fields as Fields<S>, got.outputs), inputs };
     });
   }
@@ -234,9 +245,7 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
   private outputs(inputs: Record<string, unknown>, fields: Fields<S>, computed: Out): Record<string, unknown> {
     const outs: Record<string, unknown> = { connection: inputs.connection, ...fields };
     for (const k of this.spec.computed) outs[k] = computed[k] ?? null;
-    // gRPC structs cannot carry undefined.
-    for (const k of Object.keys(outs)) if (outs[k] === undefined) delete outs[k];
-    return outs;
+    return withoutUndefined(outs);
   }
 
   /** Run one operation with a client, a scrubbing logger and error messages that name the resource. */
