@@ -301,7 +301,8 @@ describe("CUCM 14.0: objects", () => {
     ];
     for (const [p, message] of cases) {
       const e = axlErrorOf(await axl(s, "addPhone", phone12(p)));
-      expect(e.axlcode).toBe("5000");
+      expect(e.axlcode).toBe("5007"); // CUCM's "Item not valid: The specified X was not found"
+      expect(e.axlmessage).toMatch(/^Item not valid: The specified /);
       expect(e.axlmessage).toMatch(message);
     }
     expect(s.db.deviceByName("SEP0000000000A1")).toBeUndefined();
@@ -313,6 +314,7 @@ describe("CUCM 14.0: objects", () => {
       { name: "SEP0000000000B2", product: "Cisco 7971", protocol: "SIP", sipProfile: "Standard SIP Profile", template: "Standard 7971 SCCP" },
       { name: "SEP0000000000B3", product: "Cisco 7970", protocol: "SCCP", security: "Cisco 7975 - Standard SCCP Non-Secure Profile" },
       { name: "SEP0000000000B4", product: "Cisco 7971", protocol: "SIP" }, // no SIP profile
+      { name: "Phone-1" }, // not SEP + MAC
     ];
     for (const p of bad) {
       const e = axlErrorOf(await axl(s, "addPhone", phone12(p)));
@@ -535,7 +537,7 @@ describe("CUCM 7.0: objects in the 7.0 shapes", () => {
 describe("throttling and fault injection", () => {
   let s: CucmSim;
   beforeAll(async () => {
-    s = await sim({ release: "14.0", maxConcurrentWrites: 1, latencyMs: 150 });
+    s = await sim({ release: "14.0", maxConcurrentWrites: 1, latencyMs: 400 });
   });
 
   it("answers HTTP 503 to writes beyond maxConcurrentWrites; reads are not throttled", async () => {
@@ -551,7 +553,7 @@ describe("throttling and fault injection", () => {
   });
 
   it("offers the axlcode -1 variant", async () => {
-    const s2 = await sim({ release: "14.0", maxConcurrentWrites: 1, latencyMs: 150, throttleResponse: "axl-1" });
+    const s2 = await sim({ release: "14.0", maxConcurrentWrites: 1, latencyMs: 400, throttleResponse: "axl-1" });
     const [a, b] = await Promise.all([axl(s2, "addLine", line12("5101")), axl(s2, "addLine", line12("5102"))]);
     const throttled = [a, b].find((r) => r.status !== 200)!;
     expect(axlErrorOf(throttled)).toMatchObject({ axlcode: "-1", axlmessage: expect.stringMatching(/^Maximum AXL Memory Allocation Consumed/) });

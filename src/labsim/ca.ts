@@ -49,16 +49,53 @@ function writePrivate(file: string, text: string): void {
   fs.writeFileSync(file, text, { mode: 0o600 });
 }
 
+/**
+ * Runs `fn` holding a lock folder in `dir`, so that parallel processes (test workers) sharing a CA
+ * folder never write mismatched key/certificate pairs. A lock older than 30 s is taken as stale.
+ */
+function withDirLock<T>(dir: string, fn: () => T): T {
+  fs.mkdirSync(dir, { recursive: true });
+  const lock = path.join(dir, ".lock");
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 30_000) fs.rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** The key's public half equals the certificate's (a cached pair belongs together). */
+function pairMatches(certPem: string, keyPem: string): boolean {
+  const fromCert = new crypto.X509Certificate(certPem).publicKey.export({ type: "spki", format: "der" });
+  const fromKey = crypto.createPublicKey(keyPem).export({ type: "spki", format: "der" });
+  return fromCert.equals(fromKey);
+}
+
 /** Creates the lab CA in `dir` (ca.pem, ca-key.pem), or loads it when it is already there. */
 export function ensureLabCa(dir: string, commonName = "rcclab Lab CA"): LabCa {
-  fs.mkdirSync(dir, { recursive: true });
+  return withDirLock(dir, () => loadOrCreateCa(dir, commonName));
+}
+
+function loadOrCreateCa(dir: string, commonName: string): LabCa {
   const certFile = path.join(dir, CA_CERT_FILE);
   const keyFile = path.join(dir, CA_KEY_FILE);
   if (fs.existsSync(certFile) && fs.existsSync(keyFile)) {
     const caPem = fs.readFileSync(certFile, "utf8");
     const caKeyPem = fs.readFileSync(keyFile, "utf8");
     const cert = forge.pki.certificateFromPem(caPem);
-    if (cert.validity.notAfter.getTime() > Date.now() + DAY_MS) return { caPem, caKeyPem, dir };
+    if (cert.validity.notAfter.getTime() > Date.now() + DAY_MS && pairMatches(caPem, caKeyPem)) return { caPem, caKeyPem, dir };
   }
   const caKeyPem = newRsaKeyPem();
   const key = forge.pki.privateKeyFromPem(caKeyPem) as forge.pki.rsa.PrivateKey;
@@ -124,6 +161,10 @@ function reusable(certPem: string, ca: LabCa, want: { dns: string[]; ips: string
  * IP:127.0.0.1 + the IP addresses given. With `opts.dir` the key and certificate are cached there.
  */
 export function issueServerCert(ca: LabCa, names: readonly string[] = [], opts: IssueOptions = {}): ServerCert {
+  return opts.dir ? withDirLock(opts.dir, () => issue(ca, names, opts)) : issue(ca, names, opts);
+}
+
+function issue(ca: LabCa, names: readonly string[], opts: IssueOptions): ServerCert {
   const want = wantedSans(names);
   const base = opts.baseName ?? "server";
   const certFile = opts.dir ? path.join(opts.dir, `${base}.pem`) : undefined;
@@ -133,7 +174,7 @@ export function issueServerCert(ca: LabCa, names: readonly string[] = [], opts: 
     keyPem = fs.readFileSync(keyFile, "utf8");
     if (fs.existsSync(certFile)) {
       const certPem = fs.readFileSync(certFile, "utf8");
-      if (reusable(certPem, ca, want)) return { certPem, keyPem };
+      if (reusable(certPem, ca, want) && pairMatches(certPem, keyPem)) return { certPem, keyPem };
     }
   }
   keyPem ??= newRsaKeyPem();
@@ -164,8 +205,7 @@ export function issueServerCert(ca: LabCa, names: readonly string[] = [], opts: 
   ]);
   cert.sign(caKey, forge.md.sha256.create());
   const certPem = forge.pki.certificateToPem(cert);
-  if (certFile && keyFile && opts.dir) {
-    fs.mkdirSync(opts.dir, { recursive: true });
+  if (certFile && keyFile) {
     writePrivate(keyFile, keyPem);
     fs.writeFileSync(certFile, certPem);
   }

@@ -44,7 +44,6 @@ interface AxlFault {
   axlmessage?: string;
 }
 
-const NOT_FOUND = new Set([5007, 5003]);
 const ALREADY_EXISTS = new Set([-239, 4052, -268, -100]);
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|DEPTH_ZERO/;
 
@@ -71,9 +70,11 @@ export function mapAxlError(e: unknown, operation: string, target: string): Rccl
     const text = fault.axlmessage || fault.faultstring || "SOAP fault";
     const msg = `${operation}: ${text}${fault.axlcode !== undefined ? ` (axlcode ${fault.axlcode})` : ""}`;
     const opts = { systemCode: fault.axlcode };
-    if (fault.axlcode !== undefined && NOT_FOUND.has(fault.axlcode)) {
-      // An add has no object to miss: its 5007 names a reference (device pool, partition, ...).
-      return new RcclabError(operation.startsWith("add") ? "InvalidRequest" : "NotFound", msg, opts);
+    if (fault.axlcode === 5003) return new RcclabError("NotFound", msg, opts);
+    if (fault.axlcode === 5007) {
+      // CUCM's 5007 "Item not valid: The specified X was not found" names the object itself only in
+      // a get or remove; in an add or update it names a reference (device pool, partition, device).
+      return new RcclabError(/^(get|remove)/.test(operation) ? "NotFound" : "InvalidRequest", msg, opts);
     }
     if ((fault.axlcode !== undefined && ALREADY_EXISTS.has(fault.axlcode)) || /duplicate|already exists/i.test(text)) {
       return new RcclabError("AlreadyExists", msg, opts);

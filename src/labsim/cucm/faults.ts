@@ -32,10 +32,11 @@ export const AxlCode = {
   /** Item not valid: the object a get/remove names does not exist. */
   NOT_FOUND: 5007,
   /**
-   * A name the request refers to (device pool, partition, owner, ...) does not exist. Kept apart from
-   * 5007/5003 so that a client can tell "the object is not there" from "the request is invalid".
+   * A name the request refers to (device pool, partition, owner, ...) does not exist. CUCM answers
+   * this with the same 5007 "Item not valid: The specified <item> was not found" as a missing object,
+   * so a client must tell the two apart by the operation (get/remove name the object itself).
    */
-  MISSING_REFERENCE: 5000,
+  MISSING_REFERENCE: 5007,
   /** The object an update names does not exist. */
   UPDATE_NOT_FOUND: 5003,
   /** Directory number already exists in that partition. */

@@ -218,15 +218,18 @@ function describe(names: Set<string>): string {
   return `'{${[...names].join(", ")}}'`;
 }
 
+/** An element as Xerces names it: the local name, or {"namespace":local} when it is qualified. */
+const display = (e: XEl): string => (e.ns ? `{"${e.ns}":${e.local}}` : e.local);
+
 function incomplete(c: Cursor, parent: XEl): SchemaViolation {
   const next = c.kids[c.i];
   if (next) {
     return new SchemaViolation(
-      `cvc-complex-type.2.4.a: Invalid content was found starting with element '${next.name}'. One of ${describe(c.expected)} is expected.`,
+      `cvc-complex-type.2.4.a: Invalid content was found starting with element '${display(next)}'. One of ${describe(c.expected)} is expected.`,
     );
   }
   return new SchemaViolation(
-    `cvc-complex-type.2.4.b: The content of element '${parent.name}' is not complete. One of ${describe(c.expected)} is expected.`,
+    `cvc-complex-type.2.4.b: The content of element '${parent.local}' is not complete. One of ${describe(c.expected)} is expected.`,
   );
 }
 
@@ -234,16 +237,17 @@ function validateValue(p: ElementParticle, e: XEl): void {
   const t = p.type ?? "string";
   const v = e.text.trim();
   if (isNil(e)) {
-    if (!p.nillable && v !== "") {
+    if (!p.nillable) {
       throw new SchemaViolation(`cvc-elt.3.1: Attribute 'xsi:nil' must not appear on element '${e.name}', because the {nillable} property of '${e.name}' is false.`);
     }
     return;
   }
   const bad = (typeName: string): SchemaViolation =>
     new SchemaViolation(`cvc-datatype-valid.1.2.1: '${v}' is not a valid value for '${typeName}'.`);
-  if (t === "boolean" && !["true", "false", "1", "0"].includes(v)) throw bad("boolean");
+  // xsd:boolean, and 12.x's axlapi:boolean which also takes t/f.
+  if (t === "boolean" && !["true", "false", "1", "0", "t", "f"].includes(v)) throw bad("boolean");
   if (t === "int" && !/^[+-]?\d+$/.test(v)) throw bad("integer");
-  if (t === "uuid" && !/^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$/.test(v)) {
+  if (t === "uuid" && !/^\{.{8}-.{4}-.{4}-.{4}-.{12}\}$/.test(v)) {
     throw new SchemaViolation(`cvc-pattern-valid: Value '${v}' is not facet-valid with respect to pattern for type 'XUUID'.`);
   }
   if (Array.isArray(t) && !t.includes(e.text)) {
@@ -277,7 +281,7 @@ export function validateContent(model: Particle, parent: XEl): void {
     const next = c.kids[c.i]!;
     if (c.expected.size) throw incomplete(c, parent);
     throw new SchemaViolation(
-      `cvc-complex-type.2.4.d: Invalid content was found starting with element '${next.name}'. No child element is expected at this point.`,
+      `cvc-complex-type.2.4.d: Invalid content was found starting with element '${display(next)}'. No child element is expected at this point.`,
     );
   }
 }

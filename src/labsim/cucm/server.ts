@@ -82,6 +82,8 @@ export interface RecordedRequest {
   body: string;
   /** Same as `body`. */
   envelope: string;
+  /** How the request authenticated: HTTP Basic credentials, or the session cookie alone. */
+  auth: "basic" | "cookie";
   /** The request element as a standalone document (namespaces declared), for schema validation. */
   requestXml?: string;
   status?: number;
@@ -190,7 +192,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
   }
 
   /** Basic auth or a live session cookie; returns the user, or answers 401/403 itself. */
-  function authenticate(req: IncomingMessage, res: ServerResponse): { user: string; newSession: boolean } | undefined {
+  function authenticate(req: IncomingMessage, res: ServerResponse): { user: string; newSession: boolean; via: "basic" | "cookie" } | undefined {
     const auth = req.headers.authorization;
     if (auth) {
       const m = /^Basic\s+(\S+)$/i.exec(auth);
@@ -208,15 +210,15 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
       const session = c ? sessions.get(c) : undefined;
       if (session && session.user === user) {
         session.expires = Date.now() + ttl;
-        return { user, newSession: false };
+        return { user, newSession: false, via: "basic" };
       }
-      return { user, newSession: true };
+      return { user, newSession: true, via: "basic" };
     }
     const c = cookies(req).get("JSESSIONIDSSO");
     const session = c ? sessions.get(c) : undefined;
     if (session && session.expires > Date.now()) {
       session.expires = Date.now() + ttl;
-      return { user: session.user, newSession: false };
+      return { user: session.user, newSession: false, via: "cookie" };
     }
     if (c) sessions.delete(c);
     return void unauthorized(res);
@@ -276,7 +278,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     }
     const body = await readBody(req);
     const soapAction = req.headers.soapaction as string | undefined;
-    const record: RecordedRequest = { operation: "", body, envelope: body, at: new Date(), ...(soapAction !== undefined ? { soapAction } : {}) };
+    const record: RecordedRequest = { operation: "", body, envelope: body, auth: who.via, at: new Date(), ...(soapAction !== undefined ? { soapAction } : {}) };
     requests.push(record);
     const prepared = service.prepare(body, soapAction);
     if (!("op" in prepared)) {

@@ -30,7 +30,7 @@ export function refName(el: XEl, ...names: string[]): string | null | undefined 
 
 export function bool(el: XEl, name: string): boolean | undefined {
   const v = str(el, name);
-  return v === undefined || v === "" ? undefined : v.trim() === "true" || v.trim() === "1";
+  return v === undefined || v === "" ? undefined : ["true", "t", "1"].includes(v.trim());
 }
 
 export function int(el: XEl, name: string): number | undefined {

@@ -104,6 +104,13 @@ function checkCompatibility(db: CucmDb, row: PhoneRow): void {
   if (row.protocol !== "SIP" && row.sipProfilePkid) throw faults.invalid("SIP Profile is only valid for SIP phones");
 }
 
+/** Physical phones are named SEP + their MAC address. */
+function checkPhoneName(name: string): void {
+  if (!/^SEP[0-9A-F]{12}$/i.test(name)) {
+    throw faults.invalid(`The device name ${name} is not valid: a phone is named SEP followed by its 12-digit hexadecimal MAC address`);
+  }
+}
+
 function ownerPkid(db: CucmDb, userid: string | null | undefined): string | null | undefined {
   if (userid === undefined) return undefined;
   if (userid === null || userid === "") return null;
@@ -129,6 +136,7 @@ export const phones = {
   },
 
   add(db: CucmDb, input: PhoneInput): PhoneRow {
+    checkPhoneName(input.name);
     checkDeviceName(db, input.name);
     const row: PhoneRow = {
       pkid: newPkid(),
@@ -163,6 +171,7 @@ export const phones = {
     if (!current) throw faults.updateNotFound(LABEL);
     const next: PhoneRow = { ...current, settings: { ...current.settings, ...(patch.settings ?? {}) } };
     if (patch.newName !== undefined && patch.newName.toUpperCase() !== current.name.toUpperCase()) {
+      checkPhoneName(patch.newName);
       checkDeviceName(db, patch.newName);
     }
     if (patch.newName !== undefined) next.name = patch.newName;
