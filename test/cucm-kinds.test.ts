@@ -214,6 +214,9 @@ describe.each([
     expect((await axl.get(axl.adapter.sipTrunk, "CUP-Trunk"))?.destinationPort).toBe(5070);
     const read = await SipTrunk.runtime.read(created.id, updated.outs);
     expect(SipTrunk.runtime.changedFields(read.props!, { ...inputs, destinationPort: 5070 })).toEqual([]);
+    const imported = await SipTrunk.runtime.read("CUP-Trunk", { connection });
+    expect(imported.inputs).toMatchObject({ name: "CUP-Trunk", destinationAddress: "cup.lab.example.com", destinationPort: 5070, devicePoolName: "Default" });
+    expect(SipTrunk.runtime.diff(created.id, updated.outs, { ...inputs, name: "CUP-Trunk-2" })).toEqual({ changes: true, replaces: ["name"], deleteBeforeReplace: false });
     await SipTrunk.runtime.delete(created.id, updated.outs);
     expect(await axl.get(axl.adapter.sipTrunk, "CUP-Trunk")).toBeUndefined();
   });
@@ -252,6 +255,11 @@ describe.each([
 
     const badDevice = await failure(AppUser.runtime.update(created.id, updated.outs, { ...news, associatedDevices: ["SEP00000000DEAD"] }));
     expect(badDevice.message).toContain("SEP00000000DEAD");
+
+    // Import: everything but the write-only password comes from CUCM; the first up then sets it.
+    const imported = await AppUser.runtime.read("rcc-cti", { connection });
+    expect(imported.inputs).toMatchObject({ userid: "rcc-cti", associatedDevices: ["SEP001E4AAABB11"], userGroups: ["Standard CTI Enabled"] });
+    expect(AppUser.runtime.changedFields(imported.props!, news)).toEqual(["password"]);
 
     await AppUser.runtime.delete(created.id, updated.outs);
     expect(await axl.get(axl.adapter.appUser, "rcc-cti")).toBeUndefined();
