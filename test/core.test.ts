@@ -52,8 +52,10 @@ describe("provider core: diff", () => {
     expect(rt.diff("abc", base, { ...base, color: "blue" })).toEqual({ changes: true, replaces: ["color"], deleteBeforeReplace: true });
     expect(rt.diff("abc", base, { ...base, name: "xyz" })).toEqual({ changes: true, replaces: ["name"], deleteBeforeReplace: false });
   });
-  it("ignores the connection (how to reach a system is not what is managed)", () => {
-    expect(rt.diff("abc", base, { ...base, connection: { ...conn(), password: "other" } }).changes).toBe(false);
+  it("updates in place, replacing nothing, when only the connection changed (a rotated password)", () => {
+    const news = { ...base, connection: { ...conn(), password: "other" } };
+    expect(rt.diff("abc", base, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(rt.changedFields(base, news)).toEqual([]);
   });
 });
 

@@ -170,8 +170,11 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     const changed = this.changedFields(olds, news);
     const replaces = changed.filter((f) => (this.spec.replaceOn as readonly string[] | undefined)?.includes(f));
     const sameKey = this.keyOf(olds) === this.keyOf(news);
+    // A new connection (a rotated password) is no change to the object, but the state must learn it,
+    // or a later delete or refresh would use the old credentials: update in place.
+    const connectionChanged = !sameValue(olds.connection, news.connection);
     return {
-      changes: changed.length > 0,
+      changes: changed.length > 0 || connectionChanged,
       replaces,
       // The natural key stays: the new object cannot exist beside the old one.
       deleteBeforeReplace: replaces.length > 0 && sameKey,
