@@ -1,0 +1,940 @@
+/**
+ * A small local deployment engine: a documented STAND-IN for the Pulumi CLI's engine where the CLI
+ * cannot be installed. It is not a replacement for Pulumi.
+ *
+ * How it works. The Pulumi program runs unchanged under Pulumi's own Node.js SDK runtime in this
+ * process: `pulumi.runtime.setMocks` installs an in-process resource monitor, and this engine takes
+ * over that monitor's RegisterResource and RegisterResourceOutputs. Every custom resource (rcclab's
+ * kinds are Pulumi dynamic resources) is then executed through Pulumi's own dynamic-provider host
+ * (`@pulumi/pulumi/cmd/dynamic-provider`, see ./providerHost.ts) over gRPC, with the requests the
+ * Pulumi engine sends: Check, Diff, Create, Update, Read, Delete. The program receives the outputs
+ * the provider returned, so later resources see real values (ids, uuids).
+ *
+ * What it implements of Pulumi's semantics:
+ * - up: per registered custom resource, Check(olds = previous inputs, news = program inputs incl.
+ *   `__provider`); check failures fail the run, naming the resource and the property. A new resource
+ *   is created; an existing one is diffed (Diff(old outputs, checked inputs)): no change = same (old
+ *   outputs kept, new inputs recorded), changes without replaces = update, replaces = replacement,
+ *   create-before-delete (the old object is deleted after the program completes) unless the provider
+ *   (or the `deleteBeforeReplace` resource option) asks for delete-before-replace. Resources in the
+ *   previous state that the program no longer registers are deleted after the program, dependents
+ *   first. Component resources (and the root Stack) are recorded, with their registered outputs.
+ * - preview: Check and Diff only; reports the planned steps, changes nothing. New resources' computed
+ *   outputs are unknown to the program, as in a Pulumi preview; a resource whose inputs are not known
+ *   yet is planned as create/update without Check.
+ * - refresh: Read every resource (old outputs and inputs); an empty id means gone and drops it from
+ *   the state; otherwise the state takes what was read (outputs, and inputs when the provider
+ *   returns them, as Pulumi's dynamic provider host does).
+ * - drift: Read every resource without writing state; Diff(live outputs, state inputs) decides
+ *   whether a resource drifted; the report names the differing fields (or says the object is gone).
+ * - destroy: delete every resource, dependents first.
+ * - Secrets: values that were Pulumi secrets on input, `additionalSecretOutputs`, and every value at
+ *   a kind's secret paths (from the kind registry `globalThis.__rcclabKinds`) are secret in outputs
+ *   and encrypted in the state file (AES-256-GCM, key from the passphrase with scrypt).
+ * - Dependencies are what the SDK sends with each registration (parent, dependsOn and input
+ *   dependencies); deletions run in reverse dependency order.
+ * - State: written after every successful step (temp file + rename), so a failed run leaves a
+ *   consistent state and a re-run converges. A replaced object not yet deleted is kept in the state
+ *   marked `delete: true` and deleted at the end of the next successful up (or by destroy).
+ * - The first failing step fails the run; later registrations are not executed (the program sees
+ *   their outputs as unknown, so nothing runs on bogus values) and end-of-run deletions are skipped.
+ *
+ * - A program that throws (or leaves a rejection unhandled, which Pulumi's language host reports)
+ *   fails the run after every registration has been handled; nothing is deleted then.
+ *
+ * Not implemented: parallel steps (steps run one at a time, in the order registrations arrive,
+ * which respects dependencies); the resource options protect, ignoreChanges, replaceOnChanges and
+ * retainOnDelete (refused with an error), aliases, deletedWith, custom timeouts (ignored); import
+ * and `Resource.get` of existing objects, invokes, explicit provider resources and non-dynamic
+ * resource types (refused); replacing the dependents of a delete-before-replace resource; stack
+ * references; locking the state file against another process; Pulumi's checkpoint format, update
+ * history and `pulumi` CLI compatibility of the state (the stack *config* file is compatible).
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { sameValue } from "../../providers/core/kind";
+import { ProviderHost, type Props } from "./providerHost";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// The google-protobuf copy Pulumi's generated code was built with.
+const gstruct = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+const settings = require("@pulumi/pulumi/runtime/settings");
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+
+/** The wire form of Pulumi values: secrets are `{ [sig]: secretSig, value }`, unknowns a sentinel string. */
+const SIG: string = rpc.specialSigKey;
+const SECRET_SIG: string = rpc.specialSecretSig;
+const UNKNOWN: string = rpc.unknownValue;
+const PROVIDER_KEY = "__provider";
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+export type StepOp = "create" | "update" | "replace" | "same" | "delete" | "read";
+
+export interface Step {
+  op: StepOp;
+  urn: string;
+  /** The Pulumi resource name. */
+  name: string;
+  /** The readable type, e.g. rcclab:cucm:Phone (the Pulumi type token for non-rcclab types). */
+  type: string;
+  id?: string;
+  /** Fields that changed (update, replace, refresh) or that force the replacement (replace). */
+  fields?: string[];
+  detail?: string;
+}
+
+export interface EngineEvent extends Step {
+  /** True when the step is only planned (preview). */
+  preview?: boolean;
+  /** Set when the step failed; the run fails with this message. */
+  error?: string;
+}
+
+export interface EngineOptions {
+  project: string;
+  stack: string;
+  /** The JSON state file. */
+  stateFile: string;
+  /** Encrypts the secrets in the state file. */
+  passphrase: string;
+  /** Progress, one event per resource step, as it goes. */
+  onEvent?: (e: EngineEvent) => void;
+  /** A running provider host to use (and leave running); by default one is started for the run. */
+  host?: ProviderHost;
+}
+
+export interface ProgramOptions extends EngineOptions {
+  /** A Pulumi program: what `export = async () => { ... }` would be. */
+  program: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+  /** Namespaced keys ("rcclab:cucm") to values (objects allowed), already decrypted. */
+  config?: Record<string, unknown>;
+  /** Which config keys are secret (pulumi.Config.requireSecret etc. see them as secret). */
+  secretConfigKeys?: string[];
+}
+
+export interface RunResult {
+  steps: Step[];
+  /** The stack outputs, resolved; secrets in clear (see secretOutputs). */
+  outputs: Record<string, unknown>;
+  /** Names of the stack outputs that are secrets. */
+  secretOutputs: string[];
+  /** Whether any step other than `same` happened (or is planned, for preview). */
+  changed: boolean;
+}
+
+export interface DriftField {
+  field: string;
+  /** What the state says (the last applied input); "[secret]" for secrets. */
+  expected: unknown;
+  /** What the system has; "[secret]" for secrets. */
+  actual: unknown;
+}
+
+export interface DriftEntry {
+  urn: string;
+  name: string;
+  type: string;
+  id: string;
+  /** The object no longer exists. */
+  gone: boolean;
+  fields: DriftField[];
+}
+
+export interface DriftResult {
+  /** True when any resource drifted: a status, like an exit code. */
+  drifted: boolean;
+  /** How many resources were read. */
+  checked: number;
+  /** Only the resources that drifted. */
+  resources: DriftEntry[];
+}
+
+/** A failed run: the first error, with the steps that completed before it. */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly steps: Step[],
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+/** Create/update the stack's objects to match the program. */
+export function up(opts: ProgramOptions): Promise<RunResult> {
+  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).run(opts)));
+}
+
+/** What `up` would do, without changing anything. */
+export function preview(opts: ProgramOptions): Promise<RunResult> {
+  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, true).run(opts)));
+}
+
+/** Read every object into the state. */
+export function refresh(opts: EngineOptions): Promise<{ steps: Step[] }> {
+  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).refresh()));
+}
+
+/** Compare every object with the state, changing nothing. */
+export function drift(opts: EngineOptions): Promise<DriftResult> {
+  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, true).drift()));
+}
+
+/** Delete every object of the stack. */
+export function destroy(opts: EngineOptions): Promise<{ steps: Step[] }> {
+  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).destroy()));
+}
+
+/** The stack's state as stored, with secrets decrypted (in clear: e.g. to show outputs). */
+export function readState(stateFile: string, passphrase: string): StateFile {
+  const store = StateStore.load(stateFile, passphrase);
+  return store.toFile(false);
+}
+
+/** One line for an event, Pulumi style: "+ create rcclab:echo:Thing a (id)". */
+export function formatEvent(e: EngineEvent): string {
+  const sym: Record<StepOp, string> = { create: "+", update: "~", replace: "+-", same: "=", delete: "-", read: ">" };
+  const what = `${e.preview ? "plan " : ""}${e.op}`;
+  const id = e.id ? ` [${e.id}]` : "";
+  const fields = e.fields?.length ? ` (${e.fields.join(", ")})` : "";
+  const detail = e.detail ? `: ${e.detail}` : "";
+  const err = e.error ? ` FAILED: ${e.error}` : "";
+  return `${sym[e.op]} ${what} ${e.type} ${e.name}${id}${fields}${detail}${err}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wire values: secrets and unknowns
+
+type Wire = unknown;
+
+const isSecret = (v: unknown): v is { value: unknown } =>
+  typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG] === SECRET_SIG;
+
+const secret = (v: unknown): Wire => (isSecret(v) ? v : { [SIG]: SECRET_SIG, value: reveal(v) });
+
+/** The plain value: secrets unwrapped (deeply), undefined dropped (gRPC structs cannot carry it). */
+function reveal(v: Wire): any {
+  if (isSecret(v)) return reveal(v.value);
+  if (Array.isArray(v)) return v.map(reveal);
+  if (typeof v === "object" && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = reveal(x);
+    return out;
+  }
+  return v;
+}
+
+function containsSecret(v: Wire): boolean {
+  if (isSecret(v)) return true;
+  if (Array.isArray(v)) return v.some(containsSecret);
+  if (typeof v === "object" && v !== null) return Object.values(v).some(containsSecret);
+  return false;
+}
+
+function containsUnknown(v: Wire): boolean {
+  if (v === UNKNOWN) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (typeof v === "object" && v !== null) return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+/** Top-level keys whose value is or holds a secret. */
+const secretKeysOf = (props: Props | undefined): string[] => Object.keys(props ?? {}).filter((k) => containsSecret(props![k]));
+
+interface KindInfo {
+  secretPaths: readonly string[];
+  fieldNames: readonly string[];
+}
+
+/** "pulumi-nodejs:dynamic/rcclab/cucm:Phone" → "rcclab:cucm:Phone"; other tokens unchanged. */
+export function readableType(token: string): string {
+  const m = /^pulumi-nodejs:dynamic\/([^:]+):(.+)$/.exec(token);
+  return m ? `${m[1]!.replace(/\//g, ":")}:${m[2]}` : token;
+}
+
+function kindOf(token: string): KindInfo | undefined {
+  const registry = (globalThis as unknown as Record<string, Map<string, KindInfo> | undefined>)["__rcclabKinds"];
+  return registry?.get(readableType(token));
+}
+
+/**
+ * Wire props with the secrets marked: whole top-level keys in `keys`, and each of the kind's
+ * secret paths ("password", "connection.password").
+ */
+function markSecrets(props: Props, keys: Iterable<string>, token: string): Props {
+  const out: Props = { ...props };
+  for (const k of keys) if (k in out && out[k] !== undefined) out[k] = secret(out[k]);
+  for (const p of kindOf(token)?.secretPaths ?? []) {
+    const parts = p.split(".");
+    let holder: any = out;
+    for (let i = 0; i < parts.length - 1 && holder; i++) {
+      const next = holder[parts[i]!];
+      if (isSecret(next)) {
+        holder = undefined;
+        break;
+      }
+      if (typeof next !== "object" || next === null) {
+        holder = undefined;
+        break;
+      }
+      holder[parts[i]!] = { ...next };
+      holder = holder[parts[i]!];
+    }
+    const last = parts[parts.length - 1]!;
+    if (holder && holder[last] !== undefined && holder[last] !== null) holder[last] = secret(holder[last]);
+  }
+  return out;
+}
+
+/** Is this top-level field secret for this resource (for drift reports)? */
+function isSecretField(field: string, token: string, ...bags: Props[]): boolean {
+  if (bags.some((b) => containsSecret(b[field]))) return true;
+  return (kindOf(token)?.secretPaths ?? []).some((p) => p === field || p.startsWith(`${field}.`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+interface Entry {
+  urn: string;
+  /** The Pulumi type token. */
+  type: string;
+  custom: boolean;
+  id?: string;
+  parent?: string;
+  dependencies: string[];
+  /** Wire form (secrets wrapped). */
+  inputs: Props;
+  outputs: Props;
+  /** A replaced object still to delete. */
+  delete?: boolean;
+}
+
+export interface StoredResource extends Omit<Entry, "inputs" | "outputs"> {
+  inputs: Props;
+  outputs: Props;
+}
+
+export interface StateFile {
+  version: 1;
+  project: string;
+  stack: string;
+  /** "v1:<base64 scrypt salt>:<base64 check value>"; the check value tells a wrong passphrase. */
+  encryptionSalt: string;
+  resources: StoredResource[];
+  outputs: Props;
+}
+
+const CHECK_TEXT = "rcclab-state";
+
+/** The key for the state's secrets: scrypt(passphrase, salt) for AES-256-GCM. */
+class StateCipher {
+  private constructor(
+    private readonly key: Buffer,
+    readonly encryptionSalt: string,
+  ) {}
+
+  static create(passphrase: string): StateCipher {
+    const salt = crypto.randomBytes(16);
+    const key = crypto.scryptSync(passphrase, salt, 32);
+    const c = new StateCipher(key, "");
+    return new StateCipher(key, `v1:${salt.toString("base64")}:${c.encrypt(CHECK_TEXT)}`);
+  }
+
+  static open(passphrase: string, encryptionSalt: string, file: string): StateCipher {
+    const [v, salt, check] = encryptionSalt.split(":");
+    if (v !== "v1" || !salt || !check) throw new Error(`${file}: malformed encryptionSalt`);
+    const c = new StateCipher(crypto.scryptSync(passphrase, Buffer.from(salt, "base64"), 32), encryptionSalt);
+    let ok = false;
+    try {
+      ok = c.decrypt(check) === CHECK_TEXT;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new Error(`${file}: wrong passphrase for the state file (it cannot decrypt the state's secrets)`);
+    return c;
+  }
+
+  /** base64(iv | tag | ciphertext). */
+  encrypt(text: string): string {
+    const iv = crypto.randomBytes(12);
+    const c = crypto.createCipheriv("aes-256-gcm", this.key, iv);
+    const ct = Buffer.concat([c.update(text, "utf8"), c.final()]);
+    return Buffer.concat([iv, c.getAuthTag(), ct]).toString("base64");
+  }
+
+  decrypt(b64: string): string {
+    const buf = Buffer.from(b64, "base64");
+    const d = crypto.createDecipheriv("aes-256-gcm", this.key, buf.subarray(0, 12));
+    d.setAuthTag(buf.subarray(12, 28));
+    return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString("utf8");
+  }
+}
+
+const SEALED = "__secret";
+const isSealed = (v: unknown): v is { [SEALED]: string } =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as Record<string, unknown>)[SEALED] === "string";
+
+/** The state of one stack: live resources (by URN, in order), replaced objects pending deletion, outputs. */
+class StateStore {
+  live = new Map<string, Entry>();
+  pending: Entry[] = [];
+  outputs: Props = {};
+
+  private constructor(
+    readonly file: string,
+    readonly project: string,
+    readonly stack: string,
+    private readonly cipher: StateCipher,
+  ) {}
+
+  static load(file: string, passphrase: string, project?: string, stack?: string): StateStore {
+    if (!fs.existsSync(file)) {
+      if (!project || !stack) throw new Error(`${file}: no such state file`);
+      return new StateStore(file, project, stack, StateCipher.create(passphrase));
+    }
+    const data = JSON.parse(fs.readFileSync(file, "utf8")) as StateFile;
+    if (data.version !== 1) throw new Error(`${file}: unsupported state version ${String(data.version)}`);
+    if ((project && data.project !== project) || (stack && data.stack !== stack)) {
+      throw new Error(`${file}: holds stack ${data.project}/${data.stack}, not ${project}/${stack}`);
+    }
+    const store = new StateStore(file, data.project, data.stack, StateCipher.open(passphrase, data.encryptionSalt, file));
+    const open = (v: unknown): unknown => store.open(v);
+    for (const r of data.resources) {
+      const e: Entry = { ...r, dependencies: r.dependencies ?? [], inputs: open(r.inputs) as Props, outputs: open(r.outputs) as Props };
+      if (e.delete) store.pending.push(e);
+      else store.live.set(e.urn, e);
+    }
+    store.outputs = open(data.outputs ?? {}) as Props;
+    return store;
+  }
+
+  private open(v: unknown): unknown {
+    if (isSealed(v)) return secret(JSON.parse(this.cipher.decrypt(v[SEALED])));
+    if (Array.isArray(v)) return v.map((x) => this.open(x));
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.open(x)]));
+    return v;
+  }
+
+  private seal(v: unknown): unknown {
+    if (isSecret(v)) return { [SEALED]: this.cipher.encrypt(JSON.stringify(reveal(v.value) ?? null)) };
+    if (Array.isArray(v)) return v.map((x) => this.seal(x));
+    if (typeof v === "object" && v !== null) {
+      return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, this.seal(x)]));
+    }
+    return v;
+  }
+
+  toFile(sealed = true): StateFile {
+    const conv = (v: Props, e: Entry): Props => {
+      const marked = e.custom ? markSecrets(v, [], e.type) : v;
+      return (sealed ? this.seal(marked) : reveal(marked)) as Props;
+    };
+    const resources = [...this.live.values(), ...this.pending].map((e) => {
+      const r: StoredResource = { urn: e.urn, type: e.type, custom: e.custom, dependencies: e.dependencies, inputs: conv(e.inputs, e), outputs: conv(e.outputs, e) };
+      if (e.id !== undefined) r.id = e.id;
+      if (e.parent) r.parent = e.parent;
+      if (e.delete) r.delete = true;
+      return r;
+    });
+    const outputs = (sealed ? this.seal(this.outputs) : reveal(this.outputs)) as Props;
+    return { version: 1, project: this.project, stack: this.stack, encryptionSalt: this.cipher.encryptionSalt, resources, outputs };
+  }
+
+  /** Write atomically: a temp file next to the state, then rename. */
+  save(): void {
+    const text = JSON.stringify(this.toFile(), null, 2);
+    fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text, { mode: 0o600 });
+    fs.renameSync(tmp, this.file);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestration
+
+let busy: Promise<unknown> = Promise.resolve();
+/** Pulumi's runtime is global to the process: one run at a time. */
+function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  const run = busy.then(fn, fn);
+  busy = run.catch(() => undefined);
+  return run;
+}
+
+async function withHost<T>(opts: EngineOptions, fn: (host: ProviderHost) => Promise<T>): Promise<T> {
+  if (opts.host) return fn(opts.host);
+  const host = await ProviderHost.start();
+  try {
+    return await fn(host);
+  } finally {
+    await host.stop();
+  }
+}
+
+/** Dependents first: repeatedly take the last entry that no remaining entry depends on (or is a child of). */
+function deletionOrder(entries: Entry[]): Entry[] {
+  const remaining = [...entries];
+  const out: Entry[] = [];
+  while (remaining.length > 0) {
+    let idx = -1;
+    for (let i = remaining.length - 1; i >= 0 && idx < 0; i--) {
+      const urn = remaining[i]!.urn;
+      const needed = remaining.some((o, j) => j !== i && (o.dependencies.includes(urn) || o.parent === urn));
+      if (!needed) idx = i;
+    }
+    out.push(remaining.splice(idx < 0 ? remaining.length - 1 : idx, 1)[0]!);
+  }
+  return out;
+}
+
+const nameOf = (urn: string): string => urn.split("::").pop() ?? urn;
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** One engine run against one stack's state. */
+class Deployment {
+  private readonly state: StateStore;
+  private readonly steps: Step[] = [];
+  /** URNs registered by the program in this run. */
+  private readonly registered = new Set<string>();
+  private failure: Error | undefined;
+  /** Steps run one at a time, in the order registrations arrive (a topological order). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private stackUrn = "";
+  /** The root stack's outputs, as the program registered them (wire form). */
+  private stackOutputs: Props = {};
+
+  constructor(
+    private readonly opts: EngineOptions,
+    private readonly host: ProviderHost,
+    private readonly dryRun: boolean,
+  ) {
+    this.state = StateStore.load(opts.stateFile, opts.passphrase, opts.project, opts.stack);
+  }
+
+  private save(): void {
+    if (!this.dryRun) this.state.save();
+  }
+
+  private record(step: Step, error?: string): void {
+    if (!error) this.steps.push(step);
+    this.opts.onEvent?.({ ...step, ...(this.dryRun ? { preview: true } : {}), ...(error ? { error } : {}) });
+  }
+
+  private stepOf(op: StepOp, e: { urn: string; type: string; id?: string }, extra: Partial<Step> = {}): Step {
+    return { op, urn: e.urn, name: nameOf(e.urn), type: readableType(e.type), ...(e.id ? { id: e.id } : {}), ...extra };
+  }
+
+  private fail(step: Step, e: unknown): never {
+    const label = `${step.type} "${step.name}"`;
+    const msg = errorMessage(e);
+    const err = new EngineError(`${label}: ${msg}`, this.steps);
+    this.record(step, msg);
+    throw err;
+  }
+
+  // -- up / preview ---------------------------------------------------------------------------
+
+  async run(opts: ProgramOptions): Promise<RunResult> {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          throw new Error(`${args.type} "${args.name}": reading or importing existing resources is not supported by the local engine`);
+        },
+        call: (args) => {
+          throw new Error(`invoke ${args.token} is not supported by the local engine`);
+        },
+      },
+      opts.project,
+      opts.stack,
+      this.dryRun,
+      "organization", // what Pulumi's self-managed backends report
+    );
+    const monitor = settings.getMonitor();
+    monitor.registerResource = (req: any, cb: (err: Error | null, resp?: unknown) => void) => {
+      const job = this.queue.then(() => this.register(req));
+      this.queue = job.catch(() => undefined);
+      job.then(
+        (resp) => cb(null, resp),
+        (err: Error) => cb(err),
+      );
+    };
+    monitor.registerResourceOutputs = (req: any, cb: (err: Error | null, resp?: unknown) => void) => {
+      const urn: string = req.getUrn();
+      const outs = (req.getOutputs()?.toJavaScript() ?? {}) as Props;
+      if (urn === this.stackUrn) this.stackOutputs = outs;
+      const e = this.state.live.get(urn);
+      if (e && !e.custom) e.outputs = outs;
+      cb(null, {});
+    };
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.config ?? {})) config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    pulumi.runtime.setAllConfig(config, opts.secretConfigKeys ?? []);
+
+    // A program error is caught inside the stack's init, so the SDK's stack outputs never reject
+    // (their derived promises would be unhandled). Errors the SDK leaves unhandled (a failing apply
+    // feeding a resource, say) are what Pulumi's language host reports: they fail the run too.
+    let programError: unknown;
+    const onUnhandled = (e: unknown) => {
+      programError ??= e;
+    };
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          return (await opts.program()) ?? undefined;
+        } catch (e) {
+          programError ??= e;
+          return undefined;
+        }
+      });
+      // Every registration (not only the ones the outputs depend on) must have been handled.
+      await settings.waitForRPCs();
+      await this.queue;
+      await new Promise((resolve) => setImmediate(resolve));
+    } catch (e) {
+      programError ??= e;
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    if (this.failure) throw this.failure;
+    if (programError !== undefined) {
+      throw new EngineError(`the program failed: ${errorMessage(programError)}`, this.steps);
+    }
+
+    // Objects the program no longer declares, and replaced objects: dependents first.
+    const gone = [...[...this.state.live.values()].filter((e) => !this.registered.has(e.urn)), ...this.state.pending];
+    for (const e of deletionOrder(gone)) {
+      const step = this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {});
+      if (e.custom && !this.dryRun) {
+        try {
+          await this.host.delete(e.id ?? "", e.urn, e.type, reveal(e.outputs));
+        } catch (err) {
+          this.fail(step, err);
+        }
+      }
+      if (!this.dryRun) {
+        if (e.delete) this.state.pending = this.state.pending.filter((p) => p !== e);
+        else this.state.live.delete(e.urn);
+      }
+      if (e.custom) this.record(step);
+    }
+    if (!this.dryRun) {
+      this.state.outputs = this.stackOutputs;
+      this.state.save();
+    }
+    return {
+      steps: this.steps,
+      outputs: reveal(this.stackOutputs) as Record<string, unknown>,
+      secretOutputs: secretKeysOf(this.stackOutputs),
+      changed: this.steps.some((s) => s.op !== "same"),
+    };
+  }
+
+  private response(urn: string, id: string, object: Props, unknown = false): unknown {
+    const resp = new resproto.RegisterResourceResponse();
+    resp.setUrn(urn);
+    resp.setId(id);
+    resp.setObject(gstruct.Struct.fromJavaScript(dropUndefined(object)));
+    if (unknown) resp.setUnknown(true);
+    return resp;
+  }
+
+  /** Handle one RegisterResource: run (or plan) its step and answer with its outputs. */
+  private async register(req: any): Promise<unknown> {
+    const type: string = req.getType();
+    const name: string = req.getName();
+    const parent: string | undefined = req.getParent() || undefined;
+    const urn = newUrn(this.opts, parent, type, name);
+    const inputs = (req.getObject()?.toJavaScript() ?? {}) as Props;
+    const dependencies: string[] = req.getDependenciesList();
+    if (this.registered.has(urn)) {
+      this.failure ??= new EngineError(`duplicate resource URN ${urn}: two resources have the same type and name`, this.steps);
+      return this.response(urn, "", {}, true);
+    }
+    this.registered.add(urn);
+
+    if (!req.getCustom()) {
+      if (type === STACK_TYPE && !parent) this.stackUrn = urn;
+      const old = this.state.live.get(urn);
+      const e: Entry = { urn, type, custom: false, dependencies, inputs, outputs: old?.outputs ?? {} };
+      if (parent) e.parent = parent;
+      if (!this.dryRun) {
+        this.state.live.delete(urn);
+        this.state.live.set(urn, e);
+      }
+      return this.response(urn, "", inputs);
+    }
+
+    const step0 = this.stepOf("create", { urn, type });
+    // After a failure nothing else runs; the program sees this resource's outputs as unknown.
+    if (this.failure) return this.response(urn, "", {}, true);
+    try {
+      if (!type.startsWith("pulumi-nodejs:dynamic")) throw new Error(`only dynamic resources are supported by the local engine, not ${type}`);
+      if (req.getImportid()) throw new Error("import is not supported by the local engine");
+      if (req.getProvider()) throw new Error("explicit providers are not supported by the local engine");
+      const unsupported = [
+        req.getProtect() && "protect",
+        req.getIgnorechangesList().length > 0 && "ignoreChanges",
+        req.getReplaceonchangesList().length > 0 && "replaceOnChanges",
+        req.getRetainondelete() && "retainOnDelete",
+      ].filter(Boolean);
+      if (unsupported.length > 0) throw new Error(`resource options not supported by the local engine: ${unsupported.join(", ")}`);
+      return await this.step(req, urn, type, parent, dependencies, inputs);
+    } catch (e) {
+      if (!this.failure) {
+        this.failure = e instanceof EngineError ? e : new EngineError(`${step0.type} "${step0.name}": ${errorMessage(e)}`, this.steps);
+        if (!(e instanceof EngineError)) this.record(step0, errorMessage(e));
+      }
+      return this.response(urn, "", {}, true);
+    }
+  }
+
+  private async step(req: any, urn: string, type: string, parent: string | undefined, dependencies: string[], inputs: Props): Promise<unknown> {
+    const old = this.state.live.get(urn);
+    const secretKeys = new Set([...secretKeysOf(inputs), ...(req.getAdditionalsecretoutputsList() as string[])]);
+    const mark = (p: Props) => markSecrets(p, secretKeys, type);
+    const entry = (id: string, checked: Props, outs: Props): Entry => ({
+      urn, type, custom: true, id, ...(parent ? { parent } : {}), dependencies, inputs: mark(checked), outputs: mark(outs),
+    });
+    const place = (e: Entry) => {
+      this.state.live.delete(urn);
+      this.state.live.set(urn, e);
+    };
+    const base = { urn, type, ...(old?.id ? { id: old.id } : {}) };
+
+    // Preview with inputs that depend on not-yet-created objects: nothing to check yet.
+    if (containsUnknown(inputs)) {
+      if (!this.dryRun) throw new Error("some inputs are unknown");
+      this.record(this.stepOf(old ? "update" : "create", base, { detail: "inputs known only after apply" }));
+      return this.response(urn, old?.id ?? "", old ? { ...old.outputs, ...inputs } : inputs);
+    }
+
+    const news = reveal(inputs) as Props;
+    let checked: Props;
+    const checkStep = this.stepOf(old ? "update" : "create", base);
+    try {
+      const r = await this.host.check(urn, type, old ? reveal(old.inputs) : {}, news);
+      if (r.failures.length > 0) {
+        throw new Error(`invalid inputs: ${r.failures.map((f) => `${f.property || "(resource)"}: ${f.reason}`).join("; ")}`);
+      }
+      checked = r.inputs;
+    } catch (e) {
+      this.fail(checkStep, e);
+    }
+
+    if (!old) {
+      const step = this.stepOf("create", base);
+      if (this.dryRun) {
+        this.record(step);
+        return this.response(urn, "", mark(checked));
+      }
+      let created: { id: string; outs: Props };
+      try {
+        created = await this.host.create(urn, type, checked);
+      } catch (e) {
+        this.fail(step, e);
+      }
+      const e = entry(created.id, checked, created.outs);
+      place(e);
+      this.save();
+      this.record({ ...step, id: created.id });
+      return this.response(urn, created.id, e.outputs);
+    }
+
+    const id = old.id ?? "";
+    let diff: { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean };
+    try {
+      diff = await this.host.diff(id, urn, reveal(old.outputs), checked);
+    } catch (e) {
+      this.fail(this.stepOf("update", base), e);
+    }
+
+    if (!diff.changes) {
+      const step = this.stepOf("same", base);
+      if (!this.dryRun) {
+        const e: Entry = { ...entry(id, checked, {}), outputs: old.outputs };
+        const changedInputs = JSON.stringify(e.inputs) !== JSON.stringify(old.inputs) || e.parent !== old.parent || JSON.stringify(dependencies) !== JSON.stringify(old.dependencies);
+        place(e);
+        if (changedInputs) this.save();
+      }
+      this.record(step);
+      return this.response(urn, id, old.outputs);
+    }
+
+    const changed = changedFieldsOf(type, reveal(old.outputs), checked);
+    if (diff.replaces.length === 0) {
+      const step = this.stepOf("update", base, { fields: changed });
+      if (this.dryRun) {
+        this.record(step);
+        return this.response(urn, id, { ...old.outputs, ...mark(checked) });
+      }
+      let outs: Props;
+      try {
+        outs = await this.host.update(id, urn, type, reveal(old.outputs), checked);
+      } catch (e) {
+        this.fail(step, e);
+      }
+      const e = entry(id, checked, outs);
+      place(e);
+      this.save();
+      this.record(step);
+      return this.response(urn, id, e.outputs);
+    }
+
+    const deleteFirst = diff.deleteBeforeReplace || req.getDeletebeforereplace() === true;
+    const step = this.stepOf("replace", base, {
+      fields: diff.replaces,
+      detail: deleteFirst ? "delete before create" : "create before delete",
+    });
+    if (this.dryRun) {
+      this.record(step);
+      return this.response(urn, "", mark(checked));
+    }
+    try {
+      if (deleteFirst) {
+        await this.host.delete(id, urn, type, reveal(old.outputs));
+        this.state.live.delete(urn);
+        this.save();
+      }
+      const created = await this.host.create(urn, type, checked);
+      const e = entry(created.id, checked, created.outs);
+      if (!deleteFirst) this.state.pending.push({ ...old, delete: true });
+      place(e);
+      this.save();
+      this.record({ ...step, id: created.id });
+      return this.response(urn, created.id, e.outputs);
+    } catch (e) {
+      this.fail(step, e);
+    }
+  }
+
+  // -- refresh / drift / destroy --------------------------------------------------------------
+
+  async refresh(): Promise<{ steps: Step[] }> {
+    for (const e of [...this.state.live.values(), ...this.state.pending]) {
+      if (!e.custom) continue;
+      const step = this.stepOf("read", e);
+      let r: { id: string; props: Props; inputs?: Props };
+      try {
+        r = await this.host.read(e.id ?? "", e.urn, e.type, reveal(e.outputs), reveal(e.inputs));
+      } catch (err) {
+        this.fail(step, err);
+      }
+      if (!r.id) {
+        if (e.delete) this.state.pending = this.state.pending.filter((p) => p !== e);
+        else this.state.live.delete(e.urn);
+        this.state.save();
+        this.record({ ...step, detail: "gone; removed from the state" });
+        continue;
+      }
+      const keys = new Set([...secretKeysOf(e.outputs), ...secretKeysOf(e.inputs)]);
+      const fields = changedFieldsOf(e.type, reveal(e.outputs), r.props);
+      e.id = r.id;
+      e.outputs = markSecrets(r.props, keys, e.type);
+      if (r.inputs) e.inputs = markSecrets(r.inputs, keys, e.type);
+      this.state.save();
+      this.record({ ...step, ...(fields.length ? { fields, detail: "updated from the system" } : {}) });
+    }
+    return { steps: this.steps };
+  }
+
+  async drift(): Promise<DriftResult> {
+    const resources: DriftEntry[] = [];
+    let checked = 0;
+    for (const e of this.state.live.values()) {
+      if (!e.custom) continue;
+      checked++;
+      const step = this.stepOf("read", e);
+      const base = { urn: e.urn, name: step.name, type: step.type, id: e.id ?? "" };
+      let r: { id: string; props: Props };
+      try {
+        r = await this.host.read(e.id ?? "", e.urn, e.type, reveal(e.outputs), reveal(e.inputs));
+      } catch (err) {
+        this.fail(step, err);
+      }
+      if (!r.id) {
+        resources.push({ ...base, gone: true, fields: [] });
+        this.record({ ...step, detail: "gone" });
+        continue;
+      }
+      const want = reveal(e.inputs) as Props;
+      let diff: { changes: boolean; replaces: string[] };
+      try {
+        diff = await this.host.diff(e.id ?? "", e.urn, r.props, want);
+      } catch (err) {
+        this.fail(step, err);
+      }
+      if (!diff.changes) {
+        this.record(step);
+        continue;
+      }
+      let names = changedFieldsOf(e.type, r.props, want);
+      if (names.length === 0) names = diff.replaces.length ? diff.replaces : ["(unknown)"];
+      const fields = names.map((field) => {
+        const hidden = isSecretField(field, e.type, e.inputs, e.outputs);
+        return { field, expected: hidden ? "[secret]" : want[field], actual: hidden ? "[secret]" : r.props[field] };
+      });
+      resources.push({ ...base, gone: false, fields });
+      this.record({ ...step, fields: names, detail: "drifted" });
+    }
+    return { drifted: resources.length > 0, checked, resources };
+  }
+
+  async destroy(): Promise<{ steps: Step[] }> {
+    for (const e of deletionOrder([...this.state.live.values(), ...this.state.pending])) {
+      if (e.custom) {
+        const step = this.stepOf("delete", e);
+        try {
+          await this.host.delete(e.id ?? "", e.urn, e.type, reveal(e.outputs));
+        } catch (err) {
+          this.fail(step, err);
+        }
+        this.record(step);
+      }
+      if (e.delete) this.state.pending = this.state.pending.filter((p) => p !== e);
+      else this.state.live.delete(e.urn);
+      this.state.save();
+    }
+    this.state.outputs = {};
+    this.state.save();
+    return { steps: this.steps };
+  }
+}
+
+/**
+ * The URN as the Pulumi engine builds it: urn:pulumi:<stack>::<project>::<qualified type>::<name>,
+ * where the qualified type is prefixed by the parent's qualified type ("comp$type") unless the parent
+ * is the root stack.
+ */
+function newUrn(opts: EngineOptions, parent: string | undefined, type: string, name: string): string {
+  const parentType = parent?.split("::")[2];
+  const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${opts.stack}::${opts.project}::${qualified}::${name}`;
+}
+
+/** The managed fields that differ (the kind's fields when known, else every key but __provider). */
+function changedFieldsOf(token: string, a: Props, b: Props): string[] {
+  const names = kindOf(token)?.fieldNames ?? [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== PROVIDER_KEY);
+  return names.filter((f) => !sameValue(a[f], b[f]));
+}
+
+function dropUndefined(v: unknown): any {
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : dropUndefined(x)));
+  if (typeof v === "object" && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = dropUndefined(x);
+    return out;
+  }
+  return v;
+}
