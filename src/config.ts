@@ -1,0 +1,373 @@
+/**
+ * The stack config of one lab: one zod schema for the whole of it (Microsoft side, CUCM, CUP, the
+ * users), checked before any system is called. Every error names its config path, as the user
+ * wrote it in stacks/Pulumi.<lab>.yaml ("rcclab:users[3].e164: must be E.164, e.g. +14085551001"),
+ * and all errors are reported at once. Secrets (passwords, keys) are plain here, inside the
+ * program; the program hands them to resources as Pulumi secrets and no message ever shows them.
+ */
+import { z } from "zod";
+import { formatPath } from "../providers/core/kind";
+import { tlsSchema } from "../providers/core/tls";
+import { AXL_RELEASES } from "../providers/cucm/axl/model";
+import { PHONE_MODEL_NAMES, PHONE_MODELS, supports, type PhoneModel } from "../providers/cucm/models";
+
+export const NAMESPACE = "rcclab";
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+const fqdn = z.string().regex(FQDN, "must be a fully qualified domain name, e.g. cup.lab.example.com");
+const domain = z.string().regex(FQDN, "must be a DNS domain, e.g. lab.example.com");
+const ipv4 = z.string().regex(IPV4, "must be an IPv4 address, e.g. 10.10.10.5");
+const hostOrIp = z.string().refine((s) => FQDN.test(s) || IPV4.test(s) || s === "localhost", "must be a host name or an IPv4 address");
+const port = (d: number) => z.number().int().min(1).max(65535).default(d);
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be E.164, e.g. +14085551001");
+/** A secret value: set with `pulumi config set --secret`. Messages never show the value. */
+const secret = (what: string) => z.string({ error: `${what} is missing: set it with pulumi config set --secret` }).min(1, `${what} must not be empty`);
+const mac = z
+  .string()
+  .transform((s) => s.replace(/[:.\-]/g, "").toUpperCase())
+  .refine((s) => /^[0-9A-F]{12}$/.test(s), "must be a MAC address, e.g. 00:1E:4A:AA:BB:01");
+const userid = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+
+export const labSchema = z
+  .object({
+    /** The SIP and AD domain all RCC users share (the guide requires one domain). */
+    sipDomain: domain,
+    /** The Active Directory DNS domain (default: the SIP domain). */
+    adDomain: domain.optional(),
+    /** A short name shown in summaries. */
+    name: z.string().max(64).default("rcc-lab"),
+  })
+  .strict();
+
+export const cucmSchema = z
+  .object({
+    host: hostOrIp,
+    address: ipv4.optional(),
+    port: port(8443),
+    username: z.string().min(1),
+    password: secret("rcclab:cucm.password"),
+    /** AXL release: 7.0 is the guide's CUCM 7.0(2). */
+    release: z.enum(AXL_RELEASES),
+    /** Expected version prefix (B1), default the release. */
+    version: z.string().regex(/^\d+(\.\d+){1,3}$/, "must be a version such as 7.0 or 7.0.2").optional(),
+    tls: tlsSchema,
+    /** CUCM nodes running CTI Manager (CUP's CTI gateway addresses, C4); default the publisher. */
+    ctiManagers: z.array(hostOrIp).min(1).optional(),
+  })
+  .strict();
+
+export const cupSchema = z
+  .object({
+    host: fqdn,
+    address: ipv4,
+    port: port(8443),
+    username: z.string().min(1),
+    password: secret("rcclab:cup.password"),
+    release: z.string().regex(/^\d+\.\d+$/, "must be a release such as 7.0").default("7.0"),
+    tls: tlsSchema,
+    /** SIP listening port and transport towards OCS (the guide uses TCP; TLS was not tested). */
+    sipPort: port(5060),
+    transport: z.enum(["TCP", "UDP", "TLS"]).default("TCP"),
+    /** Incoming ACL entries (C3); default: every OCS front end and pool. Given: must cover every front end. */
+    acl: z.array(hostOrIp).optional(),
+  })
+  .strict();
+
+export const directorySchema = z
+  .object({
+    /** ldaps://dc1.lab.example.com:636, or ldap:// with startTls (plain LDAP only with allowPlainLdap). */
+    url: z.string().regex(/^ldaps?:\/\/[^/\s]+$/, "must be an ldaps:// or ldap:// URL without a path"),
+    bindDn: z.string().min(1),
+    password: secret("rcclab:directory.password"),
+    /** Where the lab's users live, e.g. CN=Users,DC=lab,DC=example,DC=com. */
+    usersDn: z.string().min(1),
+    startTls: z.boolean().default(false),
+    allowPlainLdap: z.boolean().default(false),
+    tls: tlsSchema,
+  })
+  .strict()
+  .refine((d) => !d.url.startsWith("ldap://") || d.startTls || d.allowPlainLdap, {
+    path: ["url"],
+    message: "plain ldap:// needs startTls: true (or allowPlainLdap: true, which sends the password in clear)",
+  });
+
+export const dnsSchema = z
+  .object({
+    server: hostOrIp,
+    port: port(53),
+    zone: domain,
+    /** e.g. 10.10.10.in-addr.arpa */
+    reverseZone: z.string().regex(/^([0-9]{1,3}\.){1,3}in-addr\.arpa$/, "must be an in-addr.arpa zone, e.g. 10.10.10.in-addr.arpa"),
+    ttl: z.number().int().min(60).max(86400).default(3600),
+    tsig: z
+      .object({
+        name: z.string().min(1),
+        algorithm: z.enum(["hmac-sha256", "hmac-sha1", "hmac-sha512", "hmac-md5"]).default("hmac-sha256"),
+        secret: secret("rcclab:dns.tsig.secret"),
+      })
+      .strict()
+      .optional(),
+    /** Unsigned RFC 2136 updates, for AD-integrated zones that allow nonsecure updates. Explicit only. */
+    allowUnsignedUpdates: z.boolean().default(false),
+  })
+  .strict()
+  .refine((d) => d.tsig || d.allowUnsignedUpdates, { path: ["tsig"], message: "set a TSIG key, or allowUnsignedUpdates: true for a zone that takes nonsecure updates" });
+
+const frontEnd = z.object({ fqdn, address: ipv4 }).strict();
+
+export const ocsSchema = z
+  .object({
+    /** OCS 2007 R2 Enterprise pools; the guide's lab has several, one front end each. */
+    pools: z
+      .array(z.object({ name: z.string().regex(/^[A-Za-z0-9-]{1,15}$/, "must be a pool name (NetBIOS-like, up to 15 characters)"), fqdn, address: ipv4, frontEnds: z.array(frontEnd).min(1) }).strict())
+      .min(1),
+    /** How rcclab reaches the front ends' management (WMI over SSH); set by the OCS issue. */
+    ssh: z.object({ port: port(22), username: z.string().min(1), password: secret("rcclab:ocs.ssh.password"), hostKeySha256: z.string().optional() }).strict().optional(),
+  })
+  .strict();
+
+export const ctiSchema = z
+  .object({
+    /** The CTI application user (B3) CUP's desk phone control logs in with (C4). */
+    userid: userid.default("rcc-cti"),
+    password: secret("rcclab:cti.password"),
+    userGroups: z.array(z.string().min(1)).default(["Standard CTI Enabled", "Standard CTI Allow Control of All Devices"]),
+  })
+  .strict();
+
+export const trunkSchema = z
+  .object({
+    name: z.string().min(1).max(50).default("CUP-SIP-Trunk"),
+    description: z.string().max(114).default("SIP trunk to Cisco Unified Presence"),
+    devicePoolName: z.string().min(1).default("Default"),
+    locationName: z.string().min(1).default("Hub_None"),
+    callingSearchSpaceName: z.string().min(1).optional(),
+    securityProfileName: z.string().min(1).default("Non Secure SIP Trunk Profile"),
+    sipProfileName: z.string().min(1).default("Standard SIP Profile"),
+  })
+  .strict()
+  .default({
+    name: "CUP-SIP-Trunk",
+    description: "SIP trunk to Cisco Unified Presence",
+    devicePoolName: "Default",
+    locationName: "Hub_None",
+    securityProfileName: "Non Secure SIP Trunk Profile",
+    sipProfileName: "Standard SIP Profile",
+  });
+
+export const callsPerLineSchema = z
+  .object({ maxNumCalls: z.number().int().min(1).max(200), busyTrigger: z.number().int().min(1).max(200) })
+  .strict()
+  .refine((c) => c.busyTrigger <= c.maxNumCalls, { path: ["busyTrigger"], message: "must not exceed maxNumCalls" });
+
+export const userSchema = z
+  .object({
+    userid,
+    firstName: z.string().min(1).max(64),
+    lastName: z.string().min(1).max(64),
+    /** The user's number: their CUCM line and their OCS Line URI (tel:+E.164). */
+    e164: e164,
+    /** The OCS pool that homes the user (ocs.pools[].name). */
+    pool: z.string().min(1),
+    phone: z
+      .object({
+        model: z.enum(PHONE_MODEL_NAMES as [PhoneModel, ...PhoneModel[]], { error: `must be one of ${PHONE_MODEL_NAMES.join(", ")}` }),
+        protocol: z.enum(["SCCP", "SIP"]),
+        mac,
+      })
+      .strict(),
+    /** Extension Mobility for this user (device profile, subscriptions). */
+    extensionMobility: z.boolean().default(false),
+    /** Enabled for remote call control (default true). */
+    rcc: z.boolean().default(true),
+    /** The Line URI, when written out; it must equal tel:<e164>. */
+    lineUri: z.string().optional(),
+    /** Call-per-line limit of this user's line (B8); default the lab's. */
+    callsPerLine: callsPerLineSchema.optional(),
+  })
+  .strict();
+
+export const meetMeSchema = z
+  .object({
+    pattern: z.string().regex(/^\+?[0-9X]{1,24}$/, "must be digits (E.164 with + allowed), X as wildcard"),
+    description: z.string().max(50).default(""),
+    partition: z.string().min(1).optional(),
+    minimumSecurityLevel: z.enum(["Non Secure", "Authenticated", "Encrypted"]).default("Non Secure"),
+  })
+  .strict();
+
+export const dialRuleSchema = z
+  .object({
+    name: z.string().min(1).max(50),
+    description: z.string().max(100).default(""),
+    numberBeginsWith: z.string().regex(/^[0-9+*#]{0,50}$/, "must be digits, +, * or #"),
+    numberOfDigits: z.number().int().min(0).max(50),
+    digitsToBeRemoved: z.number().int().min(0).max(50),
+    prefixPattern: z.string().regex(/^[0-9+*#]{0,50}$/, "must be digits, +, * or #").default(""),
+    priority: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((r) => r.digitsToBeRemoved <= r.numberOfDigits || r.numberOfDigits === 0, { path: ["digitsToBeRemoved"], message: "must not exceed numberOfDigits" });
+
+export const configSchema = z
+  .object({
+    lab: labSchema,
+    cucm: cucmSchema,
+    cup: cupSchema,
+    directory: directorySchema.optional(),
+    dns: dnsSchema.optional(),
+    ocs: ocsSchema,
+    cti: ctiSchema,
+    trunk: trunkSchema,
+    callsPerLine: callsPerLineSchema.optional(),
+    users: z.array(userSchema).min(1, "at least one RCC user"),
+    meetMe: z.array(meetMeSchema).default([]),
+    dialRules: z.array(dialRuleSchema).default([]),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const unique = (what: string, key: (u: (typeof c.users)[number]) => string, field: (string | number)[]) => {
+      const seen = new Map<string, number>();
+      c.users.forEach((u, i) => {
+        const k = key(u).toLowerCase();
+        const first = seen.get(k);
+        if (first !== undefined) issue(["users", i, ...field], `${what} is already used by users[${first}]`);
+        else seen.set(k, i);
+      });
+    };
+    unique("userid", (u) => u.userid, ["userid"]);
+    unique("number", (u) => u.e164, ["e164"]);
+    unique("MAC", (u) => u.phone.mac, ["phone", "mac"]);
+    if (c.cti.userid && c.users.some((u) => u.userid.toLowerCase() === c.cti.userid.toLowerCase())) {
+      issue(["cti", "userid"], "must differ from every end user's userid (CUCM keeps application and end users apart)");
+    }
+    const pools = new Set(c.ocs.pools.map((p) => p.name));
+    c.users.forEach((u, i) => {
+      if (!supports(u.phone.model, u.phone.protocol)) {
+        issue(["users", i, "phone", "protocol"], `the ${u.phone.model} does not support ${u.phone.protocol} (it supports ${PHONE_MODELS[u.phone.model].protocols.join(", ")})`);
+      }
+      if (!pools.has(u.pool)) issue(["users", i, "pool"], `must name an OCS pool (${[...pools].join(", ")})`);
+      if (u.lineUri !== undefined && u.lineUri !== `tel:${u.e164}`) {
+        issue(["users", i, "lineUri"], `must equal the number on the user's CUCM line, tel:${u.e164}`);
+      }
+    });
+    if (c.cup.acl) {
+      const acl = new Set(c.cup.acl.map((a) => a.toLowerCase()));
+      c.ocs.pools.forEach((p, pi) =>
+        p.frontEnds.forEach((fe, fi) => {
+          if (!acl.has(fe.fqdn.toLowerCase()) && !acl.has(fe.address)) {
+            issue(["cup", "acl"], `must include OCS front end ${fe.fqdn} (ocs.pools[${pi}].frontEnds[${fi}]), or CUP refuses its SIP traffic`);
+          }
+        }),
+      );
+    }
+    const numbers = new Set(c.users.map((u) => u.e164));
+    c.meetMe.forEach((m, i) => {
+      if (numbers.has(m.pattern)) issue(["meetMe", i, "pattern"], "is a user's number");
+    });
+    const poolNames = new Set<string>();
+    c.ocs.pools.forEach((p, i) => {
+      if (poolNames.has(p.name)) issue(["ocs", "pools", i, "name"], "is used by another pool");
+      poolNames.add(p.name);
+    });
+  });
+
+export type LabConfig = z.output<typeof configSchema>;
+export type LabUser = LabConfig["users"][number];
+
+/** One config problem: the YAML path and what is wrong. */
+export interface ConfigError {
+  path: string;
+  message: string;
+}
+
+export class ConfigInvalid extends Error {
+  constructor(readonly errors: ConfigError[]) {
+    super(`the stack config is invalid:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`);
+    this.name = "ConfigInvalid";
+  }
+}
+
+/** "rcclab:users[3].e164" from zod's ["users", 3, "e164"]. */
+function yamlPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return NAMESPACE;
+  const [key, ...rest] = path;
+  const tail = formatPath(rest);
+  return `${NAMESPACE}:${String(key)}${tail.startsWith("[") || !tail ? tail : `.${tail}`}`;
+}
+
+/**
+ * The lab's config from Pulumi config values: keys "rcclab:<name>" (other namespaces ignored),
+ * values as Pulumi hands them to programs (JSON strings for structured values) or already parsed.
+ */
+export function parseConfig(raw: Record<string, unknown>): { config?: LabConfig; errors: ConfigError[] } {
+  const obj: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!k.startsWith(`${NAMESPACE}:`)) continue;
+    obj[k.slice(NAMESPACE.length + 1)] = typeof v === "string" && /^\s*[[{]/.test(v) ? safeJson(v) : v;
+  }
+  const r = configSchema.safeParse(obj);
+  if (r.success) return { config: r.data, errors: [] };
+  const errors = r.error.issues.map((i) => ({ path: yamlPath(i.path), message: i.code === "unrecognized_keys" ? `unknown setting(s): ${i.keys.join(", ")}` : i.message }));
+  // One line per path and message, in config order.
+  const seen = new Set<string>();
+  return { errors: errors.filter((e) => !seen.has(`${e.path}|${e.message}`) && seen.add(`${e.path}|${e.message}`)) };
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** The config, or a ConfigInvalid listing every problem. */
+export function requireConfig(raw: Record<string, unknown>): LabConfig {
+  const r = parseConfig(raw);
+  if (!r.config) throw new ConfigInvalid(r.errors);
+  return r.config;
+}
+
+// ---- Derived values: one place for what the guide computes from the config. ----
+
+export const phoneName = (u: LabUser): string => `SEP${u.phone.mac}`;
+export const sipUri = (cfg: LabConfig, u: LabUser): string => `sip:${u.userid}@${cfg.lab.sipDomain}`;
+export const lineUri = (u: LabUser): string => `tel:${u.e164}`;
+/** The guide's "RCC Server URI": sip:<user>@<CUP FQDN>. */
+export const lineServerUri = (cfg: LabConfig, u: LabUser): string => `sip:${u.userid}@${cfg.cup.host}`;
+export const callsPerLine = (cfg: LabConfig, u: LabUser) => u.callsPerLine ?? cfg.callsPerLine;
+export const rccUsers = (cfg: LabConfig): LabUser[] => cfg.users.filter((u) => u.rcc);
+/** CUP's incoming ACL: as configured, or every front end and pool. */
+export const cupAcl = (cfg: LabConfig): string[] =>
+  cfg.cup.acl ?? [...new Set(cfg.ocs.pools.flatMap((p) => [p.fqdn, ...p.frontEnds.map((f) => f.fqdn)]))];
+
+/** A4: what each Communicator needs (the client settings the guide has the user type in). */
+export function communicatorSettings(cfg: LabConfig) {
+  return cfg.users.map((u) => {
+    const pool = cfg.ocs.pools.find((p) => p.name === u.pool)!;
+    return {
+      userid: u.userid,
+      signInAddress: `${u.userid}@${cfg.lab.sipDomain}`,
+      userName: `${(cfg.lab.adDomain ?? cfg.lab.sipDomain).split(".")[0]!.toUpperCase()}\\${u.userid}`,
+      advanced: { server: pool.fqdn, transport: "TCP" },
+      phone: { lineUri: lineUri(u), rccServerUri: lineServerUri(cfg, u), controlledPhone: phoneName(u) },
+    };
+  });
+}
+
+/** The guide's own "not supported / known limits" list and the steps rcclab does not automate. */
+export const NOT_AUTOMATED = [
+  "B10 phone selection plug-in: installed on each Communicator client by hand",
+  "A4 Communicator client settings: applied by the user from the communicatorSettings output",
+  "Multiple points of presence (Communicator signed in twice): not supported by the guide",
+  "Conferencing through RCC: not supported (phone-only or Communicator-only conferences work)",
+  "Call forward set on the phone is not shown in Communicator; each side can override the other",
+  "Call forward from Communicator fails while the phone's DN is E.164, until the DN is changed away and back (CSCsy62620)",
+  "Do-not-disturb set in Communicator is ignored: calls still ring the phone",
+  "Location-based forwarding and phone settings from Communicator: not supported",
+  "TLS between CUP and OCS: not tested by the guide (TCP is used)",
+] as const;

@@ -1,0 +1,4 @@
+/** Pulumi's entry point (Pulumi.yaml `main`): the lab program. */
+import { lab } from "./program";
+
+export = lab;
