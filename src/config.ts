@@ -23,7 +23,8 @@ const hostOrIp = z.string().refine((s) => FQDN.test(s) || IPV4.test(s) || s === 
 const port = (d: number) => z.number().int().min(1).max(65535).default(d);
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be E.164, e.g. +14085551001");
 /** A secret value: set with `pulumi config set --secret`. Messages never show the value. */
-const secret = (what: string) => z.string({ error: `${what} is missing: set it with pulumi config set --secret` }).min(1, `${what} must not be empty`);
+const secret = (what: string) =>
+  z.string({ error: `missing: set it with pulumi config set --secret --path '${what}' <value>` }).min(1, "must not be empty");
 const mac = z
   .string()
   .transform((s) => s.replace(/[:.\-]/g, "").toUpperCase())

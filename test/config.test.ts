@@ -38,7 +38,7 @@ describe("stack config", () => {
   it("a stack without its passwords names each missing secret", () => {
     const { errors } = parseConfig(loadStackConfig(path.join(stacks, "Pulumi.guide.yaml")).config);
     expect(errors.map((e) => e.path).sort()).toEqual(["rcclab:cti.password", "rcclab:cucm.password", "rcclab:cup.password"]);
-    expect(errors[0]!.message).toContain("pulumi config set --secret");
+    expect(errors[0]!.message).toMatch(/^missing: set it with pulumi config set --secret --path .rcclab:/);
   });
 
   it("reports every error at once, each by its YAML path", () => {

@@ -1,0 +1,210 @@
+/**
+ * What the rcclab CLI does, as functions (the CLI parses arguments and prints; tests call these).
+ *
+ * Two engines run the same program (src/program.ts):
+ * - `pulumi`: Pulumi's Automation API over the Pulumi CLI (installed, or through `npx pulumi`),
+ *   with a local file backend by default (`PULUMI_BACKEND_URL` for any other backend);
+ * - `local`: the stand-in of src/engine/local.ts for machines without the Pulumi CLI.
+ * The default is `pulumi` when its CLI is found, otherwise `local` with a one-line notice.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { projectRoot } from "../providers/core/provider";
+import { parseConfig, type ConfigError } from "./config";
+import * as local from "./engine/local";
+import { loadStackConfig, passphraseFromEnv, stackConfigPath } from "./engine/stackConfig";
+
+export const PROJECT = "rcclab";
+/** The embedded lab's stack keeps its (simulator) secrets under this public passphrase. */
+export const LOCAL_STACK = { name: "local", passphrase: "rcclab-local" } as const;
+
+export type EngineName = "local" | "pulumi";
+
+export interface CommandOptions {
+  stack: string;
+  engine?: EngineName;
+  /** Folder of the stack files (default <project>/stacks). */
+  stacksDir?: string;
+  /** Folder of the local engine's state (default <project>/.rcclab). */
+  stateDir?: string;
+  /** Default: PULUMI_CONFIG_PASSPHRASE(_FILE); the local stack falls back to its public passphrase. */
+  passphrase?: string;
+  /** Changes to the loaded config before it is checked (tests point the local stack at their lab). */
+  patchConfig?: (config: Record<string, any>) => void;
+  /** One line of progress. */
+  print?: (line: string) => void;
+}
+
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+function passphraseFor(opts: CommandOptions): string | undefined {
+  return opts.passphrase ?? passphraseFromEnv() ?? (opts.stack === LOCAL_STACK.name ? LOCAL_STACK.passphrase : undefined);
+}
+
+/** The stack's config, decrypted and checked; every problem by its YAML path. */
+export function loadStack(opts: CommandOptions): { config: Record<string, any>; secretKeys: string[]; errors: ConfigError[]; passphrase: string } {
+  const file = stackConfigPath(opts.stacksDir ?? path.join(projectRoot(), "stacks"), opts.stack);
+  if (!fs.existsSync(file)) throw new CommandError(`no stack file ${file} (stacks are stacks/Pulumi.<name>.yaml)`);
+  const passphrase = passphraseFor(opts);
+  const loaded = loadStackConfig(file, { project: PROJECT, ...(passphrase !== undefined ? { passphrase } : {}) });
+  opts.patchConfig?.(loaded.config);
+  const { errors } = parseConfig(loaded.config);
+  return { config: loaded.config, secretKeys: loaded.secretKeys, errors, passphrase: passphrase ?? "" };
+}
+
+/** `rcclab validate`: config only, no network. */
+export function validate(opts: CommandOptions): ConfigError[] {
+  return loadStack(opts).errors;
+}
+
+let pulumiCliFound: boolean | undefined;
+/** Whether a Pulumi CLI answers on this machine. */
+export function pulumiCliAvailable(): boolean {
+  pulumiCliFound ??= spawnSync("pulumi", ["version"], { stdio: "ignore", timeout: 10_000 }).status === 0;
+  return pulumiCliFound;
+}
+
+export function chooseEngine(requested: EngineName | undefined, print: (l: string) => void): EngineName {
+  if (requested) return requested;
+  if (pulumiCliAvailable()) return "pulumi";
+  print("notice: no Pulumi CLI found; using rcclab's local engine (a stand-in that runs the same program through Pulumi's provider host)");
+  return "local";
+}
+
+function localOptions(opts: CommandOptions, passphrase: string): local.EngineOptions {
+  if (!passphrase) throw new CommandError("set PULUMI_CONFIG_PASSPHRASE: it encrypts the secrets in the local state");
+  const stateDir = opts.stateDir ?? path.join(projectRoot(), ".rcclab");
+  const print = opts.print ?? (() => {});
+  return {
+    project: PROJECT,
+    stack: opts.stack,
+    stateFile: path.join(stateDir, `${opts.stack}.state.json`),
+    passphrase,
+    onEvent: (e) => print(local.formatEvent(e)),
+  };
+}
+
+function checkedStack(opts: CommandOptions) {
+  const stack = loadStack(opts);
+  if (stack.errors.length) {
+    throw new CommandError(`the stack config is invalid:\n${stack.errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`);
+  }
+  return stack;
+}
+
+async function program(): Promise<Record<string, unknown>> {
+  // Loaded here, not at the top: only up and preview run the program.
+  const { lab } = require("./program") as typeof import("./program");
+  return lab();
+}
+
+export interface UpResult {
+  changed: boolean;
+  outputs: Record<string, unknown>;
+}
+
+export async function up(opts: CommandOptions, previewOnly = false): Promise<UpResult> {
+  const print = opts.print ?? (() => {});
+  const engine = chooseEngine(opts.engine, print);
+  if (engine === "pulumi") return pulumiCli(opts, previewOnly ? "preview" : "up");
+  const stack = checkedStack(opts);
+  const run = previewOnly ? local.preview : local.up;
+  try {
+    const r = await run({ ...localOptions(opts, stack.passphrase), program, config: stack.config, secretConfigKeys: stack.secretKeys });
+    return { changed: r.changed, outputs: r.outputs };
+  } catch (e) {
+    throw new CommandError((e as Error).message);
+  }
+}
+
+export async function destroy(opts: CommandOptions): Promise<void> {
+  const print = opts.print ?? (() => {});
+  if (chooseEngine(opts.engine, print) === "pulumi") return void (await pulumiCli(opts, "destroy"));
+  const stack = loadStack(opts);
+  try {
+    await local.destroy(localOptions(opts, stack.passphrase));
+  } catch (e) {
+    throw new CommandError((e as Error).message);
+  }
+}
+
+/** `rcclab drift`: the resources whose live state differs from what rcclab applied. */
+export async function drift(opts: CommandOptions): Promise<local.DriftResult> {
+  const print = opts.print ?? (() => {});
+  if (chooseEngine(opts.engine, print) === "pulumi") {
+    const r = await pulumiCli(opts, "drift");
+    return r.outputs as unknown as local.DriftResult;
+  }
+  const stack = loadStack(opts);
+  try {
+    return await local.drift({ ...localOptions(opts, stack.passphrase), onEvent: () => {} });
+  } catch (e) {
+    throw new CommandError((e as Error).message);
+  }
+}
+
+/** `rcclab rebuild`: destroy, then up. */
+export async function rebuild(opts: CommandOptions): Promise<UpResult> {
+  await destroy(opts);
+  return up(opts);
+}
+
+/** Drift as the CLI prints it: one line per drifted resource, naming the fields. */
+export function formatDrift(d: local.DriftResult): string[] {
+  if (!d.drifted) return [`no drift: ${d.checked} resources match what rcclab applied`];
+  return [
+    ...d.resources.map((r) =>
+      r.gone ? `- ${r.type} ${r.name} (${r.id}): gone` : `~ ${r.type} ${r.name} (${r.id}): ${r.fields.map((f) => f.field).join(", ")}`,
+    ),
+    `${d.resources.length} of ${d.checked} resources drifted`,
+  ];
+}
+
+/**
+ * The Pulumi engine, through the Automation API (the Pulumi CLI must be installed). A local file
+ * backend under .rcclab/pulumi unless PULUMI_BACKEND_URL says otherwise.
+ */
+async function pulumiCli(opts: CommandOptions, op: "up" | "preview" | "destroy" | "drift"): Promise<UpResult> {
+  const print = opts.print ?? (() => {});
+  const auto = (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).automation;
+  const root = projectRoot();
+  const backend = process.env.PULUMI_BACKEND_URL ?? `file://${path.join(root, ".rcclab", "pulumi")}`;
+  if (backend.startsWith("file://")) fs.mkdirSync(backend.slice("file://".length), { recursive: true });
+  const passphrase = passphraseFor(opts);
+  const ws = {
+    workDir: root,
+    envVars: { PULUMI_BACKEND_URL: backend, ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}) },
+  };
+  checkedStack(opts);
+  const stack = await auto.LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir: root }, ws);
+  const onOutput = (s: string) => print(s.replace(/\n$/, ""));
+  switch (op) {
+    case "up": {
+      const r = await stack.up({ onOutput });
+      const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, (v as { value: unknown }).value]));
+      return { changed: Object.keys(r.summary.resourceChanges ?? {}).some((k) => k !== "same"), outputs };
+    }
+    case "preview": {
+      const r = await stack.preview({ onOutput });
+      return { changed: Object.keys(r.changeSummary).some((k) => k !== "same"), outputs: {} };
+    }
+    case "destroy":
+      await stack.destroy({ onOutput });
+      return { changed: true, outputs: {} };
+    case "drift": {
+      // A refresh preview shows what differs between the live objects and the state.
+      const r = await stack.refresh({ onOutput, previewOnly: true } as Parameters<typeof stack.refresh>[0]);
+      const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+      const drifted = Object.entries(changes).some(([k, n]) => k !== "same" && n > 0);
+      return { changed: drifted, outputs: { drifted, checked: Object.values(changes).reduce((a, n) => a + n, 0), resources: [] } };
+    }
+  }
+}
