@@ -11,14 +11,18 @@
  *   rcclab lab      [up] [--keep]        the embedded lab simulators (with `up`: and build the local stack on them)
  *
  * --engine local|pulumi picks the engine (default: pulumi when its CLI is found, else local).
+ * --stacks-dir and --state-dir move the stack files (default stacks/) and the local state (.rcclab/).
  */
 import * as commands from "./commands";
 import type { EngineName } from "./commands";
 
-const USAGE = `usage: rcclab <validate|preview|up|drift|destroy|rebuild|lab [up]> [--stack NAME] [--engine local|pulumi] [--json] [--keep]`;
+const USAGE =
+  "usage: rcclab <validate|preview|up|drift|destroy|rebuild|lab [up]> [--stack NAME] [--engine local|pulumi] [--json] [--keep] [--stacks-dir DIR] [--state-dir DIR]";
 
 interface Args {
   command: string;
+  stacksDir?: string;
+  stateDir?: string;
   sub?: string;
   stack: string;
   engine?: EngineName;
@@ -40,6 +44,8 @@ function parse(argv: string[]): Args {
     else if (x.startsWith("--stack=")) a.stack = x.slice(8);
     else if (x === "--engine") a.engine = value() as EngineName;
     else if (x.startsWith("--engine=")) a.engine = x.slice(9) as EngineName;
+    else if (x === "--stacks-dir") a.stacksDir = value();
+    else if (x === "--state-dir") a.stateDir = value();
     else if (x === "--json") a.json = true;
     else if (x === "--keep") a.keep = true;
     else if (x === "-h" || x === "--help") rest.unshift("help");
@@ -57,7 +63,13 @@ const err = (l: string) => process.stderr.write(`${l}\n`);
 
 async function main(argv: string[]): Promise<number> {
   const a = parse(argv);
-  const opts = { stack: a.stack, ...(a.engine ? { engine: a.engine } : {}), print: a.json ? err : out };
+  const opts = {
+    stack: a.stack,
+    ...(a.engine ? { engine: a.engine } : {}),
+    ...(a.stacksDir ? { stacksDir: a.stacksDir } : {}),
+    ...(a.stateDir ? { stateDir: a.stateDir } : {}),
+    print: a.json ? err : out,
+  };
   switch (a.command) {
     case "validate": {
       const errors = commands.validate(opts);

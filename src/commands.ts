@@ -100,6 +100,11 @@ function checkedStack(opts: CommandOptions) {
   return stack;
 }
 
+/** Load every kind the program uses (they register themselves: drift reports their managed fields). */
+function loadKinds(): void {
+  require("./program");
+}
+
 async function program(): Promise<Record<string, unknown>> {
   // Loaded here, not at the top: only up and preview run the program.
   const { lab } = require("./program") as typeof import("./program");
@@ -117,8 +122,11 @@ export async function up(opts: CommandOptions, previewOnly = false): Promise<UpR
   if (engine === "pulumi") return pulumiCli(opts, previewOnly ? "preview" : "up");
   const stack = checkedStack(opts);
   const run = previewOnly ? local.preview : local.up;
+  const engineOpts = localOptions(opts, stack.passphrase);
   try {
-    const r = await run({ ...localOptions(opts, stack.passphrase), program, config: stack.config, secretConfigKeys: stack.secretKeys });
+    // Like `pulumi up --refresh`: read the live objects first, so up repairs drift.
+    if (!previewOnly) await local.refresh({ ...engineOpts, onEvent: () => {} });
+    const r = await run({ ...engineOpts, program, config: stack.config, secretConfigKeys: stack.secretKeys });
     return { changed: r.changed, outputs: r.outputs };
   } catch (e) {
     throw new CommandError((e as Error).message);
@@ -144,6 +152,7 @@ export async function drift(opts: CommandOptions): Promise<local.DriftResult> {
     return r.outputs as unknown as local.DriftResult;
   }
   const stack = loadStack(opts);
+  loadKinds();
   try {
     return await local.drift({ ...localOptions(opts, stack.passphrase), onEvent: () => {} });
   } catch (e) {
@@ -188,7 +197,7 @@ async function pulumiCli(opts: CommandOptions, op: "up" | "preview" | "destroy" 
   const onOutput = (s: string) => print(s.replace(/\n$/, ""));
   switch (op) {
     case "up": {
-      const r = await stack.up({ onOutput });
+      const r = await stack.up({ onOutput, refresh: true });
       const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, (v as { value: unknown }).value]));
       return { changed: Object.keys(r.summary.resourceChanges ?? {}).some((k) => k !== "same"), outputs };
     }

@@ -925,7 +925,8 @@ function newUrn(opts: EngineOptions, parent: string | undefined, type: string, n
 
 /** The managed fields that differ (the kind's fields when known, else every key but __provider). */
 function changedFieldsOf(token: string, a: Props, b: Props): string[] {
-  const names = kindOf(token)?.fieldNames ?? [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== PROVIDER_KEY);
+  // The kind's managed fields; for an unknown kind, the inputs (outputs also hold computed values).
+  const names = kindOf(token)?.fieldNames ?? Object.keys(b).filter((k) => k !== PROVIDER_KEY);
   return names.filter((f) => !sameValue(a[f], b[f]));
 }
 

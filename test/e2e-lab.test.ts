@@ -1,0 +1,163 @@
+/**
+ * End to end, as a user runs it: the embedded lab, the real `rcclab` CLI (compiled), the local
+ * engine, Pulumi's provider host. Everything is asserted through the simulators' own protocols
+ * (AXL), never through internal objects:
+ * up from empty builds the lab; a second up changes nothing; a change made behind rcclab's back
+ * makes `drift` exit 2 naming the resource and field; up repairs it; destroy leaves only what the
+ * lab was seeded with (pre-existing objects untouched); rebuild works twice in a row.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AxlClient } from "../providers/cucm/axl/client";
+import { loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
+import { LAB, startLab, type Lab } from "../src/labsim/lab";
+
+const root = path.resolve(__dirname, "..");
+const cli = path.join(root, "dist/src/cli.js");
+const PASSPHRASE = "rcclab-local";
+
+describe("the lab end to end on the embedded simulators", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-e2e-"));
+  const stacksDir = path.join(tmp, "stacks");
+  const stateDir = path.join(tmp, "state");
+  let lab: Lab;
+  let axl: AxlClient;
+  let seeded: Snapshot;
+
+  /**
+   * The real CLI in a child process (asynchronously: the simulators answer from this process).
+   * By default against the test's stack file: the local stack, pointed at this test's lab.
+   */
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, out, err }));
+    });
+  const rcclab = (...args: string[]) => run([...args, "--stack", "local", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]);
+
+  type Snapshot = Record<"devices" | "numbers" | "appUsers", string[]>;
+  const snapshot = async (): Promise<Snapshot> => ({
+    devices: (await axl.sql<{ name: string }>("select name from device order by name")).map((r) => r.name),
+    numbers: (await axl.sql<{ dnorpattern: string }>("select dnorpattern from numplan order by dnorpattern")).map((r) => r.dnorpattern),
+    appUsers: (await axl.sql<{ name: string }>("select name from applicationuser order by name")).map((r) => r.name),
+  });
+
+  beforeAll(async () => {
+    lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0 });
+    // The committed local stack, pointed at this test's lab (its port and CA).
+    const { config } = loadStackConfig(path.join(root, "stacks/Pulumi.local.yaml"), { passphrase: PASSPHRASE });
+    (config["rcclab:cucm"] as Record<string, unknown>).port = lab.cucm.port;
+    (config["rcclab:cucm"] as Record<string, unknown>).tls = { caFile: lab.caFile };
+    (config["rcclab:cup"] as Record<string, unknown>).tls = { caFile: lab.caFile };
+    writeStackConfig(path.join(stacksDir, "Pulumi.local.yaml"), config, {
+      passphrase: PASSPHRASE,
+      secrets: ["rcclab:cucm.password", "rcclab:cup.password", "rcclab:cti.password"],
+    });
+    axl = new AxlClient(
+      { host: "127.0.0.1", port: lab.cucm.port, username: LAB.cucm.username, password: LAB.cucm.password, release: "7.0", tls: { caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 10_000, retries: 2, minRetryDelayMs: 10, maxRetryDelayMs: 50 },
+      { info: () => {}, warn: () => {} },
+    );
+    seeded = await snapshot();
+  });
+  afterAll(async () => lab?.stop());
+
+  it("validate checks the config without touching any system", async () => {
+    const before = lab.cucm.requests.length;
+    const r = await rcclab("validate");
+    expect(r.code, r.err).toBe(0);
+    expect(lab.cucm.requests.length).toBe(before);
+  });
+
+  it("up from empty builds B: trunk, lines, phones, call limits, the CTI user", async () => {
+    const r = await rcclab("up");
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toContain("+ create rcclab:cucm:Phone phone-asmith");
+
+    const now = await snapshot();
+    expect(now.devices).toEqual(
+      [...seeded.devices, "CUP-SIP-Trunk", "SEP001E4AAABB01", "SEP001E4AAABB02", "SEP001E4AAABB03", "SEP001E4AAABB04", "SEP001E4AAABB05"].sort(),
+    );
+    const trunk = await axl.get(axl.adapter.sipTrunk, "CUP-SIP-Trunk");
+    expect(trunk).toMatchObject({ destinationAddress: "cup.lab.example.com", destinationPort: 5060 });
+    const sip = await axl.get(axl.adapter.phone, "SEP001E4AAABB02");
+    expect(sip).toMatchObject({ product: "Cisco 7971", protocol: "SIP" });
+    expect(sip!.lines[0]).toMatchObject({ index: 1, dirn: { pattern: "\\+14085551002" }, maxNumCalls: 4, busyTrigger: 2 });
+    const cti = await axl.get(axl.adapter.appUser, "rcc-cti");
+    expect([...cti!.associatedDevices].sort()).toEqual(["SEP001E4AAABB01", "SEP001E4AAABB02", "SEP001E4AAABB03", "SEP001E4AAABB04", "SEP001E4AAABB05"]);
+    expect([...cti!.userGroups].sort()).toEqual(["Standard CTI Allow Control of All Devices", "Standard CTI Enabled"]);
+
+    // No secret in plain text in the state.
+    const state = fs.readFileSync(path.join(stateDir, "local.state.json"), "utf8");
+    for (const s of [LAB.cucm.password, "Lab-Cti-Pa55", "Lab-Cup-Pa55"]) expect(state).not.toContain(s);
+  });
+
+  it("a second up changes nothing and writes nothing to CUCM", async () => {
+    const before = lab.cucm.requests.length;
+    const r = await rcclab("up");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("no changes");
+    const writes = lab.cucm.requests.slice(before).filter((q) => /^(add|update|remove)/.test(q.operation));
+    expect(writes).toEqual([]);
+  });
+
+  it("drift exits 2 naming the resource and field changed behind rcclab's back; up repairs it", async () => {
+    expect((await rcclab("drift")).code).toBe(0);
+    // A phone's line label edited over AXL, as an admin would in the CUCM pages.
+    const phone = (await axl.get(axl.adapter.phone, "SEP001E4AAABB02"))!;
+    const { uuid: _uuid, ...spec } = phone;
+    for (const req of axl.adapter.phone.update(phone, { ...spec, lines: [{ ...spec.lines[0]!, label: "edited by hand" }] })) await axl.execute(req);
+
+    const d = await rcclab("drift");
+    expect(d.code).toBe(2);
+    expect(d.out).toMatch(/~ rcclab:cucm:Phone phone-bjones \(SEP001E4AAABB02\): lines/);
+    expect(d.out).toContain("1 of 18 resources drifted");
+    const json = JSON.parse((await rcclab("drift", "--json")).out);
+    expect(json.resources).toEqual([expect.objectContaining({ name: "phone-bjones", fields: [expect.objectContaining({ field: "lines" })] })]);
+
+    const repaired = await rcclab("up");
+    expect(repaired.code, repaired.err).toBe(0);
+    expect(repaired.out).toMatch(/~ update rcclab:cucm:Phone phone-bjones/);
+    expect((await axl.get(axl.adapter.phone, "SEP001E4AAABB02"))!.lines[0]!.label).toBe("Bob Jones");
+    expect((await rcclab("drift")).code).toBe(0);
+  });
+
+  it("destroy leaves CUCM with only what it was seeded with", async () => {
+    const r = await rcclab("destroy");
+    expect(r.code, r.err).toBe(0);
+    expect(await snapshot()).toEqual(seeded);
+    // The pre-existing phone kept its line and its controlling application user.
+    expect((await axl.get(axl.adapter.appUser, "existing-app"))!.associatedDevices).toEqual(["SEP00AA00BB0001"]);
+  });
+
+  it("rebuild works twice in a row", async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await rcclab("rebuild");
+      expect(r.code, r.err).toBe(0);
+      expect((await snapshot()).devices).toContain("SEP001E4AAABB05");
+      expect((await rcclab("drift")).code).toBe(0);
+    }
+    expect((await rcclab("destroy")).code).toBe(0);
+    expect(await snapshot()).toEqual(seeded);
+  });
+
+  it("a bad stack fails before any call, naming each problem by its YAML path", async () => {
+    const { config } = loadStackConfig(path.join(stacksDir, "Pulumi.local.yaml"), { passphrase: PASSPHRASE });
+    (config["rcclab:users"] as Record<string, unknown>[])[3]!.e164 = "4085551004";
+    const bad = path.join(tmp, "bad-stacks");
+    writeStackConfig(path.join(bad, "Pulumi.local.yaml"), config, { passphrase: PASSPHRASE, secrets: ["rcclab:cucm.password", "rcclab:cup.password", "rcclab:cti.password"] });
+    const before = lab.cucm.requests.length;
+    const r = await run(["up", "--stack", "local", "--engine", "local", "--stacks-dir", bad, "--state-dir", stateDir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("rcclab:users[3].e164: must be E.164, e.g. +14085551001");
+    expect(r.err).not.toContain(LAB.cucm.password);
+    expect(lab.cucm.requests.length).toBe(before);
+  });
+});
