@@ -14,18 +14,30 @@
  *
  * Directory numbers on phone lines are covered with and without their uuid (DnRef.uuid): 7.0 reads
  * only the uuid attribute of a line's dirn, and 12.5/14.0's XDirn declares it too.
+ *
+ * 7.0's SQL-backed kinds (application dial rules, IP phone services, an end user's default profile)
+ * are covered as statements: their executeSQL* requests validate like the others, and the tests
+ * check that every value is a literal and every statement one statement. One defect in Cisco's 7.0
+ * schema cannot be met by any request (KNOWN_SCHEMA_DEFECTS) and is allowed exactly as it is.
  */
 import { spawnSync } from "node:child_process";
 import type { WSDL } from "soap";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adapterFor } from "../providers/cucm/axl/adapters";
+import { sqlBool, sqlInt, sqlText } from "../providers/cucm/axl/adapters/sql";
 import {
   AXL_RELEASES,
   type AppUserSpec,
   type AxlRelease,
   type AxlRequest,
+  type DeviceProfileSpec,
+  type DialRuleSpec,
+  type EndUserSpec,
   type Got,
+  type IpPhoneServiceSpec,
+  type LicenseCapabilitiesSpec,
   type LineSpec,
+  type MeetMeSpec,
   type PhoneSpec,
   type ReleaseAdapter,
   type SipTrunkSpec,
@@ -186,6 +198,120 @@ const APP_USER_UPDATES: [string, AppUserSpec, AppUserSpec][] = [
   ["groups-cleared", APP_USER_NO_PASSWORD, { ...APP_USER_NO_PASSWORD, userGroups: [] }],
 ];
 
+// B5, B6, B7, B9, B11: end users, their CUP/CUPC capabilities, Meet-Me, an application dial rule, the
+// Extension Mobility service and device profile, service subscriptions on phones.
+
+const EM_URL = "http://10.1.1.10:8080/emapp/EMAppServlet?device=#DEVICENAME#";
+const EM_SUBSCRIPTION = { serviceName: "Extension Mobility", name: "Extension Mobility" };
+
+/** A phone subscribed to the Extension Mobility service (and a directory, with its own URL). */
+const SCCP_7975_SERVICES: PhoneSpec = {
+  ...SCCP_7975,
+  services: [EM_SUBSCRIPTION, { serviceName: "Lab Directory", name: "Directory", url: "http://10.1.1.20/dir.xml" }],
+};
+
+const END_USER: EndUserSpec = {
+  userid: "alice",
+  firstName: "Alice",
+  lastName: "Example",
+  telephoneNumber: "+14085551001",
+  password: "Rcc-Lab-2009",
+  pin: "12345",
+  associatedDevices: ["SEP001122334455"],
+  primaryExtension: { pattern: "1001", routePartitionName: "Internal_PT" },
+  userGroups: ["Standard CCM End Users", "Standard CTI Enabled"],
+  controlledProfiles: ["Alice-UDP-7975"],
+  defaultProfile: "Alice-UDP-7975",
+};
+const END_USER_BARE: EndUserSpec = { userid: "bob", lastName: "Jones", associatedDevices: [], userGroups: [], controlledProfiles: [] };
+const { password: _pw, pin: _pin, ...END_USER_READ } = END_USER;
+/** What a get returns for END_USER: no password or PIN, and (7.0) no default profile. */
+const endUserRead = (release: AxlRelease): EndUserSpec => (release === "7.0" ? { ...END_USER_READ, defaultProfile: undefined } : END_USER_READ);
+
+/** End-user updates valid in both families (current has no password/PIN: they are write-only). */
+const END_USER_UPDATES: [string, EndUserSpec, EndUserSpec][] = [
+  ["names", END_USER_READ, { ...END_USER_READ, firstName: "Alicia", lastName: "Exemplar" }],
+  ["firstName-cleared", END_USER_READ, { ...END_USER_READ, firstName: undefined }],
+  ["telephoneNumber", END_USER_READ, { ...END_USER_READ, telephoneNumber: "+14085551009" }],
+  ["password", END_USER_READ, { ...END_USER_READ, password: "Rcc-Lab-2010" }],
+  ["devices", END_USER_READ, { ...END_USER_READ, associatedDevices: ["SEP001122334455", "SEP00AABBCCDDEE"] }],
+  ["devices-cleared", END_USER_READ, { ...END_USER_READ, associatedDevices: [] }],
+  ["primaryExtension", END_USER_READ, { ...END_USER_READ, primaryExtension: { pattern: "1002" } }],
+  ["groups", END_USER_READ, { ...END_USER_READ, userGroups: ["Standard CCM End Users", "Standard CTI Allow Control of All Devices"] }],
+  ["groups-cleared", END_USER_READ, { ...END_USER_READ, userGroups: [] }],
+  ["profiles", END_USER_READ, { ...END_USER_READ, controlledProfiles: ["Alice-UDP-7975", "Alice-UDP-7971"] }],
+  ["defaultProfile", END_USER_READ, { ...END_USER_READ, controlledProfiles: ["Alice-UDP-7975", "Alice-UDP-7971"], defaultProfile: "Alice-UDP-7971" }],
+  ["bare-to-full", END_USER_BARE, { ...END_USER, userid: "bob" }],
+];
+/** 7.0's updateUser cannot empty these; 12+ can. */
+const END_USER_UPDATES_12: [string, EndUserSpec, EndUserSpec][] = [
+  ["primaryExtension-cleared", END_USER_READ, { ...END_USER_READ, primaryExtension: undefined }],
+  ["profiles-cleared", END_USER_READ, { ...END_USER_READ, controlledProfiles: [], defaultProfile: undefined }],
+  ["defaultProfile-cleared", END_USER_READ, { ...END_USER_READ, defaultProfile: undefined }],
+];
+
+const LICENSES_ON: LicenseCapabilitiesSpec = { userid: "alice", enableUps: true, enableUpc: true };
+const LICENSES_UPS: LicenseCapabilitiesSpec = { userid: "alice", enableUps: true, enableUpc: false };
+const LICENSES_OFF: LicenseCapabilitiesSpec = { userid: "alice", enableUps: false, enableUpc: false };
+
+const MEETME_PT: MeetMeSpec = { pattern: "5000", routePartitionName: "Internal_PT", description: "RCC lab conference", minimumSecurityLevel: "Non Secure" };
+const MEETME_NO_PT: MeetMeSpec = { pattern: "5001", minimumSecurityLevel: "Encrypted" };
+const MEETME_UPDATES: [string, MeetMeSpec, MeetMeSpec][] = [
+  ["description", MEETME_PT, { ...MEETME_PT, description: "Conference 5000" }],
+  ["description-cleared", MEETME_PT, { ...MEETME_PT, description: undefined }],
+  ["security", MEETME_PT, { ...MEETME_PT, minimumSecurityLevel: "Authenticated" }],
+  ["no-partition", MEETME_NO_PT, { ...MEETME_NO_PT, minimumSecurityLevel: "Non Secure" }],
+];
+
+const DIAL_RULE: DialRuleSpec = { name: "RCC-outside", description: "Outside line for 10-digit numbers", numberBeginsWith: "408", numberOfDigits: 10, digitsToBeRemoved: 0, prefixPattern: "9" };
+const DIAL_RULE_BARE: DialRuleSpec = { name: "strip-plus", numberBeginsWith: "", numberOfDigits: 0, digitsToBeRemoved: 1, prefixPattern: "" };
+const DIAL_RULE_UPDATES: [string, DialRuleSpec, DialRuleSpec][] = [
+  ["description", DIAL_RULE, { ...DIAL_RULE, description: "Outside line" }],
+  ["description-cleared", DIAL_RULE, { ...DIAL_RULE, description: undefined }],
+  ["beginsWith", DIAL_RULE, { ...DIAL_RULE, numberBeginsWith: "+1408" }],
+  ["digits", DIAL_RULE, { ...DIAL_RULE, numberOfDigits: 12, digitsToBeRemoved: 2 }],
+  ["prefix", DIAL_RULE, { ...DIAL_RULE, prefixPattern: "91" }],
+  ["prefix-cleared", DIAL_RULE, { ...DIAL_RULE, prefixPattern: "" }],
+];
+
+const EM_SERVICE: IpPhoneServiceSpec = { name: "Extension Mobility", description: "EM login/logout", url: EM_URL, enabled: true };
+const DIRECTORY_SERVICE: IpPhoneServiceSpec = { name: "Lab Directory", url: "http://10.1.1.20/dir.xml", category: "XML Service", serviceType: "Directories", enabled: false };
+const SERVICE_UPDATES: [string, IpPhoneServiceSpec, IpPhoneServiceSpec][] = [
+  ["url", EM_SERVICE, { ...EM_SERVICE, url: `${EM_URL}&EMCC=#EMCC#` }],
+  ["description", EM_SERVICE, { ...EM_SERVICE, description: "Extension Mobility" }],
+  ["description-cleared", EM_SERVICE, { ...EM_SERVICE, description: undefined }],
+  ["type", EM_SERVICE, { ...EM_SERVICE, serviceType: "Messages" }],
+  ["category", EM_SERVICE, { ...EM_SERVICE, category: "Java MIDlet" }],
+  ["disabled", EM_SERVICE, { ...EM_SERVICE, enabled: false }],
+  ["defaults", DIRECTORY_SERVICE, { ...DIRECTORY_SERVICE, serviceType: undefined, category: undefined, enabled: true }],
+];
+
+const UDP_7975: DeviceProfileSpec = {
+  name: "Alice-UDP-7975",
+  description: "Alice EM profile",
+  product: "Cisco 7975",
+  protocol: "SCCP",
+  phoneTemplateName: "Standard 7975 SCCP",
+  lines: [{ index: 1, dirn: { pattern: "1001", routePartitionName: "Internal_PT", uuid: DN_UUID.d1001 }, label: "Alice", display: "Alice Example", maxNumCalls: 2, busyTrigger: 1 }],
+  services: [EM_SUBSCRIPTION],
+};
+const UDP_BARE: DeviceProfileSpec = { name: "Bob-UDP-7971", product: "Cisco 7971", protocol: "SIP", phoneTemplateName: "Standard 7971 SIP", lines: [], services: [] };
+const UDP_UPDATES: [string, DeviceProfileSpec, DeviceProfileSpec][] = [
+  ["description", UDP_7975, { ...UDP_7975, description: "Alice (EM)" }],
+  ["template", UDP_7975, { ...UDP_7975, phoneTemplateName: "RCC 7975 SCCP" }],
+  ["line-label", UDP_7975, { ...UDP_7975, lines: [{ ...UDP_7975.lines[0]!, label: "Alice EM" }] }],
+  ["line-added", UDP_7975, { ...UDP_7975, lines: [...UDP_7975.lines, { index: 2, dirn: { pattern: "1002", uuid: DN_UUID.d1002 } }] }],
+  ["services", UDP_7975, { ...UDP_7975, services: [EM_SUBSCRIPTION, { serviceName: "Lab Directory", name: "Directory" }] }],
+  ["services-cleared", UDP_7975, { ...UDP_7975, services: [] }],
+  ["bare-lines", UDP_BARE, { ...UDP_BARE, lines: [{ index: 1, dirn: { pattern: "1003", routePartitionName: "Internal_PT", uuid: DN_UUID.d1003 } }] }],
+];
+
+const PHONE_SERVICE_UPDATES: [string, PhoneSpec, PhoneSpec][] = [
+  ["services-set", SCCP_7975, SCCP_7975_SERVICES],
+  ["services-changed", SCCP_7975_SERVICES, { ...SCCP_7975_SERVICES, services: [{ ...EM_SUBSCRIPTION, url: `${EM_URL}&x=1` }] }],
+  ["services-cleared", SCCP_7975_SERVICES, { ...SCCP_7975_SERVICES, services: [] }],
+];
+
 /** Every request an adapter can emit, for the specs above. */
 function requestsOf(a: ReleaseAdapter): { label: string; req: AxlRequest }[] {
   const out: { label: string; req: AxlRequest }[] = [];
@@ -225,7 +351,79 @@ function requestsOf(a: ReleaseAdapter): { label: string; req: AxlRequest }[] {
   push("appUser.get", a.appUser.get(APP_USER.userid));
   push("appUser.remove", a.appUser.remove(APP_USER.userid));
   for (const [label, from, to] of APP_USER_UPDATES) push(`appUser.update.${label}`, a.appUser.update(got(from), to));
+
+  push("phone.add.sccp7975.services", a.phone.add(SCCP_7975_SERVICES));
+  for (const [label, from, to] of PHONE_SERVICE_UPDATES) push(`phone.update.${label}`, a.phone.update(got(from), to));
+
+  push("endUser.add", a.endUser.add(END_USER));
+  push("endUser.add.bare", a.endUser.add(END_USER_BARE));
+  push("endUser.get", a.endUser.get(END_USER.userid));
+  push("endUser.remove", a.endUser.remove(END_USER.userid));
+  for (const [label, from, to] of [...END_USER_UPDATES, ...(a.family === "12" ? END_USER_UPDATES_12 : [])]) push(`endUser.update.${label}`, a.endUser.update(got(from), to));
+  if (a.endUser.afterAdd) push("endUser.afterAdd", a.endUser.afterAdd(got({ ...END_USER_BARE, userid: "alice" }), END_USER));
+  // Cisco's 7.0 schema cannot validate updateUser's PIN (see KNOWN_SCHEMA_DEFECTS).
+  push("endUser.update.pin", a.endUser.update(got(END_USER_READ), { ...END_USER_READ, pin: "54321" }));
+
+  push("licenses.add.on", a.licenses.add(LICENSES_ON));
+  push("licenses.add.off", a.licenses.add(LICENSES_OFF));
+  push("licenses.get", a.licenses.get("alice"));
+  push("licenses.remove", a.licenses.remove("alice"));
+  push("licenses.update.off", a.licenses.update(got(LICENSES_ON), LICENSES_OFF));
+  push("licenses.update.on", a.licenses.update(got(LICENSES_OFF), LICENSES_UPS));
+  if (a.family === "7") push("licenses.update.upc", a.licenses.update(got(LICENSES_UPS), LICENSES_ON));
+
+  for (const [label, spec] of [["pt", MEETME_PT], ["no-pt", MEETME_NO_PT]] as const) {
+    push(`meetMe.add.${label}`, a.meetMe.add(spec));
+    push(`meetMe.get.${label}`, a.meetMe.get(spec));
+    push(`meetMe.remove.${label}`, a.meetMe.remove(spec));
+  }
+  for (const [label, from, to] of MEETME_UPDATES) push(`meetMe.update.${label}`, a.meetMe.update(got(from), to));
+
+  for (const [label, spec] of [["full", DIAL_RULE], ["bare", DIAL_RULE_BARE]] as const) {
+    push(`dialRule.add.${label}`, a.dialRule.add(spec));
+    push(`dialRule.get.${label}`, a.dialRule.get(spec.name));
+    push(`dialRule.remove.${label}`, a.dialRule.remove(spec.name));
+  }
+  for (const [label, from, to] of DIAL_RULE_UPDATES) push(`dialRule.update.${label}`, a.dialRule.update(got(from), to));
+  if (a.family === "12") {
+    push("dialRule.add.priority", a.dialRule.add({ ...DIAL_RULE, priority: 2 }));
+    push("dialRule.update.priority", a.dialRule.update(got({ ...DIAL_RULE, priority: 0 }), { ...DIAL_RULE, priority: 3 }));
+  }
+
+  for (const [label, spec] of [["em", EM_SERVICE], ["directory", DIRECTORY_SERVICE]] as const) {
+    push(`ipPhoneService.add.${label}`, a.ipPhoneService.add(spec));
+    push(`ipPhoneService.get.${label}`, a.ipPhoneService.get(spec.name));
+    push(`ipPhoneService.remove.${label}`, a.ipPhoneService.remove(spec.name));
+  }
+  for (const [label, from, to] of SERVICE_UPDATES) push(`ipPhoneService.update.${label}`, a.ipPhoneService.update(got(from), to));
+
+  for (const [label, spec] of [["7975", UDP_7975], ["bare", UDP_BARE]] as const) {
+    push(`deviceProfile.add.${label}`, a.deviceProfile.add(spec));
+    push(`deviceProfile.get.${label}`, a.deviceProfile.get(spec.name));
+    push(`deviceProfile.remove.${label}`, a.deviceProfile.remove(spec.name));
+  }
+  for (const [label, from, to] of UDP_UPDATES) push(`deviceProfile.update.${label}`, a.deviceProfile.update(got(from), to));
   return out;
+}
+
+/**
+ * Defects in Cisco's own schema that no request can satisfy, each matched exactly (a document with
+ * any other complaint still fails). 7.0: UpdateUserReq's pin has the pattern '^\d+$', which XSD
+ * reads literally (XSD patterns have no anchors), so only a PIN spelled "^…$" validates: an
+ * end-user update that sends a PIN may carry that one complaint, and nothing else.
+ */
+const KNOWN_SCHEMA_DEFECTS: { release: AxlRelease; label: RegExp; message: RegExp }[] = [
+  { release: "7.0", label: /^endUser\.update\.[\w-]+(\.\d+)?$/, message: /Element 'pin': \[facet 'pattern'\] The value '\d+' is not accepted by the pattern '\^\\d\+\$'\.$/ },
+];
+
+/** The complaints left once the known schema defects are taken out. */
+function withoutKnownDefects(release: AxlRelease, problems: string[]): string[] {
+  return problems.filter((p) => {
+    const [label, ...lines] = p.split("\n");
+    const messages = lines.filter((l) => !l.trimStart().startsWith("document:")).map((l) => l.trim());
+    const defect = KNOWN_SCHEMA_DEFECTS.find((d) => d.release === release && d.label.test(label!.replace(/:$/, "")));
+    return !(defect && messages.length > 0 && messages.every((m) => defect.message.test(m)));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +436,16 @@ const U = {
   pt: "{A7C4D1E2-5B6F-4A3C-9D8E-7F6A5B4C3D2E}",
   dn: DN_UUID.d1001,
   user: "{0B1C2D3E-4F5A-4B6C-8D7E-9F0A1B2C3D4E}",
+  endUser: "{4D5E6F70-8192-4A3B-9C4D-5E6F708192A3}",
+  em: "{1D4A5005-8F7F-4857-9A5E-D6E9F648024C}",
+  dir: "{94B15FD7-EC11-4B5E-8C73-6773B16E62B8}",
+  udp: "{C3D4E5F6-0718-4293-A4B5-C6D7E8F90A1B}",
+  meetMe: "{E5F60718-2930-4A4B-8C6D-7E8F90A1B2C3}",
+  rule: "{F6071829-3A4B-4C5D-9E6F-708192A3B4C5}",
 };
+
+/** The EM service URL as it appears in XML text. */
+const EM_URL_XML = EM_URL.replaceAll("&", "&amp;");
 
 const responses12 = (ns: string) => ({
   phone2lines: `<ns:getPhoneResponse xmlns:ns="${ns}"><return><phone ctiid="12" uuid="${U.phone}">
@@ -254,6 +461,8 @@ const responses12 = (ns: string) => ({
 <line><index>2</index><label>Shared</label><display/><dirn uuid="{3E2D1C0B-9A8F-4E7D-8C6B-5A4F3E2D1C0C}"><pattern>1002</pattern><routePartitionName/></dirn><displayAscii/><e164Mask/><maxNumCalls>4</maxNumCalls><busyTrigger>2</busyTrigger></line>
 </lines>
 <phoneTemplateName uuid="{C1D2E3F4-A5B6-4C7D-8E9F-0A1B2C3D4E5F}">Standard 7975 SCCP</phoneTemplateName>
+<services><service uuid="{2A3B4C5D-6E7F-4A8B-9C0D-1E2F3A4B5C6D}"><telecasterServiceName uuid="${U.em}">Extension Mobility</telecasterServiceName><name>Extension Mobility</name><url>${EM_URL_XML}</url><urlButtonIndex>0</urlButtonIndex><urlLabel/><serviceNameAscii>Extension Mobility</serviceNameAscii></service>
+<service><telecasterServiceName>Lab Directory</telecasterServiceName><name>Directory</name><url>http://10.1.1.20/dir.xml</url></service></services>
 <enableExtensionMobility>true</enableExtensionMobility><ownerUserName uuid="${U.user}">alice</ownerUserName>
 </phone></return></ns:getPhoneResponse>`,
   phone1line: `<ns:getPhoneResponse xmlns:ns="${ns}"><return><phone uuid="{8F1D0D9A-2C4B-4C8E-9A61-3B7E0F5D2C12}">
@@ -261,7 +470,7 @@ const responses12 = (ns: string) => ({
 <devicePoolName uuid="${U.pool}">Default</devicePoolName><locationName uuid="${U.loc}">Hub_None</locationName>
 <securityProfileName>Cisco 7971 - Standard SIP Non-Secure Profile</securityProfileName><sipProfileName>Standard SIP Profile</sipProfileName>
 <lines><line><index>1</index><label/><display/><dirn><pattern>1003</pattern><routePartitionName uuid="${U.pt}">Internal_PT</routePartitionName></dirn><maxNumCalls>4</maxNumCalls><busyTrigger>2</busyTrigger></line></lines>
-<phoneTemplateName>Standard 7971 SIP</phoneTemplateName><enableExtensionMobility>f</enableExtensionMobility><ownerUserName/>
+<phoneTemplateName>Standard 7971 SIP</phoneTemplateName><services/><enableExtensionMobility>f</enableExtensionMobility><ownerUserName/>
 </phone></return></ns:getPhoneResponse>`,
   linePt: `<ns:getLineResponse xmlns:ns="${ns}"><return><line uuid="${U.dn}"><pattern>1001</pattern><description>Alice Example</description><usage>Device</usage>
 <routePartitionName uuid="${U.pt}">Internal_PT</routePartitionName><alertingName>Alice Example</alertingName><asciiAlertingName>Alice Example</asciiAlertingName>
@@ -290,6 +499,42 @@ const responses12 = (ns: string) => ({
 <associatedDevices><device>SEP001122334455</device></associatedDevices><associatedGroups><userGroup><name>Standard CTI Enabled</name></userGroup></associatedGroups>
 </appUser></return></ns:getAppUserResponse>`,
   appUserBare: `<ns:getAppUserResponse xmlns:ns="${ns}"><return><appUser uuid="${U.user}"><userid>rcc-bare</userid><associatedDevices/><associatedGroups/></appUser></return></ns:getAppUserResponse>`,
+  endUser: `<ns:getUserResponse xmlns:ns="${ns}"><return><user uuid="${U.endUser}">
+<firstName>Alice</firstName><displayName/><lastName>Example</lastName><userid>alice</userid><mailid/>
+<associatedDevices><device>SEP001122334455</device></associatedDevices>
+<primaryExtension><pattern>1001</pattern><routePartitionName>Internal_PT</routePartitionName></primaryExtension>
+<associatedGroups><userGroup><name>Standard CCM End Users</name><userRoles><userRole>Standard CCM End Users</userRole></userRoles></userGroup><userGroup><name>Standard CTI Enabled</name></userGroup></associatedGroups>
+<enableCti>true</enableCti><phoneProfiles><profileName uuid="${U.udp}">Alice-UDP-7975</profileName></phoneProfiles>
+<defaultProfile uuid="${U.udp}">Alice-UDP-7975</defaultProfile><presenceGroupName uuid="{AD243D17-98B4-4118-8FEB-5FF2E1B781AC}">Standard Presence group</presenceGroupName>
+<ctiControlledDeviceProfiles/><homeCluster>true</homeCluster><imAndPresenceEnable>true</imAndPresenceEnable>
+<telephoneNumber>+14085551001</telephoneNumber>
+</user></return></ns:getUserResponse>`,
+  endUserBare: `<ns:getUserResponse xmlns:ns="${ns}"><return><user uuid="${U.endUser}">
+<firstName/><lastName>Jones</lastName><userid>bob</userid><associatedDevices/><primaryExtension/><associatedGroups/><phoneProfiles/><defaultProfile/>
+<homeCluster>true</homeCluster><imAndPresenceEnable>false</imAndPresenceEnable><telephoneNumber/>
+</user></return></ns:getUserResponse>`,
+  licenses: `<ns:getUserResponse xmlns:ns="${ns}"><return><user uuid="${U.endUser}"><lastName>Example</lastName><userid>alice</userid><homeCluster>true</homeCluster><imAndPresenceEnable>true</imAndPresenceEnable></user></return></ns:getUserResponse>`,
+  licensesOff: `<ns:getUserResponse xmlns:ns="${ns}"><return><user uuid="${U.endUser}"><lastName>Example</lastName><userid>alice</userid><homeCluster>f</homeCluster><imAndPresenceEnable>t</imAndPresenceEnable></user></return></ns:getUserResponse>`,
+  meetMe: `<ns:getMeetMeResponse xmlns:ns="${ns}"><return><meetMe uuid="${U.meetMe}"><pattern>5000</pattern><description>RCC lab conference</description><usage>Conference</usage>
+<routePartitionName uuid="${U.pt}">Internal_PT</routePartitionName><minimumSecurityLevel>Non Secure</minimumSecurityLevel></meetMe></return></ns:getMeetMeResponse>`,
+  meetMeNoPt: `<ns:getMeetMeResponse xmlns:ns="${ns}"><return><meetMe uuid="${U.meetMe}"><pattern>5001</pattern><description/><usage>Conference</usage><routePartitionName/><minimumSecurityLevel>Encrypted</minimumSecurityLevel></meetMe></return></ns:getMeetMeResponse>`,
+  dialRule: `<ns:getApplicationDialRulesResponse xmlns:ns="${ns}"><return><applicationDialRules uuid="${U.rule}"><name>RCC-outside</name><description>Outside line for 10-digit numbers</description>
+<numberBeginWith>408</numberBeginWith><numberOfDigits>10</numberOfDigits><digitsToBeRemoved>0</digitsToBeRemoved><prefixPattern>9</prefixPattern><priority>0</priority></applicationDialRules></return></ns:getApplicationDialRulesResponse>`,
+  dialRuleBare: `<ns:getApplicationDialRulesResponse xmlns:ns="${ns}"><return><applicationDialRules uuid="${U.rule}"><name>strip-plus</name><description/><numberBeginWith/><numberOfDigits>0</numberOfDigits><digitsToBeRemoved>1</digitsToBeRemoved><prefixPattern/><priority>1</priority></applicationDialRules></return></ns:getApplicationDialRulesResponse>`,
+  ipPhoneService: `<ns:getIpPhoneServicesResponse xmlns:ns="${ns}"><return><ipPhoneServices uuid="${U.em}"><serviceName>Extension Mobility</serviceName><asciiServiceName>Extension Mobility</asciiServiceName>
+<serviceDescription>EM login/logout</serviceDescription><serviceUrl>${EM_URL_XML}</serviceUrl><secureServiceUrl/><serviceCategory>XML Service</serviceCategory><serviceType>Standard IP Phone Service</serviceType>
+<serviceVendor/><serviceVersion/><enabled>true</enabled><enterpriseSubscription>false</enterpriseSubscription><parameters/></ipPhoneServices></return></ns:getIpPhoneServicesResponse>`,
+  ipPhoneServiceDirectory: `<ns:getIpPhoneServicesResponse xmlns:ns="${ns}"><return><ipPhoneServices uuid="${U.dir}"><serviceName>Lab Directory</serviceName><asciiServiceName>Lab Directory</asciiServiceName>
+<serviceDescription/><serviceUrl>http://10.1.1.20/dir.xml</serviceUrl><serviceCategory>XML Service</serviceCategory><serviceType>Directories</serviceType><enabled>f</enabled></ipPhoneServices></return></ns:getIpPhoneServicesResponse>`,
+  deviceProfile: `<ns:getDeviceProfileResponse xmlns:ns="${ns}"><return><deviceProfile uuid="${U.udp}"><name>Alice-UDP-7975</name><description>Alice EM profile</description>
+<product>Cisco 7975</product><class>Device Profile</class><protocol>SCCP</protocol><protocolSide>User</protocolSide>
+<lines><line uuid="{7A8B9C0D-1E2F-4A3B-8C4D-5E6F7A8B9C0E}"><index>1</index><label>Alice</label><display>Alice Example</display><dirn uuid="${U.dn}"><pattern>1001</pattern><routePartitionName uuid="${U.pt}">Internal_PT</routePartitionName></dirn><maxNumCalls>2</maxNumCalls><busyTrigger>1</busyTrigger></line></lines>
+<phoneTemplateName uuid="{C1D2E3F4-A5B6-4C7D-8E9F-0A1B2C3D4E5F}">Standard 7975 SCCP</phoneTemplateName>
+<services><service uuid="{2A3B4C5D-6E7F-4A8B-9C0D-1E2F3A4B5C6E}"><telecasterServiceName uuid="${U.em}">Extension Mobility</telecasterServiceName><name>Extension Mobility</name><url>${EM_URL_XML}</url></service></services>
+</deviceProfile></return></ns:getDeviceProfileResponse>`,
+  deviceProfileBare: `<ns:getDeviceProfileResponse xmlns:ns="${ns}"><return><deviceProfile uuid="${U.udp}"><name>Bob-UDP-7971</name><description/>
+<product>Cisco 7971</product><class>Device Profile</class><protocol>SIP</protocol><protocolSide>User</protocolSide><lines/><phoneTemplateName>Standard 7971 SIP</phoneTemplateName><services/>
+</deviceProfile></return></ns:getDeviceProfileResponse>`,
   version: `<ns:getCCMVersionResponse xmlns:ns="${ns}"><return><componentVersion><version>14.0.1.13900-155</version></componentVersion></return></ns:getCCMVersionResponse>`,
   ...sqlResponses(ns),
 });
@@ -310,6 +555,8 @@ const responses7 = (ns: string) => ({
 <callInfoDisplay><callerName>true</callerName><callerNumber>false</callerNumber><redirectedNumber>false</redirectedNumber><dialedNumber>true</dialedNumber></callInfoDisplay></line>
 </lines>
 <phoneTemplateName>Standard 7975 SCCP</phoneTemplateName>
+<services><service uuid="{2A3B4C5D-6E7F-4A8B-9C0D-1E2F3A4B5C6D}"><telecasterServiceName>Extension Mobility</telecasterServiceName><name>Extension Mobility</name><url>${EM_URL_XML}</url><urlButtonIndex>0</urlButtonIndex></service>
+<service><telecasterService uuid="${U.dir}"><name>Lab Directory</name><templateURL>http://10.1.1.20/dir.xml</templateURL></telecasterService><name>Directory</name><url>http://10.1.1.20/dir.xml</url></service></services>
 <enableExtensionMobility>true</enableExtensionMobility><ownerUserId>alice</ownerUserId><presenceGroupName>Standard Presence group</presenceGroupName>
 </device></return></axl:getPhoneResponse>`,
   phone1line: `<axl:getPhoneResponse xmlns:axl="${ns}"><return><device uuid="{8F1D0D9A-2C4B-4C8E-9A61-3B7E0F5D2C12}">
@@ -345,6 +592,38 @@ const responses7 = (ns: string) => ({
 <associatedDevices><device>SEP001122334455</device></associatedDevices><associatedGroups><userGroup><name>Standard CTI Enabled</name></userGroup></associatedGroups>
 </applicationUser></return></axl:getAppUserResponse>`,
   appUserBare: `<axl:getAppUserResponse xmlns:axl="${ns}"><return><applicationUser uuid="${U.user}"><userid>rcc-bare</userid></applicationUser></return></axl:getAppUserResponse>`,
+  endUser: `<axl:getUserResponse xmlns:axl="${ns}"><return><user uuid="${U.endUser}">
+<firstname>Alice</firstname><lastname>Example</lastname><userid>alice</userid><telephoneNumber>+14085551001</telephoneNumber>
+<associatedDevices><device>SEP001122334455</device></associatedDevices>
+<primaryExtension><pattern>1001</pattern><routePartitionName>Internal_PT</routePartitionName></primaryExtension>
+<associatedGroups><userGroup uuid="{D1E2F3A4-B5C6-4D7E-8F9A-0B1C2D3E4F5B}"><name>Standard CCM End Users</name><userRoles><userRole>Standard CCM End Users</userRole></userRoles></userGroup><userGroup><name>Standard CTI Enabled</name></userGroup></associatedGroups>
+<enableCTI>true</enableCTI><phoneProfiles><profileName>Alice-UDP-7975</profileName></phoneProfiles>
+</user></return></axl:getUserResponse>`,
+  endUserBare: `<axl:getUserResponse xmlns:axl="${ns}"><return><user uuid="${U.endUser}"><lastname>Jones</lastname><userid>bob</userid></user></return></axl:getUserResponse>`,
+  licensesOff: `<axl:getLicenseCapabilitiesResponse xmlns:axl="${ns}"><return><licenseCapabilities><userid>alice</userid><enableUPS>false</enableUPS><enableUPC>false</enableUPC></licenseCapabilities></return></axl:getLicenseCapabilitiesResponse>`,
+  licenses: `<axl:getLicenseCapabilitiesResponse xmlns:axl="${ns}"><return><licenseCapabilities uuid="${U.endUser}"><userid>alice</userid><enableUPS>true</enableUPS><enableUPC>false</enableUPC></licenseCapabilities></return></axl:getLicenseCapabilitiesResponse>`,
+  meetMe: `<axl:getMeetMeResponse xmlns:axl="${ns}"><return><meetMe uuid="${U.meetMe}"><pattern>5000</pattern><description>RCC lab conference</description><usage>Conference</usage>
+<routePartitionName>Internal_PT</routePartitionName><minimumSecurityLevel>Non Secure</minimumSecurityLevel></meetMe></return></axl:getMeetMeResponse>`,
+  meetMeNoPt: `<axl:getMeetMeResponse xmlns:axl="${ns}"><return><meetMe uuid="${U.meetMe}"><pattern>5001</pattern><usage>Conference</usage><minimumSecurityLevel>Encrypted</minimumSecurityLevel></meetMe></return></axl:getMeetMeResponse>`,
+  dialRule: `<axl:executeSQLQueryResponse xmlns:axl="${ns}"><return><row><pkid>${U.rule.slice(1, -1).toLowerCase()}</pkid><name>RCC-outside</name><description>Outside line for 10-digit numbers</description>
+<numbeginwith>408</numbeginwith><numofdigits>10</numofdigits><digitsremoved>0</digitsremoved><prefix>9</prefix></row></return></axl:executeSQLQueryResponse>`,
+  dialRuleBare: `<axl:executeSQLQueryResponse xmlns:axl="${ns}"><return><row><pkid>${U.rule.slice(1, -1).toLowerCase()}</pkid><name>strip-plus</name><description/>
+<numbeginwith/><numofdigits>0</numofdigits><digitsremoved>1</digitsremoved><prefix/></row></return></axl:executeSQLQueryResponse>`,
+  ipPhoneService: `<axl:executeSQLQueryResponse xmlns:axl="${ns}"><return><row><pkid>${U.em.slice(1, -1).toLowerCase()}</pkid><name>Extension Mobility</name><urltemplate>${EM_URL_XML}</urltemplate>
+<description>EM login/logout</description><tkphoneservice>0</tkphoneservice><tkphoneservicecategory>0</tkphoneservicecategory><enabled>t</enabled></row></return></axl:executeSQLQueryResponse>`,
+  ipPhoneServiceDirectory: `<axl:executeSQLQueryResponse xmlns:axl="${ns}"><return><row><pkid>${U.dir.slice(1, -1).toLowerCase()}</pkid><name>Lab Directory</name><urltemplate>http://10.1.1.20/dir.xml</urltemplate>
+<description/><tkphoneservice>1</tkphoneservice><tkphoneservicecategory>0</tkphoneservicecategory><enabled>f</enabled></row></return></axl:executeSQLQueryResponse>`,
+  deviceProfile: `<axl:getDeviceProfileResponse xmlns:axl="${ns}"><return><profile uuid="${U.udp}"><name>Alice-UDP-7975</name><description>Alice EM profile</description>
+<product>Cisco 7975</product><model>Cisco 7975</model><class>Device Profile</class><protocol>SCCP</protocol><protocolSide>User</protocolSide>
+<lines><line index="1"><label>Alice</label><display>Alice Example</display>
+<dirn uuid="${U.dn}"><pattern>1001</pattern><usage>Device</usage><routePartitionName>Internal_PT</routePartitionName></dirn><maxNumCalls>2</maxNumCalls><busyTrigger>1</busyTrigger>
+<callInfoDisplay><callerName>true</callerName><callerNumber>false</callerNumber><redirectedNumber>false</redirectedNumber><dialedNumber>true</dialedNumber></callInfoDisplay></line></lines>
+<phoneTemplateName>Standard 7975 SCCP</phoneTemplateName>
+<services><service><telecasterServiceName>Extension Mobility</telecasterServiceName><name>Extension Mobility</name><url>${EM_URL_XML}</url></service></services>
+<presenceGroupName>Standard Presence group</presenceGroupName></profile></return></axl:getDeviceProfileResponse>`,
+  deviceProfileBare: `<axl:getDeviceProfileResponse xmlns:axl="${ns}"><return><profile uuid="${U.udp}"><name>Bob-UDP-7971</name>
+<product>Cisco 7971</product><model>Cisco 7971</model><class>Device Profile</class><protocol>SIP</protocol><protocolSide>User</protocolSide>
+<phoneTemplateName>Standard 7971 SIP</phoneTemplateName><presenceGroupName>Standard Presence group</presenceGroupName></profile></return></axl:getDeviceProfileResponse>`,
   version: `<axl:getCCMVersionResponse xmlns:axl="${ns}"><return><componentVersion><version>7.0.2.20000-5</version></componentVersion></return></axl:getCCMVersionResponse>`,
   ...sqlResponses(ns),
 });
@@ -401,7 +680,7 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
     const docs: AxlDocument[] = requests.map(({ label, xml }) => ({ label, xml }));
     // The sample responses parse() is tested with (15.0 shares 14.0's).
     if (release !== "15.0") for (const [label, xml] of Object.entries(responsesFor(release))) docs.push({ label: `response.${label}`, xml });
-    expect(validateAxlRequests(release, docs).join("\n")).toBe("");
+    expect(withoutKnownDefects(release, validateAxlRequests(release, docs)).join("\n")).toBe("");
   });
 
   it("reports what does not validate (the helper is not vacuous)", () => {
@@ -509,6 +788,209 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
     if (release === "7.0") expect(() => adapter.phone.update(got(SIP_7971), { ...SIP_7971, lines: [] })).toThrow(/replace/);
   });
 
+  it("manages only its own fields of an end user", () => {
+    const xml = (req: AxlRequest) => serializeRequest(wsdl, req);
+    const add = xml(adapter.endUser.add(END_USER));
+    // Never the licenses codec's elements, from either codec's side.
+    for (const [label, from, to] of END_USER_UPDATES) for (const req of adapter.endUser.update(got(from), to)) expect(xml(req), label).not.toMatch(/homeCluster|imAndPresenceEnable/);
+    expect(add).not.toMatch(/homeCluster|imAndPresenceEnable/);
+    // Write-only: the password and PIN go on add, and on update only when given and different.
+    expect(add).toContain("<password>Rcc-Lab-2009</password>");
+    expect(add).toContain("<pin>12345</pin>");
+    expect(adapter.endUser.update(got(END_USER), END_USER)).toEqual([]);
+    expect(adapter.endUser.update(got(END_USER_READ), { ...END_USER_READ, password: undefined, pin: undefined })).toEqual([]);
+    const [pw] = adapter.endUser.update(got(END_USER_READ), { ...END_USER_READ, password: "new-secret" });
+    expect(xml(pw!)).toMatch(/<userid>alice<\/userid><password>new-secret<\/password><\/\w+:updateUser>$/);
+    // Lists are replaced as a whole; the same members in another order are no change.
+    expect(adapter.endUser.update(got(END_USER_READ), { ...END_USER_READ, userGroups: [...END_USER.userGroups].reverse() })).toEqual([]);
+    const [devs] = adapter.endUser.update(got(END_USER_READ), { ...END_USER_READ, associatedDevices: [] });
+    expect(xml(devs!)).toMatch(/<associatedDevices\s*(\/>|><\/associatedDevices>)/);
+    // Controlled profiles are phoneProfiles/profileName in both families.
+    expect(add).toContain("<phoneProfiles><profileName>Alice-UDP-7975</profileName></phoneProfiles>");
+    if (release === "7.0") {
+      expect(add).toMatch(/^<\w+:addUser [^>]*><newUser><firstname>Alice<\/firstname><lastname>Example<\/lastname><userid>alice<\/userid>/);
+      // Groups and the default profile are not addUser's: afterAdd sends them once the user exists.
+      expect(add).not.toMatch(/associatedGroups|defaultProfile/);
+      const after = adapter.endUser.afterAdd!(got({ ...END_USER_BARE, userid: "alice", userGroups: ["Standard CCM End Users"] }), END_USER);
+      expect(after.map((r) => r.operation)).toEqual(["updateUserGroup", "executeSQLUpdate", "executeSQLUpdate"]);
+      expect(xml(after[0]!)).toMatch(/<name>Standard CTI Enabled<\/name><addMembers><member><userId>alice<\/userId><\/member><\/addMembers>/);
+      expect(after[1]!.body.sql).toBe(
+        "update enduserdevicemap set defaultprofile = 'f' where fkenduser = (select pkid from enduser where userid = 'alice') and defaultprofile = 't'",
+      );
+      expect(after[2]!.body.sql).toBe(
+        "update enduserdevicemap set defaultprofile = 't' where fkenduser = (select pkid from enduser where userid = 'alice') and fkdevice = (select pkid from device where name = 'Alice-UDP-7975')",
+      );
+      // Group changes are the groups' (updateUserGroup add/remove members), one request per group.
+      const groups = adapter.endUser.update(got(END_USER_READ), { ...END_USER_READ, userGroups: ["Standard CCM End Users", "Standard CTI Allow Control of All Devices"] });
+      expect(groups.map((r) => [r.operation, r.body.name, Object.keys(r.body)[1]])).toEqual([
+        ["updateUserGroup", "Standard CTI Allow Control of All Devices", "addMembers"],
+        ["updateUserGroup", "Standard CTI Enabled", "removeMembers"],
+      ]);
+      // The default profile is write-only in 7.0: left out, or the one the caller knows, is no change.
+      expect(adapter.endUser.update(got(END_USER_READ), { ...END_USER_READ, defaultProfile: undefined })).toEqual([]);
+      expect(adapter.endUser.update(got({ ...END_USER_READ, defaultProfile: undefined }), END_USER_READ).map((r) => r.operation)).toEqual(["executeSQLUpdate", "executeSQLUpdate"]);
+      expect(() => adapter.endUser.update(got(END_USER_READ), { ...END_USER_READ, primaryExtension: undefined })).toThrow(/primary extension/);
+      expect(() => adapter.endUser.update(got(END_USER_READ), { ...END_USER_READ, controlledProfiles: [] })).toThrow(/controlled profile/);
+    } else {
+      expect(adapter.endUser.afterAdd).toBeUndefined();
+      expect(add).toMatch(/^<\w+:addUser [^>]*><user><firstName>Alice<\/firstName><lastName>Example<\/lastName><userid>alice<\/userid>/);
+      expect(add).toContain(
+        "<defaultProfile>Alice-UDP-7975</defaultProfile><presenceGroupName>Standard Presence group</presenceGroupName><telephoneNumber>+14085551001</telephoneNumber>",
+      );
+      const [cleared] = adapter.endUser.update(got(END_USER_READ), { ...END_USER_READ, primaryExtension: undefined, controlledProfiles: [], defaultProfile: undefined });
+      expect(xml(cleared!)).toMatch(/<primaryExtension\s*(\/>|><\/primaryExtension>)<phoneProfiles\s*(\/>|><\/phoneProfiles>)<defaultProfile\s*(\/>|><\/defaultProfile>)/);
+    }
+  });
+
+  it("maps CUP/CUPC capabilities and touches nothing else of the user", () => {
+    const xml = (req: AxlRequest) => serializeRequest(wsdl, req);
+    expect(adapter.licenses.addReturnsNoUuid).toBe(true);
+    expect(adapter.licenses.update(got(LICENSES_ON), LICENSES_ON)).toEqual([]);
+    expect(adapter.licenses.update(got(LICENSES_OFF), LICENSES_OFF)).toEqual([]);
+    if (release === "7.0") {
+      expect(xml(adapter.licenses.add(LICENSES_UPS))).toMatch(/^<\w+:updateLicenseCapabilities [^>]*><userid>alice<\/userid><enableUPS>true<\/enableUPS><enableUPC>false<\/enableUPC>/);
+      expect(xml(adapter.licenses.remove("alice"))).toContain("<enableUPS>false</enableUPS><enableUPC>false</enableUPC>");
+      expect(xml(adapter.licenses.update(got(LICENSES_UPS), LICENSES_ON)[0]!)).toMatch(/<userid>alice<\/userid><enableUPC>true<\/enableUPC><\/\w+:updateLicenseCapabilities>$/);
+    } else {
+      const on = xml(adapter.licenses.add(LICENSES_UPS));
+      expect(on).toMatch(/^<\w+:updateUser [^>]*><userid>alice<\/userid><homeCluster>true<\/homeCluster><imAndPresenceEnable>true<\/imAndPresenceEnable><\/\w+:updateUser>$/);
+      expect(xml(adapter.licenses.remove("alice"))).toMatch(/<userid>alice<\/userid><imAndPresenceEnable>false<\/imAndPresenceEnable><\/\w+:updateUser>$/);
+      // One IM and Presence capability: UPS or UPC on is the same capability.
+      expect(adapter.licenses.update(got(LICENSES_UPS), LICENSES_ON)).toEqual([]);
+      expect(adapter.licenses.update(got(LICENSES_ON), { ...LICENSES_OFF, enableUpc: true })).toEqual([]);
+    }
+  });
+
+  it("returns no request when nothing differs (end users, Meet-Me, dial rules, services, device profiles)", () => {
+    for (const spec of [END_USER_READ, END_USER_BARE]) expect(adapter.endUser.update(got(spec), spec)).toEqual([]);
+    for (const spec of [MEETME_PT, MEETME_NO_PT]) expect(adapter.meetMe.update(got(spec), spec)).toEqual([]);
+    expect(adapter.meetMe.update(got({ ...MEETME_NO_PT, description: "" }), MEETME_NO_PT)).toEqual([]);
+    for (const spec of [DIAL_RULE, DIAL_RULE_BARE]) expect(adapter.dialRule.update(got(spec), spec)).toEqual([]);
+    for (const spec of [EM_SERVICE, DIRECTORY_SERVICE]) expect(adapter.ipPhoneService.update(got(spec), spec)).toEqual([]);
+    // Category and type left out are the defaults.
+    expect(adapter.ipPhoneService.update(got({ ...EM_SERVICE, category: "XML Service", serviceType: "Standard IP Phone Service" }), EM_SERVICE)).toEqual([]);
+    for (const spec of [UDP_7975, UDP_BARE]) expect(adapter.deviceProfile.update(got(spec), spec)).toEqual([]);
+    // Subscriptions: in any order; a URL left out is CUCM's to fill in.
+    const withUrls = { ...UDP_7975, services: [{ ...EM_SUBSCRIPTION, url: EM_URL }] };
+    expect(adapter.deviceProfile.update(got(withUrls), UDP_7975)).toEqual([]);
+    expect(adapter.phone.update(got(SCCP_7975_SERVICES), { ...SCCP_7975_SERVICES, services: [...SCCP_7975_SERVICES.services!].reverse() })).toEqual([]);
+    // Services left out of the desired phone: the phone's stay.
+    expect(adapter.phone.update(got(SCCP_7975_SERVICES), SCCP_7975)).toEqual([]);
+    if (release !== "7.0") expect(adapter.dialRule.update(got({ ...DIAL_RULE, priority: 4 }), DIAL_RULE)).toEqual([]);
+  });
+
+  it("writes subscriptions, device profiles, Meet-Me numbers and dial rules where the schema wants them", () => {
+    const xml = (req: AxlRequest) => serializeRequest(wsdl, req);
+    const sub = "<service><telecasterServiceName>Extension Mobility</telecasterServiceName><name>Extension Mobility</name></service>";
+    expect(xml(adapter.phone.add(SCCP_7975_SERVICES))).toContain(
+      `<services>${sub}<service><telecasterServiceName>Lab Directory</telecasterServiceName><name>Directory</name><url>http://10.1.1.20/dir.xml</url></service></services><enableExtensionMobility>`,
+    );
+    expect(xml(adapter.phone.add(SCCP_7975))).not.toContain("<services");
+    const [cleared] = adapter.phone.update(got(SCCP_7975_SERVICES), { ...SCCP_7975_SERVICES, services: [] });
+    expect(xml(cleared!)).toMatch(/<services\s*(\/>|><\/services>)/);
+    expect(xml(cleared!)).not.toMatch(/<lines>/);
+    const udp = xml(adapter.deviceProfile.add(UDP_7975));
+    expect(udp).toContain("<class>Device Profile</class>");
+    expect(udp).toContain(`<dirn uuid="${DN_UUID.d1001}"><pattern>1001</pattern>`);
+    expect(udp).toContain(`<services>${sub}</services>`);
+    expect(() => adapter.deviceProfile.update(got(UDP_7975), { ...UDP_7975, lines: [] })).toThrow(/last line/);
+    expect(() => adapter.deviceProfile.update(got(UDP_7975), { ...UDP_7975, product: "Cisco 7971" })).toThrow(/replace/);
+    if (release === "7.0") {
+      expect(udp).toMatch(/^<\w+:addDeviceProfile [^>]*><newProfile><name>Alice-UDP-7975<\/name>.*<model>Cisco 7975<\/model>.*<presenceGroupName>Standard Presence group<\/presenceGroupName><\/newProfile>/);
+      expect(xml(adapter.meetMe.add(MEETME_NO_PT))).toMatch(/<meetMe><pattern>5001<\/pattern><usage>Conference<\/usage><minimumSecurityLevel>Encrypted<\/minimumSecurityLevel><\/meetMe>/);
+      expect(() => adapter.dialRule.add({ ...DIAL_RULE, priority: 1 })).toThrow(/priority/);
+      expect(adapter.dialRule.addReturnsNoUuid).toBe(true);
+      expect(adapter.ipPhoneService.addReturnsNoUuid).toBe(true);
+    } else {
+      expect(udp).toMatch(/^<\w+:addDeviceProfile [^>]*><deviceProfile><name>Alice-UDP-7975<\/name>/);
+      expect(xml(adapter.meetMe.add(MEETME_NO_PT))).toMatch(/<meetMe><pattern>5001<\/pattern><minimumSecurityLevel>Encrypted<\/minimumSecurityLevel><\/meetMe>/);
+      expect(xml(adapter.dialRule.add(DIAL_RULE_BARE))).toMatch(
+        /<applicationDialRules><name>strip-plus<\/name><numberOfDigits>0<\/numberOfDigits><digitsToBeRemoved>1<\/digitsToBeRemoved><priority>0<\/priority><\/applicationDialRules>/,
+      );
+      expect(xml(adapter.ipPhoneService.add(EM_SERVICE))).toContain(
+        `<serviceName>Extension Mobility</serviceName><asciiServiceName>Extension Mobility</asciiServiceName><serviceDescription>EM login/logout</serviceDescription><serviceUrl>${EM_URL_XML}</serviceUrl><serviceCategory>XML Service</serviceCategory><serviceType>Standard IP Phone Service</serviceType><enabled>true</enabled>`,
+      );
+    }
+  });
+
+  if (release === "7.0") {
+    describe("SQL (7.0's dial rules, IP phone services, default profile)", () => {
+      const HOSTILE = "O'Brien; delete from device; -- it's 'quoted'";
+
+      /** The statement with its string literals taken out, and the literals' values. */
+      function shape(sql: string): { code: string; literals: string[] } {
+        const literals: string[] = [];
+        const code = sql.replace(/'((?:[^']|'')*)'/g, (_m, v: string) => {
+          literals.push(v.replaceAll("''", "'"));
+          return "?";
+        });
+        return { code, literals };
+      }
+
+      it("escapes literals and validates numbers", () => {
+        expect(sqlText(HOSTILE, "x")).toBe("'O''Brien; delete from device; -- it''s ''quoted'''");
+        expect(shape(`x = ${sqlText(HOSTILE, "x")}`)).toEqual({ code: "x = ?", literals: [HOSTILE] });
+        for (const bad of ["a\u0000b", "line\nbreak", "tab\there", "\u007f"]) expect(() => sqlText(bad, "x")).toThrow(/control characters/);
+        expect(sqlInt(10, "n")).toBe("10");
+        for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, "10" as unknown as number]) expect(() => sqlInt(bad, "n")).toThrow(/integer/);
+        expect([sqlBool(true), sqlBool(false)]).toEqual(["'t'", "'f'"]);
+      });
+
+      it("keeps every statement one statement, every value a literal", () => {
+        const rule: DialRuleSpec = { ...DIAL_RULE, name: HOSTILE, description: HOSTILE, numberBeginsWith: "9'; --", prefixPattern: "';" };
+        const service: IpPhoneServiceSpec = { ...EM_SERVICE, name: HOSTILE, description: HOSTILE, url: `${EM_URL}&q='; drop table x; --` };
+        const user: EndUserSpec = { ...END_USER, userid: HOSTILE, defaultProfile: HOSTILE };
+        const statements = [
+          adapter.dialRule.add(rule),
+          adapter.dialRule.get(HOSTILE),
+          adapter.dialRule.remove(HOSTILE),
+          ...adapter.dialRule.update(got(DIAL_RULE), rule),
+          adapter.ipPhoneService.add(service),
+          adapter.ipPhoneService.get(HOSTILE),
+          adapter.ipPhoneService.remove(HOSTILE),
+          ...adapter.ipPhoneService.update(got(EM_SERVICE), service),
+          ...adapter.endUser.afterAdd!(got({ ...END_USER_BARE, userid: HOSTILE }), user).filter((r) => r.operation === "executeSQLUpdate"),
+        ];
+        expect(statements).toHaveLength(10);
+        for (const req of statements) {
+          expect(["executeSQLQuery", "executeSQLUpdate"]).toContain(req.operation);
+          const sql = req.body.sql as string;
+          // Outside the literals: no quote left over, no statement separator, no comment.
+          expect(shape(sql).code, sql).not.toMatch(/'|;|--|\/\*/);
+          // Every hostile value comes back whole from a literal.
+          for (const value of [HOSTILE, "9'; --", "';", service.url]) if (sql.includes(sqlText(value, "v"))) expect(shape(sql).literals).toContain(value);
+        }
+        const insert = shape(adapter.dialRule.add(rule).body.sql as string);
+        expect(insert.code).toBe("insert into applicationdialrule (pkid, name, description, numbeginwith, numofdigits, digitsremoved, prefix) values (?, ?, ?, ?, 10, 0, ?)");
+        expect(insert.literals.slice(1)).toEqual([HOSTILE, HOSTILE, "9'; --", "';"]);
+        expect(insert.literals[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        const svc = shape(adapter.ipPhoneService.add(service).body.sql as string);
+        expect(svc.code).toBe("insert into telecasterservice (pkid, name, description, urltemplate) values (?, ?, ?, ?)");
+        expect(svc.literals.slice(1)).toEqual([HOSTILE, HOSTILE, service.url]);
+        expect(shape(adapter.dialRule.get(HOSTILE).body.sql as string)).toEqual({ code: "select * from applicationdialrule where name = ?", literals: [HOSTILE] });
+        expect(shape(adapter.ipPhoneService.remove(HOSTILE).body.sql as string)).toEqual({ code: "delete from telecasterservice where name = ?", literals: [HOSTILE] });
+        expect(() => adapter.dialRule.add({ ...DIAL_RULE, numberOfDigits: -1 })).toThrow(/integer/);
+        expect(() => adapter.dialRule.update(got(DIAL_RULE), { ...DIAL_RULE, digitsToBeRemoved: 0.5 })).toThrow(/integer/);
+        expect(() => adapter.dialRule.add({ ...DIAL_RULE, name: "a\u0000'; drop" })).toThrow(/control characters/);
+        expect(() => adapter.ipPhoneService.add({ ...EM_SERVICE, url: "http://x/\r\n" })).toThrow(/control characters/);
+        // On the wire the statement is only XML-escaped.
+        const onWire = serializeRequest(wsdl, adapter.dialRule.add(rule)).replaceAll("&apos;", "'").replaceAll("&quot;", '"').replaceAll("&amp;", "&");
+        expect(onWire).toContain("'O''Brien; delete from device; -- it''s ''quoted''', '9''; --', 10, 0, ''';')</sql>");
+      });
+
+      it("inserts only the columns that differ from CUCM's defaults, and updates only the changed ones", () => {
+        const dir = shape(adapter.ipPhoneService.add(DIRECTORY_SERVICE).body.sql as string);
+        expect(dir.code).toBe("insert into telecasterservice (pkid, name, description, urltemplate, tkphoneservice, enabled) values (?, ?, ?, ?, 1, ?)");
+        expect(dir.literals.slice(1)).toEqual(["Lab Directory", "", "http://10.1.1.20/dir.xml", "f"]);
+        const [upd] = adapter.ipPhoneService.update(got(EM_SERVICE), { ...EM_SERVICE, serviceType: "Messages", enabled: false });
+        expect(upd!.body.sql).toBe("update telecasterservice set tkphoneservice = 2, enabled = 'f' where name = 'Extension Mobility'");
+        const [rule] = adapter.dialRule.update(got(DIAL_RULE), { ...DIAL_RULE, numberOfDigits: 11 });
+        expect(rule!.body.sql).toBe("update applicationdialrule set numofdigits = 11 where name = 'RCC-outside'");
+        expect(adapter.dialRule.remove("RCC-outside").body.sql).toBe("delete from applicationdialrule where name = 'RCC-outside'");
+      });
+    });
+  }
+
   if (release === "15.0") return; // parsed with 14.0's samples: same shapes, different namespace only
 
   describe("parse", () => {
@@ -524,9 +1006,16 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
         ...SCCP_7975_UUID,
         uuid: U.phone,
         lines: [SCCP_7975_UUID.lines[0], { ...SCCP_7975_UUID.lines[1], maxNumCalls: 4, busyTrigger: 2 }],
+        // Subscriptions, by service name (7.0: either the name or the service itself).
+        services: [
+          { ...EM_SUBSCRIPTION, url: EM_URL },
+          { serviceName: "Lab Directory", name: "Directory", url: "http://10.1.1.20/dir.xml" },
+        ],
       });
       expect(adapter.phone.update(phone!, SCCP_7975)).toEqual([]);
       expect(adapter.phone.update(phone!, SCCP_7975_UUID)).toEqual([]);
+      expect(adapter.phone.update(phone!, SCCP_7975_SERVICES)).toEqual([]);
+      expect(adapter.phone.update(phone!, { ...SCCP_7975, services: [EM_SUBSCRIPTION] })).toHaveLength(1);
     });
 
     it("reads a phone with a single line (not an array) and false booleans", () => {
@@ -536,6 +1025,7 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
         uuid: "{8F1D0D9A-2C4B-4C8E-9A61-3B7E0F5D2C12}",
         enableExtensionMobility: false,
         lines: [{ ...SIP_7971.lines[0], maxNumCalls: 4, busyTrigger: 2 }],
+        services: [],
       });
       // No uuid attribute on the dirn: none in the model.
       expect(phone!.lines[0]!.dirn).not.toHaveProperty("uuid");
@@ -595,10 +1085,72 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
       expect(phone).toMatchObject({ devicePoolName: "Default", locationName: "Hub_None" });
     });
 
+    it("reads end users back into their spec", () => {
+      const user = adapter.endUser.parse(returnOf(wsdl, r.endUser));
+      expect(user).toEqual({ ...endUserRead(release), uuid: U.endUser });
+      expect(adapter.endUser.update(user!, endUserRead(release))).toEqual([]);
+      // The write-only fields, known to the caller, are no change either.
+      expect(adapter.endUser.update({ ...user!, password: END_USER.password, pin: END_USER.pin, defaultProfile: END_USER.defaultProfile }, END_USER)).toEqual([]);
+      const bare = adapter.endUser.parse(returnOf(wsdl, r.endUserBare));
+      expect(bare).toEqual({ ...END_USER_BARE, uuid: U.endUser });
+      expect(adapter.endUser.update(bare!, END_USER_BARE)).toEqual([]);
+    });
+
+    it("reads CUP/CUPC capabilities", () => {
+      const on = adapter.licenses.parse(returnOf(wsdl, r.licenses));
+      const off = adapter.licenses.parse(returnOf(wsdl, r.licensesOff));
+      if (release === "7.0") {
+        expect(on).toEqual({ ...LICENSES_UPS, uuid: U.endUser });
+        expect(off).toEqual({ ...LICENSES_OFF, uuid: "" }); // the uuid attribute is optional in 7.0
+        expect(adapter.licenses.update(on!, LICENSES_UPS)).toEqual([]);
+      } else {
+        expect(on).toEqual({ ...LICENSES_ON, uuid: U.endUser });
+        // imAndPresenceEnable without homeCluster is not presence.
+        expect(off).toEqual({ ...LICENSES_OFF, uuid: U.endUser });
+        expect(adapter.licenses.update(on!, LICENSES_UPS)).toEqual([]);
+        expect(adapter.licenses.parse(returnOf(wsdl, r.endUserBare))).toEqual({ userid: "bob", enableUps: false, enableUpc: false, uuid: U.endUser });
+      }
+      expect(adapter.licenses.update(off!, LICENSES_OFF)).toEqual([]);
+    });
+
+    it("reads Meet-Me numbers, dial rules and IP phone services", () => {
+      const meetMe = adapter.meetMe.parse(returnOf(wsdl, r.meetMe));
+      expect(meetMe).toEqual({ ...MEETME_PT, uuid: U.meetMe });
+      expect(adapter.meetMe.update(meetMe!, MEETME_PT)).toEqual([]);
+      expect(adapter.meetMe.parse(returnOf(wsdl, r.meetMeNoPt))).toEqual({ ...MEETME_NO_PT, uuid: U.meetMe });
+
+      const rule = adapter.dialRule.parse(returnOf(wsdl, r.dialRule));
+      expect(rule).toEqual(release === "7.0" ? { ...DIAL_RULE, uuid: U.rule } : { ...DIAL_RULE, priority: 0, uuid: U.rule });
+      expect(adapter.dialRule.update(rule!, DIAL_RULE)).toEqual([]);
+      const bare = adapter.dialRule.parse(returnOf(wsdl, r.dialRuleBare));
+      expect(bare).toEqual(release === "7.0" ? { ...DIAL_RULE_BARE, uuid: U.rule } : { ...DIAL_RULE_BARE, priority: 1, uuid: U.rule });
+      expect(adapter.dialRule.update(bare!, DIAL_RULE_BARE)).toEqual([]);
+
+      const em = adapter.ipPhoneService.parse(returnOf(wsdl, r.ipPhoneService));
+      expect(em).toEqual({ ...EM_SERVICE, category: "XML Service", serviceType: "Standard IP Phone Service", uuid: U.em });
+      expect(adapter.ipPhoneService.update(em!, EM_SERVICE)).toEqual([]);
+      const dir = adapter.ipPhoneService.parse(returnOf(wsdl, r.ipPhoneServiceDirectory));
+      expect(dir).toEqual({ ...DIRECTORY_SERVICE, uuid: U.dir });
+      expect(adapter.ipPhoneService.update(dir!, DIRECTORY_SERVICE)).toEqual([]);
+    });
+
+    it("reads device profiles with their lines and subscriptions", () => {
+      const udp = adapter.deviceProfile.parse(returnOf(wsdl, r.deviceProfile));
+      expect(udp).toEqual({ ...UDP_7975, uuid: U.udp, services: [{ ...EM_SUBSCRIPTION, url: EM_URL }] });
+      expect(adapter.deviceProfile.update(udp!, UDP_7975)).toEqual([]);
+      const bare = adapter.deviceProfile.parse(returnOf(wsdl, r.deviceProfileBare));
+      expect(bare).toEqual({ ...UDP_BARE, uuid: U.udp });
+      expect(adapter.deviceProfile.update(bare!, UDP_BARE)).toEqual([]);
+    });
+
     it("returns undefined for a response without the object", () => {
       expect(adapter.phone.parse(undefined)).toBeUndefined();
       expect(adapter.line.parse({})).toBeUndefined();
       expect(adapter.appUser.parse(null)).toBeUndefined();
+      for (const codec of [adapter.endUser, adapter.licenses, adapter.meetMe, adapter.dialRule, adapter.ipPhoneService, adapter.deviceProfile]) {
+        expect((codec as { parse(ret: unknown): unknown }).parse({})).toBeUndefined();
+      }
+      expect(adapter.dialRule.parse(returnOf(wsdl, r.sqlNone))).toBeUndefined();
     });
   });
 });

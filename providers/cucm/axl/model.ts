@@ -76,6 +76,11 @@ export interface PhoneSpec {
   /** Extension Mobility allowed on the phone (issue B11 uses it; default false). */
   enableExtensionMobility?: boolean;
   lines: LineAppearance[];
+  /**
+   * IP phone service subscriptions (B11 step 4). Left out: keep what the phone has; given: the
+   * whole list.
+   */
+  services?: ServiceSubscription[];
 }
 
 /** B2: a SIP trunk (to CUP). Natural key: name. */
@@ -101,6 +106,99 @@ export interface AppUserSpec {
   associatedDevices: string[];
   /** User group names (e.g. "Standard CTI Enabled"). */
   userGroups: string[];
+}
+
+/** An IP phone service subscription on a phone or device profile (B11 step 4). */
+export interface ServiceSubscription {
+  /** The IP phone service's name (telecasterServiceName). */
+  serviceName: string;
+  /** The subscription's display name. */
+  name: string;
+  /** The service URL as subscribed (default: the service's own). */
+  url?: string;
+}
+
+/** B11 step 3: an Extension Mobility device profile. Natural key: name. */
+export interface DeviceProfileSpec {
+  name: string;
+  description?: string;
+  /** AXL product name, e.g. "Cisco 7975". */
+  product: string;
+  protocol: PhoneProtocol;
+  phoneTemplateName: string;
+  lines: LineAppearance[];
+  services: ServiceSubscription[];
+}
+
+/** B5: an end user. Natural key: userid. */
+export interface EndUserSpec {
+  userid: string;
+  firstName?: string;
+  lastName: string;
+  /** E.164, e.g. "+14085551001". */
+  telephoneNumber?: string;
+  /** Write-only on CUCM. */
+  password?: string;
+  /** Write-only on CUCM. */
+  pin?: string;
+  /** Devices the user controls (their phones). */
+  associatedDevices: string[];
+  primaryExtension?: DnRef;
+  /** User group names ("Standard CTI Enabled", "Standard CCM End Users", ...). */
+  userGroups: string[];
+  /** Extension Mobility device profiles the user controls (the user page's "Controlled Profiles"). */
+  controlledProfiles: string[];
+  /** The user's default device profile. */
+  defaultProfile?: string;
+}
+
+/**
+ * B6: a user's Cisco Unified Presence (UPS) and Personal Communicator (UPC) capabilities. Natural
+ * key: userid. AXL 7.0: getLicenseCapabilities / updateLicenseCapabilities (enableUPS, enableUPC);
+ * 12.5+: the end user's imAndPresenceEnable (and homeCluster). `remove` turns both off; the end
+ * user's other fields are never touched by this codec.
+ */
+export interface LicenseCapabilitiesSpec {
+  userid: string;
+  enableUps: boolean;
+  enableUpc: boolean;
+}
+
+/** B7: a Meet-Me conference number. Natural key: pattern + partition. */
+export interface MeetMeSpec extends DnRef {
+  description?: string;
+  minimumSecurityLevel: "Non Secure" | "Authenticated" | "Encrypted";
+}
+
+/**
+ * B9: an application dial rule (Call Routing > Dial Rules > Application Dial Rules). Natural key:
+ * name. 12.5+: add/get/update/removeApplicationDialRules; 7.0 has no such operations: SQL on
+ * CUCM's own table (named from Cisco's data dictionary), every literal escaped.
+ */
+export interface DialRuleSpec {
+  name: string;
+  description?: string;
+  numberBeginsWith: string;
+  numberOfDigits: number;
+  digitsToBeRemoved: number;
+  prefixPattern: string;
+  priority?: number;
+}
+
+/**
+ * B11 step 2: an IP phone service (the Extension Mobility service). Natural key: name.
+ * 12.5+: add/get/update/removeIpPhoneServices; 7.0: SQL on CUCM's own table.
+ */
+export interface IpPhoneServiceSpec {
+  name: string;
+  description?: string;
+  /** e.g. http://<cucm>:8080/emapp/EMAppServlet?device=#DEVICENAME# */
+  url: string;
+  /** "XML Service" (default) or "Java MIDlet". */
+  category?: string;
+  /** "Standard IP Phone Service" (default), "Directories" or "Messages". */
+  serviceType?: string;
+  enabled: boolean;
 }
 
 /** What a get returns: the spec plus CUCM's UUID (braces kept as CUCM sends them). */
@@ -132,6 +230,19 @@ export interface ObjectCodec<Spec, Key> {
    */
   update(current: Got<Spec>, desired: Spec): AxlRequest[];
   remove(key: Key): AxlRequest;
+  /**
+   * True when the add response carries no uuid (an SQL insert, or 7.0's licensing update): the
+   * client reads the object back with get to learn it.
+   */
+  readonly addReturnsNoUuid?: boolean;
+  /**
+   * What the add request cannot carry, as requests to send once the add has succeeded, given the
+   * object read back (`created`) and the spec that was added. Only AXL 7.0's end user has it: its
+   * addUser has no group membership (7.0's user groups are read-only on the user; membership is
+   * updateUserGroup) and no default device profile. Left out: the add is complete. An empty list:
+   * nothing more to send.
+   */
+  afterAdd?(created: Got<Spec>, spec: Spec): AxlRequest[];
 }
 
 export interface ReleaseAdapter {
@@ -149,4 +260,10 @@ export interface ReleaseAdapter {
   phone: ObjectCodec<PhoneSpec, string>;
   sipTrunk: ObjectCodec<SipTrunkSpec, string>;
   appUser: ObjectCodec<AppUserSpec, string>;
+  endUser: ObjectCodec<EndUserSpec, string>;
+  licenses: ObjectCodec<LicenseCapabilitiesSpec, string>;
+  meetMe: ObjectCodec<MeetMeSpec, DnRef>;
+  dialRule: ObjectCodec<DialRuleSpec, string>;
+  ipPhoneService: ObjectCodec<IpPhoneServiceSpec, string>;
+  deviceProfile: ObjectCodec<DeviceProfileSpec, string>;
 }

@@ -6,13 +6,17 @@
 import type {
   AppUserSpec,
   AxlRequest,
+  DeviceProfileSpec,
   DnRef,
+  EndUserSpec,
   Got,
   LineAppearance,
   LineSpec,
+  MeetMeSpec,
   ObjectCodec,
   PhoneSpec,
   ReleaseAdapter,
+  ServiceSubscription,
   SipTrunkSpec,
 } from "../model";
 
@@ -161,12 +165,29 @@ export function parsePhone(ret: unknown, wrapper: string): Got<PhoneSpec> | unde
     sipProfileName: ref(o, "sipProfileName", "sipProfile"),
     ownerUserName: text(o.ownerUserName ?? o.ownerUserId), // 7.0: ownerUserId
     enableExtensionMobility: flag(o.enableExtensionMobility) ?? false,
-    lines: byIndex(
-      list(record(o.lines)?.line)
-        .map(parseAppearance)
-        .filter((l): l is LineAppearance => l !== undefined),
-    ),
+    lines: parseAppearances(o.lines),
+    services: parseServices(o.services),
   });
+}
+
+/** A device's line appearances (phone or device profile), in index order. */
+const parseAppearances = (lines: unknown): LineAppearance[] =>
+  byIndex(
+    list(record(lines)?.line)
+      .map(parseAppearance)
+      .filter((l): l is LineAppearance => l !== undefined),
+  );
+
+/**
+ * IP phone service subscriptions (services/service): the service by name (telecasterServiceName;
+ * 7.0's schema also allows the service itself, telecasterService with its name), the subscription's
+ * name and its URL. The same shape in 7.0 and 12+.
+ */
+export function parseServices(v: unknown): ServiceSubscription[] {
+  return list(record(v)?.service)
+    .map((s) => record(s) ?? {})
+    .map((s) => compact({ serviceName: ref(s, "telecasterServiceName", "telecasterService") ?? "", name: text(s.name) ?? "", url: text(s.url) }))
+    .filter((s) => s.serviceName !== "" || s.name !== "");
 }
 
 export function parseSipTrunk(ret: unknown, wrapper: string): Got<SipTrunkSpec> | undefined {
@@ -191,6 +212,42 @@ export function parseSipTrunk(ret: unknown, wrapper: string): Got<SipTrunkSpec> 
   });
 }
 
+/** A reference list given by name (`<x><profileName>A</profileName>...</x>`); 7.0 also allows the object itself. */
+const names = (v: unknown, element: string, object?: string): string[] => {
+  const r = record(v);
+  return [...list(r?.[element]).map(text), ...(object ? list(r?.[object]).map((o) => text(record(o)?.name)) : [])].filter(
+    (n): n is string => n !== undefined,
+  );
+};
+
+/**
+ * An end user (7.0: getUser → user, XUser; 12+: getUser → user, RUser). 7.0 spells the names
+ * firstname/lastname, 12+ firstName/lastName. Controlled profiles are phoneProfiles/profileName
+ * (7.0 also allows phoneProfiles/profile with its name). The default profile is 12+'s
+ * defaultProfile; 7.0's user has none (see v7.ts). Password and PIN are never returned.
+ */
+export function parseEndUser(ret: unknown, wrapper: string): Got<EndUserSpec> | undefined {
+  const o = returned(ret, wrapper);
+  const userid = o && text(o.userid);
+  if (!o || userid === undefined) return undefined;
+  const ext = record(o.primaryExtension);
+  const extPattern = ext && text(ext.pattern);
+  return compact({
+    uuid: uuidOf(o),
+    userid,
+    firstName: text(o.firstName ?? o.firstname),
+    lastName: text(o.lastName ?? o.lastname) ?? "",
+    telephoneNumber: text(o.telephoneNumber),
+    associatedDevices: names(o.associatedDevices, "device"),
+    primaryExtension: extPattern === undefined ? undefined : compact({ pattern: extPattern, routePartitionName: ref(ext!, "routePartitionName") }),
+    userGroups: list(record(o.associatedGroups)?.userGroup)
+      .map((g) => text(record(g)?.name))
+      .filter((g): g is string => g !== undefined),
+    controlledProfiles: names(o.phoneProfiles, "profileName", "profile"),
+    defaultProfile: text(o.defaultProfile),
+  });
+}
+
 export function parseAppUser(ret: unknown, wrapper: string): Got<AppUserSpec> | undefined {
   const o = returned(ret, wrapper);
   const userid = o && text(o.userid);
@@ -205,6 +262,39 @@ export function parseAppUser(ret: unknown, wrapper: string): Got<AppUserSpec> | 
       .map((g) => text(record(g)?.name))
       .filter((g): g is string => g !== undefined),
   };
+}
+
+/** A Meet-Me number (7.0: XNPMeetMe; 12+: RMeetMe; both under return/meetMe). */
+export function parseMeetMe(ret: unknown, wrapper: string): Got<MeetMeSpec> | undefined {
+  const o = returned(ret, wrapper);
+  const pattern = o && text(o.pattern);
+  if (!o || pattern === undefined) return undefined;
+  const level = text(o.minimumSecurityLevel);
+  return compact({
+    uuid: uuidOf(o),
+    pattern,
+    routePartitionName: ref(o, "routePartitionName", "routePartition"),
+    description: text(o.description),
+    // CUCM's default (the schema's XDeviceSecurityMode default too).
+    minimumSecurityLevel: level === "Authenticated" || level === "Encrypted" ? level : "Non Secure",
+  });
+}
+
+/** A device profile (7.0: return/profile, XPhoneProfile; 12+: return/deviceProfile, RDeviceProfile). */
+export function parseDeviceProfile(ret: unknown, wrapper: string): Got<DeviceProfileSpec> | undefined {
+  const o = returned(ret, wrapper);
+  const name = o && text(o.name);
+  if (!o || name === undefined) return undefined;
+  return compact({
+    uuid: uuidOf(o),
+    name,
+    description: text(o.description),
+    product: text(o.product) ?? "",
+    protocol: text(o.protocol) === "SIP" ? "SIP" : "SCCP",
+    phoneTemplateName: ref(o, "phoneTemplateName", "phoneTemplate") ?? "",
+    lines: parseAppearances(o.lines),
+    services: parseServices(o.services),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,7 +315,7 @@ export function delta<T extends object, K extends keyof T & string>(current: T, 
 
 export const isEmpty = (o: object): boolean => Object.keys(o).length === 0;
 
-const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+export const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 
 /**
@@ -257,13 +347,42 @@ export function sameLines(a: readonly LineAppearance[], b: readonly LineAppearan
   return x.length === y.length && x.every((l, i) => appearanceText(l) === appearanceText(y[i]!) && sameDn(l.dirn, y[i]!.dirn));
 }
 
-/** The phone fields an update can change (product and protocol cannot change: replace the phone). */
-export function phoneDelta(current: Got<PhoneSpec>, desired: PhoneSpec) {
+/**
+ * The same subscriptions, in any order: the same services under the same names. A URL left out of
+ * the desired subscription is CUCM's to choose (the service's own URL), so it is not compared.
+ */
+export function sameServices(current: readonly ServiceSubscription[], desired: readonly ServiceSubscription[]): boolean {
+  if (current.length !== desired.length) return false;
+  const rest = [...current];
+  for (const d of desired) {
+    const i = rest.findIndex((c) => c.serviceName === d.serviceName && c.name === d.name && (d.url === undefined || c.url === d.url));
+    if (i < 0) return false;
+    rest.splice(i, 1);
+  }
+  return true;
+}
+
+/**
+ * Subscriptions as sent (7.0's XSubscribedService and 12+'s share these three elements, in this
+ * order): the service by name, the subscription's name, and the URL only when the spec gives one.
+ * `services` replaces the whole list; an empty list unsubscribes everything.
+ */
+export const subscriptions = (services: readonly ServiceSubscription[]) => ({
+  service: services.map((s) => ({ telecasterServiceName: s.serviceName, name: s.name, url: s.url })),
+});
+
+/** Product and protocol cannot change in place: the device must be replaced. */
+function fixedIdentity(kind: string, current: { product: string; protocol: string }, desired: { name: string; product: string; protocol: string }): void {
   for (const k of ["product", "protocol"] as const) {
     if (current[k] && current[k] !== desired[k]) {
-      throw new Error(`phone ${desired.name}: ${k} cannot change from "${current[k]}" to "${desired[k]}" in place; replace the phone`);
+      throw new Error(`${kind} ${desired.name}: ${k} cannot change from "${current[k]}" to "${desired[k]}" in place; replace the ${kind}`);
     }
   }
+}
+
+/** The phone fields an update can change (product and protocol cannot change: replace the phone). */
+export function phoneDelta(current: Got<PhoneSpec>, desired: PhoneSpec) {
+  fixedIdentity("phone", current, desired);
   // Extension Mobility left out = off.
   const have = { ...current, enableExtensionMobility: current.enableExtensionMobility ?? false };
   const want = { ...desired, enableExtensionMobility: desired.enableExtensionMobility ?? false };
@@ -279,7 +398,40 @@ export function phoneDelta(current: Got<PhoneSpec>, desired: PhoneSpec) {
     ...(desired.protocol === "SIP" ? (["sipProfileName"] as const) : []),
   ]);
   const lines = mergedLines(current.lines, desired.lines);
-  return { fields, lines: sameLines(current.lines, lines) ? undefined : lines };
+  // Services left out of the desired phone: keep the phone's.
+  const services = desired.services && !sameServices(current.services ?? [], desired.services) ? desired.services : undefined;
+  return { fields, lines: sameLines(current.lines, lines) ? undefined : lines, services };
+}
+
+/** The device profile fields an update can change (product and protocol cannot change). */
+export function deviceProfileDelta(current: Got<DeviceProfileSpec>, desired: DeviceProfileSpec) {
+  fixedIdentity("device profile", current, desired);
+  const fields = delta(current, desired, ["description", "phoneTemplateName"]);
+  const lines = mergedLines(current.lines, desired.lines);
+  return {
+    fields,
+    lines: sameLines(current.lines, lines) ? undefined : lines,
+    services: sameServices(current.services, desired.services) ? undefined : desired.services,
+  };
+}
+
+/**
+ * What an end-user update changes, release-neutrally: the names and number (left out = none), the
+ * write-only password and PIN (sent when the desired one is given and differs from what the caller
+ * knows, as for application users), and each list as a whole when its members differ.
+ */
+export function endUserDelta(current: Got<EndUserSpec>, desired: EndUserSpec) {
+  const writeOnly = (k: "password" | "pin") => (desired[k] !== undefined && desired[k] !== current[k] ? desired[k] : undefined);
+  const ext = (dn?: DnRef) => (dn ? `${dn.pattern}\n${dn.routePartitionName ?? ""}` : "");
+  return {
+    fields: delta(current, desired, ["firstName", "lastName", "telephoneNumber"]),
+    password: writeOnly("password"),
+    pin: writeOnly("pin"),
+    associatedDevices: sameSet(current.associatedDevices, desired.associatedDevices) ? undefined : desired.associatedDevices,
+    primaryExtension: ext(current.primaryExtension) === ext(desired.primaryExtension) ? undefined : { to: desired.primaryExtension },
+    userGroups: sameSet(current.userGroups, desired.userGroups) ? undefined : desired.userGroups,
+    controlledProfiles: sameSet(current.controlledProfiles, desired.controlledProfiles) ? undefined : desired.controlledProfiles,
+  };
 }
 
 export function sipTrunkDelta(current: Got<SipTrunkSpec>, desired: SipTrunkSpec) {
@@ -312,9 +464,27 @@ export function lineCodec(addBody: (l: LineSpec) => Body, getWrapper: string): O
   };
 }
 
+/**
+ * Meet-Me numbers: 7.0 and 12+ differ in the add body only (7.0's XNPMeetMe carries the pattern
+ * usage and takes the partition as an xsd:Name); get, update and remove name the number by pattern
+ * and partition ("" = none) in both, and the get wrapper is meetMe in both.
+ */
+export function meetMeCodec(addBody: (m: MeetMeSpec) => Body): ObjectCodec<MeetMeSpec, DnRef> {
+  return {
+    add: (m) => request("addMeetMe", { meetMe: addBody(m) }),
+    get: (dn) => request("getMeetMe", dnKey(dn)),
+    parse: (ret) => parseMeetMe(ret, "meetMe"),
+    update(current, desired) {
+      const d = delta(current, desired, ["description", "minimumSecurityLevel"]);
+      return isEmpty(d) ? [] : [request("updateMeetMe", { ...dnKey(desired), ...d })];
+    },
+    remove: (dn) => request("removeMeetMe", dnKey(dn)),
+  };
+}
+
 /** The user's members; AXL replaces each list as a whole when it is present. */
-const devices = (names: readonly string[]) => ({ device: [...names] });
-const groups = (names: readonly string[]) => ({ userGroup: names.map((name) => ({ name })) });
+export const devices = (names: readonly string[]) => ({ device: [...names] });
+export const groups = (names: readonly string[]) => ({ userGroup: names.map((name) => ({ name })) });
 
 /**
  * Application users: the element names inside are the same in 7.0 and 12+ (associatedDevices/device,
