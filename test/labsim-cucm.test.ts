@@ -681,3 +681,478 @@ describe.each(["7.0", "12.5", "15.0"] as AxlRelease[])("rcclab's %s adapter requ
     expect(validateAxlRequests(release, s.requests.map((r) => r.body))).toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// End users, license capabilities, Meet-Me numbers, application dial rules, IP phone services,
+// device profiles and service subscriptions, in both families (7.0's SQL-only kinds through
+// executeSQLUpdate on CUCM's tables).
+// ---------------------------------------------------------------------------------------------------
+
+const EM_URL = "http://cucm.lab.example.com:8080/emapp/EMAppServlet?device=#DEVICENAME#";
+const RCC_DN = "\\+14085551001";
+/** A value built to break naive SQL quoting: quotes, a statement separator, a comment. */
+const NASTY = "it's; DROP TABLE device; -- x";
+const sqlQuote = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+const xmlText = (v: string): string => v.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+const rowsOf = (r: Reply): Obj[] => {
+  const ret = returnOf(r, "executeSQLQuery");
+  return ret === "" ? [] : ret.row;
+};
+
+describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM %s: end users, licenses, Meet-Me, dial rules, IP phone services, device profiles", (release) => {
+  const r7 = release === "7.0";
+  let s: CucmSim;
+  beforeAll(async () => {
+    s = await sim({
+      release,
+      seed: {
+        routePartitions: ["PT_RCC"],
+        lines: [{ pattern: RCC_DN, routePartitionName: "PT_RCC" }, { pattern: "\\+14085551002", routePartitionName: "PT_RCC" }],
+        phones: [
+          { name: "SEP001122334455", product: "Cisco 7975", protocol: "SCCP", devicePoolName: "Default", lines: [{ index: 1, pattern: RCC_DN, routePartitionName: "PT_RCC" }] },
+          { name: "SEP001122334466", product: "Cisco 7975", protocol: "SCCP", devicePoolName: "Default" },
+        ],
+        appUsers: [{ userid: "rcc-cti" }],
+      },
+    });
+  });
+
+  const sql = (q: string) => axl(s, "executeSQLQuery", `<sql>${xmlText(q)}</sql>`);
+  const sqlUpdate = (q: string) => axl(s, "executeSQLUpdate", `<sql>${xmlText(q)}</sql>`);
+
+  // --- request builders, in the release's shapes --------------------------------------------------
+
+  const addEmService = (name = "Extension Mobility", url = EM_URL): Promise<Reply> =>
+    r7
+      ? sqlUpdate(
+          `insert into telecasterservice (name, nameascii, description, urltemplate, tkphoneservice, tkphoneservicecategory, enabled) values (${sqlQuote(name)}, ${sqlQuote(name)}, 'EM', ${sqlQuote(url)}, 0, 0, 't')`,
+        )
+      : axl(
+          s,
+          "addIpPhoneServices",
+          `<ipPhoneServices><serviceName>${name}</serviceName><asciiServiceName>${name}</asciiServiceName><serviceDescription>EM</serviceDescription>` +
+            `<serviceUrl>${url}</serviceUrl><serviceCategory>XML Service</serviceCategory><serviceType>Standard IP Phone Service</serviceType><enabled>true</enabled></ipPhoneServices>`,
+        );
+  const services = (...names: string[]): string =>
+    `<services>${names.map((n) => `<service><telecasterServiceName>${n}</telecasterServiceName><name>${n}</name></service>`).join("")}</services>`;
+  const profileLine = (dn: string): string =>
+    r7
+      ? `<line index="1"><label>EM</label><display>EM</display><dirn><pattern>${dn}</pattern><usage>Device</usage><routePartitionName>PT_RCC</routePartitionName></dirn>` +
+        `<callInfoDisplay><callerName>true</callerName></callInfoDisplay></line>`
+      : `<line><index>1</index><label>EM</label><dirn><pattern>${dn}</pattern><routePartitionName>PT_RCC</routePartitionName></dirn></line>`;
+  const addProfile = (name: string, o: { dn?: string; template?: string; service?: string; product?: string } = {}): Promise<Reply> => {
+    const product = o.product ?? "Cisco 7975";
+    const lines = `<lines>${profileLine(o.dn ?? RCC_DN)}</lines>`;
+    const template = `<phoneTemplateName>${o.template ?? `Standard ${product.replace("Cisco ", "")} SCCP`}</phoneTemplateName>`;
+    const svc = services(o.service ?? "Extension Mobility");
+    return r7
+      ? axl(
+          s,
+          "addDeviceProfile",
+          `<newProfile><name>${name}</name><description>EM profile</description><product>${product}</product><model>${product}</model><class>Device Profile</class>` +
+            `<protocol>SCCP</protocol><protocolSide>User</protocolSide>${lines}${template}${svc}<presenceGroupName>Standard Presence group</presenceGroupName></newProfile>`,
+        )
+      : axl(
+          s,
+          "addDeviceProfile",
+          `<deviceProfile><name>${name}</name><description>EM profile</description><product>${product}</product><class>Device Profile</class>` +
+            `<protocol>SCCP</protocol><protocolSide>User</protocolSide>${lines}${template}${svc}</deviceProfile>`,
+        );
+  };
+  const getProfile = (name: string) => axl(s, "getDeviceProfile", r7 ? `<profileName>${name}</profileName>` : `<name>${name}</name>`);
+  const profileOf = (r: Reply): Obj => returnOf(r, "getDeviceProfile")[r7 ? "profile" : "deviceProfile"];
+  const servicesOf = (o: Obj): Obj[] => {
+    const list = o.services?.service;
+    return list === undefined ? [] : Array.isArray(list) ? list : [list];
+  };
+  const addUser = (userid: string, o: { devices?: string[]; profiles?: string[]; primary?: string; groups?: string[]; pin?: string; lastName?: string } = {}): Promise<Reply> => {
+    const devices = `<associatedDevices>${(o.devices ?? []).map((d) => `<device>${d}</device>`).join("")}</associatedDevices>`;
+    const primary = o.primary ? `<primaryExtension><pattern>${o.primary}</pattern><routePartitionName>PT_RCC</routePartitionName></primaryExtension>` : "";
+    const profilesXml = o.profiles?.length ? `<phoneProfiles>${o.profiles.map((p) => `<profileName>${p}</profileName>`).join("")}</phoneProfiles>` : "";
+    const pin = o.pin !== undefined ? `<pin>${o.pin}</pin>` : "";
+    const last = o.lastName ?? "Lee";
+    if (r7) {
+      return axl(
+        s,
+        "addUser",
+        `<newUser><firstname>Ann</firstname><lastname>${last}</lastname><userid>${userid}</userid><password>Pa55</password>${pin}<telephoneNumber>+14085551001</telephoneNumber>${devices}${primary}${profilesXml}</newUser>`,
+      );
+    }
+    const groups = `<associatedGroups>${(o.groups ?? []).map((g) => `<userGroup><name>${g}</name></userGroup>`).join("")}</associatedGroups>`;
+    return axl(
+      s,
+      "addUser",
+      `<user><firstName>Ann</firstName><lastName>${last}</lastName><userid>${userid}</userid><password>Pa55</password>${pin}${devices}${primary}${groups}${profilesXml}` +
+        `<presenceGroupName>Standard Presence group</presenceGroupName><telephoneNumber>+14085551001</telephoneNumber></user>`,
+    );
+  };
+  const userOf = (r: Reply): Obj => returnOf(r, "getUser").user;
+  const list = (v: unknown): any[] => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]);
+
+  // --- IP phone services and subscriptions ----------------------------------------------------------
+
+  it("adds the EM IP phone service (7.0: INSERT INTO telecasterservice) and refuses a duplicate name", async () => {
+    expect(rowsOf(await sql("select name from telecasterservice"))).toEqual([]); // not pre-created
+    const first = await addEmService();
+    if (r7) expect(returnOf(first, "executeSQLUpdate").rowsUpdated).toBe("1");
+    else expect(returnOf(first, "addIpPhoneServices")).toMatch(UUID);
+    const dup = axlErrorOf(await addEmService());
+    expect(dup.axlcode).toBe("-239");
+    expect(dup.axlmessage).toMatch(/duplicate value in a UNIQUE INDEX column/);
+    const rows = rowsOf(await sql("select name, urltemplate, tkphoneservice, tkphoneservicecategory, enabled from telecasterservice where name = 'Extension Mobility'"));
+    expect(rows).toEqual([{ name: "Extension Mobility", urltemplate: EM_URL, tkphoneservice: "0", tkphoneservicecategory: "0", enabled: "t" }]);
+    if (!r7) {
+      const got = returnOf(await axl(s, "getIpPhoneServices", "<serviceName>Extension Mobility</serviceName>"), "getIpPhoneServices").ipPhoneServices;
+      expect(got).toMatchObject({ serviceName: "Extension Mobility", serviceUrl: EM_URL, serviceCategory: "XML Service", serviceType: "Standard IP Phone Service", enabled: "true" });
+      expect(axlErrorOf(await axl(s, "getIpPhoneServices", "<serviceName>Nope</serviceName>")).axlcode).toBe("5007");
+      expect(axlErrorOf(await axl(s, "updateIpPhoneServices", "<serviceName>Nope</serviceName><serviceDescription>x</serviceDescription>")).axlcode).toBe("5003");
+      const badUrl = axlErrorOf(await axl(s, "updateIpPhoneServices", "<serviceName>Extension Mobility</serviceName><serviceUrl>ftp://x</serviceUrl>"));
+      expect(badUrl.axlcode).toBe("5000");
+      // 12.x's enumerations are unions with xsd:string (any text passes the schema): CUCM refuses the value
+      const e = axlErrorOf(await axl(s, "updateIpPhoneServices", "<serviceName>Extension Mobility</serviceName><serviceCategory>Applet</serviceCategory>"));
+      expect(e.axlmessage).toMatch(/Service Category Applet is not valid/);
+    }
+  });
+
+  it("7.0 SQL on telecasterservice: NOT NULL, unknown columns, numeric conversion, missing type keys", async () => {
+    const e1 = axlErrorOf(await sqlUpdate("insert into telecasterservice (name) values ('No URL')"));
+    expect(e1).toMatchObject({ axlcode: "-391", axlmessage: "Cannot insert a null into column (telecasterservice.urltemplate)." });
+    expect(axlErrorOf(await sqlUpdate("insert into telecasterservice (name, urltemplate, bogus) values ('x', 'http://x', 1)")).axlcode).toBe("-217");
+    expect(axlErrorOf(await sqlUpdate("insert into telecasterservice (name, urltemplate) values ('x')")).axlcode).toBe("-236");
+    expect(axlErrorOf(await sqlUpdate("insert into telecasterservice (name, urltemplate, priority) values ('x', 'http://x', 'high')")).axlcode).toBe("-1213");
+    expect(axlErrorOf(await sqlUpdate("insert into telecasterservice (name, urltemplate, tkphoneservice) values ('x', 'http://x', 99)")).axlcode).toBe("-691");
+    const cols = Object.keys(rowsOf(await sql("select * from telecasterservice"))[0]!);
+    expect(cols).toContain("urltemplate");
+    expect(cols.includes("secureurltemplate")).toBe(!r7);
+    expect(rowsOf(await sql("select name from telecasterservice where name = 'x'"))).toEqual([]);
+  });
+
+  it("subscribes a phone to the service; a missing service is 5007; the service cannot be removed while subscribed", async () => {
+    const missing = axlErrorOf(await axl(s, "updatePhone", `<name>SEP001122334455</name>${services("Nope")}`));
+    expect(missing.axlcode).toBe("5007");
+    expect(missing.axlmessage).toMatch(/IP Phone Service \(Nope\)/);
+    returnOf(await axl(s, "updatePhone", `<name>SEP001122334455</name>${services("Extension Mobility")}`), "updatePhone");
+    const phone = returnOf(await axl(s, "getPhone", r7 ? "<phoneName>SEP001122334455</phoneName>" : "<name>SEP001122334455</name>"), "getPhone")[r7 ? "device" : "phone"];
+    const subs = servicesOf(phone);
+    expect(subs).toHaveLength(1);
+    expect(subs[0]).toMatchObject({ name: "Extension Mobility", url: EM_URL });
+    expect(subs[0]!.telecasterServiceName["#text"] ?? subs[0]!.telecasterServiceName).toBe("Extension Mobility");
+    expect(rowsOf(await sql("select s.servicename, d.name from telecastersubscribedservice s, device d where s.fkdevice = d.pkid"))).toEqual([
+      { servicename: "Extension Mobility", name: "SEP001122334455" },
+    ]);
+    const refused = axlErrorOf(
+      r7 ? await sqlUpdate("delete from telecasterservice where name = 'Extension Mobility'") : await axl(s, "removeIpPhoneServices", "<serviceName>Extension Mobility</serviceName>"),
+    );
+    expect(refused.axlcode).toBe("-692");
+    expect(refused.axlmessage).toMatch(/fk_telecastersubscribedservice_fktelecasterservice.*still being referenced/);
+    expect(rowsOf(await sql("select name from telecasterservice"))).toHaveLength(1);
+  });
+
+  // --- device profiles ------------------------------------------------------------------------------
+
+  it("adds a device profile with a line and the EM subscription, and gets it back", async () => {
+    expect(returnOf(await addProfile("EM-alee"), "addDeviceProfile")).toMatch(UUID);
+    const p = profileOf(await getProfile("EM-alee"));
+    expect(p).toMatchObject({ name: "EM-alee", description: "EM profile", product: "Cisco 7975", class: "Device Profile", protocol: "SCCP" });
+    expect(p.phoneTemplateName["#text"] ?? p.phoneTemplateName).toBe("Standard 7975 SCCP");
+    expect(list(p.lines.line)[0].dirn.pattern).toBe(RCC_DN);
+    expect(servicesOf(p).map((x) => x.name)).toEqual(["Extension Mobility"]);
+    expect(rowsOf(await sql("select d.name, c.name as cls from device d, typeclass c where d.tkclass = c.enum and d.name = 'EM-alee'"))).toEqual([
+      { name: "EM-alee", cls: "Device Profile" },
+    ]);
+  });
+
+  it("refuses a profile name taken by any device, and missing templates, lines or services", async () => {
+    expect(axlErrorOf(await addProfile("sep001122334455")).axlcode).toBe("-239");
+    const noTemplate = axlErrorOf(await addProfile("EM-x1", { template: "Standard 9999 SCCP" }));
+    expect(noTemplate).toMatchObject({ axlcode: "5007", axlmessage: expect.stringMatching(/Phone Template \(Standard 9999 SCCP\)/) });
+    expect(axlErrorOf(await addProfile("EM-x2", { template: "Standard 7970 SCCP" })).axlcode).toBe("5000");
+    expect(axlErrorOf(await addProfile("EM-x3", { dn: "\\+19999999999" })).axlmessage).toMatch(/Directory Number/);
+    expect(axlErrorOf(await addProfile("EM-x4", { service: "Nope" })).axlmessage).toMatch(/IP Phone Service \(Nope\)/);
+    expect(s.db.profiles().map((p) => p.name)).toEqual(["EM-alee"]);
+  });
+
+  it("updates a profile (services replace the list) and answers not found like CUCM", async () => {
+    const key = r7 ? "<name>EM-alee</name>" : "<name>EM-alee</name>";
+    returnOf(await axl(s, "updateDeviceProfile", `${key}<description>EM for alee</description>`), "updateDeviceProfile");
+    let p = profileOf(await getProfile("EM-alee"));
+    expect(p.description).toBe("EM for alee");
+    expect(servicesOf(p)).toHaveLength(1);
+    returnOf(await axl(s, "updateDeviceProfile", `${key}<services/>`), "updateDeviceProfile");
+    p = profileOf(await getProfile("EM-alee"));
+    expect(servicesOf(p)).toHaveLength(0);
+    returnOf(await axl(s, "updateDeviceProfile", `${key}${services("Extension Mobility")}`), "updateDeviceProfile");
+    expect(axlErrorOf(await getProfile("EM-nope"))).toMatchObject({ axlcode: "5007", axlmessage: "Item not valid: The specified Device Profile was not found" });
+    expect(axlErrorOf(await axl(s, "updateDeviceProfile", "<name>EM-nope</name><description>x</description>")).axlcode).toBe("5003");
+    expect(axlErrorOf(await axl(s, "removeDeviceProfile", r7 ? "<profileName>EM-nope</profileName>" : "<name>EM-nope</name>")).axlcode).toBe("5007");
+    // the profile's line cannot be removed while the profile uses it
+    expect(axlErrorOf(await axl(s, "removeLine", `<pattern>${RCC_DN}</pattern><routePartitionName>PT_RCC</routePartitionName>`)).axlcode).toBe("-692");
+  });
+
+  // --- end users ------------------------------------------------------------------------------------
+
+  it("adds an end user with controlled devices, profiles and a primary extension; get hides password and PIN", async () => {
+    const r = await addUser("alee", { devices: ["SEP001122334455"], profiles: ["EM-alee"], primary: RCC_DN, groups: ["Standard CCM End Users", "Standard CTI Enabled"], pin: "12345" });
+    expect(returnOf(r, "addUser")).toMatch(UUID);
+    const u = userOf(await axl(s, "getUser", "<userid>alee</userid>"));
+    expect(u.userid).toBe("alee");
+    expect(u[r7 ? "lastname" : "lastName"]).toBe("Lee");
+    expect(u.telephoneNumber).toBe("+14085551001");
+    expect(list(u.associatedDevices.device)).toEqual(["SEP001122334455"]);
+    expect(u.primaryExtension).toMatchObject({ pattern: RCC_DN, routePartitionName: "PT_RCC" });
+    expect(list(u.phoneProfiles.profileName).map((p: any) => p["#text"] ?? p)).toEqual(["EM-alee"]);
+    expect(u.password).toBeUndefined();
+    expect(u.pin).toBeUndefined();
+    expect(s.db.endUserById("alee")!.pin).toBe("12345");
+    if (!r7) expect(list(u.associatedGroups.userGroup).map((g: Obj) => g.name)).toEqual(["Standard CCM End Users", "Standard CTI Enabled"]);
+    const rows = rowsOf(await sql("select d.name, m.defaultprofile from enduser u, enduserdevicemap m, device d where m.fkenduser = u.pkid and m.fkdevice = d.pkid and u.userid = 'alee' order by d.name"));
+    expect(rows).toEqual([{ name: "EM-alee", defaultprofile: "f" }, { name: "SEP001122334455", defaultprofile: "f" }]);
+  });
+
+  it("7.0: XUser's associatedGroups is read-only (accepted, ignored)", async () => {
+    if (!r7) return;
+    const add =
+      "<newUser><lastname>Ro</lastname><userid>ro1</userid><associatedGroups><userGroup><name>Standard CTI Enabled</name></userGroup></associatedGroups></newUser>";
+    returnOf(await axl(s, "addUser", add), "addUser");
+    expect(s.db.endUserById("ro1")!.groupPkids).toEqual([]);
+    returnOf(await axl(s, "removeUser", "<userid>ro1</userid>"), "removeUser");
+  });
+
+  it("refuses duplicate userids (end users and application users) with -239", async () => {
+    expect(axlErrorOf(await addUser("alee")).axlcode).toBe("-239");
+    expect(axlErrorOf(await addUser("JDOE")).axlcode).toBe("-239");
+    expect(axlErrorOf(await addUser("rcc-cti")).axlcode).toBe("-239");
+  });
+
+  it("requires references to exist and the primary extension to be on a controlled device", async () => {
+    const cases: Array<[Parameters<typeof addUser>[1], RegExp, string]> = [
+      [{ devices: ["SEPFFFFFFFFFFFF"] }, /Device \(SEPFFFFFFFFFFFF\)/, "5007"],
+      [{ devices: ["EM-alee"] }, /Device \(EM-alee\)/, "5007"], // a profile is not a controlled device
+      [{ profiles: ["SEP001122334455"] }, /Device Profile \(SEP001122334455\)/, "5007"],
+      [{ primary: "\\+19999999999" }, /Directory Number/, "5007"],
+      [{ devices: ["SEP001122334466"], primary: "\\+14085551002" }, /primary extension/, "5000"],
+    ];
+    if (!r7) cases.push([{ groups: ["No Such Group"] }, /User Group \(No Such Group\)/, "5007"]);
+    for (const [o, message, code] of cases) {
+      const e = axlErrorOf(await addUser("bad1", o));
+      expect(e.axlcode, e.axlmessage).toBe(code);
+      expect(e.axlmessage).toMatch(message);
+    }
+    expect(s.db.endUserById("bad1")).toBeUndefined();
+  });
+
+  it("checks the PIN as Cisco's schema says", async () => {
+    if (r7) {
+      // XUser's pin is (\d{5,127})*: four digits fail schema validation
+      expect(faultOf(await addUser("pin4", { pin: "1234" })).faultstring).toMatch(/cvc-pattern-valid/);
+      // updateUser's pin pattern '^\d+$' takes ^ and $ literally (XML Schema): a plain PIN is refused
+      expect(faultOf(await axl(s, "updateUser", "<userid>alee</userid><pin>54321</pin>")).faultstring).toMatch(/cvc-pattern-valid/);
+    } else {
+      expect(axlErrorOf(await addUser("pinx", { pin: "12ab5" })).axlcode).toBe("5000");
+      returnOf(await axl(s, "updateUser", "<userid>alee</userid><pin>54321</pin>"), "updateUser");
+      expect(s.db.endUserById("alee")!.pin).toBe("54321");
+    }
+  });
+
+  it("updates an end user: lists replace, empty clears; not found is 5003/5007", async () => {
+    returnOf(await axl(s, "updateUser", `<userid>alee</userid>${r7 ? "<lastname>Lee-Smith</lastname>" : "<lastName>Lee-Smith</lastName>"}<telephoneNumber>+14085551009</telephoneNumber>`), "updateUser");
+    let u = userOf(await axl(s, "getUser", "<userid>alee</userid>"));
+    expect([u[r7 ? "lastname" : "lastName"], u.telephoneNumber]).toEqual(["Lee-Smith", "+14085551009"]);
+    expect(list(u.associatedDevices.device)).toEqual(["SEP001122334455"]);
+    // the primary extension must stay on a controlled device or profile
+    returnOf(await axl(s, "updateUser", "<userid>alee</userid><associatedDevices/>"), "updateUser");
+    const noProfiles = await axl(s, "updateUser", "<userid>alee</userid><phoneProfiles/>");
+    if (r7) expect(faultOf(noProfiles).faultstring).toMatch(/phoneProfiles/); // 7.0: the list cannot be empty (schema)
+    else expect(axlErrorOf(noProfiles).axlcode).toBe("5000"); // the primary extension would be on no controlled device
+    returnOf(await axl(s, "updateUser", "<userid>alee</userid><associatedDevices><device>SEP001122334466</device><device>SEP001122334455</device></associatedDevices>"), "updateUser");
+    u = userOf(await axl(s, "getUser", "<userid>alee</userid>"));
+    expect(list(u.associatedDevices.device)).toEqual(["SEP001122334466", "SEP001122334455"]);
+    expect(axlErrorOf(await axl(s, "getUser", "<userid>nobody</userid>"))).toMatchObject({ axlcode: "5007", axlmessage: "Item not valid: The specified User was not found" });
+    expect(axlErrorOf(await axl(s, "updateUser", "<userid>nobody</userid><telephoneNumber>1</telephoneNumber>")).axlcode).toBe("5003");
+  });
+
+  it("sets the default profile (12.x defaultProfile; 7.0 SQL on enduserdevicemap) and user groups (7.0 updateUserGroup)", async () => {
+    if (r7) {
+      const user = "fkenduser = (select pkid from enduser where userid = 'alee')";
+      expect(returnOf(await sqlUpdate(`update enduserdevicemap set defaultprofile = 'f' where ${user} and defaultprofile = 't'`), "executeSQLUpdate").rowsUpdated).toBe("0");
+      const upd = await sqlUpdate(`update enduserdevicemap set defaultprofile = 't' where ${user} and fkdevice = (select pkid from device where name = 'EM-alee')`);
+      expect(returnOf(upd, "executeSQLUpdate").rowsUpdated).toBe("1");
+      expect(rowsOf(await sql("select tkuserassociation from enduserdevicemap where fkdevice in (select pkid from device where name = 'EM-alee')"))).toEqual([{ tkuserassociation: "5" }]);
+      expect(axlErrorOf(await sql("select name from device where pkid = (select pkid from device)")).axlcode).toBe("-284");
+      const add = "<name>Standard CTI Enabled</name><addMembers><member><userId>alee</userId></member></addMembers>";
+      returnOf(await axl(s, "updateUserGroup", add), "updateUserGroup");
+      expect(axlErrorOf(await axl(s, "updateUserGroup", add)).axlmessage).toMatch(/already a member/);
+      returnOf(await axl(s, "updateUserGroup", "<name>Standard CCM End Users</name><addMembers><member><userId>alee</userId></member><member><userId>rcc-cti</userId></member></addMembers>"), "updateUserGroup");
+      const g = returnOf(await axl(s, "getUserGroup", "<name>Standard CCM End Users</name>"), "getUserGroup").userGroup;
+      expect(list(g.members.member).map((m: Obj) => m.userId)).toEqual(["alee", "rcc-cti"]);
+      returnOf(await axl(s, "updateUserGroup", "<name>Standard CCM End Users</name><removeMembers><member><userId>rcc-cti</userId></member></removeMembers>"), "updateUserGroup");
+      expect(axlErrorOf(await axl(s, "updateUserGroup", "<name>Standard CCM End Users</name><removeMembers><member><userId>rcc-cti</userId></member></removeMembers>")).axlmessage).toMatch(/not a member/);
+      expect(axlErrorOf(await axl(s, "updateUserGroup", "<name>Standard CCM End Users</name><addMembers><member><userId>ghost</userId></member></addMembers>")).axlcode).toBe("5007");
+      expect(axlErrorOf(await axl(s, "getUserGroup", "<name>No Such Group</name>")).axlcode).toBe("5007");
+      // XUser's associatedGroups is read-only in 7.0
+      const u7 = userOf(await axl(s, "getUser", "<userid>alee</userid>"));
+      expect(list(u7.associatedGroups.userGroup).map((x: Obj) => x.name).sort()).toEqual(["Standard CCM End Users", "Standard CTI Enabled"]);
+    } else {
+      returnOf(await axl(s, "updateUser", "<userid>alee</userid><defaultProfile>EM-alee</defaultProfile>"), "updateUser");
+      expect(userOf(await axl(s, "getUser", "<userid>alee</userid>")).defaultProfile["#text"]).toBe("EM-alee");
+      expect(axlErrorOf(await axl(s, "updateUser", "<userid>alee</userid><defaultProfile>SEP001122334455</defaultProfile>")).axlcode).toBe("5007");
+    }
+    expect(rowsOf(await sql("select m.defaultprofile from enduserdevicemap m, device d where m.fkdevice = d.pkid and d.name = 'EM-alee'"))).toEqual([{ defaultprofile: "t" }]);
+  });
+
+  it("license capabilities: 7.0 get/updateLicenseCapabilities (UPS, UPC); 12.x imAndPresenceEnable (needs the home cluster)", async () => {
+    if (r7) {
+      let lc = returnOf(await axl(s, "getLicenseCapabilities", "<userid>alee</userid>"), "getLicenseCapabilities").licenseCapabilities;
+      expect(lc).toMatchObject({ userid: "alee", enableUPS: "false", enableUPC: "false" });
+      expect(returnOf(await axl(s, "updateLicenseCapabilities", "<userid>alee</userid><enableUPS>true</enableUPS><enableUPC>true</enableUPC>"), "updateLicenseCapabilities")).toMatch(UUID);
+      returnOf(await axl(s, "updateLicenseCapabilities", "<userid>alee</userid><enableUPC>false</enableUPC>"), "updateLicenseCapabilities");
+      lc = returnOf(await axl(s, "getLicenseCapabilities", "<userid>alee</userid>"), "getLicenseCapabilities").licenseCapabilities;
+      expect([lc.enableUPS, lc.enableUPC]).toEqual(["true", "false"]);
+      expect(axlErrorOf(await axl(s, "getLicenseCapabilities", "<userid>nobody</userid>")).axlcode).toBe("5007");
+      expect(faultOf(await axl(s, "updateLicenseCapabilities", "<userid>alee</userid><enableUPS>yes</enableUPS>")).faultcode).toBe("soapenv:Client");
+      expect(faultOf(await axl(s, "updateUser", "<userid>alee</userid><imAndPresenceEnable>true</imAndPresenceEnable>")).faultstring).toMatch(/imAndPresenceEnable/);
+    } else {
+      returnOf(await axl(s, "updateUser", "<userid>alee</userid><homeCluster>true</homeCluster><imAndPresenceEnable>true</imAndPresenceEnable>"), "updateUser");
+      expect(userOf(await axl(s, "getUser", "<userid>alee</userid>")).imAndPresenceEnable).toBe("true");
+      expect(axlErrorOf(await axl(s, "updateUser", "<userid>alee</userid><homeCluster>false</homeCluster>")).axlcode).toBe("5000");
+      expect(faultOf(await axl(s, "getLicenseCapabilities", "<userid>alee</userid>")).faultstring).toMatch(/local:"getLicenseCapabilities"/);
+    }
+  });
+
+  // --- Meet-Me numbers ------------------------------------------------------------------------------
+
+  const meetMe = (pattern: string, partition = "PT_RCC", level = "Non Secure"): string =>
+    r7
+      ? `<meetMe><pattern>${pattern}</pattern><description>Meet-Me ${pattern}</description><usage>Conference</usage><routePartitionName>${partition}</routePartitionName><minimumSecurityLevel>${level}</minimumSecurityLevel></meetMe>`
+      : `<meetMe><pattern>${pattern}</pattern><description>Meet-Me ${pattern}</description><routePartitionName>${partition}</routePartitionName><minimumSecurityLevel>${level}</minimumSecurityLevel></meetMe>`;
+  const meetMeKey = (pattern: string) => `<pattern>${pattern}</pattern><routePartitionName>PT_RCC</routePartitionName>`;
+
+  it("Meet-Me numbers: add, get, unique pattern + partition across the numbering plan, references, update, remove", async () => {
+    expect(returnOf(await axl(s, "addMeetMe", meetMe("\\+14085559000")), "addMeetMe")).toMatch(UUID);
+    const m = returnOf(await axl(s, "getMeetMe", meetMeKey("\\+14085559000")), "getMeetMe").meetMe;
+    expect(m).toMatchObject({ pattern: "\\+14085559000", description: "Meet-Me \\+14085559000", minimumSecurityLevel: "Non Secure" });
+    expect(m.routePartitionName["#text"] ?? m.routePartitionName).toBe("PT_RCC");
+    expect(axlErrorOf(await axl(s, "addMeetMe", meetMe("\\+14085559000"))).axlcode).toBe("-239");
+    expect(axlErrorOf(await axl(s, "addMeetMe", meetMe(RCC_DN))).axlcode).toBe("-239"); // a DN has it
+    expect(axlErrorOf(await axl(s, "addLine", r7
+      ? `<newLine><pattern>\\+14085559000</pattern><usage>Device</usage><routePartitionName>PT_RCC</routePartitionName></newLine>`
+      : `<line><pattern>\\+14085559000</pattern><usage>Device</usage><routePartitionName>PT_RCC</routePartitionName></line>`)).axlcode).toBe("4052");
+    expect(axlErrorOf(await axl(s, "addMeetMe", meetMe("\\+14085559001", "PT_Nope"))).axlmessage).toMatch(/Route Partition \(PT_Nope\)/);
+    const secret = await axl(s, "addMeetMe", meetMe("\\+14085559002", "PT_RCC", "Secret"));
+    if (r7) expect(faultOf(secret).faultstring).toMatch(/cvc-enumeration-valid/); // 7.0: a strict enumeration
+    else expect(axlErrorOf(secret).axlmessage).toMatch(/Minimum Security Level Secret is not valid/); // 12.x: union with string
+    returnOf(await axl(s, "updateMeetMe", `${meetMeKey("\\+14085559000")}<description>RCC conference</description><minimumSecurityLevel>Authenticated</minimumSecurityLevel>`), "updateMeetMe");
+    const u = returnOf(await axl(s, "getMeetMe", meetMeKey("\\+14085559000")), "getMeetMe").meetMe;
+    expect([u.description, u.minimumSecurityLevel]).toEqual(["RCC conference", "Authenticated"]);
+    expect(rowsOf(await sql("select dnorpattern, tkpatternusage from numplan where tkpatternusage = 1"))).toEqual([{ dnorpattern: "\\+14085559000", tkpatternusage: "1" }]);
+    expect(axlErrorOf(await axl(s, "getMeetMe", meetMeKey("\\+14085559999"))).axlcode).toBe("5007");
+    expect(axlErrorOf(await axl(s, "updateMeetMe", `${meetMeKey("\\+14085559999")}<description>x</description>`)).axlcode).toBe("5003");
+    expect(returnOf(await axl(s, "removeMeetMe", meetMeKey("\\+14085559000")), "removeMeetMe")).toMatch(UUID);
+    expect(axlErrorOf(await axl(s, "removeMeetMe", meetMeKey("\\+14085559000"))).axlcode).toBe("5007");
+  });
+
+  // --- application dial rules -----------------------------------------------------------------------
+
+  it("application dial rules: add, duplicates, get, update, remove (7.0: SQL on applicationdialrule)", async () => {
+    const insert = (name: string, description: string) =>
+      sqlUpdate(
+        `INSERT INTO applicationdialrule (name, description, numbeginwith, numofdigits, digitsremoved, prefix) VALUES (${sqlQuote(name)}, ${sqlQuote(description)}, '+1', 12, 1, '')`,
+      );
+    const add12 = (name: string, description: string) =>
+      axl(
+        s,
+        "addApplicationDialRules",
+        `<applicationDialRules><name>${name}</name><description>${xmlText(description)}</description><numberBeginWith>+1</numberBeginWith><numberOfDigits>12</numberOfDigits>` +
+          `<digitsToBeRemoved>1</digitsToBeRemoved><prefixPattern></prefixPattern><priority>1</priority></applicationDialRules>`,
+      );
+    const add = r7 ? insert : add12;
+    const first = await add("E164 to national", NASTY);
+    expect(first.status, first.text).toBe(200);
+    // the value is stored exactly, and nothing else ran
+    expect(rowsOf(await sql("select * from applicationdialrule"))).toEqual([
+      { pkid: expect.stringMatching(/^[0-9a-f-]{36}$/), name: "E164 to national", description: NASTY, numbeginwith: "+1", numofdigits: "12", digitsremoved: "1", prefix: "" },
+    ]);
+    expect(s.db.devices.size).toBeGreaterThan(0);
+    expect(rowsOf(await sql(`select name from applicationdialrule where description = ${sqlQuote(NASTY)}`))).toHaveLength(1);
+    expect(axlErrorOf(await add("E164 to national", "again")).axlcode).toBe("-239");
+    if (r7) {
+      // a second statement after ';' is a syntax error, not executed
+      const injected = axlErrorOf(await sqlUpdate("insert into applicationdialrule (name, numofdigits, digitsremoved, prefix) values ('x', 1, 0, '9'); delete from applicationdialrule"));
+      expect(injected.axlcode).toBe("-201");
+      expect(axlErrorOf(await sqlUpdate("insert into applicationdialrule (name, numofdigits) values ('y', 'ten')")).axlcode).toBe("-1213");
+      expect(axlErrorOf(await sqlUpdate("insert into applicationdialrule (name, priority) values ('y', 1)")).axlcode).toBe("-217"); // no priority column is known
+      expect(axlErrorOf(await sqlUpdate("insert into applicationdialrule (description) values ('no name')")).axlcode).toBe("-391");
+      expect(axlErrorOf(await sqlUpdate("insert into applicationdialrul (name) values ('x')")).axlcode).toBe("-206");
+      expect(axlErrorOf(await sqlUpdate("insert into applicationdialrule (name, description) values ('unterminated)")).axlcode).toBe("-201");
+      const upd = await sqlUpdate(`update applicationdialrule set prefix = '9', description = 'a '';'' b' where name = 'E164 to national'`);
+      expect(returnOf(upd, "executeSQLUpdate").rowsUpdated).toBe("1");
+      expect(rowsOf(await sql("select prefix, description from applicationdialrule"))).toEqual([{ prefix: "9", description: "a ';' b" }]);
+      expect(returnOf(await sqlUpdate("delete from applicationdialrule where name = 'E164 to national'"), "executeSQLUpdate").rowsUpdated).toBe("1");
+      expect(returnOf(await sqlUpdate("delete from applicationdialrule where name = 'E164 to national'"), "executeSQLUpdate").rowsUpdated).toBe("0");
+      // 7.0 has no application dial rule operations
+      expect(faultOf(await axl(s, "getApplicationDialRules", "<name>x</name>")).faultstring).toMatch(/local:"getApplicationDialRules"/);
+    } else {
+      const got = returnOf(await axl(s, "getApplicationDialRules", "<name>E164 to national</name>"), "getApplicationDialRules").applicationDialRules;
+      expect(got).toMatchObject({ name: "E164 to national", description: NASTY, numberBeginWith: "+1", numberOfDigits: "12", digitsToBeRemoved: "1", priority: "1" });
+      const rule = axlErrorOf(await axl(s, "updateApplicationDialRules", "<name>E164 to national</name><digitsToBeRemoved>13</digitsToBeRemoved>"));
+      expect(rule.axlcode).toBe("5000");
+      const noop = axlErrorOf(await axl(s, "updateApplicationDialRules", "<name>E164 to national</name><digitsToBeRemoved>0</digitsToBeRemoved>"));
+      expect(noop.axlmessage).toMatch(/remove digits or prefix/);
+      returnOf(await axl(s, "updateApplicationDialRules", "<name>E164 to national</name><prefixPattern>9</prefixPattern>"), "updateApplicationDialRules");
+      expect(rowsOf(await sql("select prefix from applicationdialrule"))).toEqual([{ prefix: "9" }]);
+      expect(faultOf(await axl(s, "addApplicationDialRules", "<applicationDialRules><name>n</name><numberOfDigits>ten</numberOfDigits><digitsToBeRemoved>0</digitsToBeRemoved><priority>1</priority></applicationDialRules>")).faultstring).toMatch(/cvc-pattern-valid/);
+      expect(axlErrorOf(await axl(s, "getApplicationDialRules", "<name>nope</name>")).axlcode).toBe("5007");
+      expect(returnOf(await axl(s, "removeApplicationDialRules", "<name>E164 to national</name>"), "removeApplicationDialRules")).toMatch(UUID);
+      expect(axlErrorOf(await axl(s, "removeApplicationDialRules", "<name>E164 to national</name>")).axlcode).toBe("5007");
+    }
+  });
+
+  it("stores quotes, semicolons and comments literally through executeSQLUpdate and runs nothing else", async () => {
+    const before = s.db.devices.size;
+    const r = await sqlUpdate(`update device set description = ${sqlQuote(NASTY)} where name = 'SEP001122334466'`);
+    expect(returnOf(r, "executeSQLUpdate").rowsUpdated).toBe("1");
+    expect(s.db.deviceByName("SEP001122334466")!.description).toBe(NASTY);
+    expect(s.db.devices.size).toBe(before);
+    // a comment outside a literal is a comment (Informix); inside a literal it is text
+    expect(rowsOf(await sql("select name from device where name = 'SEP001122334466' -- and name = 'nothing'"))).toEqual([{ name: "SEP001122334466" }]);
+    expect(rowsOf(await sql("select name from device where description = '-- not a comment'"))).toEqual([]);
+    // a classic injection with an unbalanced quote never reaches a second statement
+    expect(axlErrorOf(await sqlUpdate("update device set description = 'x' where name = 'a'; delete from device; --'")).axlcode).toBe("-201");
+    expect(s.db.devices.size).toBe(before);
+    expect(axlErrorOf(await sql("select name from device; select name from enduser")).axlcode).toBe("-201");
+    expect(axlErrorOf(await sql("delete from device")).axlcode).toBe("5000");
+    expect(axlErrorOf(await sqlUpdate("delete from device")).axlmessage).toMatch(/does not support DELETE FROM device/);
+    // double-quoted literals (Informix without DELIMIDENT), doubled quotes inside
+    returnOf(await sqlUpdate(`update device set description = "say ""hi""; -- ok" where name = 'SEP001122334466'`), "executeSQLUpdate");
+    expect(s.db.deviceByName("SEP001122334466")!.description).toBe('say "hi"; -- ok');
+    expect(rowsOf(await sql("select first 1 name from device order by name"))).toEqual([{ name: "EM-alee" }]);
+  });
+
+  // --- removal and cascades -------------------------------------------------------------------------
+
+  it("removes end users, profiles and services in CUCM's order (subscriptions first)", async () => {
+    expect(returnOf(await axl(s, "removeUser", "<userid>alee</userid>"), "removeUser")).toMatch(UUID);
+    expect(axlErrorOf(await axl(s, "removeUser", "<userid>alee</userid>")).axlcode).toBe("5007");
+    expect(returnOf(await axl(s, "removeDeviceProfile", r7 ? "<profileName>EM-alee</profileName>" : "<name>EM-alee</name>"), "removeDeviceProfile")).toMatch(UUID);
+    returnOf(await axl(s, "updatePhone", "<name>SEP001122334455</name><services/>"), "updatePhone");
+    const removed = r7 ? await sqlUpdate("delete from telecasterservice where name = 'Extension Mobility'") : await axl(s, "removeIpPhoneServices", "<serviceName>Extension Mobility</serviceName>");
+    expect(removed.status, removed.text).toBe(200);
+    expect(rowsOf(await sql("select name from telecasterservice"))).toEqual([]);
+  });
+
+  it("accepts exactly the requests Cisco's schema accepts (every request above, checked with xmllint)", () => {
+    const sent = s.requests.filter((r) => r.requestXml && r.response);
+    const complaints = validateAxlRequests(
+      release,
+      sent.map((r, i) => ({ label: `r${i}`, xml: r.body })),
+    );
+    const invalid = new Set(complaints.map((c) => c.slice(0, c.indexOf(":"))));
+    const mismatches = sent.flatMap((r, i) => {
+      const rejected = /<faultstring>Unmarshalling Error: /.test(r.response!);
+      return rejected === invalid.has(`r${i}`) ? [] : [`${r.operation} ${rejected ? "rejected" : "accepted"} by the simulator, ${invalid.has(`r${i}`) ? "invalid" : "valid"} for Cisco's schema: ${r.requestXml}`];
+    });
+    expect(mismatches).toEqual([]);
+    expect(sent.length).toBeGreaterThan(50);
+    expect(invalid.size).toBeGreaterThan(1);
+  });
+});

@@ -45,8 +45,18 @@ export const AxlCode = {
   DUPLICATE: -239,
   /** Informix: key value still referenced by a foreign key. */
   STILL_REFERENCED: -692,
+  /** Informix: unique constraint violated. */
+  UNIQUE_CONSTRAINT: -268,
   /** Informix: syntax error. */
   SQL_SYNTAX: -201,
+  /** Informix: number of columns in INSERT does not match number of VALUES. */
+  SQL_COLUMN_COUNT: -236,
+  /** Informix: cannot insert a null into a NOT NULL column. */
+  SQL_NOT_NULL: -391,
+  /** Informix: missing key in referenced table for referential constraint. */
+  SQL_MISSING_KEY: -691,
+  /** Informix: a character to numeric conversion process failed. */
+  SQL_NUMERIC: -1213,
   /** Informix: table not in the database. */
   NO_TABLE: -206,
   /** Informix: column not found. */
@@ -88,6 +98,25 @@ export const faults = {
       AxlCode.THROTTLED,
       "Maximum AXL Memory Allocation Consumed. Please retry once you have results from the previous requests.",
     );
+  },
+  uniqueConstraint(constraint: string): AxlFault {
+    return new AxlFault(AxlCode.UNIQUE_CONSTRAINT, `Unique constraint (informix.${constraint}) violated.`);
+  },
+  sqlNotNull(table: string, column: string): AxlFault {
+    return new AxlFault(AxlCode.SQL_NOT_NULL, `Cannot insert a null into column (${table}.${column}).`);
+  },
+  sqlMissingKey(constraint: string): AxlFault {
+    return new AxlFault(AxlCode.SQL_MISSING_KEY, `Missing key in referenced table for referential constraint (informix.${constraint}).`);
+  },
+  sqlColumnCount(): AxlFault {
+    return new AxlFault(AxlCode.SQL_COLUMN_COUNT, "Number of columns in INSERT does not match number of VALUES.");
+  },
+  sqlNumeric(): AxlFault {
+    return new AxlFault(AxlCode.SQL_NUMERIC, "A character to numeric conversion process failed");
+  },
+  /** Something real CUCM does that the simulator does not model (answered honestly, never faked). */
+  notSimulated(what: string): AxlFault {
+    return new AxlFault(AxlCode.UNKNOWN, `The lab simulator does not support ${what}`);
   },
   sqlSyntax(): AxlFault {
     return new AxlFault(AxlCode.SQL_SYNTAX, "A syntax error has occurred.");

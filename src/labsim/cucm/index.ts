@@ -10,6 +10,7 @@ export {
   type Injection,
   type InjectionKind,
   type RecordedRequest,
+  type MountedHandler,
   type UserEntry,
   DEFAULT_PASSWORD,
   DEFAULT_USER,
@@ -24,3 +25,10 @@ export type { LineInput } from "./model/lines";
 export type { PhoneInput, PhoneLineInput } from "./model/phones";
 export type { TrunkInput } from "./model/trunks";
 export type { AppUserInput } from "./model/appusers";
+export type { EndUserInput, EndUserPatch, ProfileRef } from "./model/endusers";
+export type { MeetMeInput } from "./model/meetme";
+export type { DialRuleInput } from "./model/dialrules";
+export type { IpPhoneServiceInput } from "./model/ipphoneservices";
+export type { ProfileInput } from "./model/profiles";
+export type { SubscriptionInput } from "./model/subscriptions";
+export { executeQuery, executeUpdate } from "./model/sql";

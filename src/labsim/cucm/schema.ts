@@ -7,7 +7,13 @@
  */
 import { isNil, type XEl } from "./xml";
 
-export type ValueType = "string" | "boolean" | "int" | "uuid" | readonly string[];
+/** A string restricted by an XSD pattern (whole value), named as the schema's type for messages. */
+export interface PatternType {
+  pattern: RegExp;
+  typeName: string;
+}
+
+export type ValueType = "string" | "boolean" | "int" | "uuid" | readonly string[] | PatternType;
 
 export interface ElementParticle {
   kind: "el";
@@ -249,6 +255,9 @@ function validateValue(p: ElementParticle, e: XEl): void {
   if (t === "int" && !/^[+-]?\d+$/.test(v)) throw bad("integer");
   if (t === "uuid" && !/^\{.{8}-.{4}-.{4}-.{4}-.{12}\}$/.test(v)) {
     throw new SchemaViolation(`cvc-pattern-valid: Value '${v}' is not facet-valid with respect to pattern for type 'XUUID'.`);
+  }
+  if (typeof t === "object" && "pattern" in t && !t.pattern.test(e.text)) {
+    throw new SchemaViolation(`cvc-pattern-valid: Value '${e.text}' is not facet-valid with respect to pattern '${t.pattern.source}' for type '${t.typeName}'.`);
   }
   if (Array.isArray(t) && !t.includes(e.text)) {
     throw new SchemaViolation(

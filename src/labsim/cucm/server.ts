@@ -15,7 +15,18 @@ import { CucmDb } from "./model/db";
 import { type CucmSeed, seededDb } from "./model/seed";
 import { type AxlResult, AxlService, type Prepared } from "./service";
 
-export type UserEntry = string | { password: string; /** false → HTTP 403 (no AXL API access role). */ axlAccess?: boolean };
+export type UserEntry =
+  | string
+  | {
+      password: string;
+      /** false → HTTP 403 on /axl/ (no AXL API access role). */
+      axlAccess?: boolean;
+      /** false → HTTP 403 on the Serviceability SOAP APIs (no serviceability role); see ../cucm-platform. */
+      serviceabilityAccess?: boolean;
+    };
+
+/** Another HTTPS service on the same server (e.g. Serviceability's Control Center Services). */
+export type MountedHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export interface CucmSimOptions {
   /** The AXL release this CUCM runs (one server, one release). Default 14.0. */
@@ -87,6 +98,8 @@ export interface RecordedRequest {
   /** The request element as a standalone document (namespaces declared), for schema validation. */
   requestXml?: string;
   status?: number;
+  /** The response body sent (absent when the connection was dropped). */
+  response?: string;
   /** The injection applied to it, if any. */
   injected?: InjectionKind;
   at: Date;
@@ -119,6 +132,10 @@ export interface CucmSim {
   stats: { writesInFlight: number; maxWritesInFlight: number; throttled: number; resets: number };
   /** Writes the state file now (it is also written after every write). */
   save(): void;
+  /** The HTTP credentials this CUCM accepts (AXL and, when mounted, Serviceability). */
+  users: Record<string, UserEntry>;
+  /** Serves `handler` for request paths starting with `prefix` (on this HTTPS server); returns an unmount function. */
+  mount(prefix: string, handler: MountedHandler): () => void;
   stop(): Promise<void>;
 }
 
@@ -255,8 +272,12 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     return r.status;
   }
 
+  const mounts: Array<{ prefix: string; handler: MountedHandler }> = [];
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "https://localhost");
+    const mounted = mounts.find((m) => url.pathname.startsWith(m.prefix));
+    if (mounted) return void (await mounted.handler(req, res));
     if (url.pathname !== "/axl/") {
       res.writeHead(404, { "Content-Type": "text/html;charset=utf-8" });
       return void res.end(page("HTTP Status 404 - Not Found", `The requested resource (${url.pathname}) is not available.`));
@@ -282,7 +303,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     requests.push(record);
     const prepared = service.prepare(body, soapAction);
     if (!("op" in prepared)) {
-      Object.assign(record, { operation: prepared.operation ?? "", requestXml: prepared.requestXml, status: prepared.status });
+      Object.assign(record, { operation: prepared.operation ?? "", requestXml: prepared.requestXml, status: prepared.status, response: prepared.xml });
       return sendXml(res, prepared.status, prepared.xml, setCookie);
     }
     record.operation = prepared.req.operation;
@@ -315,6 +336,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     }
     record.requestXml = result.requestXml ?? "";
     record.status = result.status;
+    record.response = result.xml;
     const post = takeInjection(record.operation, "after");
     if (post) {
       record.injected = post.kind;
@@ -367,6 +389,12 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     },
     stats,
     save,
+    users,
+    mount(prefix, handler) {
+      const entry = { prefix, handler };
+      mounts.push(entry);
+      return () => void mounts.splice(mounts.indexOf(entry), 1);
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -4,7 +4,7 @@
  * speed dials, busy lamp fields, call forwarding or confidential access, are rejected as
  * unexpected content.
  */
-import { anyContent, choice, el, elementOrder, fields, many, opt, seq } from "../schema";
+import { type ElementParticle, anyContent, choice, el, elementOrder, fields, many, opt, seq } from "../schema";
 import { insertAfter } from "./io";
 import type { Family } from "./operations";
 
@@ -23,6 +23,26 @@ const APPEARANCE = fields(
   { dirn: DIRN, callInfo: CALL_INFO },
 );
 const LINE_IDENTIFIER = fields("directoryNumber routePartitionName~");
+
+/** XInteger: an integer or the empty string. */
+const xInteger = (name: string): ElementParticle => el(name, { type: { pattern: /^(\s*[+-]?\d+\s*)?$/, typeName: "XInteger" } });
+
+/** XSubscribedService (12.x: the service by name only). */
+const SUBSCRIBED_SERVICE = seq(
+  opt(
+    seq(
+      fields("telecasterServiceName name url?~"),
+      opt(xInteger("urlButtonIndex")),
+      fields("urlLabel? serviceNameAscii?"),
+    ),
+  ),
+);
+const SERVICES = fields("[ service*=service ]?", { service: SUBSCRIBED_SERVICE });
+/** RSubscribedService's element order (get responses). */
+const SERVICE_RESPONSE = [
+  "telecasterServiceName", "name", "url", "urlButtonIndex", "urlLabel", "serviceNameAscii", "phoneService", "phoneServiceCategory",
+  "vendor", "version", "priority",
+];
 const LINES = choice(many(el("line", APPEARANCE)), many(el("lineIdentifier", LINE_IDENTIFIER)));
 
 /** XPhone elements from devicePoolName on (the update request shares them, made optional). */
@@ -31,7 +51,7 @@ const PHONE_SETTINGS_HEAD = `mediaResourceListName?~ networkHoldMohAudioSourceId
   mlppIndicationStatus? preemption?`;
 const PHONE_SETTINGS_TAIL = `ringSettingIdleBlfAudibleAlert? ringSettingBusyBlfAudibleAlert? userLocale?~
   networkLocale?~ idleTimeout?~:i authenticationUrl? directoryUrl? idleUrl? informationUrl? messagesUrl? proxyServerUrl?
-  servicesUrl? softkeyTemplateName?~ defaultProfileName?~ enableExtensionMobility?:b singleButtonBarge? joinAcrossLines?`;
+  servicesUrl? services?=services softkeyTemplateName?~ defaultProfileName?~ enableExtensionMobility?:b singleButtonBarge? joinAcrossLines?`;
 const PHONE_SETTINGS_END = `callInfoPrivacyStatus? hlogStatus? ownerUserName?~ ignorePresentationIndicators?:b`;
 const PHONE_SETTINGS_LAST = `subscribeCallingSearchSpaceName?~ rerouteCallingSearchSpaceName?~ allowCtiControlFlag?:b
   presenceGroupName? unattendedPort?:b requireDtmfReception?:b rfc2833Disabled?:b`;
@@ -54,7 +74,7 @@ const PHONE = fields(
    phoneTemplateName~ primaryPhoneName~ ${PHONE_SETTINGS_TAIL} builtInBridgeStatus ${PHONE_SETTINGS_END}
    packetCaptureMode packetCaptureDuration?~:i ${PHONE_SETTINGS_LAST} certificateOperation ${PHONE_SETTINGS_SECURITY}
    deviceMobilityMode ${PHONE_SETTINGS_MISC} ${PHONE_SETTINGS_FINAL}`,
-  { lines: LINES },
+  { lines: LINES, services: SERVICES },
 );
 
 const UPDATE_PHONE = seq(
@@ -69,6 +89,7 @@ const UPDATE_PHONE = seq(
     `phoneTemplateName?~ primaryPhoneName?~ ${PHONE_SETTINGS_TAIL} builtInBridgeStatus? ${PHONE_SETTINGS_END}
      packetCaptureMode? packetCaptureDuration?~:i ${PHONE_SETTINGS_LAST} certificateOperation? ${PHONE_SETTINGS_SECURITY}
      deviceMobilityMode? ${PHONE_SETTINGS_MISC.replace("isDualMode?:b", "")} ${PHONE_SETTINGS_FINAL}`,
+    { services: SERVICES },
   ),
 );
 
@@ -135,6 +156,116 @@ const MEMBERS = {
 const APP_USER_SETTINGS = `digestCredentials? presenceGroupName? acceptPresenceSubscription?:b acceptOutOfDialogRefer?:b
   acceptUnsolicitedNotification?:b allowReplaceHeader?:b associatedDevices?=devices associatedGroups?=groups`;
 
+// --- end user -------------------------------------------------------------------------------------
+
+const USER_MEMBERS = {
+  devices: fields("[ device* ]?"),
+  primary: fields("[ pattern routePartitionName? ]?"),
+  groups: fields("[ userGroup*=group ]?", { group: fields("[ name userRoles?=roles ]?", { roles: fields("[ userRole* ]?") }) }),
+  profiles: fields("[ profileName+ ]?"),
+};
+const USER_HEAD = `firstName? displayName? middleName?`;
+const USER_CONTACT = `mailid? department? manager? userLocale?~ associatedDevices?=devices primaryExtension?=primary associatedPc?
+  associatedGroups?=groups enableCti?:b digestCredentials?~ phoneProfiles?=profiles defaultProfile?`;
+const USER_MOBILITY = `subscribeCallingSearchSpaceName?~ enableMobility?:b enableMobileVoiceAccess?:b maxDeskPickupWaitTime?
+  remoteDestinationLimit?`;
+const USER_TAIL = `enableEmcc?:b ctiControlledDeviceProfiles?=profiles patternPrecedence? numericUserId? mlppPassword?~
+  homeCluster?:b imAndPresenceEnable?:b serviceProfile?~ directoryUri?~ telephoneNumber? title? mobileNumber? homeNumber?
+  pagerNumber?`;
+const USER_LAST = `selfService?~ userProfile?~ calendarPresence?:b ldapDirectoryName?~ userIdentity? nameDialing? ipccExtension?~
+  ipccRoutePartition?~ convertUserAccount?~ enableUserToHostConferenceNow?:b attendeesAccessCode? zeroHop?:b customerName?~`;
+/** XUser (presenceGroupName is required). Credentials, custom fields, extensions and headsets are not handled. */
+const USER = fields(
+  `[ ${USER_HEAD} lastName emMaxLoginTime?~ userid password? pin? ${USER_CONTACT} presenceGroupName ${USER_MOBILITY} ${USER_TAIL}
+     ${USER_LAST} ]?`,
+  USER_MEMBERS,
+);
+const UPDATE_USER = fields(
+  `(uuid:u|userid) ${USER_HEAD} lastName? emMaxLoginTime?~ newUserid? password? pin? ${USER_CONTACT} presenceGroupName?
+   ${USER_MOBILITY} ${USER_TAIL} ${USER_LAST}`,
+  USER_MEMBERS,
+);
+
+// --- Meet-Me number -------------------------------------------------------------------------------
+
+/**
+ * 12.x's enumerations (XDeviceSecurityMode, XPhoneServiceCategory, XPhoneService) are unions with
+ * xsd:string: any text passes the schema, and CUCM itself refuses an unknown value (the model does).
+ */
+const SECURITY_LEVEL = el("minimumSecurityLevel", { nillable: true });
+const MEET_ME = seq(opt(seq(fields("pattern description? routePartitionName?~"), SECURITY_LEVEL)));
+const MEET_ME_KEY = choice(el("uuid", { type: "uuid" }), fields("pattern routePartitionName?~"));
+
+// --- application dial rules -----------------------------------------------------------------------
+
+const DIAL_RULE = seq(
+  opt(
+    seq(
+      fields("name description? numberBeginWith?"),
+      xInteger("numberOfDigits"),
+      xInteger("digitsToBeRemoved"),
+      fields("prefixPattern?"),
+      xInteger("priority"),
+    ),
+  ),
+);
+const UPDATE_DIAL_RULE = seq(
+  NAME_OR_UUID,
+  fields("newName? description? numberBeginWith?"),
+  opt(xInteger("numberOfDigits")),
+  opt(xInteger("digitsToBeRemoved")),
+  fields("prefixPattern?"),
+  opt(xInteger("priority")),
+);
+
+// --- IP phone services ----------------------------------------------------------------------------
+
+const SERVICE_CATEGORY = el("serviceCategory");
+const SERVICE_TYPE = el("serviceType");
+/** XIpPhoneServices (service parameters are not handled). */
+const IP_PHONE_SERVICE = seq(
+  opt(
+    seq(
+      fields("serviceName asciiServiceName serviceDescription?~ serviceUrl~ secureServiceUrl?~"),
+      SERVICE_CATEGORY,
+      SERVICE_TYPE,
+      fields("serviceVendor? serviceVersion? enabled?:b enterpriseSubscription?:b"),
+    ),
+  ),
+);
+const UPDATE_IP_PHONE_SERVICE = seq(
+  fields("(uuid:u|serviceName) newServiceName? asciiServiceName? serviceDescription?~ serviceUrl?~ secureServiceUrl?~"),
+  opt(SERVICE_CATEGORY),
+  opt(SERVICE_TYPE),
+  fields("serviceVendor? serviceVersion? enabled?:b"),
+);
+const SERVICE_KEY = fields("(serviceName|uuid:u)");
+
+// --- device profile -------------------------------------------------------------------------------
+
+const PROFILE_SETTINGS = `userLocale?~ singleButtonBarge? joinAcrossLines? loginUserId?~ ignorePresentationIndicators?:b dndOption?
+  dndRingSetting?~ dndStatus?:b emccCallingSearchSpace?~ alwaysUsePrimeLine? alwaysUsePrimeLineForVoiceMessage?
+  softkeyTemplateName?~ callInfoPrivacyStatus? services?=services featureControlPolicy?~`;
+/** XDeviceProfile (speed dials, BLFs, add-on modules and vendor configuration are not handled). */
+const PROFILE = fields(
+  `[ name description? product class protocol protocolSide userHoldMohAudioSourceId?~ traceFlag?:b mlppDomainId?~
+     mlppIndicationStatus? preemption? lines?=lines phoneTemplateName ${PROFILE_SETTINGS} ]?`,
+  { lines: LINES, services: SERVICES },
+);
+const UPDATE_PROFILE = fields(
+  `(name|uuid:u) newName? description? userHoldMohAudioSourceId?~ mlppDomainId?~ mlppIndicationStatus? preemption?
+   lines?=lines phoneTemplateName? ${PROFILE_SETTINGS}`,
+  { lines: LINES, services: SERVICES },
+);
+/** RDeviceProfile's element order. */
+const PROFILE_RESPONSE = [
+  "name", "description", "product", "model", "class", "protocol", "protocolSide", "type", "userHoldMohAudioSourceId", "traceFlag",
+  "mlppDomainId", "mlppIndicationStatus", "preemption", "lines", "numberOfButtons", "phoneTemplateName", "userLocale",
+  "defaultProfileName", "singleButtonBarge", "joinAcrossLines", "loginUserId", "ignorePresentationIndicators", "dndOption",
+  "dndRingSetting", "dndStatus", "emccCallingSearchSpace", "alwaysUsePrimeLine", "alwaysUsePrimeLineForVoiceMessage",
+  "softkeyTemplateName", "callInfoPrivacyStatus", "services", "featureControlPolicy",
+];
+
 export const FAMILY_12: Family = {
   family: "12",
   line: {
@@ -159,7 +290,7 @@ export const FAMILY_12: Family = {
       response: insertAfter(elementOrder(PHONE), "product", "model"),
     },
   },
-  appearance: { appearance: elementOrder(APPEARANCE), dirn: elementOrder(DIRN) },
+  appearance: { appearance: elementOrder(APPEARANCE), dirn: elementOrder(DIRN), service: SERVICE_RESPONSE, fkUuids: true },
   sipTrunk: {
     names: { add: "addSipTrunk", get: "getSipTrunk", update: "updateSipTrunk", remove: "removeSipTrunk", addWrapper: "sipTrunk", getElement: "sipTrunk" },
     list: { name: "listSipTrunk", criteria: ["name", "description", "callingSearchSpaceName", "devicePoolName"] },
@@ -174,6 +305,66 @@ export const FAMILY_12: Family = {
       update: fields(`(uuid:u|userid) newUserid? password? ${APP_USER_SETTINGS}`, MEMBERS),
       remove: fields("(userid|uuid:u)"),
       response: elementOrder(fields(`userid ${APP_USER_SETTINGS}`, MEMBERS)),
+    },
+  },
+  endUser: {
+    names: { add: "addUser", get: "getUser", update: "updateUser", remove: "removeUser", addWrapper: "user", getElement: "user" },
+    models: {
+      object: USER,
+      get: seq(fields("(userid|uuid:u)"), RETURNED_TAGS),
+      update: UPDATE_USER,
+      remove: fields("(userid|uuid:u)"),
+      response: elementOrder(USER).filter((n) => n !== "password" && n !== "pin"),
+    },
+  },
+  userOptions: { groupsWritable: true, fkUuids: true },
+  meetMe: {
+    names: { add: "addMeetMe", get: "getMeetMe", update: "updateMeetMe", remove: "removeMeetMe", addWrapper: "meetMe", getElement: "meetMe" },
+    models: {
+      object: MEET_ME,
+      get: seq(MEET_ME_KEY, RETURNED_TAGS),
+      update: seq(MEET_ME_KEY, fields("newPattern? description? newRoutePartitionName?~"), opt({ ...SECURITY_LEVEL })),
+      remove: seq(MEET_ME_KEY),
+      response: ["pattern", "description", "usage", "routePartitionName", "minimumSecurityLevel"],
+    },
+  },
+  deviceProfile: {
+    names: {
+      add: "addDeviceProfile",
+      get: "getDeviceProfile",
+      update: "updateDeviceProfile",
+      remove: "removeDeviceProfile",
+      addWrapper: "deviceProfile",
+      getElement: "deviceProfile",
+    },
+    models: { object: PROFILE, get: seq(NAME_OR_UUID, RETURNED_TAGS), update: UPDATE_PROFILE, remove: NAME_OR_UUID, response: PROFILE_RESPONSE },
+  },
+  dialRule: {
+    names: {
+      add: "addApplicationDialRules",
+      get: "getApplicationDialRules",
+      update: "updateApplicationDialRules",
+      remove: "removeApplicationDialRules",
+      addWrapper: "applicationDialRules",
+      getElement: "applicationDialRules",
+    },
+    models: { object: DIAL_RULE, get: seq(NAME_OR_UUID, RETURNED_TAGS), update: UPDATE_DIAL_RULE, remove: NAME_OR_UUID, response: elementOrder(DIAL_RULE) },
+  },
+  ipPhoneService: {
+    names: {
+      add: "addIpPhoneServices",
+      get: "getIpPhoneServices",
+      update: "updateIpPhoneServices",
+      remove: "removeIpPhoneServices",
+      addWrapper: "ipPhoneServices",
+      getElement: "ipPhoneServices",
+    },
+    models: {
+      object: IP_PHONE_SERVICE,
+      get: seq(SERVICE_KEY, RETURNED_TAGS),
+      update: UPDATE_IP_PHONE_SERVICE,
+      remove: SERVICE_KEY,
+      response: [...elementOrder(IP_PHONE_SERVICE), "enterpriseSubscription", "parameters"].filter((n, i, a) => a.indexOf(n) === i),
     },
   },
 };

@@ -5,6 +5,7 @@
  * Nested optional groups ([ ... ]?) mirror the schema: once an element of such a group is present,
  * the group's required elements are required too (e.g. presenceGroupName on a phone).
  */
+import { SECURITY_LEVELS } from "../model/meetme";
 import { choice, el, elementOrder, fields, many, opt, seq } from "../schema";
 import type { Family } from "./operations";
 
@@ -34,7 +35,15 @@ const LINES = choice(many(el("line", APPEARANCE)), many(el("lineIdentifier", fie
 const PHONE_DEVICE_SETTINGS = `mediaResourceListName? networkHoldMOHAudioSourceId? userHoldMOHAudioSourceId?
   automatedAlternateRoutingCSSName? aarNeighborhoodName? loadInformation?`;
 const PHONE_URLS = `idleTimeout?~:i authenticationURL?~ directoryURL?~ idleURL?~ informationURL?~ messagesURL?~
-  proxyServerURL?~ servicesURL?~`;
+  proxyServerURL?~ servicesURL?~ services?=services`;
+
+/** XSubscribedService: the service by name (or its uuid on telecasterService), the subscription's own fields. */
+const SUBSCRIBED_SERVICE = fields(
+  `[ (telecasterService=telecaster|telecasterServiceName) name url? urlButtonIndex?:i urlLabel? urlLabelAscii?
+     serviceNameAscii? phoneService? phoneServiceCategory? vendor? version? priority?:i ]?`,
+  { telecaster: fields("[ name description? templateURL ]?") },
+);
+const SERVICES = fields("service*=service", { service: SUBSCRIBED_SERVICE });
 const PHONE_FEATURES = `singleButtonBarge? joinAcrossLines? builtInBridgeStatus? callInfoPrivacyStatus? hlogStatus?
   ownerUserId?~ ignorePresentationIndicators?:b packetCaptureMode?`;
 const PHONE_TAIL = `unattendedPort?:b requireDTMFReception?:b RFC2833Disabled?:b phoneLoadName? certificateOperation?
@@ -58,7 +67,7 @@ const PHONE = fields(
      ${PHONE_FEATURES} packetCaptureDuration?:i subscribeCallingSearchSpaceName?~ rerouteCallingSearchSpaceName?~
      allowCtiControlFlag?~:b presenceGroupName ${PHONE_TAIL} upgradeFinishTime? ${PHONE_END} roamingDevicePoolName?
      ${PHONE_MISC} isDualMode?:b ${PHONE_LAST} ]?`,
-  { lines: LINES },
+  { lines: LINES, services: SERVICES },
 );
 
 const UPDATE_PHONE = fields(
@@ -67,11 +76,11 @@ const UPDATE_PHONE = fields(
    preemption? useTrustedRelayPoint? retryVideoCallAsAudio?:b associatedPC? lines?=lines phoneTemplateName?
    primaryPhoneName? ringSettingIdleBLFAudibleAlert? ringSettingBusyBLFAudibleAlert? userLocale?~ networkLocale?~
    cgpnTransformationCSSName?~ useDevicePoolCgpnTransformCSS?:b securityProfileName? sipProfileName? idleTimeout?:i
-   authenticationURL? directoryURL? idleURL? informationURL? messagesURL? proxyServerURL? servicesURL?
+   authenticationURL? directoryURL? idleURL? informationURL? messagesURL? proxyServerURL? servicesURL? services?=services
    softkeyTemplateName? [ defaultProfileName? enableExtensionMobility:b ]? ${PHONE_FEATURES}
    packetCaptureDuration?~:i subscribeCallingSearchSpaceName?~ rerouteCallingSearchSpaceName?~ allowCtiControlFlag?~:b
    presenceGroupName? ${PHONE_TAIL} upgradeFinishTime?~ ${PHONE_END} ${PHONE_MISC} ${PHONE_LAST}`,
-  { lines: LINES },
+  { lines: LINES, services: SERVICES },
 );
 
 // --- line (directory number) ----------------------------------------------------------------------
@@ -124,6 +133,78 @@ const APP_USER_SETTINGS = `password? digestCredentials?~ presenceGroupName? acce
 const APP_USER = fields(`userid ${APP_USER_SETTINGS} isStandard?:b associatedDevices?=devices associatedGroups?=groups`, MEMBERS);
 const USERID = fields("userid");
 
+// --- end user ---------------------------------------------------------------------------------------
+
+const USER_MEMBERS = {
+  devices: fields("device*"),
+  primary: fields("[ pattern routePartitionName? ]?"),
+  groups: fields("[ userGroup*=group ]?", { group: fields("name userRoles*~=roles", { roles: fields("[ userRole*~ ]?") }) }),
+  /** phoneProfiles: whole profiles (only the uuid attribute is read) or names. */
+  profiles: fields("(profile+=profile|profileName+)", { profile: PHONE }),
+};
+/** XUser's pin: (\d{5,127})* — five digits or more (or none). */
+const XUSER_PIN = el("pin", { type: { pattern: /^(\d{5,127})*$/, typeName: "#AnonType_pinXUser" } });
+/**
+ * updateUser's pin: Cisco's 7.0 schema gives the pattern '^\d+$'. In XML Schema regular
+ * expressions ^ and $ are ordinary characters, so only a value written between a literal ^ and $
+ * passes schema validation (xmllint agrees): a PIN cannot really be changed by updateUser.
+ */
+const UPDATE_USER_PIN = el("pin", { type: { pattern: /^\^\d+\$$/, typeName: "#AnonType_pinUpdateUserReq" } });
+
+const USER = seq(
+  fields("firstname? lastname userid password?"),
+  opt(XUSER_PIN),
+  fields(
+    `telephoneNumber? extension? department? manager? userLocale? associatedDevices?=devices primaryExtension?=primary
+     associatedPC? associatedGroups?=groups enableCTI?:b digestCredentials?~ iaqExtension? phoneProfiles?=profiles
+     enableMobility?:b enableMobileVoiceAccess?:b maxDeskPickupWaitTime?:i remoteDestinationLimit?:i primaryDevice?`,
+    USER_MEMBERS,
+  ),
+);
+const UPDATE_USER = seq(
+  fields("userid firstname? lastname? password?"),
+  opt(UPDATE_USER_PIN),
+  fields(
+    `telephoneNumber? extension? department? manager? userLocale? associatedDevices?=devices primaryExtension?=primary
+     associatedPC? authenticationProxyRights?:b enableCTI?:b digestCredentials?~ enableCTISuperProvider?:b
+     allowCallParkRetrieval?:b callingNumberModAllowed?:b iaqExtension? phoneProfiles?=profiles enableMobility?:b
+     enableMobileVoiceAccess?:b maxDeskPickupWaitTime?:i remoteDestinationLimit?:i primaryDevice?`,
+    { ...USER_MEMBERS, primary: fields("pattern routePartitionName?") },
+  ),
+);
+
+// --- Meet-Me number -------------------------------------------------------------------------------
+
+const SECURITY_LEVEL = el("minimumSecurityLevel", { type: SECURITY_LEVELS });
+/** XNPMeetMe: XNumPlan's optional group (pattern ... usage, partition by name), then minimumSecurityLevel. */
+const MEET_ME = seq(opt(fields("pattern description? usage routePartitionName?")), SECURITY_LEVEL);
+const NUMPLAN_KEY = choice(el("uuid", { type: "uuid" }), fields("pattern routePartitionName"));
+const UPDATE_MEET_ME = seq(NUMPLAN_KEY, fields("newPattern? description?~ newRoutePartitionName?~"), opt(SECURITY_LEVEL));
+
+// --- device profile (XPhoneProfile = XIPPhone) ----------------------------------------------------
+
+const PROFILE_KEY = fields("(profileId:u|profileName)");
+const UPDATE_PROFILE = fields(
+  `(name|uuid:u) newName? description? networkHoldMOHAudioSourceId? userHoldMOHAudioSourceId? mlppDomainId?:i
+   mlppIndicationStatus? preemption? subscribeCallingSearchSpaceName?~ allowCtiControlFlag?~:b PresenceGroupName?
+   lines?=lines phoneTemplateName? ringSettingIdleBLFAudibleAlert? ringSettingBusyBLFAudibleAlert? userLocale?~
+   services?=services softkeyTemplateName? loginUserId? singleButtonBarge? joinAcrossLines? callInfoPrivacyStatus?
+   ignorePresentationIndicators?:b dndOption? dndRingSetting?~ dndStatus?:b`,
+  { lines: LINES, services: SERVICES },
+);
+
+// --- user groups (7.0: end users join groups through updateUserGroup) -----------------------------
+
+/** XUserGroupMember: a whole user (only its uuid attribute is read) or a userId. */
+const MEMBER = fields("(user=user|userId)", { user: USER });
+const MEMBER_LIST = fields("member*=member", { member: MEMBER });
+const USER_GROUP_KEY = fields("(name|uuid:u)");
+const UPDATE_USER_GROUP = seq(
+  USER_GROUP_KEY,
+  fields("newName?"),
+  opt(choice(el("members", MEMBER_LIST, { nillable: true }), seq(opt(el("addMembers", MEMBER_LIST)), opt(el("removeMembers", MEMBER_LIST))))),
+);
+
 export const FAMILY_7: Family = {
   family: "7",
   line: {
@@ -146,7 +227,12 @@ export const FAMILY_7: Family = {
       response: elementOrder(PHONE),
     },
   },
-  appearance: { appearance: elementOrder(APPEARANCE), dirn: ["pattern", "usage", "routePartitionName"] },
+  appearance: {
+    appearance: elementOrder(APPEARANCE),
+    dirn: ["pattern", "usage", "routePartitionName"],
+    service: elementOrder(SUBSCRIBED_SERVICE).filter((n) => n !== "telecasterService"),
+    fkUuids: false,
+  },
   sipTrunk: {
     names: { add: "addSIPTrunk", get: "getSIPTrunk", update: "updateSIPTrunk", remove: "removeSIPTrunk", addWrapper: "trunk", getElement: "trunk" },
     models: { object: TRUNK, get: fields("(name|uuid:u)"), update: UPDATE_TRUNK, remove: fields("(name|uuid:u)"), response: elementOrder(TRUNK) },
@@ -168,4 +254,32 @@ export const FAMILY_7: Family = {
       response: elementOrder(APP_USER).filter((n) => n !== "password"),
     },
   },
+  endUser: {
+    names: { add: "addUser", get: "getUser", update: "updateUser", remove: "removeUser", addWrapper: "newUser", getElement: "user" },
+    models: {
+      object: USER,
+      get: USERID,
+      update: UPDATE_USER,
+      remove: USERID,
+      response: elementOrder(USER).filter((n) => n !== "password" && n !== "pin"),
+    },
+  },
+  userOptions: { groupsWritable: false, fkUuids: false },
+  meetMe: {
+    names: { add: "addMeetMe", get: "getMeetMe", update: "updateMeetMe", remove: "removeMeetMe", addWrapper: "meetMe", getElement: "meetMe" },
+    models: { object: MEET_ME, get: seq(NUMPLAN_KEY), update: UPDATE_MEET_ME, remove: seq(NUMPLAN_KEY), response: elementOrder(MEET_ME) },
+  },
+  deviceProfile: {
+    names: {
+      add: "addDeviceProfile",
+      get: "getDeviceProfile",
+      update: "updateDeviceProfile",
+      remove: "removeDeviceProfile",
+      addWrapper: "newProfile",
+      getElement: "profile",
+    },
+    models: { object: PHONE, get: PROFILE_KEY, update: UPDATE_PROFILE, remove: PROFILE_KEY, response: elementOrder(PHONE) },
+  },
+  licenses: { get: USERID, update: fields("userid enableUPS?:b enableUPC?:b") },
+  userGroup: { get: USER_GROUP_KEY, update: UPDATE_USER_GROUP },
 };

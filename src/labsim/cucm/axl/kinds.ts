@@ -5,14 +5,35 @@
  * release's element order (from its content model) picks the ones that exist there.
  */
 import type { AppUserInput, AppUserKey, AppUserPatch } from "../model/appusers";
+import type { DialRuleInput, DialRuleKey, DialRulePatch } from "../model/dialrules";
+import type { DnInput, EndUserInput, EndUserKey, EndUserPatch, ProfileRef } from "../model/endusers";
+import type { IpPhoneServiceInput, IpPhoneServiceKey, IpPhoneServicePatch } from "../model/ipphoneservices";
+import type { MeetMeInput, MeetMeKey, MeetMePatch } from "../model/meetme";
+import type { ProfileInput, ProfilePatch } from "../model/profiles";
+import type { SubscriptionInput } from "../model/subscriptions";
 import { DEFAULTS, SIP_TRUNK_PRODUCT, stablePkid } from "../model/catalog";
-import { type AppUserRow, type CucmDb, type LineRow, type PhoneLineRow, type PhoneRow, type TrunkRow, axlUuid } from "../model/db";
+import {
+  type AppUserRow,
+  type CucmDb,
+  type DialRuleRow,
+  type EndUserRow,
+  type IpPhoneServiceRow,
+  type LineDeviceRow,
+  type LineRow,
+  type MeetMeRow,
+  type PhoneLineRow,
+  type PhoneRow,
+  type ProfileRow,
+  type SubscriptionRow,
+  type TrunkRow,
+  axlUuid,
+} from "../model/db";
 import type { DeviceKey } from "../model/devices";
 import type { LineInput, LineKey, LinePatch } from "../model/lines";
 import type { PhoneInput, PhoneLineInput, PhonePatch } from "../model/phones";
 import type { TrunkInput, TrunkPatch } from "../model/trunks";
 import { faults } from "../faults";
-import { type XEl, type XNode, child, childrenNamed, x } from "../xml";
+import { type XEl, type XNode, attr, child, childrenNamed, x } from "../xml";
 import { type Values, bool, fk, int, lineIndex, ordered, refName, settingValues, settingsOf, str, strAny, text } from "./io";
 import type { KindCodec } from "./types";
 
@@ -78,7 +99,7 @@ const PHONE_HANDLED = set(
   "name", "newName", "uuid", "phoneName", "phoneId", "description", "product", "model", "class", "protocol", "protocolSide",
   "devicePoolName", "locationName", "callingSearchSpaceName", "commonPhoneConfigName", "securityProfileName", "sipProfileName",
   "phoneTemplateName", "presenceGroupName", "ownerUserName", "ownerUserId", "enableExtensionMobility", "lines", "addLines",
-  "removeLines", "primaryPhoneName",
+  "removeLines", "primaryPhoneName", "services",
 );
 const APPEARANCE_HANDLED = set("index", "label", "display", "dirn", "displayAscii", "displayASCII", "e164Mask", "maxNumCalls", "busyTrigger");
 
@@ -130,17 +151,68 @@ function phoneFields(w: XEl): Omit<PhonePatch, "newName"> {
     ...optional("ownerUserId", refName(w, "ownerUserName", "ownerUserId")),
     ...optional("enableExtensionMobility", bool(w, "enableExtensionMobility")),
     ...optional("lines", appearances(child(w, "lines"))),
+    ...optional("services", subscriptions(child(w, "services"))),
     settings: settingsOf(w, PHONE_HANDLED),
   };
 }
 
-/** Element orders inside a phone's line appearances (7.0's dirn is a whole directory number). */
+// --- IP phone service subscriptions (phones and device profiles) --------------------------------
+
+/** The `services` list of a phone or device profile (undefined when absent; empty = none). */
+function subscriptions(container: XEl | undefined): SubscriptionInput[] | undefined {
+  if (!container) return undefined;
+  return childrenNamed(container, "service").map((s) => {
+    const ref = child(s, "telecasterService"); // 7.0: only its uuid attribute is read
+    const serviceName = str(s, "telecasterServiceName")?.trim();
+    const url = str(s, "url");
+    return {
+      ...optional("serviceName", serviceName),
+      ...(ref ? { serviceUuid: attr(ref, "uuid") ?? "" } : {}),
+      name: (str(s, "name") ?? "").trim(),
+      ...optional("url", url ? url : undefined),
+      ...optional("urlButtonIndex", int(s, "urlButtonIndex")),
+      ...optional("urlLabel", str(s, "urlLabel")),
+      ...optional("urlLabelAscii", str(s, "urlLabelAscii")),
+      ...optional("serviceNameAscii", str(s, "serviceNameAscii")),
+    };
+  });
+}
+
+function renderServices(db: CucmDb, subs: SubscriptionRow[], orders: AppearanceOrders): XNode {
+  return x(
+    "services",
+    subs.map((s) => {
+      const svc = db.ipPhoneServices.get(s.servicePkid);
+      const values: Values = {
+        telecasterServiceName: x("telecasterServiceName", svc?.name ?? "", svc && orders.fkUuids ? { uuid: axlUuid(svc.pkid) } : {}),
+        name: x("name", s.name),
+        url: x("url", s.url),
+        urlButtonIndex: x("urlButtonIndex", String(s.urlButtonIndex)),
+        urlLabel: x("urlLabel", s.urlLabel),
+        urlLabelAscii: x("urlLabelAscii", s.urlLabelAscii),
+        serviceNameAscii: x("serviceNameAscii", s.serviceNameAscii),
+        phoneService: text("phoneService", svc?.serviceType),
+        phoneServiceCategory: text("phoneServiceCategory", svc?.category),
+        vendor: text("vendor", svc?.vendor),
+        version: text("version", svc?.version),
+        priority: text("priority", s.priority ?? svc?.priority),
+      };
+      return x("service", ordered(orders.service, values), { uuid: axlUuid(s.pkid) });
+    }),
+  );
+}
+
+/** Element orders inside a phone's line appearances (7.0's dirn is a whole directory number) and service subscriptions. */
 export interface AppearanceOrders {
   appearance: string[];
   dirn: string[];
+  /** XSubscribedService (7.0) / RSubscribedService (12.x). */
+  service: string[];
+  /** 12.x names references with a uuid attribute (XFkType); 7.0's plain strings carry none. */
+  fkUuids: boolean;
 }
 
-function renderAppearance(db: CucmDb, phone: PhoneRow, l: PhoneLineRow, orders: AppearanceOrders): XNode {
+function renderAppearance(db: CucmDb, phone: LineDeviceRow, l: PhoneLineRow, orders: AppearanceOrders): XNode {
   const dn = db.lines.get(l.linePkid);
   const dirnValues: Values = {
     pattern: x("pattern", dn?.pattern ?? ""),
@@ -214,6 +286,7 @@ export function phoneCodec(orders: AppearanceOrders): KindCodec<PhoneInput, Devi
         securityProfileName: fk(db, "securityProfileName", "phoneSecurityProfiles", row.securityProfilePkid),
         sipProfileName: fk(db, "sipProfileName", "sipProfiles", row.sipProfilePkid),
         lines: x("lines", row.lines.map((l) => renderAppearance(db, row, l, orders))),
+        services: renderServices(db, row.services, orders),
         phoneTemplateName: fk(db, "phoneTemplateName", "phoneTemplates", row.phoneTemplatePkid),
         primaryPhoneName: x("primaryPhoneName", ""),
         enableExtensionMobility: x("enableExtensionMobility", tf(row.enableExtensionMobility)),
@@ -372,4 +445,293 @@ export const appUserCodec: KindCodec<AppUserInput, AppUserKey, AppUserPatch, App
 /** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes-friendly spreads). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+// --- end users ----------------------------------------------------------------------------------
+
+const USER_HANDLED = set(
+  "userid", "newUserid", "uuid", "firstName", "firstname", "lastName", "lastname", "telephoneNumber", "password", "pin",
+  "associatedDevices", "primaryExtension", "associatedGroups", "phoneProfiles", "ctiControlledDeviceProfiles", "defaultProfile",
+  "presenceGroupName", "imAndPresenceEnable", "homeCluster", "returnedTags",
+);
+
+function primaryExtension(el: XEl | undefined): DnInput | null | undefined {
+  if (!el) return undefined;
+  const pattern = str(el, "pattern")?.trim();
+  if (!pattern) return null;
+  return { pattern, routePartitionName: refName(el, "routePartitionName") ?? null };
+}
+
+/** phoneProfiles / ctiControlledDeviceProfiles: profileName elements, or 7.0's profile elements (uuid attribute). */
+function profileRefs(el: XEl | undefined): ProfileRef[] | undefined {
+  if (!el) return undefined;
+  return el.children.map((c) => {
+    if (c.local === "profile") {
+      const uuid = attr(c, "uuid");
+      return uuid !== undefined ? { uuid } : { name: (str(c, "name") ?? "").trim() };
+    }
+    return { name: c.text.trim() };
+  });
+}
+
+export interface UserCodecOptions {
+  /** 7.0's XUser documents associatedGroups as read-only (groups are edited with updateUserGroup). */
+  groupsWritable: boolean;
+  /** XFkType references carry a uuid attribute (12.x). */
+  fkUuids: boolean;
+}
+
+function userFields(w: XEl, opts: UserCodecOptions): Omit<EndUserPatch, "newUserid"> {
+  return {
+    ...optional("firstName", strAny(w, "firstName", "firstname")),
+    ...optional("lastName", strAny(w, "lastName", "lastname")),
+    ...optional("telephoneNumber", str(w, "telephoneNumber")),
+    ...optional("password", str(w, "password")),
+    ...optional("pin", str(w, "pin")),
+    ...optional("associatedDevices", members(w, "associatedDevices", "device")),
+    ...optional("primaryExtension", primaryExtension(child(w, "primaryExtension"))),
+    ...(opts.groupsWritable ? optional("userGroups", members(w, "associatedGroups", "userGroup", "name")) : {}),
+    ...optional("phoneProfiles", profileRefs(child(w, "phoneProfiles"))),
+    ...optional("ctiControlledProfiles", profileRefs(child(w, "ctiControlledDeviceProfiles"))),
+    ...optional("defaultProfile", refName(w, "defaultProfile")),
+    ...optional("presenceGroupName", refName(w, "presenceGroupName")),
+    ...optional("imAndPresenceEnable", bool(w, "imAndPresenceEnable")),
+    ...optional("homeCluster", bool(w, "homeCluster")),
+    settings: settingsOf(w, USER_HANDLED),
+  };
+}
+
+export function userCodec(opts: UserCodecOptions): KindCodec<EndUserInput, EndUserKey, EndUserPatch, EndUserRow> {
+  const name = (db: CucmDb, el: string, pkid: string | null | undefined): XNode => {
+    const d = pkid ? db.devices.get(pkid) : undefined;
+    return x(el, d?.name ?? "", d && opts.fkUuids ? { uuid: axlUuid(d.pkid) } : {});
+  };
+  return {
+    input(w) {
+      const f = userFields(w, opts);
+      return { ...f, userid: (str(w, "userid") ?? "").trim(), lastName: f.lastName ?? "" };
+    },
+    key(req) {
+      const userid = str(req, "userid");
+      const uuid = str(req, "uuid");
+      return { ...(userid !== undefined ? { userid: userid.trim() } : {}), ...(uuid !== undefined ? { uuid } : {}) };
+    },
+    patch: (req) => ({ ...userFields(req, opts), ...optional("newUserid", str(req, "newUserid")?.trim()) }),
+    render(db, row, order) {
+      const dn = row.primaryLinePkid ? db.lines.get(row.primaryLinePkid) : undefined;
+      const profileList = (pkids: string[], el: string): XNode | undefined =>
+        pkids.length ? x(el, pkids.map((p) => name(db, "profileName", p))) : undefined;
+      const values: Values = {
+        ...settingValues(row.settings),
+        firstName: x("firstName", row.firstName ?? ""),
+        firstname: x("firstname", row.firstName ?? ""),
+        lastName: x("lastName", row.lastName),
+        lastname: x("lastname", row.lastName),
+        userid: x("userid", row.userid),
+        telephoneNumber: x("telephoneNumber", row.telephoneNumber),
+        associatedDevices: x("associatedDevices", row.devicePkids.map((p) => x("device", db.devices.get(p)?.name ?? ""))),
+        primaryExtension: x(
+          "primaryExtension",
+          dn ? [x("pattern", dn.pattern), x("routePartitionName", db.refName("routePartitions", dn.partitionPkid) ?? "")] : [],
+        ),
+        associatedGroups: x("associatedGroups", row.groupPkids.map((g) => x("userGroup", [x("name", db.refName("userGroups", g) ?? "")]))),
+        enableCti: x("enableCti", "true"),
+        enableCTI: x("enableCTI", "true"),
+        phoneProfiles: profileList(row.profilePkids, "phoneProfiles"),
+        defaultProfile: row.defaultProfilePkid ? name(db, "defaultProfile", row.defaultProfilePkid) : x("defaultProfile", ""),
+        presenceGroupName: fk(db, "presenceGroupName", "presenceGroups", row.presenceGroupPkid),
+        ctiControlledDeviceProfiles: profileList(row.ctiProfilePkids, "ctiControlledDeviceProfiles"),
+        homeCluster: x("homeCluster", tf(row.homeCluster)),
+        imAndPresenceEnable: x("imAndPresenceEnable", tf(row.enableUps)),
+      };
+      return x("", ordered(order, values), { uuid: axlUuid(row.pkid) });
+    },
+  };
+}
+
+// --- Meet-Me numbers ----------------------------------------------------------------------------
+
+function meetMeKey(req: XEl): MeetMeKey {
+  const uuid = str(req, "uuid");
+  if (uuid !== undefined) return { uuid };
+  return { pattern: (str(req, "pattern") ?? "").trim(), routePartitionName: refName(req, "routePartitionName") ?? null };
+}
+
+export const meetMeCodec: KindCodec<MeetMeInput, MeetMeKey, MeetMePatch, MeetMeRow> = {
+  input: (w) => ({
+    pattern: (str(w, "pattern") ?? "").trim(),
+    routePartitionName: refName(w, "routePartitionName") ?? null,
+    ...optional("description", str(w, "description")),
+    ...optional("usage", str(w, "usage")),
+    minimumSecurityLevel: str(w, "minimumSecurityLevel") || "Non Secure",
+  }),
+  key: meetMeKey,
+  patch: (req) => ({
+    ...optional("newPattern", str(req, "newPattern")?.trim()),
+    ...optional("newRoutePartitionName", refName(req, "newRoutePartitionName")),
+    ...optional("description", str(req, "description")),
+    ...optional("minimumSecurityLevel", str(req, "minimumSecurityLevel") || undefined),
+  }),
+  render(db, row, order) {
+    const values: Values = {
+      pattern: x("pattern", row.pattern),
+      description: x("description", row.description),
+      usage: x("usage", "Conference"),
+      routePartitionName: fk(db, "routePartitionName", "routePartitions", row.partitionPkid),
+      minimumSecurityLevel: x("minimumSecurityLevel", row.minimumSecurityLevel),
+    };
+    return x("", ordered(order, values), { uuid: axlUuid(row.pkid) });
+  },
+};
+
+// --- application dial rules (12.x) --------------------------------------------------------------
+
+/** XInteger: an integer, or "" (left out). */
+function xint(el: XEl, name: string): number | undefined {
+  const v = str(el, name);
+  return v === undefined || v.trim() === "" ? undefined : Number.parseInt(v.trim(), 10);
+}
+
+const nameKey = (req: XEl): { name?: string; uuid?: string } => {
+  const name = str(req, "name");
+  const uuid = str(req, "uuid");
+  return { ...(name !== undefined ? { name: name.trim() } : {}), ...(uuid !== undefined ? { uuid } : {}) };
+};
+
+export const dialRuleCodec: KindCodec<DialRuleInput, DialRuleKey, DialRulePatch, DialRuleRow> = {
+  input: (w) => ({
+    name: (str(w, "name") ?? "").trim(),
+    ...optional("description", str(w, "description")),
+    ...optional("numberBeginWith", str(w, "numberBeginWith")?.trim()),
+    numberOfDigits: xint(w, "numberOfDigits") ?? 0,
+    digitsToBeRemoved: xint(w, "digitsToBeRemoved") ?? 0,
+    ...optional("prefixPattern", str(w, "prefixPattern")?.trim()),
+    ...optional("priority", xint(w, "priority")),
+  }),
+  key: nameKey,
+  patch: (req) => ({
+    ...optional("newName", str(req, "newName")?.trim()),
+    ...optional("description", str(req, "description")),
+    ...optional("numberBeginWith", str(req, "numberBeginWith")?.trim()),
+    ...optional("numberOfDigits", xint(req, "numberOfDigits")),
+    ...optional("digitsToBeRemoved", xint(req, "digitsToBeRemoved")),
+    ...optional("prefixPattern", str(req, "prefixPattern")?.trim()),
+    ...optional("priority", xint(req, "priority")),
+  }),
+  render(_db, row, order) {
+    const values: Values = {
+      name: x("name", row.name),
+      description: x("description", row.description),
+      numberBeginWith: x("numberBeginWith", row.numberBeginWith),
+      numberOfDigits: x("numberOfDigits", String(row.numberOfDigits)),
+      digitsToBeRemoved: x("digitsToBeRemoved", String(row.digitsToBeRemoved)),
+      prefixPattern: x("prefixPattern", row.prefixPattern),
+      priority: x("priority", String(row.priority)),
+    };
+    return x("", ordered(order, values), { uuid: axlUuid(row.pkid) });
+  },
+};
+
+// --- IP phone services (12.x) -------------------------------------------------------------------
+
+function serviceFields(w: XEl): Omit<IpPhoneServicePatch, "newName"> {
+  return {
+    ...optional("asciiName", str(w, "asciiServiceName")),
+    ...optional("description", str(w, "serviceDescription")),
+    ...optional("url", str(w, "serviceUrl")?.trim()),
+    ...optional("secureUrl", str(w, "secureServiceUrl")?.trim()),
+    ...optional("category", str(w, "serviceCategory")),
+    ...optional("serviceType", str(w, "serviceType")),
+    ...optional("vendor", str(w, "serviceVendor")),
+    ...optional("version", str(w, "serviceVersion")),
+    ...optional("enabled", bool(w, "enabled")),
+    ...optional("enterpriseSubscription", bool(w, "enterpriseSubscription")),
+  };
+}
+
+export const ipPhoneServiceCodec: KindCodec<IpPhoneServiceInput, IpPhoneServiceKey, IpPhoneServicePatch, IpPhoneServiceRow> = {
+  input: (w) => {
+    const f = serviceFields(w);
+    return { ...f, name: (str(w, "serviceName") ?? "").trim(), url: f.url ?? "" };
+  },
+  key(req) {
+    const name = str(req, "serviceName");
+    const uuid = str(req, "uuid");
+    return { ...(name !== undefined ? { name: name.trim() } : {}), ...(uuid !== undefined ? { uuid } : {}) };
+  },
+  patch: (req) => ({ ...serviceFields(req), ...optional("newName", str(req, "newServiceName")?.trim()) }),
+  render(_db, row, order) {
+    const values: Values = {
+      serviceName: x("serviceName", row.name),
+      asciiServiceName: x("asciiServiceName", row.asciiName),
+      serviceDescription: x("serviceDescription", row.description),
+      serviceUrl: x("serviceUrl", row.url),
+      secureServiceUrl: x("secureServiceUrl", row.secureUrl),
+      serviceCategory: x("serviceCategory", row.category),
+      serviceType: x("serviceType", row.serviceType),
+      serviceVendor: x("serviceVendor", row.vendor),
+      serviceVersion: x("serviceVersion", row.version),
+      enabled: x("enabled", tf(row.enabled)),
+      enterpriseSubscription: x("enterpriseSubscription", tf(row.enterpriseSubscription)),
+      parameters: x("parameters", []),
+    };
+    return x("", ordered(order, values), { uuid: axlUuid(row.pkid) });
+  },
+};
+
+// --- device profiles ----------------------------------------------------------------------------
+
+const PROFILE_HANDLED = set(
+  "name", "newName", "uuid", "profileName", "profileId", "description", "product", "model", "class", "protocol", "protocolSide",
+  "phoneTemplateName", "lines", "services", "returnedTags", "presenceGroupName", "PresenceGroupName",
+);
+
+function profileKey(req: XEl): DeviceKey {
+  const name = strAny(req, "name", "profileName");
+  const uuid = strAny(req, "uuid", "profileId");
+  return { ...(name !== undefined ? { name: name.trim() } : {}), ...(uuid !== undefined ? { uuid } : {}) };
+}
+
+function profileFields(w: XEl): Omit<ProfilePatch, "newName"> {
+  return {
+    ...optional("description", str(w, "description")),
+    ...optional("phoneTemplateName", refName(w, "phoneTemplateName")),
+    ...optional("lines", appearances(child(w, "lines"))),
+    ...optional("services", subscriptions(child(w, "services"))),
+    settings: settingsOf(w, PROFILE_HANDLED),
+  };
+}
+
+export function profileCodec(orders: AppearanceOrders): KindCodec<ProfileInput, DeviceKey, ProfilePatch, ProfileRow> {
+  return {
+    input(w) {
+      const product = str(w, "product") ?? "";
+      checkDeviceClass(w, "Device Profile", product);
+      return {
+        ...profileFields(w),
+        name: (str(w, "name") ?? "").trim(),
+        product,
+        protocol: (str(w, "protocol") ?? "") as ProfileInput["protocol"],
+      };
+    },
+    key: profileKey,
+    patch: (req) => ({ ...profileFields(req), ...optional("newName", str(req, "newName")?.trim()) }),
+    render(db, row, order) {
+      const values: Values = {
+        ...settingValues(row.settings),
+        name: x("name", row.name),
+        description: x("description", row.description),
+        product: x("product", row.product),
+        model: x("model", row.product),
+        class: x("class", "Device Profile"),
+        protocol: x("protocol", row.protocol),
+        protocolSide: x("protocolSide", "User"),
+        lines: x("lines", row.lines.map((l) => renderAppearance(db, row, l, orders))),
+        phoneTemplateName: fk(db, "phoneTemplateName", "phoneTemplates", row.phoneTemplatePkid),
+        services: renderServices(db, row.services, orders),
+        presenceGroupName: fk(db, "presenceGroupName", "presenceGroups", db.findRef("presenceGroups", DEFAULTS.presenceGroup)?.pkid),
+      };
+      return x("", ordered(order, values), { ctiid: ctiid(row.pkid), uuid: axlUuid(row.pkid) });
+    },
+  };
 }

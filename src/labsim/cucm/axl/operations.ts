@@ -4,15 +4,33 @@
  */
 import type { AxlFamily } from "../../../../providers/cucm/axl/model";
 import { appUsers } from "../model/appusers";
-import { type Row, axlUuid } from "../model/db";
+import { type Row, axlUuid, pkidOf } from "../model/db";
+import { dialRules } from "../model/dialrules";
+import { endUsers, userGroupMembers } from "../model/endusers";
+import { ipPhoneServices } from "../model/ipphoneservices";
 import { lines } from "../model/lines";
+import { meetMes } from "../model/meetme";
 import { phones } from "../model/phones";
+import { profiles } from "../model/profiles";
 import { executeQuery, executeUpdate, likeToRegExp } from "../model/sql";
 import { trunks } from "../model/trunks";
 import { faults } from "../faults";
 import { type Particle, SchemaViolation, anyContent, el, fields, opt, seq, validateContent } from "../schema";
-import { type XEl, type XNode, child, x } from "../xml";
-import { type AppearanceOrders, appUserCodec, lineCodec, phoneCodec, trunkCodec } from "./kinds";
+import { type XEl, type XNode, attr, child, childrenNamed, x } from "../xml";
+import { bool, str } from "./io";
+import {
+  type AppearanceOrders,
+  type UserCodecOptions,
+  appUserCodec,
+  dialRuleCodec,
+  ipPhoneServiceCodec,
+  lineCodec,
+  meetMeCodec,
+  phoneCodec,
+  profileCodec,
+  trunkCodec,
+  userCodec,
+} from "./kinds";
 import type { KindCodec, KindModels, KindNames, KindStore, ListDef, OpContext, OpDef } from "./types";
 
 export interface KindDef {
@@ -30,6 +48,18 @@ export interface Family {
   appearance: AppearanceOrders;
   sipTrunk: KindDef;
   appUser: KindDef;
+  endUser: KindDef;
+  userOptions: UserCodecOptions;
+  meetMe: KindDef;
+  deviceProfile: KindDef;
+  /** 12.x only (7.0: SQL on applicationdialrule). */
+  dialRule?: KindDef;
+  /** 12.x only (7.0: SQL on telecasterservice). */
+  ipPhoneService?: KindDef;
+  /** 7.0: getLicenseCapabilities / updateLicenseCapabilities. */
+  licenses?: { get: Particle; update: Particle };
+  /** 7.0: getUserGroup / updateUserGroup (end users join groups there; XUser's associatedGroups is read-only). */
+  userGroup?: { get: Particle; update: Particle };
 }
 
 const uuidReturn = (pkid: string): XNode[] => [x("return", axlUuid(pkid))];
@@ -130,7 +160,7 @@ const COMMON_OPS: OpDef[] = [
     write: false,
     model: SQL,
     run(ctx, req) {
-      const rows = executeQuery(ctx.db, sqlText(req));
+      const rows = executeQuery(ctx.db, sqlText(req), ctx.family);
       return [x("return", rows.map((r) => x("row", Object.entries(r).map(([k, v]) => x(k, v ?? "")))))];
     },
   },
@@ -138,9 +168,109 @@ const COMMON_OPS: OpDef[] = [
     name: "executeSQLUpdate",
     write: true,
     model: SQL,
-    run: (ctx, req) => [x("return", [x("rowsUpdated", String(executeUpdate(ctx.db, sqlText(req))))])],
+    run: (ctx, req) => [x("return", [x("rowsUpdated", String(executeUpdate(ctx.db, sqlText(req), ctx.family)))])],
   },
 ];
+
+const tf = (b: boolean): string => (b ? "true" : "false");
+
+/** 7.0's license capabilities of an end user (CUP = UPS, CUPC = UPC). */
+function licenseOps(models: NonNullable<Family["licenses"]>): OpDef[] {
+  return [
+    {
+      name: "getLicenseCapabilities",
+      write: false,
+      model: models.get,
+      run(ctx, req) {
+        const u = endUsers.get(ctx.db, { userid: (str(req, "userid") ?? "").trim() });
+        return [
+          x("return", [
+            x("licenseCapabilities", [x("userid", u.userid), x("enableUPS", tf(u.enableUps)), x("enableUPC", tf(u.enableUpc))], {
+              uuid: axlUuid(u.pkid),
+            }),
+          ]),
+        ];
+      },
+    },
+    {
+      name: "updateLicenseCapabilities",
+      write: true,
+      model: models.update,
+      run(ctx, req) {
+        const flags = {
+          ...(bool(req, "enableUPS") !== undefined ? { enableUps: bool(req, "enableUPS")! } : {}),
+          ...(bool(req, "enableUPC") !== undefined ? { enableUpc: bool(req, "enableUPC")! } : {}),
+        };
+        return [x("return", axlUuid(endUsers.setLicenses(ctx.db, (str(req, "userid") ?? "").trim(), flags).pkid))];
+      },
+    },
+  ];
+}
+
+/** 7.0's user groups: read members, replace them, or add / remove some. */
+function userGroupOps(models: NonNullable<Family["userGroup"]>): OpDef[] {
+  const group = (ctx: OpContext, req: XEl) => {
+    const uuid = str(req, "uuid");
+    const g = uuid !== undefined ? ctx.db.refs.userGroups.get(pkidOf(uuid)) : ctx.db.findRef("userGroups", (str(req, "name") ?? "").trim());
+    if (!g) throw faults.notFound("User Group");
+    return g;
+  };
+  const memberOf = (ctx: OpContext, m: XEl) => {
+    const u = child(m, "user");
+    if (u) {
+      const uuid = attr(u, "uuid");
+      const byUuid = uuid ? (ctx.db.endUsers.get(pkidOf(uuid)) ?? ctx.db.appUsers.get(pkidOf(uuid))) : undefined;
+      return userGroupMembers.member(ctx.db, byUuid?.userid ?? (str(u, "userid") ?? "").trim());
+    }
+    return userGroupMembers.member(ctx.db, (str(m, "userId") ?? "").trim());
+  };
+  return [
+    {
+      name: "getUserGroup",
+      write: false,
+      model: models.get,
+      run(ctx, req) {
+        const g = group(ctx, req);
+        const members = userGroupMembers.list(ctx.db, g.pkid).map((m) => x("member", [x("userId", m.userid)], { uuid: axlUuid(m.pkid) }));
+        return [x("return", [x("userGroup", [x("name", g.name), x("members", members)], { uuid: axlUuid(g.pkid) })])];
+      },
+    },
+    {
+      name: "updateUserGroup",
+      write: true,
+      model: models.update,
+      run(ctx, req) {
+        const g = group(ctx, req);
+        const newName = str(req, "newName")?.trim();
+        if (newName !== undefined && newName !== g.name) {
+          if (g.standard) throw faults.invalid(`The standard user group ${g.name} cannot be renamed`);
+          if (ctx.db.findRef("userGroups", newName)) throw faults.duplicate();
+          g.name = newName;
+        }
+        const replace = child(req, "members");
+        if (replace) {
+          const wanted = childrenNamed(replace, "member").map((m) => memberOf(ctx, m));
+          for (const m of userGroupMembers.list(ctx.db, g.pkid)) {
+            const current = userGroupMembers.member(ctx.db, m.userid);
+            if (!wanted.some((w) => w.pkid === current.pkid)) userGroupMembers.remove(ctx.db, g.pkid, current);
+          }
+          for (const w of wanted) userGroupMembers.add(ctx.db, g.pkid, w);
+        }
+        for (const m of childrenNamed(child(req, "addMembers") ?? { children: [] } as unknown as XEl, "member")) {
+          const member = memberOf(ctx, m);
+          if (userGroupMembers.has(ctx.db, g.pkid, member)) throw faults.invalid(`${str(m, "userId") ?? "The user"} is already a member of ${g.name}`);
+          userGroupMembers.add(ctx.db, g.pkid, member);
+        }
+        for (const m of childrenNamed(child(req, "removeMembers") ?? { children: [] } as unknown as XEl, "member")) {
+          const member = memberOf(ctx, m);
+          if (!userGroupMembers.has(ctx.db, g.pkid, member)) throw faults.invalid(`${str(m, "userId") ?? "The user"} is not a member of ${g.name}`);
+          userGroupMembers.remove(ctx.db, g.pkid, member);
+        }
+        return [x("return", axlUuid(g.pkid))];
+      },
+    },
+  ];
+}
 
 export function operationTable(family: Family): Map<string, OpDef> {
   const ops = [
@@ -149,6 +279,13 @@ export function operationTable(family: Family): Map<string, OpDef> {
     ...crud(family.phone, phones, phoneCodec(family.appearance)),
     ...crud(family.sipTrunk, trunks, trunkCodec),
     ...crud(family.appUser, appUsers, appUserCodec),
+    ...crud(family.endUser, endUsers, userCodec(family.userOptions)),
+    ...crud(family.meetMe, meetMes, meetMeCodec),
+    ...crud(family.deviceProfile, profiles, profileCodec(family.appearance)),
+    ...(family.dialRule ? crud(family.dialRule, dialRules, dialRuleCodec) : []),
+    ...(family.ipPhoneService ? crud(family.ipPhoneService, ipPhoneServices, ipPhoneServiceCodec) : []),
+    ...(family.licenses ? licenseOps(family.licenses) : []),
+    ...(family.userGroup ? userGroupOps(family.userGroup) : []),
   ];
   return new Map(ops.map((op) => [op.name, op]));
 }

@@ -21,8 +21,14 @@ export const PRODUCTS: Record<string, ProductInfo> = {
 
 export const SIP_TRUNK_PRODUCT = "SIP Trunk";
 export const SIP_TRUNK_TK = 131;
-/** typeclass: Phone = 1, Trunk = 18. typedeviceprotocol: SCCP = 0, SIP = 11. */
-export const CLASS_TK = { Phone: 1, Trunk: 18 } as const;
+/** typeclass: Phone = 1, Trunk = 18, Device Profile = 254. typedeviceprotocol: SCCP = 0, SIP = 11. */
+export const CLASS_TK = { Phone: 1, Trunk: 18, "Device Profile": 254 } as const;
+/** typepatternusage (numplan.tkpatternusage): Conference = 1 (Meet-Me), Device = 2 (directory numbers). */
+export const PATTERN_USAGE_TK = { Conference: 1, Device: 2 } as const;
+/** typephoneservice (telecasterservice.tkphoneservice), in AXL's XPhoneService order. */
+export const PHONE_SERVICE_TK: Record<string, number> = { "Standard IP Phone Service": 0, Directories: 1, Messages: 2 };
+/** typephoneservicecategory (telecasterservice.tkphoneservicecategory), in AXL's XPhoneServiceCategory order. */
+export const PHONE_SERVICE_CATEGORY_TK: Record<string, number> = { "XML Service": 0, "Java MIDlet": 1, "Web Widget": 2, "Web Link": 3, "Android APK": 4 };
 export const PROTOCOL_TK: Record<Protocol, number> = { SCCP: 0, SIP: 11 };
 
 /** "Cisco 7975" → "7975". */

@@ -29,6 +29,85 @@ export interface EndUserRow extends Row {
   userid: string;
   firstName?: string;
   lastName: string;
+  telephoneNumber: string;
+  /** Write-only over AXL (never rendered). */
+  password: string;
+  pin: string;
+  /** Controlled devices (phones), by pkid. */
+  devicePkids: string[];
+  /** The primary extension (a directory number's pkid). */
+  primaryLinePkid: string | null;
+  groupPkids: string[];
+  /** Controlled profiles (AXL phoneProfiles). */
+  profilePkids: string[];
+  /** 12.x ctiControlledDeviceProfiles. */
+  ctiProfilePkids: string[];
+  defaultProfilePkid: string | null;
+  presenceGroupPkid: string | null;
+  /** License capabilities: CUP (7.0 enableUPS; 12.x imAndPresenceEnable) and CUPC (7.0 enableUPC). */
+  enableUps: boolean;
+  enableUpc: boolean;
+  homeCluster: boolean;
+  settings: Record<string, string>;
+}
+
+/** An IP phone service subscription (telecastersubscribedservice) on a phone or device profile. */
+export interface SubscriptionRow extends Row {
+  servicePkid: string;
+  name: string;
+  url: string;
+  urlButtonIndex: number;
+  urlLabel: string;
+  urlLabelAscii: string;
+  serviceNameAscii: string;
+  priority: number | null;
+}
+
+/** A Meet-Me number (numplan, usage Conference). Natural key: pattern + partition. */
+export interface MeetMeRow extends Row {
+  pattern: string;
+  partitionPkid: string | null;
+  description: string;
+  minimumSecurityLevel: string;
+}
+
+/** An application dial rule (applicationdialrule). Natural key: name. */
+export interface DialRuleRow extends Row {
+  name: string;
+  description: string;
+  numberBeginWith: string;
+  numberOfDigits: number;
+  digitsToBeRemoved: number;
+  prefixPattern: string;
+  priority: number;
+}
+
+/** An IP phone service (telecasterservice). Natural key: name. */
+export interface IpPhoneServiceRow extends Row {
+  name: string;
+  asciiName: string;
+  description: string;
+  url: string;
+  secureUrl: string;
+  /** XPhoneServiceCategory ("XML Service", ...). */
+  category: string;
+  /** XPhoneService ("Standard IP Phone Service", "Directories", "Messages"). */
+  serviceType: string;
+  vendor: string;
+  version: string;
+  enabled: boolean;
+  enterpriseSubscription: boolean;
+  priority: number;
+}
+
+/** What the platform (Serviceability, CLI) knows of one service on this node. */
+export interface PlatformServiceRow {
+  name: string;
+  /** Feature services can be deactivated; network services are always activated. */
+  activated: boolean;
+  running: boolean;
+  /** When it last started (ISO). */
+  startedAt?: string;
 }
 
 export interface LineRow extends Row {
@@ -75,6 +154,20 @@ export interface PhoneRow extends DeviceBase {
   ownerPkid: string | null;
   enableExtensionMobility: boolean;
   lines: PhoneLineRow[];
+  services: SubscriptionRow[];
+}
+
+/** An Extension Mobility device profile (device row of class Device Profile). */
+export interface ProfileRow extends Row {
+  cls: "Device Profile";
+  name: string;
+  description: string;
+  product: string;
+  protocol: Protocol;
+  phoneTemplatePkid: string;
+  lines: PhoneLineRow[];
+  services: SubscriptionRow[];
+  settings: Record<string, string>;
 }
 
 export interface TrunkDestination {
@@ -88,7 +181,9 @@ export interface TrunkRow extends DeviceBase {
   destinations: TrunkDestination[];
 }
 
-export type DeviceRow = PhoneRow | TrunkRow;
+export type DeviceRow = PhoneRow | TrunkRow | ProfileRow;
+/** Devices that carry lines and service subscriptions. */
+export type LineDeviceRow = PhoneRow | ProfileRow;
 
 export interface AppUserRow extends Row {
   userid: string;
@@ -121,9 +216,35 @@ export interface DbData {
   lines: LineRow[];
   devices: DeviceRow[];
   appUsers: AppUserRow[];
+  meetMes?: MeetMeRow[];
+  dialRules?: DialRuleRow[];
+  ipPhoneServices?: IpPhoneServiceRow[];
+  /** Serviceability state (service activation), kept with the database so it persists. */
+  platformServices?: PlatformServiceRow[];
 }
 
 export const newPkid = (): string => randomUUID();
+
+/** An end user row with every field (older state files and seeds carry only the names). */
+export function normalizeEndUser(r: Partial<EndUserRow> & Pick<EndUserRow, "pkid" | "userid" | "lastName">): EndUserRow {
+  return {
+    ...r,
+    telephoneNumber: r.telephoneNumber ?? "",
+    password: r.password ?? "",
+    pin: r.pin ?? "",
+    devicePkids: r.devicePkids ?? [],
+    primaryLinePkid: r.primaryLinePkid ?? null,
+    groupPkids: r.groupPkids ?? [],
+    profilePkids: r.profilePkids ?? [],
+    ctiProfilePkids: r.ctiProfilePkids ?? [],
+    defaultProfilePkid: r.defaultProfilePkid ?? null,
+    presenceGroupPkid: r.presenceGroupPkid ?? null,
+    enableUps: r.enableUps ?? false,
+    enableUpc: r.enableUpc ?? false,
+    homeCluster: r.homeCluster ?? true,
+    settings: r.settings ?? {},
+  };
+}
 
 /** CUCM's AXL form of a pkid: uppercase in braces. */
 export function axlUuid(pkid: string): string {
@@ -140,6 +261,10 @@ export class CucmDb {
   lines = new Map<string, LineRow>();
   devices = new Map<string, DeviceRow>();
   appUsers = new Map<string, AppUserRow>();
+  meetMes = new Map<string, MeetMeRow>();
+  dialRules = new Map<string, DialRuleRow>();
+  ipPhoneServices = new Map<string, IpPhoneServiceRow>();
+  platformServices: PlatformServiceRow[] = [];
 
   constructor(data?: DbData) {
     this.refs = Object.fromEntries(Object.keys(REF_TABLES).map((k) => [k, new Map()])) as CucmDb["refs"];
@@ -208,6 +333,26 @@ export class CucmDb {
     return undefined;
   }
 
+  /** Any numplan row (directory number or Meet-Me number) with this pattern and partition. */
+  numplanByKey(pattern: string, partitionPkid: string | null): LineRow | MeetMeRow | undefined {
+    for (const m of this.meetMes.values()) if (m.pattern === pattern && m.partitionPkid === partitionPkid) return m;
+    return this.lineByKey(pattern, partitionPkid);
+  }
+
+  ipPhoneServiceByName(name: string): IpPhoneServiceRow | undefined {
+    for (const s of this.ipPhoneServices.values()) if (s.name === name) return s;
+    return undefined;
+  }
+
+  profiles(): ProfileRow[] {
+    return [...this.devices.values()].filter((d): d is ProfileRow => d.cls === "Device Profile");
+  }
+
+  /** Phones and device profiles (the devices with line appearances and service subscriptions). */
+  lineDevices(): LineDeviceRow[] {
+    return [...this.devices.values()].filter((d): d is LineDeviceRow => d.cls === "Phone" || d.cls === "Device Profile");
+  }
+
   phones(): PhoneRow[] {
     return [...this.devices.values()].filter((d): d is PhoneRow => d.cls === "Phone");
   }
@@ -228,6 +373,10 @@ export class CucmDb {
       lines: [...this.lines.values()],
       devices: [...this.devices.values()],
       appUsers: [...this.appUsers.values()],
+      meetMes: [...this.meetMes.values()],
+      dialRules: [...this.dialRules.values()],
+      ipPhoneServices: [...this.ipPhoneServices.values()],
+      platformServices: this.platformServices.map((p) => ({ ...p })),
     };
   }
 
@@ -235,10 +384,16 @@ export class CucmDb {
     for (const k of Object.keys(REF_TABLES) as RefTable[]) {
       this.refs[k] = new Map((data.refs?.[k] ?? []).map((r) => [r.pkid, r]));
     }
-    this.endUsers = new Map((data.endUsers ?? []).map((r) => [r.pkid, r]));
+    this.endUsers = new Map((data.endUsers ?? []).map((r) => [r.pkid, normalizeEndUser(r)]));
     this.lines = new Map((data.lines ?? []).map((r) => [r.pkid, r]));
-    this.devices = new Map((data.devices ?? []).map((r) => [r.pkid, r]));
+    this.devices = new Map(
+      (data.devices ?? []).map((r) => [r.pkid, r.cls === "Trunk" ? r : { ...r, services: (r as PhoneRow).services ?? [] }]),
+    );
     this.appUsers = new Map((data.appUsers ?? []).map((r) => [r.pkid, r]));
+    this.meetMes = new Map((data.meetMes ?? []).map((r) => [r.pkid, r]));
+    this.dialRules = new Map((data.dialRules ?? []).map((r) => [r.pkid, r]));
+    this.ipPhoneServices = new Map((data.ipPhoneServices ?? []).map((r) => [r.pkid, r]));
+    this.platformServices = (data.platformServices ?? []).map((p) => ({ ...p }));
   }
 
   /** Writes the database atomically (temp file + rename). */

@@ -18,7 +18,13 @@ export function checkDeviceName(db: CucmDb, name: string): void {
   if (db.deviceByName(name)) throw faults.duplicate();
 }
 
-/** Cascades of a device delete: application user device associations go with it. */
+/** Cascades of a device delete: user associations (controlled devices and profiles) go with it. */
 export function removeDeviceReferences(db: CucmDb, devicePkid: string): void {
   for (const u of db.appUsers.values()) u.devicePkids = u.devicePkids.filter((p) => p !== devicePkid);
+  for (const u of db.endUsers.values()) {
+    u.devicePkids = u.devicePkids.filter((p) => p !== devicePkid);
+    u.profilePkids = u.profilePkids.filter((p) => p !== devicePkid);
+    u.ctiProfilePkids = u.ctiProfilePkids.filter((p) => p !== devicePkid);
+    if (u.defaultProfilePkid === devicePkid) u.defaultProfilePkid = null;
+  }
 }

@@ -58,7 +58,7 @@ export const lines = {
   add(db: CucmDb, input: LineInput): LineRow {
     checkPattern(input.pattern);
     const partitionPkid = db.optRef("routePartitions", input.routePartitionName) ?? null;
-    if (db.lineByKey(input.pattern, partitionPkid)) throw faults.dnExists();
+    if (db.numplanByKey(input.pattern, partitionPkid)) throw faults.dnExists();
     const row: LineRow = {
       pkid: newPkid(),
       pattern: input.pattern,
@@ -82,7 +82,7 @@ export const lines = {
       patch.newRoutePartitionName === undefined
         ? row.partitionPkid
         : (db.optRef("routePartitions", patch.newRoutePartitionName) ?? null);
-    const clash = db.lineByKey(pattern, partitionPkid);
+    const clash = db.numplanByKey(pattern, partitionPkid);
     if (clash && clash.pkid !== row.pkid) throw faults.dnExists();
     row.pattern = pattern;
     row.partitionPkid = partitionPkid;
@@ -95,8 +95,9 @@ export const lines = {
 
   remove(db: CucmDb, key: LineKey): LineRow {
     const row = lines.get(db, key);
-    const user = db.phones().find((p) => p.lines.some((l) => l.linePkid === row.pkid));
+    const user = db.lineDevices().find((p) => p.lines.some((l) => l.linePkid === row.pkid));
     if (user) throw faults.stillReferenced("fk_devicenumplanmap_fknumplan");
+    for (const u of db.endUsers.values()) if (u.primaryLinePkid === row.pkid) u.primaryLinePkid = null;
     db.lines.delete(row.pkid);
     return row;
   },

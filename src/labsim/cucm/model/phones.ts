@@ -2,6 +2,7 @@
 import { faults } from "../faults";
 import { DEFAULTS, PRODUCTS, standardSecurityProfileName, standardTemplateName } from "./catalog";
 import { type CucmDb, type PhoneLineRow, type PhoneRow, type Protocol, newPkid } from "./db";
+import { type SubscriptionInput, resolveSubscriptions } from "./subscriptions";
 import { type DeviceKey, findDevice, checkDeviceName, removeDeviceReferences } from "./devices";
 import { lines } from "./lines";
 
@@ -34,6 +35,8 @@ export interface PhoneInput {
   ownerUserId?: string | null;
   enableExtensionMobility?: boolean;
   lines?: PhoneLineInput[];
+  /** IP phone service subscriptions; replaces the list on update. */
+  services?: SubscriptionInput[];
   settings?: Record<string, string>;
 }
 
@@ -53,7 +56,7 @@ const LABEL = "Phone";
 const DEFAULT_MAX_CALLS = 4;
 const DEFAULT_BUSY_TRIGGER = 2;
 
-function resolveLine(db: CucmDb, input: PhoneLineInput): PhoneLineRow {
+export function resolveLine(db: CucmDb, input: PhoneLineInput): PhoneLineRow {
   const dn = lines.find(db, { pattern: input.pattern, routePartitionName: input.routePartitionName ?? null });
   if (!dn) {
     const where = input.routePartitionName ? ` in partition ${input.routePartitionName}` : "";
@@ -72,7 +75,7 @@ function resolveLine(db: CucmDb, input: PhoneLineInput): PhoneLineRow {
   };
 }
 
-function checkLines(list: PhoneLineRow[]): PhoneLineRow[] {
+export function checkLines(list: PhoneLineRow[]): PhoneLineRow[] {
   const seen = new Set<number>();
   for (const l of list) {
     if (l.index < 1) throw faults.invalid(`Line index ${l.index} is not valid`);
@@ -159,8 +162,10 @@ export const phones = {
       ownerPkid: ownerPkid(db, input.ownerUserId) ?? null,
       enableExtensionMobility: input.enableExtensionMobility ?? false,
       lines: checkLines((input.lines ?? []).map((l) => resolveLine(db, l))),
+      services: [],
       settings: { ...(input.settings ?? {}) },
     };
+    row.services = resolveSubscriptions(db, input.services ?? [], []);
     checkCompatibility(db, row);
     db.devices.set(row.pkid, row);
     return row;
@@ -196,6 +201,7 @@ export const phones = {
     }
     for (const a of patch.addLines ?? []) list.push(resolveLine(db, a));
     next.lines = checkLines(list);
+    if (patch.services) next.services = resolveSubscriptions(db, patch.services, current.services);
     checkCompatibility(db, next);
     db.devices.set(next.pkid, next);
     return next;

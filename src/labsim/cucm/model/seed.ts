@@ -12,15 +12,21 @@ import {
   standardTemplateName,
   stablePkid,
 } from "./catalog";
-import { CucmDb, type RefTable } from "./db";
+import { CucmDb, type RefTable, normalizeEndUser } from "./db";
 import { lines, type LineInput } from "./lines";
 import { phones, type PhoneInput } from "./phones";
 import { trunks, type TrunkInput } from "./trunks";
+import { dialRules, type DialRuleInput } from "./dialrules";
+import { ipPhoneServices, type IpPhoneServiceInput } from "./ipphoneservices";
+import { meetMes, type MeetMeInput } from "./meetme";
+import { profiles, type ProfileInput } from "./profiles";
 
 export interface EndUserSeed {
   userid: string;
   firstName?: string;
   lastName?: string;
+  telephoneNumber?: string;
+  userGroups?: string[];
 }
 
 type NameOrRow = string | { name: string; description?: string };
@@ -41,6 +47,11 @@ export interface CucmSeed {
   phones?: PhoneInput[];
   sipTrunks?: TrunkInput[];
   appUsers?: AppUserInput[];
+  meetMes?: MeetMeInput[];
+  dialRules?: DialRuleInput[];
+  /** None by default: a fresh CUCM 7.0 has no Extension Mobility service (rcclab adds it). */
+  ipPhoneServices?: IpPhoneServiceInput[];
+  deviceProfiles?: ProfileInput[];
 }
 
 /** End users the simulator has unless the seed says otherwise (phone owners in tests). */
@@ -89,16 +100,25 @@ export function seededDb(seed: CucmSeed = {}): CucmDb {
     }
   }
   for (const u of seed.endUsers ?? DEFAULT_END_USERS) {
-    db.endUsers.set(stablePkid(`enduser:${u.userid}`), {
-      pkid: stablePkid(`enduser:${u.userid}`),
-      userid: u.userid,
-      ...(u.firstName !== undefined ? { firstName: u.firstName } : {}),
-      lastName: u.lastName ?? u.userid,
-    });
+    db.endUsers.set(
+      stablePkid(`enduser:${u.userid}`),
+      normalizeEndUser({
+        pkid: stablePkid(`enduser:${u.userid}`),
+        userid: u.userid,
+        ...(u.firstName !== undefined ? { firstName: u.firstName } : {}),
+        lastName: u.lastName ?? u.userid,
+        ...(u.telephoneNumber !== undefined ? { telephoneNumber: u.telephoneNumber } : {}),
+        groupPkids: (u.userGroups ?? []).map((g) => db.ref("userGroups", g).pkid),
+      }),
+    );
   }
+  for (const s of seed.ipPhoneServices ?? []) ipPhoneServices.add(db, s);
   for (const l of seed.lines ?? []) lines.add(db, l);
+  for (const m of seed.meetMes ?? []) meetMes.add(db, m);
   for (const p of seed.phones ?? []) phones.add(db, p);
+  for (const p of seed.deviceProfiles ?? []) profiles.add(db, p);
   for (const t of seed.sipTrunks ?? []) trunks.add(db, t);
   for (const a of seed.appUsers ?? []) appUsers.add(db, a);
+  for (const r of seed.dialRules ?? []) dialRules.add(db, r);
   return db;
 }

@@ -1,42 +1,121 @@
 /**
  * An honest little subset of CUCM's Informix SQL for executeSQLQuery / executeSQLUpdate:
- *   SELECT [DISTINCT] * | t.* | col [AS alias], ... FROM t [alias] [, t2 [alias] | [INNER] JOIN t2 [alias] ON c]...
- *     [WHERE c AND c ...] [ORDER BY col [ASC|DESC], ...]
+ *   SELECT [SKIP n] [FIRST n] [DISTINCT|UNIQUE] * | t.* | col [AS alias], ...
+ *     FROM t [alias] [, t2 [alias] | [INNER] JOIN t2 [alias] ON c]... [WHERE c AND c ...] [ORDER BY col [ASC|DESC], ...]
+ *   INSERT INTO t [(col, ...)] VALUES (literal, ...)
  *   UPDATE t SET col = literal, ... [WHERE c AND c ...]
- * where a condition is `x = y`, `x != y`, `x <> y`, `x [NOT] LIKE 'pat'`, `x IS [NOT] NULL` or
- * `x IN (literal, ...)`, x and y being columns or literals. Anything else is a syntax error
- * (-201); unknown tables -206, unknown columns -217, like Informix.
+ *   DELETE FROM t [WHERE c AND c ...]
+ * where a condition is `x = y`, `x != y`, `x <> y`, `x <,>,<=,>= y`, `x [NOT] LIKE 'pat'`,
+ * `x IS [NOT] NULL` or `x IN (literal, ...)`, x and y being columns or literals. Literals are
+ * 'text' (a quote inside doubled: 'it''s'), "text" (Informix without DELIMIDENT), numbers and NULL.
+ * Comments (`-- ...`, `/* ... *\/`, `{ ... }`) are skipped as Informix does. One statement per
+ * request: anything after a `;` is a syntax error. Informix's errors: -201 syntax, -206 unknown
+ * table, -217 unknown column, -236 column/value count, -239/-268 duplicates, -391 NOT NULL,
+ * -691/-692 foreign keys, -1213 numeric conversion.
  */
-import { AxlFault, AxlCode, faults } from "../faults";
+import type { AxlFamily } from "../../../../providers/cucm/axl/model";
+import { AxlCode, AxlFault, faults } from "../faults";
 import type { CucmDb } from "./db";
-import { type SqlRow, type SqlValue, TABLES } from "./tables";
+import { type SqlRow, type SqlValue, type TableView, TABLES, columnsOf } from "./tables";
 
 type Token = { t: "id" | "str" | "num" | "sym"; v: string };
 
+/** Splits SQL into tokens; comments are dropped, quoted literals unescaped. */
 function tokenize(sql: string): Token[] {
   const out: Token[] = [];
-  const re = /\s*(?:([A-Za-z_][A-Za-z0-9_]*)|'((?:[^']|'')*)'|(\d+(?:\.\d+)?)|(<>|!=|<=|>=|[,*=().;<>]))/y;
   let i = 0;
-  while (i < sql.length) {
-    if (/^\s*$/.test(sql.slice(i))) break;
-    re.lastIndex = i;
-    const m = re.exec(sql);
+  const n = sql.length;
+  while (i < n) {
+    const c = sql[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "-" && sql[i + 1] === "-") {
+      const end = sql.indexOf("\n", i);
+      i = end < 0 ? n : end + 1;
+      continue;
+    }
+    if (c === "/" && sql[i + 1] === "*") {
+      const end = sql.indexOf("*/", i + 2);
+      if (end < 0) throw faults.sqlSyntax();
+      i = end + 2;
+      continue;
+    }
+    if (c === "{") {
+      const end = sql.indexOf("}", i + 1);
+      if (end < 0) throw faults.sqlSyntax();
+      i = end + 1;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      let v = "";
+      let j = i + 1;
+      for (;;) {
+        if (j >= n) throw faults.sqlSyntax(); // unterminated literal
+        const d = sql[j]!;
+        if (d === c) {
+          if (sql[j + 1] === c) {
+            v += c;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        v += d;
+        j++;
+      }
+      out.push({ t: "str", v });
+      i = j + 1;
+      continue;
+    }
+    const m = /^(?:([A-Za-z_][A-Za-z0-9_]*)|(\d+(?:\.\d+)?)|(<>|!=|<=|>=|[,*=().;<>-]))/.exec(sql.slice(i, i + 256));
     if (!m) throw faults.sqlSyntax();
     if (m[1] !== undefined) out.push({ t: "id", v: m[1] });
-    else if (m[2] !== undefined) out.push({ t: "str", v: m[2].replace(/''/g, "'") });
-    else if (m[3] !== undefined) out.push({ t: "num", v: m[3] });
-    else out.push({ t: "sym", v: m[4]! });
-    i = re.lastIndex;
+    else if (m[2] !== undefined) out.push({ t: "num", v: m[2] });
+    else out.push({ t: "sym", v: m[3]! });
+    i += m[0].length;
   }
   return out;
 }
 
-type Operand = { kind: "col"; table?: string; col: string } | { kind: "lit"; value: SqlValue };
+type Operand = { kind: "col"; table?: string; col: string } | { kind: "lit"; value: SqlValue } | { kind: "sub"; plan: SelectPlan };
 type Cond =
   | { op: "cmp"; cmp: string; a: Operand; b: Operand }
   | { op: "like"; not: boolean; a: Operand; pattern: string }
   | { op: "null"; not: boolean; a: Operand }
-  | { op: "in"; a: Operand; values: SqlValue[] };
+  | { op: "in"; a: Operand; values: SqlValue[] | SelectPlan };
+
+interface SelectItemStar {
+  star: true;
+  table?: string;
+}
+interface SelectItemCol {
+  star: false;
+  op: Operand & { kind: "col" };
+  as: string;
+}
+/** A parsed SELECT (also a subquery: `x = (SELECT ...)`, `x IN (SELECT ...)`). */
+interface SelectPlan {
+  skip: number;
+  first: number;
+  distinct: boolean;
+  items: Array<SelectItemStar | SelectItemCol>;
+  sources: Source[];
+  conds: Cond[];
+  order: Array<{ op: Operand; desc: boolean }>;
+}
+
+/** What evaluation needs: the database and the release (its columns). */
+interface Ctx {
+  db: CucmDb;
+  family: AxlFamily;
+}
+
+const RESERVED = new Set([
+  "select", "from", "where", "and", "or", "order", "by", "join", "inner", "on", "as", "set", "update", "like", "not", "is",
+  "null", "in", "distinct", "unique", "asc", "desc", "insert", "into", "values", "delete", "first", "skip",
+]);
 
 class Parser {
   private i = 0;
@@ -44,9 +123,12 @@ class Parser {
   peek(off = 0): Token | undefined {
     return this.toks[this.i + off];
   }
+  isKw(word: string, off = 0): boolean {
+    const t = this.peek(off);
+    return t?.t === "id" && t.v.toLowerCase() === word;
+  }
   kw(word: string): boolean {
-    const t = this.peek();
-    if (t?.t === "id" && t.v.toLowerCase() === word) {
+    if (this.isKw(word)) {
       this.i++;
       return true;
     }
@@ -72,11 +154,18 @@ class Parser {
     this.i++;
     return t.v.toLowerCase();
   }
+  /** The end of the statement: an optional `;` and nothing after it (a second statement is a syntax error). */
   end(): void {
     this.sym(";");
     if (this.peek()) throw faults.sqlSyntax();
   }
   literal(): SqlValue {
+    if (this.sym("-")) {
+      const t = this.peek();
+      if (t?.t !== "num") throw faults.sqlSyntax();
+      this.i++;
+      return `-${t.v}`;
+    }
     const t = this.peek();
     if (t?.t === "str" || t?.t === "num") {
       this.i++;
@@ -85,9 +174,23 @@ class Parser {
     if (this.kw("null")) return null;
     throw faults.sqlSyntax();
   }
-  operand(): Operand {
+  integer(): number {
     const t = this.peek();
-    if (t?.t === "str" || t?.t === "num" || (t?.t === "id" && t.v.toLowerCase() === "null")) return { kind: "lit", value: this.literal() };
+    if (t?.t !== "num" || !/^\d+$/.test(t.v)) throw faults.sqlSyntax();
+    this.i++;
+    return Number(t.v);
+  }
+  operand(): Operand {
+    if (this.peek()?.t === "sym" && this.peek()!.v === "(" && this.isKw("select", 1)) {
+      this.i++;
+      const plan = parseSelect(this);
+      this.expectSym(")");
+      return { kind: "sub", plan };
+    }
+    const t = this.peek();
+    const isLit =
+      t?.t === "str" || t?.t === "num" || (t?.t === "id" && t.v.toLowerCase() === "null") || (t?.t === "sym" && t.v === "-");
+    if (isLit) return { kind: "lit", value: this.literal() };
     const first = this.ident();
     if (this.sym(".")) return { kind: "col", table: first, col: this.ident() };
     return { kind: "col", col: first };
@@ -108,6 +211,11 @@ class Parser {
     if (not) throw faults.sqlSyntax();
     if (this.kw("in")) {
       this.expectSym("(");
+      if (this.isKw("select")) {
+        const plan = parseSelect(this);
+        this.expectSym(")");
+        return { op: "in", a, values: plan };
+      }
       const values = [this.literal()];
       while (this.sym(",")) values.push(this.literal());
       this.expectSym(")");
@@ -125,8 +233,6 @@ class Parser {
   }
 }
 
-const RESERVED = new Set(["select", "from", "where", "and", "or", "order", "by", "join", "inner", "on", "as", "set", "update", "like", "not", "is", "null", "in", "distinct", "asc", "desc"]);
-
 interface Source {
   table: string;
   alias: string;
@@ -134,18 +240,27 @@ interface Source {
 
 type Joined = Map<string, SqlRow>; // alias → row
 
-function resolveColumn(sources: Source[], op: { table?: string; col: string }): Source {
+function resolveColumn(sources: Source[], op: { table?: string; col: string }, family: AxlFamily): Source {
   const candidates = sources.filter(
-    (s) => (op.table === undefined || s.alias === op.table) && TABLES[s.table]!.columns.includes(op.col),
+    (s) => (op.table === undefined || s.alias === op.table) && columnsOf(TABLES[s.table]!, family).includes(op.col),
   );
   if (!candidates.length) throw faults.noColumn(op.table ? `${op.table}.${op.col}` : op.col);
   if (candidates.length > 1) throw new AxlFault(-324, `Ambiguous column (${op.col}).`);
   return candidates[0]!;
 }
 
-function value(sources: Source[], j: Joined, op: Operand): SqlValue {
+/** A scalar subquery's value: its one column of its one row (no row: NULL). */
+function scalar(ctx: Ctx, plan: SelectPlan): SqlValue {
+  const rows = runSelect(ctx, plan);
+  if (rows.length > 1) throw new AxlFault(-284, "A subquery has returned not exactly one row.");
+  const row = rows[0];
+  return row ? (Object.values(row)[0] ?? null) : null;
+}
+
+function value(ctx: Ctx, sources: Source[], j: Joined, op: Operand): SqlValue {
   if (op.kind === "lit") return op.value;
-  return j.get(resolveColumn(sources, op).alias)![op.col] ?? null;
+  if (op.kind === "sub") return scalar(ctx, op.plan);
+  return j.get(resolveColumn(sources, op, ctx.family).alias)![op.col] ?? null;
 }
 
 function compare(a: SqlValue, b: SqlValue, cmp: string): boolean {
@@ -168,36 +283,52 @@ export function likeToRegExp(p: string, flags = ""): RegExp {
   return new RegExp(`^${body}$`, `s${flags}`);
 }
 
-function test(sources: Source[], j: Joined, c: Cond): boolean {
-  const a = value(sources, j, c.a);
+function test(ctx: Ctx, sources: Source[], j: Joined, c: Cond): boolean {
+  const a = value(ctx, sources, j, c.a);
   switch (c.op) {
-    case "cmp": return compare(a, value(sources, j, c.b), c.cmp);
+    case "cmp": return compare(a, value(ctx, sources, j, c.b), c.cmp);
     case "null": return (a === null) !== c.not;
     case "like": return a !== null && likeToRegExp(c.pattern).test(a) !== c.not;
-    case "in": return c.values.some((v) => compare(a, v, "="));
+    case "in": {
+      const values = Array.isArray(c.values) ? c.values : runSelect(ctx, c.values).map((r) => Object.values(r)[0] ?? null);
+      return values.some((v) => compare(a, v, "="));
+    }
   }
 }
 
-function checkTable(name: string): void {
-  if (!TABLES[name]) throw faults.noTable(name);
+function view(name: string): TableView<any> {
+  const v = TABLES[name];
+  if (!v) throw faults.noTable(name);
+  return v;
 }
 
 function sourceRef(p: Parser): Source {
   const table = p.ident();
-  checkTable(table);
+  view(table);
   p.kw("as");
   const next = p.peek();
   const alias = next?.t === "id" && !RESERVED.has(next.v.toLowerCase()) ? p.ident() : table;
   return { table, alias };
 }
 
-/** Runs a SELECT; rows are flat objects in select-list order (null = SQL NULL). */
-export function executeQuery(db: CucmDb, sql: string): SqlRow[] {
-  const p = new Parser(tokenize(sql));
+/** A view's rows, projected on the release's columns. */
+function rowsOf(db: CucmDb, v: TableView<any>, family: AxlFamily): Array<{ row: SqlRow; target: any }> {
+  const cols = columnsOf(v, family);
+  return v.rows(db, family).map(({ row, target }) => ({ row: Object.fromEntries(cols.map((c) => [c, row[c] ?? null])), target }));
+}
+
+/** Column references are checked up front (Informix does, even on empty tables); subqueries are checked when they run. */
+function checkColumns(sources: Source[], conds: Cond[], family: AxlFamily): void {
+  for (const c of conds) for (const op of [c.a, ...(c.op === "cmp" ? [c.b] : [])]) if (op.kind === "col") resolveColumn(sources, op, family);
+}
+
+/** Parses a SELECT from the keyword on (the caller checks what follows it). */
+function parseSelect(p: Parser): SelectPlan {
   p.expectKw("select");
+  const skip = p.kw("skip") ? p.integer() : 0;
+  const first = p.kw("first") ? p.integer() : Number.POSITIVE_INFINITY;
   const distinct = p.kw("distinct") || p.kw("unique");
-  type Item = { star: true; table?: string } | { star: false; op: Operand & { kind: "col" }; as: string };
-  const items: Item[] = [];
+  const items: SelectPlan["items"] = [];
   do {
     if (p.sym("*")) items.push({ star: true });
     else if (p.peek(1)?.v === "." && p.peek(2)?.v === "*") {
@@ -217,7 +348,7 @@ export function executeQuery(db: CucmDb, sql: string): SqlRow[] {
   const conds: Cond[] = [];
   for (;;) {
     if (p.sym(",")) sources.push(sourceRef(p));
-    else if (p.kw("inner") || p.peek()?.v.toLowerCase() === "join") {
+    else if (p.kw("inner") || p.isKw("join")) {
       p.expectKw("join");
       sources.push(sourceRef(p));
       p.expectKw("on");
@@ -225,7 +356,7 @@ export function executeQuery(db: CucmDb, sql: string): SqlRow[] {
     } else break;
   }
   if (p.kw("where")) conds.push(...p.conditions());
-  const order: Array<{ op: Operand; desc: boolean }> = [];
+  const order: SelectPlan["order"] = [];
   if (p.kw("order")) {
     p.expectKw("by");
     do {
@@ -233,24 +364,27 @@ export function executeQuery(db: CucmDb, sql: string): SqlRow[] {
       order.push({ op, desc: p.kw("desc") ? true : (p.kw("asc"), false) });
     } while (p.sym(","));
   }
-  p.end();
-  // validate column references up front (Informix does, even on empty tables)
-  for (const it of items) if (!it.star) resolveColumn(sources, it.op);
-  for (const c of conds) for (const op of [c.a, ...(c.op === "cmp" ? [c.b] : [])]) if (op.kind === "col") resolveColumn(sources, op);
-  for (const o of order) if (o.op.kind === "col") resolveColumn(sources, o.op);
+  return { skip, first, distinct, items, sources, conds, order };
+}
+
+function runSelect(ctx: Ctx, plan: SelectPlan): SqlRow[] {
+  const { sources, conds, order, items } = plan;
+  for (const it of items) if (!it.star) resolveColumn(sources, it.op, ctx.family);
+  checkColumns(sources, conds, ctx.family);
+  for (const o of order) if (o.op.kind === "col") resolveColumn(sources, o.op, ctx.family);
   for (const it of items) if (it.star && it.table && !sources.some((s) => s.alias === it.table)) throw faults.noTable(it.table);
 
   let joined: Joined[] = [new Map()];
   for (const s of sources) {
-    const rows = TABLES[s.table]!.rows(db).map((r) => r.row);
+    const rows = rowsOf(ctx.db, TABLES[s.table]!, ctx.family).map((r) => r.row);
     joined = joined.flatMap((j) => rows.map((r) => new Map(j).set(s.alias, r)));
   }
-  joined = joined.filter((j) => conds.every((c) => test(sources, j, c)));
+  joined = joined.filter((j) => conds.every((c) => test(ctx, sources, j, c)));
   if (order.length) {
     joined.sort((a, b) => {
       for (const o of order) {
-        const va = value(sources, a, o.op) ?? "";
-        const vb = value(sources, b, o.op) ?? "";
+        const va = value(ctx, sources, a, o.op) ?? "";
+        const vb = value(ctx, sources, b, o.op) ?? "";
         if (va !== vb) return (compare(va, vb, "<") ? -1 : 1) * (o.desc ? -1 : 1);
       }
       return 0;
@@ -261,30 +395,90 @@ export function executeQuery(db: CucmDb, sql: string): SqlRow[] {
     for (const it of items) {
       if (it.star) {
         for (const s of sources) if (!it.table || it.table === s.alias) Object.assign(row, j.get(s.alias));
-      } else row[it.as] = value(sources, j, it.op);
+      } else row[it.as] = value(ctx, sources, j, it.op);
     }
     return row;
   });
-  if (distinct) {
+  if (plan.distinct) {
     const seen = new Set<string>();
     out = out.filter((r) => {
       const k = JSON.stringify(r);
       return seen.has(k) ? false : (seen.add(k), true);
     });
   }
-  return out;
+  return out.slice(plan.skip, plan.skip + plan.first);
 }
 
-/** Runs an UPDATE on settable columns; returns the number of rows updated. */
-export function executeUpdate(db: CucmDb, sql: string): number {
+/** Runs a SELECT; rows are flat objects in select-list order (null = SQL NULL). */
+export function executeQuery(db: CucmDb, sql: string, family: AxlFamily = "12"): SqlRow[] {
   const p = new Parser(tokenize(sql));
-  if (p.kw("insert") || p.kw("delete")) {
-    throw new AxlFault(AxlCode.UNKNOWN, "The lab simulator does not support INSERT or DELETE through executeSQLUpdate");
+  if (p.isKw("insert") || p.isKw("update") || p.isKw("delete")) {
+    throw new AxlFault(AxlCode.UNKNOWN, "executeSQLQuery runs SELECT statements only; use executeSQLUpdate to change data");
   }
-  p.expectKw("update");
+  const plan = parseSelect(p);
+  p.end();
+  return runSelect({ db, family }, plan);
+}
+
+/** Checks and converts a written value for its column type (Informix conversion errors). */
+function convert(v: TableView<any>, column: string, value: SqlValue): SqlValue {
+  if (value === null) return null;
+  switch (v.types?.[column] ?? "text") {
+    case "int":
+      if (!/^\s*[-+]?\d+\s*$/.test(value)) throw faults.sqlNumeric();
+      return String(Number(value));
+    case "bool": {
+      const b = value.trim().toLowerCase();
+      if (b === "t" || b === "1") return "t";
+      if (b === "f" || b === "0") return "f";
+      throw new AxlFault(-1260, "It is not possible to convert between the specified types.");
+    }
+    case "pkid":
+      return value.trim().toLowerCase();
+    default:
+      return value;
+  }
+}
+
+/** Runs a setter; model faults pass through, anything else is Informix's conversion error. */
+function apply(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AxlFault) throw e;
+    throw faults.sqlNumeric();
+  }
+}
+
+function insert(db: CucmDb, p: Parser, family: AxlFamily): number {
+  p.expectKw("into");
   const table = p.ident();
-  checkTable(table);
-  const view = TABLES[table]!;
+  const v = view(table);
+  const all = columnsOf(v, family);
+  let cols = all;
+  if (p.sym("(")) {
+    cols = [p.ident()];
+    while (p.sym(",")) cols.push(p.ident());
+    p.expectSym(")");
+  }
+  p.expectKw("values");
+  p.expectSym("(");
+  const values = [p.literal()];
+  while (p.sym(",")) values.push(p.literal());
+  p.expectSym(")");
+  p.end();
+  for (const c of cols) if (!all.includes(c)) throw faults.noColumn(c);
+  if (new Set(cols).size !== cols.length) throw faults.sqlSyntax();
+  if (cols.length !== values.length) throw faults.sqlColumnCount();
+  if (!v.insert) throw faults.notSimulated(`INSERT INTO ${table}`);
+  const row = new Map(cols.map((c, i) => [c, convert(v, c, values[i]!)]));
+  apply(() => v.insert!(db, row));
+  return 1;
+}
+
+function update(db: CucmDb, p: Parser, family: AxlFamily): number {
+  const table = p.ident();
+  const v = view(table);
   const source: Source = { table, alias: table };
   p.expectKw("set");
   const sets: Array<{ col: string; value: SqlValue }> = [];
@@ -295,21 +489,40 @@ export function executeUpdate(db: CucmDb, sql: string): number {
   } while (p.sym(","));
   const conds = p.kw("where") ? p.conditions() : [];
   p.end();
+  const cols = columnsOf(v, family);
   for (const s of sets) {
-    if (!view.columns.includes(s.col)) throw faults.noColumn(s.col);
-    if (!view.setters?.[s.col]) {
-      throw new AxlFault(AxlCode.UNKNOWN, `The lab simulator does not support updating ${table}.${s.col}`);
-    }
+    if (!cols.includes(s.col)) throw faults.noColumn(s.col);
+    if (!v.setters?.[s.col]) throw faults.notSimulated(`updating ${table}.${s.col}`);
+    s.value = convert(v, s.col, s.value);
   }
-  const hits = view.rows(db).filter(({ row }) => conds.every((c) => test([source], new Map([[table, row]]), c)));
-  for (const { target } of hits) {
-    for (const s of sets) {
-      try {
-        view.setters![s.col]!(target, s.value);
-      } catch {
-        throw new AxlFault(-1213, "A character to numeric conversion process failed");
-      }
-    }
-  }
+  checkColumns([source], conds, family);
+  const ctx: Ctx = { db, family };
+  const hits = rowsOf(db, v, family).filter(({ row }) => conds.every((c) => test(ctx, [source], new Map([[table, row]]), c)));
+  for (const { target } of hits) for (const s of sets) apply(() => v.setters![s.col]!(target, s.value, db));
   return hits.length;
+}
+
+function remove(db: CucmDb, p: Parser, family: AxlFamily): number {
+  p.expectKw("from");
+  const table = p.ident();
+  const v = view(table);
+  const source: Source = { table, alias: table };
+  const conds = p.kw("where") ? p.conditions() : [];
+  p.end();
+  checkColumns([source], conds, family);
+  if (!v.remove) throw faults.notSimulated(`DELETE FROM ${table}`);
+  const ctx: Ctx = { db, family };
+  const hits = rowsOf(db, v, family).filter(({ row }) => conds.every((c) => test(ctx, [source], new Map([[table, row]]), c)));
+  for (const { target } of hits) apply(() => v.remove!(db, target));
+  return hits.length;
+}
+
+/** Runs an INSERT, UPDATE or DELETE; returns the number of rows it changed. */
+export function executeUpdate(db: CucmDb, sql: string, family: AxlFamily = "12"): number {
+  const p = new Parser(tokenize(sql));
+  if (p.kw("insert")) return insert(db, p, family);
+  if (p.kw("update")) return update(db, p, family);
+  if (p.kw("delete")) return remove(db, p, family);
+  if (p.isKw("select")) throw new AxlFault(AxlCode.UNKNOWN, "executeSQLUpdate runs INSERT, UPDATE and DELETE statements only; use executeSQLQuery to read");
+  throw faults.sqlSyntax();
 }

@@ -1,32 +1,85 @@
 /**
  * CUCM data-dictionary views over the model, for executeSQLQuery / executeSQLUpdate. Table and
  * column names are CUCM's (Informix, lowercase); pkids are lowercase without braces. A column with
- * a setter can be changed by executeSQLUpdate; the others are read-only in the simulator.
+ * a setter can be changed by UPDATE; a view with `insert` / `remove` takes INSERT / DELETE (with the
+ * database's own constraints only: NOT NULL, UNIQUE, foreign keys, types; CUCM Administration's
+ * business rules do not run on SQL writes). Everything else is read-only in the simulator, and says so.
  */
-import { CLASS_TK, PRODUCTS, PROTOCOL_TK, SIP_TRUNK_TK, stablePkid } from "./catalog";
-import type { CucmDb, DeviceRow, NamedRow, PhoneLineRow, PhoneRow, RefTable } from "./db";
+import type { AxlFamily } from "../../../../providers/cucm/axl/model";
+import { faults } from "../faults";
+import {
+  CLASS_TK,
+  PATTERN_USAGE_TK,
+  PHONE_SERVICE_CATEGORY_TK,
+  PHONE_SERVICE_TK,
+  PRODUCTS,
+  PROTOCOL_TK,
+  SIP_TRUNK_TK,
+  stablePkid,
+} from "./catalog";
+import {
+  type CucmDb,
+  type DeviceRow,
+  type DialRuleRow,
+  type EndUserRow,
+  type IpPhoneServiceRow,
+  type LineDeviceRow,
+  type LineRow,
+  type MeetMeRow,
+  type NamedRow,
+  type PhoneLineRow,
+  type RefTable,
+  type SubscriptionRow,
+  newPkid,
+} from "./db";
+import { checkDialRuleName, nextDialRulePriority } from "./dialrules";
+import { SUBSCRIBED_SERVICE_FK, checkServiceName, checkServiceUnused } from "./ipphoneservices";
 
 export type SqlValue = string | null;
 export type SqlRow = Record<string, SqlValue>;
 
+/** How a written value is checked and converted: Informix text, integer, boolean ('t'/'f'), or a pkid. */
+export type ColType = "text" | "int" | "bool" | "pkid";
+
 export interface Setter<T> {
-  (target: T, value: SqlValue): void;
+  (target: T, value: SqlValue, db: CucmDb): void;
 }
 
 export interface TableView<T = unknown> {
   columns: string[];
-  /** Rows paired with the model object they come from (for updates). */
-  rows(db: CucmDb): Array<{ row: SqlRow; target: T }>;
+  /** Columns only 12.x's database has. */
+  columns12?: string[];
+  /** Rows paired with the model object they come from (for updates and deletes). */
+  rows(db: CucmDb, family: AxlFamily): Array<{ row: SqlRow; target: T }>;
+  /** Types of the writable columns (default text). */
+  types?: Partial<Record<string, ColType>>;
   setters?: Partial<Record<string, Setter<T>>>;
+  /** INSERT: the values given, by column, already converted (null = SQL NULL). */
+  insert?(db: CucmDb, values: Map<string, SqlValue>): void;
+  /** DELETE of one row. */
+  remove?(db: CucmDb, target: T): void;
+}
+
+export function columnsOf(view: TableView<any>, family: AxlFamily): string[] {
+  return family === "12" ? [...view.columns, ...(view.columns12 ?? [])] : view.columns;
 }
 
 const bool = (b: boolean): string => (b ? "t" : "f");
 const str = (v: string | number | null | undefined): SqlValue => (v === null || v === undefined ? null : String(v));
 const toInt = (v: SqlValue): number => {
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new TypeError(`not an integer: ${v}`);
+  if (v === null || !Number.isInteger(n)) throw faults.sqlNumeric();
   return n;
 };
+const isTrue = (v: SqlValue): boolean => v === "t";
+const text = (v: SqlValue): string => v ?? "";
+
+/** A NOT NULL column's value. */
+function required(table: string, column: string, values: Map<string, SqlValue>): string {
+  const v = values.get(column);
+  if (v === undefined || v === null) throw faults.sqlNotNull(table, column);
+  return v;
+}
 
 function namedView(table: RefTable, extra: (r: NamedRow) => SqlRow = () => ({}), extraCols: string[] = []): TableView<NamedRow> {
   return {
@@ -42,6 +95,8 @@ function namedView(table: RefTable, extra: (r: NamedRow) => SqlRow = () => ({}),
 const modelTk = (product: string | undefined): SqlValue => str(product ? PRODUCTS[product]?.tk : undefined);
 const protoTk = (p: "SCCP" | "SIP" | undefined): SqlValue => str(p ? PROTOCOL_TK[p] : undefined);
 
+// --- devices ----------------------------------------------------------------------------------
+
 const DEVICE: TableView<DeviceRow> = {
   columns: [
     "pkid", "name", "description", "tkmodel", "tkproduct", "tkclass", "tkdeviceprotocol", "fkdevicepool",
@@ -51,7 +106,9 @@ const DEVICE: TableView<DeviceRow> = {
   rows: (db) =>
     [...db.devices.values()].map((d) => {
       const phone = d.cls === "Phone" ? d : undefined;
-      const tk = phone ? modelTk(phone.product) : String(SIP_TRUNK_TK);
+      const profile = d.cls === "Device Profile" ? d : undefined;
+      const trunk = d.cls === "Trunk" ? d : undefined;
+      const tk = trunk ? String(SIP_TRUNK_TK) : modelTk((phone ?? profile)!.product);
       return {
         target: d,
         row: {
@@ -61,25 +118,26 @@ const DEVICE: TableView<DeviceRow> = {
           tkmodel: tk,
           tkproduct: tk,
           tkclass: String(CLASS_TK[d.cls]),
-          tkdeviceprotocol: phone ? protoTk(phone.protocol) : protoTk("SIP"),
-          fkdevicepool: d.devicePoolPkid,
-          fklocation: d.locationPkid,
-          fkcallingsearchspace: d.cssPkid,
-          fkphonetemplate: phone?.phoneTemplatePkid ?? null,
-          fksecurityprofile: d.securityProfilePkid,
-          fksipprofile: d.sipProfilePkid,
+          tkdeviceprotocol: trunk ? protoTk("SIP") : protoTk((phone ?? profile)!.protocol),
+          fkdevicepool: profile ? null : (phone ?? trunk)!.devicePoolPkid,
+          fklocation: profile ? null : (phone ?? trunk)!.locationPkid,
+          fkcallingsearchspace: profile ? null : (phone ?? trunk)!.cssPkid,
+          fkphonetemplate: (phone ?? profile)?.phoneTemplatePkid ?? null,
+          fksecurityprofile: profile ? null : (phone ?? trunk)!.securityProfilePkid,
+          fksipprofile: profile ? null : (phone ?? trunk)!.sipProfilePkid,
           fkcommonphoneconfig: phone?.commonPhoneConfigPkid ?? null,
           fkenduser: phone?.ownerPkid ?? null,
           allowhoteling: bool(phone?.enableExtensionMobility ?? false),
         },
       };
     }),
+  types: { allowhoteling: "bool" },
   setters: {
     description: (d, v) => {
-      d.description = v ?? "";
+      d.description = text(v);
     },
     allowhoteling: (d, v) => {
-      if (d.cls === "Phone") d.enableExtensionMobility = v === "t" || v === "1";
+      if (d.cls === "Phone") d.enableExtensionMobility = isTrue(v);
     },
   },
 };
@@ -87,7 +145,7 @@ const DEVICE: TableView<DeviceRow> = {
 const DEVICE_NUMPLAN_MAP: TableView<PhoneLineRow> = {
   columns: ["pkid", "fkdevice", "fknumplan", "numplanindex", "label", "display", "displayascii", "e164mask", "maxnumcalls", "busytrigger"],
   rows: (db) =>
-    db.phones().flatMap((p: PhoneRow) =>
+    db.lineDevices().flatMap((p: LineDeviceRow) =>
       p.lines.map((l) => ({
         target: l,
         row: {
@@ -104,49 +162,395 @@ const DEVICE_NUMPLAN_MAP: TableView<PhoneLineRow> = {
         },
       })),
     ),
+  types: { maxnumcalls: "int", busytrigger: "int" },
   setters: {
-    label: (l, v) => void (l.label = v ?? ""),
-    display: (l, v) => void (l.display = v ?? ""),
-    displayascii: (l, v) => void (l.displayAscii = v ?? ""),
-    e164mask: (l, v) => void (l.e164Mask = v ?? ""),
+    label: (l, v) => void (l.label = text(v)),
+    display: (l, v) => void (l.display = text(v)),
+    displayascii: (l, v) => void (l.displayAscii = text(v)),
+    e164mask: (l, v) => void (l.e164Mask = text(v)),
     maxnumcalls: (l, v) => void (l.maxNumCalls = toInt(v)),
     busytrigger: (l, v) => void (l.busyTrigger = toInt(v)),
   },
 };
 
-/** Table name → view. Add issue-4 tables (devicenumplanmap for profiles, ...) here. */
+// --- numbering plan -----------------------------------------------------------------------------
+
+const NUMPLAN: TableView<LineRow | MeetMeRow> = {
+  columns: ["pkid", "dnorpattern", "description", "fkroutepartition", "tkpatternusage", "alertingname", "alertingnameascii"],
+  rows: (db) => [
+    ...[...db.lines.values()].map((l) => ({
+      target: l as LineRow | MeetMeRow,
+      row: {
+        pkid: l.pkid,
+        dnorpattern: l.pattern,
+        description: l.description,
+        fkroutepartition: l.partitionPkid,
+        tkpatternusage: String(PATTERN_USAGE_TK.Device),
+        alertingname: l.alertingName,
+        alertingnameascii: l.asciiAlertingName,
+      },
+    })),
+    ...[...db.meetMes.values()].map((m) => ({
+      target: m as LineRow | MeetMeRow,
+      row: {
+        pkid: m.pkid,
+        dnorpattern: m.pattern,
+        description: m.description,
+        fkroutepartition: m.partitionPkid,
+        tkpatternusage: String(PATTERN_USAGE_TK.Conference),
+        alertingname: "",
+        alertingnameascii: "",
+      },
+    })),
+  ],
+  setters: {
+    description: (l, v) => void (l.description = text(v)),
+    alertingname: (l, v) => void ("alertingName" in l ? (l.alertingName = text(v)) : undefined),
+    alertingnameascii: (l, v) => void ("asciiAlertingName" in l ? (l.asciiAlertingName = text(v)) : undefined),
+  },
+};
+
+// --- users ----------------------------------------------------------------------------------------
+
+function endUserByPkid(db: CucmDb, pkid: string): EndUserRow {
+  const u = db.endUsers.get(pkid);
+  if (!u) throw faults.sqlMissingKey("fk_enduserdevicemap_fkenduser");
+  return u;
+}
+
+interface UserDeviceLink {
+  user: EndUserRow;
+  devicePkid: string;
+}
+
+/**
+ * CUCM's enduserdevicemap: a user's controlled devices and profiles. tkuserassociation: 1 for a
+ * controlled device, 5 for a controlled device profile (seen in third-party queries against later
+ * releases; not confirmed for 7.x). defaultprofile marks the user's default device profile.
+ */
+const ASSOCIATION_DEVICE = "1";
+const ASSOCIATION_PROFILE = "5";
+const END_USER_DEVICE_MAP: TableView<UserDeviceLink> = {
+  columns: ["pkid", "fkenduser", "fkdevice", "defaultprofile", "description", "tkuserassociation"],
+  rows: (db) =>
+    [...db.endUsers.values()].flatMap((u) =>
+      [...u.devicePkids.map((d) => [d, ASSOCIATION_DEVICE] as const), ...u.profilePkids.map((d) => [d, ASSOCIATION_PROFILE] as const)].map(
+        ([d, association]) => ({
+          target: { user: u, devicePkid: d },
+          row: {
+            pkid: stablePkid(`eudm:${u.pkid}:${d}`),
+            fkenduser: u.pkid,
+            fkdevice: d,
+            defaultprofile: bool(u.defaultProfilePkid === d),
+            description: "",
+            tkuserassociation: association,
+          },
+        }),
+      ),
+    ),
+  types: { fkenduser: "pkid", fkdevice: "pkid", defaultprofile: "bool", tkuserassociation: "int" },
+  setters: {
+    defaultprofile: (t, v) => {
+      if (isTrue(v)) t.user.defaultProfilePkid = t.devicePkid;
+      else if (t.user.defaultProfilePkid === t.devicePkid) t.user.defaultProfilePkid = null;
+    },
+  },
+  insert(db, values) {
+    const user = endUserByPkid(db, required("enduserdevicemap", "fkenduser", values));
+    const device = db.devices.get(required("enduserdevicemap", "fkdevice", values));
+    if (!device) throw faults.sqlMissingKey("fk_enduserdevicemap_fkdevice");
+    if (user.devicePkids.includes(device.pkid) || user.profilePkids.includes(device.pkid)) {
+      throw faults.duplicate("x_enduserdevicemap_fkenduser_fkdevice");
+    }
+    if (device.cls === "Device Profile") user.profilePkids = [...user.profilePkids, device.pkid];
+    else user.devicePkids = [...user.devicePkids, device.pkid];
+    if (isTrue(values.get("defaultprofile") ?? "f")) user.defaultProfilePkid = device.pkid;
+  },
+  remove(_db, t) {
+    t.user.devicePkids = t.user.devicePkids.filter((p) => p !== t.devicePkid);
+    t.user.profilePkids = t.user.profilePkids.filter((p) => p !== t.devicePkid);
+    if (t.user.defaultProfilePkid === t.devicePkid) t.user.defaultProfilePkid = null;
+  },
+};
+
+interface UserGroupLink {
+  user: EndUserRow;
+  groupPkid: string;
+}
+
+const END_USER_DIRGROUP_MAP: TableView<UserGroupLink> = {
+  columns: ["pkid", "fkenduser", "fkdirgroup"],
+  rows: (db) =>
+    [...db.endUsers.values()].flatMap((u) =>
+      u.groupPkids.map((g) => ({
+        target: { user: u, groupPkid: g },
+        row: { pkid: stablePkid(`eudgm:${u.pkid}:${g}`), fkenduser: u.pkid, fkdirgroup: g },
+      })),
+    ),
+  types: { fkenduser: "pkid", fkdirgroup: "pkid" },
+  insert(db, values) {
+    const user = db.endUsers.get(required("enduserdirgroupmap", "fkenduser", values));
+    if (!user) throw faults.sqlMissingKey("fk_enduserdirgroupmap_fkenduser");
+    const group = db.refs.userGroups.get(required("enduserdirgroupmap", "fkdirgroup", values));
+    if (!group) throw faults.sqlMissingKey("fk_enduserdirgroupmap_fkdirgroup");
+    if (user.groupPkids.includes(group.pkid)) throw faults.duplicate("x_enduserdirgroupmap_fkenduser_fkdirgroup");
+    user.groupPkids = [...user.groupPkids, group.pkid];
+  },
+  remove(_db, t) {
+    t.user.groupPkids = t.user.groupPkids.filter((g) => g !== t.groupPkid);
+  },
+};
+
+// --- application dial rules ---------------------------------------------------------------------
+
+/**
+ * CUCM's applicationdialrule table. The table name is Cisco's (data dictionary table lists, TI 252,
+ * 5.0 to 9.1). The columns are NOT confirmed against the data dictionary: they are the ones a
+ * third-party CUCM tool reads from `select * from applicationdialrule` (pkid, name, description,
+ * numbeginwith, numofdigits, digitsremoved, prefix); no priority column is known, so the view has
+ * none (a rule inserted by SQL goes after the others; 12.x's AXL priority is kept by the model).
+ */
+const APPLICATION_DIAL_RULE: TableView<DialRuleRow> = {
+  columns: ["pkid", "name", "description", "numbeginwith", "numofdigits", "digitsremoved", "prefix"],
+  rows: (db) =>
+    [...db.dialRules.values()].map((r) => ({
+      target: r,
+      row: {
+        pkid: r.pkid,
+        name: r.name,
+        description: r.description,
+        numbeginwith: r.numberBeginWith,
+        numofdigits: String(r.numberOfDigits),
+        digitsremoved: String(r.digitsToBeRemoved),
+        prefix: r.prefixPattern,
+      },
+    })),
+  types: { pkid: "pkid", numofdigits: "int", digitsremoved: "int" },
+  setters: {
+    name: (r, v, db) => {
+      if (v === null) throw faults.sqlNotNull("applicationdialrule", "name");
+      checkDialRuleName(db, v, r);
+      r.name = v;
+    },
+    description: (r, v) => void (r.description = text(v)),
+    numbeginwith: (r, v) => void (r.numberBeginWith = text(v)),
+    numofdigits: (r, v) => void (r.numberOfDigits = toInt(v)),
+    digitsremoved: (r, v) => void (r.digitsToBeRemoved = toInt(v)),
+    prefix: (r, v) => void (r.prefixPattern = text(v)),
+  },
+  insert(db, values) {
+    const t = "applicationdialrule";
+    const name = required(t, "name", values);
+    checkDialRuleName(db, name);
+    const pkid = values.get("pkid") ?? newPkid();
+    if (db.dialRules.has(pkid)) throw faults.uniqueConstraint("pk_applicationdialrule");
+    const int = (c: string): number => {
+      const v = values.get(c);
+      return v === undefined || v === null ? 0 : toInt(v);
+    };
+    db.dialRules.set(pkid, {
+      pkid,
+      name,
+      description: text(values.get("description") ?? ""),
+      numberBeginWith: text(values.get("numbeginwith") ?? ""),
+      numberOfDigits: int("numofdigits"),
+      digitsToBeRemoved: int("digitsremoved"),
+      prefixPattern: text(values.get("prefix") ?? ""),
+      priority: nextDialRulePriority(db),
+    });
+  },
+  remove: (db, r) => void db.dialRules.delete(r.pkid),
+};
+
+// --- IP phone services --------------------------------------------------------------------------
+
+const byTk = (map: Record<string, number>, tk: number, constraint: string): string => {
+  const name = Object.keys(map).find((k) => map[k] === tk);
+  if (name === undefined) throw faults.sqlMissingKey(constraint);
+  return name;
+};
+
+/** CUCM's telecasterservice table (columns as a CUCM database lists them; secureurltemplate is 8.0+). */
+const TELECASTER_SERVICE: TableView<IpPhoneServiceRow> = {
+  columns: [
+    "pkid", "name", "urltemplate", "description", "nameascii", "tkphoneservice", "vendor", "version",
+    "enterprisesubscription", "enabled", "priority", "tkphoneservicecategory",
+  ],
+  columns12: ["secureurltemplate"],
+  rows: (db) =>
+    [...db.ipPhoneServices.values()].map((s) => ({
+      target: s,
+      row: {
+        pkid: s.pkid,
+        name: s.name,
+        urltemplate: s.url,
+        description: s.description,
+        nameascii: s.asciiName,
+        tkphoneservice: str(PHONE_SERVICE_TK[s.serviceType]),
+        vendor: s.vendor,
+        version: s.version,
+        enterprisesubscription: bool(s.enterpriseSubscription),
+        enabled: bool(s.enabled),
+        priority: String(s.priority),
+        tkphoneservicecategory: str(PHONE_SERVICE_CATEGORY_TK[s.category]),
+        secureurltemplate: s.secureUrl || null,
+      },
+    })),
+  types: {
+    pkid: "pkid", tkphoneservice: "int", tkphoneservicecategory: "int", enterprisesubscription: "bool", enabled: "bool", priority: "int",
+  },
+  setters: {
+    name: (s, v, db) => {
+      if (v === null) throw faults.sqlNotNull("telecasterservice", "name");
+      checkServiceName(db, v, s);
+      s.name = v;
+    },
+    urltemplate: (s, v) => {
+      if (v === null) throw faults.sqlNotNull("telecasterservice", "urltemplate");
+      s.url = v;
+    },
+    description: (s, v) => void (s.description = text(v)),
+    nameascii: (s, v) => void (s.asciiName = text(v)),
+    tkphoneservice: (s, v) => void (s.serviceType = byTk(PHONE_SERVICE_TK, toInt(v), "fk_telecasterservice_tkphoneservice")),
+    tkphoneservicecategory: (s, v) =>
+      void (s.category = byTk(PHONE_SERVICE_CATEGORY_TK, toInt(v), "fk_telecasterservice_tkphoneservicecategory")),
+    vendor: (s, v) => void (s.vendor = text(v)),
+    version: (s, v) => void (s.version = text(v)),
+    enterprisesubscription: (s, v) => void (s.enterpriseSubscription = isTrue(v)),
+    enabled: (s, v) => void (s.enabled = isTrue(v)),
+    priority: (s, v) => void (s.priority = toInt(v)),
+    secureurltemplate: (s, v) => void (s.secureUrl = text(v)),
+  },
+  insert(db, values) {
+    const t = "telecasterservice";
+    const name = required(t, "name", values);
+    const url = required(t, "urltemplate", values);
+    checkServiceName(db, name);
+    const pkid = values.get("pkid") ?? newPkid();
+    if (db.ipPhoneServices.has(pkid)) throw faults.uniqueConstraint("pk_telecasterservice");
+    const opt = (c: string): SqlValue | undefined => values.get(c) ?? undefined;
+    const tk = (c: string, d: number): number => {
+      const v = opt(c);
+      return v === undefined || v === null ? d : toInt(v);
+    };
+    db.ipPhoneServices.set(pkid, {
+      pkid,
+      name,
+      asciiName: text(opt("nameascii") ?? name),
+      description: text(opt("description") ?? ""),
+      url,
+      secureUrl: text(opt("secureurltemplate") ?? ""),
+      category: byTk(PHONE_SERVICE_CATEGORY_TK, tk("tkphoneservicecategory", 0), "fk_telecasterservice_tkphoneservicecategory"),
+      serviceType: byTk(PHONE_SERVICE_TK, tk("tkphoneservice", 0), "fk_telecasterservice_tkphoneservice"),
+      vendor: text(opt("vendor") ?? ""),
+      version: text(opt("version") ?? ""),
+      enabled: isTrue(opt("enabled") ?? "t"),
+      enterpriseSubscription: isTrue(opt("enterprisesubscription") ?? "f"),
+      priority: tk("priority", 50),
+    });
+  },
+  remove(db, s) {
+    checkServiceUnused(db, s);
+    db.ipPhoneServices.delete(s.pkid);
+  },
+};
+
+interface SubscriptionLink {
+  device: LineDeviceRow;
+  sub: SubscriptionRow;
+}
+
+/** CUCM's telecastersubscribedservice table (a subscription on a phone or device profile). */
+const TELECASTER_SUBSCRIBED_SERVICE: TableView<SubscriptionLink> = {
+  columns: [
+    "pkid", "fkdevice", "serviceurl", "servicename", "fktelecasterservice", "urlbuttonindex", "urllabel", "urllabelascii",
+    "servicenameascii", "priority",
+  ],
+  columns12: ["secureserviceurl"],
+  rows: (db) =>
+    db.lineDevices().flatMap((d) =>
+      d.services.map((s) => ({
+        target: { device: d, sub: s },
+        row: {
+          pkid: s.pkid,
+          fkdevice: d.pkid,
+          serviceurl: s.url,
+          servicename: s.name,
+          fktelecasterservice: s.servicePkid,
+          urlbuttonindex: String(s.urlButtonIndex),
+          urllabel: s.urlLabel,
+          urllabelascii: s.urlLabelAscii,
+          servicenameascii: s.serviceNameAscii,
+          priority: str(s.priority),
+          secureserviceurl: null,
+        },
+      })),
+    ),
+  types: { pkid: "pkid", fkdevice: "pkid", fktelecasterservice: "pkid", urlbuttonindex: "int", priority: "int" },
+  setters: {
+    serviceurl: (t, v) => void (t.sub.url = text(v)),
+    servicename: (t, v) => void (t.sub.name = text(v)),
+    urlbuttonindex: (t, v) => void (t.sub.urlButtonIndex = toInt(v)),
+    urllabel: (t, v) => void (t.sub.urlLabel = text(v)),
+    urllabelascii: (t, v) => void (t.sub.urlLabelAscii = text(v)),
+    servicenameascii: (t, v) => void (t.sub.serviceNameAscii = text(v)),
+    priority: (t, v) => void (t.sub.priority = v === null ? null : toInt(v)),
+  },
+  insert(db, values) {
+    const t = "telecastersubscribedservice";
+    const device = db.devices.get(required(t, "fkdevice", values));
+    if (!device || device.cls === "Trunk") throw faults.sqlMissingKey("fk_telecastersubscribedservice_fkdevice");
+    const service = db.ipPhoneServices.get(required(t, "fktelecasterservice", values));
+    if (!service) throw faults.sqlMissingKey(SUBSCRIBED_SERVICE_FK);
+    const pkid = values.get("pkid") ?? newPkid();
+    if (db.lineDevices().some((d) => d.services.some((s) => s.pkid === pkid))) throw faults.uniqueConstraint("pk_telecastersubscribedservice");
+    const v = (c: string): string => text(values.get(c) ?? "");
+    const index = values.get("urlbuttonindex");
+    const priority = values.get("priority");
+    device.services = [
+      ...device.services,
+      {
+        pkid,
+        servicePkid: service.pkid,
+        name: v("servicename"),
+        url: values.get("serviceurl") ?? service.url,
+        urlButtonIndex: index === undefined || index === null ? 0 : toInt(index),
+        urlLabel: v("urllabel"),
+        urlLabelAscii: v("urllabelascii"),
+        serviceNameAscii: v("servicenameascii"),
+        priority: priority === undefined || priority === null ? null : toInt(priority),
+      },
+    ];
+  },
+  remove(_db, t) {
+    t.device.services = t.device.services.filter((s) => s.pkid !== t.sub.pkid);
+  },
+};
+
+// --- the table list -----------------------------------------------------------------------------
+
+/** Table name → view. */
 export const TABLES: Record<string, TableView<any>> = {
   device: DEVICE,
   devicenumplanmap: DEVICE_NUMPLAN_MAP,
-  numplan: {
-    columns: ["pkid", "dnorpattern", "description", "fkroutepartition", "tkpatternusage", "alertingname", "alertingnameascii"],
-    rows: (db) =>
-      [...db.lines.values()].map((l) => ({
-        target: l,
-        row: {
-          pkid: l.pkid,
-          dnorpattern: l.pattern,
-          description: l.description,
-          fkroutepartition: l.partitionPkid,
-          tkpatternusage: "2",
-          alertingname: l.alertingName,
-          alertingnameascii: l.asciiAlertingName,
-        },
-      })),
-    setters: {
-      description: (l, v) => void (l.description = v ?? ""),
-      alertingname: (l, v) => void (l.alertingName = v ?? ""),
-      alertingnameascii: (l, v) => void (l.asciiAlertingName = v ?? ""),
-    },
-  },
+  numplan: NUMPLAN,
   enduser: {
-    columns: ["pkid", "userid", "firstname", "lastname"],
+    columns: ["pkid", "userid", "firstname", "lastname", "telephonenumber", "fkmatrix_presence"],
     rows: (db) =>
       [...db.endUsers.values()].map((u) => ({
         target: u,
-        row: { pkid: u.pkid, userid: u.userid, firstname: u.firstName ?? "", lastname: u.lastName },
+        row: {
+          pkid: u.pkid,
+          userid: u.userid,
+          firstname: u.firstName ?? "",
+          lastname: u.lastName,
+          telephonenumber: u.telephoneNumber,
+          fkmatrix_presence: u.presenceGroupPkid,
+        },
       })),
   },
+  enduserdevicemap: END_USER_DEVICE_MAP,
+  enduserdirgroupmap: END_USER_DIRGROUP_MAP,
   applicationuser: {
     columns: ["pkid", "name", "isstandard"],
     rows: (db) => [...db.appUsers.values()].map((u) => ({ target: u, row: { pkid: u.pkid, name: u.userid, isstandard: "f" } })),
@@ -171,6 +575,9 @@ export const TABLES: Record<string, TableView<any>> = {
         })),
       ),
   },
+  applicationdialrule: APPLICATION_DIAL_RULE,
+  telecasterservice: TELECASTER_SERVICE,
+  telecastersubscribedservice: TELECASTER_SUBSCRIBED_SERVICE,
   dirgroup: namedView("userGroups", (r) => ({ isstandard: bool(!!r.standard) }), ["isstandard"]),
   devicepool: namedView("devicePools"),
   location: namedView("locations"),
@@ -200,6 +607,9 @@ export const TABLES: Record<string, TableView<any>> = {
   typemodel: enumView([...Object.entries(PRODUCTS).map(([n, p]) => [p.tk, n] as const), [SIP_TRUNK_TK, "SIP Trunk"]]),
   typeclass: enumView(Object.entries(CLASS_TK).map(([n, v]) => [v, n] as const)),
   typedeviceprotocol: enumView(Object.entries(PROTOCOL_TK).map(([n, v]) => [v, n] as const)),
+  typepatternusage: enumView(Object.entries(PATTERN_USAGE_TK).map(([n, v]) => [v, n] as const)),
+  typephoneservice: enumView(Object.entries(PHONE_SERVICE_TK).map(([n, v]) => [v, n] as const)),
+  typephoneservicecategory: enumView(Object.entries(PHONE_SERVICE_CATEGORY_TK).map(([n, v]) => [v, n] as const)),
 };
 
 function enumView(entries: ReadonlyArray<readonly [number, string]>): TableView<null> {

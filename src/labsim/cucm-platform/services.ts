@@ -1,0 +1,223 @@
+/**
+ * The services of one CUCM node as Serviceability sees them: feature services (activated or not,
+ * by Tools > Service Activation, the Control Center SOAP API's soapDoServiceDeployment or, from 9.x
+ * on, the CLI's `utils service activate`) and network services (always activated), each running or
+ * not. A fresh lab CUCM runs what a CUCM that serves AXL runs; Cisco Extension Mobility is
+ * deactivated (rcclab activates it). The state is a list of rows the caller persists.
+ */
+import type { AxlFamily } from "../../../providers/cucm/axl/model";
+import type { PlatformServiceRow } from "../cucm/model/db";
+
+export type ServiceKind = "feature" | "network";
+
+export interface ServiceDef {
+  name: string;
+  kind: ServiceKind;
+  /** Activated on a fresh lab node (network services always are). */
+  activated: boolean;
+  /** Serviceability's group (Service Activation / Control Center pages). */
+  group: string;
+  /** A servlet inside Tomcat rather than a process (soapGetStaticServiceList's ServiceType). */
+  servlet?: boolean;
+  /** Only in these release families (default: both). */
+  families?: AxlFamily[];
+}
+
+const CM = "CM Services";
+const CTI = "CTI Services";
+const CDR = "CDR Services";
+const DB = "Database and Admin Services";
+const PERF = "Performance and Monitoring Services";
+const SEC = "Security Services";
+const DIR = "Directory Services";
+const BACKUP = "Backup and Restore Services";
+const PLATFORM = "Platform Services";
+
+/** The services the simulator knows (a representative part of a CUCM node's list). */
+export const SERVICE_CATALOG: ServiceDef[] = [
+  // feature services
+  { name: "Cisco CallManager", kind: "feature", activated: true, group: CM },
+  { name: "Cisco Tftp", kind: "feature", activated: true, group: CM },
+  { name: "Cisco Messaging Interface", kind: "feature", activated: false, group: CM },
+  { name: "Cisco IP Voice Media Streaming App", kind: "feature", activated: true, group: CM },
+  { name: "Cisco CTIManager", kind: "feature", activated: true, group: CTI },
+  { name: "Cisco Extension Mobility", kind: "feature", activated: false, group: CM, servlet: true },
+  { name: "Cisco Extended Functions", kind: "feature", activated: false, group: CM },
+  { name: "Cisco DHCP Monitor Service", kind: "feature", activated: false, group: CM },
+  { name: "Cisco Dialed Number Analyzer", kind: "feature", activated: false, group: CM, servlet: true },
+  { name: "Cisco IP Manager Assistant", kind: "feature", activated: false, group: CTI, servlet: true },
+  { name: "Cisco WebDialer Web Service", kind: "feature", activated: false, group: CTI, servlet: true },
+  { name: "Cisco SOAP - CDRonDemand Service", kind: "feature", activated: false, group: CDR, servlet: true },
+  { name: "Cisco CAR Web Service", kind: "feature", activated: false, group: CDR, servlet: true },
+  { name: "Cisco AXL Web Service", kind: "feature", activated: true, group: DB, servlet: true },
+  { name: "Cisco UXL Web Service", kind: "feature", activated: false, group: DB, servlet: true },
+  { name: "Cisco Bulk Provisioning Service", kind: "feature", activated: false, group: DB, servlet: true },
+  { name: "Cisco TAPS Service", kind: "feature", activated: false, group: DB },
+  { name: "Cisco Serviceability Reporter", kind: "feature", activated: false, group: PERF },
+  { name: "Cisco CallManager SNMP Service", kind: "feature", activated: false, group: PERF },
+  { name: "Cisco CTL Provider", kind: "feature", activated: false, group: SEC },
+  { name: "Cisco Certificate Authority Proxy Function", kind: "feature", activated: false, group: SEC },
+  { name: "Cisco DirSync", kind: "feature", activated: false, group: DIR },
+  // network services
+  { name: "A Cisco DB", kind: "network", activated: true, group: PLATFORM },
+  { name: "A Cisco DB Replicator", kind: "network", activated: true, group: PLATFORM },
+  { name: "Cisco Tomcat", kind: "network", activated: true, group: PLATFORM },
+  { name: "Cisco Database Layer Monitor", kind: "network", activated: true, group: DB },
+  { name: "Cisco RIS Data Collector", kind: "network", activated: true, group: PERF },
+  { name: "Cisco AMC Service", kind: "network", activated: true, group: PERF },
+  { name: "Cisco CDP", kind: "network", activated: true, group: PLATFORM },
+  { name: "Cisco CDP Agent", kind: "network", activated: true, group: PLATFORM },
+  { name: "Cisco Syslog Agent", kind: "network", activated: true, group: PLATFORM },
+  { name: "Cisco Trace Collection Service", kind: "network", activated: true, group: PLATFORM },
+  { name: "Cisco Certificate Expiry Monitor", kind: "network", activated: true, group: SEC },
+  { name: "Cisco License Manager", kind: "network", activated: true, group: PLATFORM, families: ["7"] },
+  { name: "Cisco Extension Mobility Application", kind: "network", activated: true, group: CM, servlet: true },
+  { name: "Cisco CallManager Admin", kind: "network", activated: true, group: DB, servlet: true },
+  { name: "Cisco CallManager Cisco IP Phone Services", kind: "network", activated: true, group: CM, servlet: true },
+  { name: "Cisco CallManager Serviceability", kind: "network", activated: true, group: PERF, servlet: true },
+  { name: "Cisco CDR Repository Manager", kind: "network", activated: true, group: CDR },
+  { name: "Cisco CDR Agent", kind: "network", activated: true, group: CDR },
+  { name: "Cisco DRF Local", kind: "network", activated: true, group: BACKUP },
+  { name: "Cisco DRF Master", kind: "network", activated: true, group: BACKUP },
+  { name: "Cisco Log Partition Monitoring Tool", kind: "network", activated: true, group: PERF },
+  { name: "SOAP -Log Collection APIs", kind: "network", activated: true, group: PERF, servlet: true },
+  { name: "SOAP -Performance Monitoring APIs", kind: "network", activated: true, group: PERF, servlet: true },
+  { name: "SOAP -Real-Time Service APIs", kind: "network", activated: true, group: PERF, servlet: true },
+  { name: "Host Resources Agent", kind: "network", activated: true, group: PLATFORM },
+  { name: "MIB2 Agent", kind: "network", activated: true, group: PLATFORM },
+  { name: "SNMP Master Agent", kind: "network", activated: true, group: PLATFORM },
+  { name: "System Application Agent", kind: "network", activated: true, group: PLATFORM },
+  { name: "Platform Administrative Web Service", kind: "network", activated: true, group: PLATFORM, servlet: true, families: ["12"] },
+];
+
+export type ServiceState = "Started" | "Stopped" | "Unknown";
+
+export interface ServiceStatus {
+  name: string;
+  def?: ServiceDef;
+  /** Started / Stopped, or Unknown for a name this node does not have. */
+  status: ServiceState;
+  activated: boolean;
+  /** Why a service is stopped: not activated, or stopped on command. */
+  reason?: "not-activated" | "commanded-out";
+  startedAt?: string;
+}
+
+/** The outcome of one command on one service. */
+export interface ServiceChange {
+  name: string;
+  ok: boolean;
+  /** What went wrong: unknown service, not activated, not deployable (network service). */
+  problem?: "unknown" | "not-activated" | "not-deployable";
+  after: ServiceStatus;
+}
+
+/** Access to the persisted rows (the simulator's database, or a platform-only state file). */
+export interface ServiceStore {
+  get(): PlatformServiceRow[];
+  set(rows: PlatformServiceRow[]): void;
+  save(): void;
+}
+
+export class PlatformServices {
+  readonly catalog: ServiceDef[];
+
+  constructor(
+    readonly family: AxlFamily,
+    private readonly store: ServiceStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.catalog = SERVICE_CATALOG.filter((d) => !d.families || d.families.includes(family));
+    const known = new Map(store.get().map((r) => [r.name, r]));
+    const started = this.now().toISOString();
+    const rows = this.catalog.map(
+      (d) => known.get(d.name) ?? { name: d.name, activated: d.activated, running: d.activated, ...(d.activated ? { startedAt: started } : {}) },
+    );
+    if (rows.length !== store.get().length || rows.some((r) => !known.has(r.name))) {
+      store.set(rows);
+      store.save();
+    }
+  }
+
+  /** The catalog entry for a name (exact, then case-insensitive as Serviceability matches). */
+  def(name: string): ServiceDef | undefined {
+    const n = name.trim();
+    return this.catalog.find((d) => d.name === n) ?? this.catalog.find((d) => d.name.toLowerCase() === n.toLowerCase());
+  }
+
+  private row(def: ServiceDef): PlatformServiceRow {
+    return this.store.get().find((r) => r.name === def.name)!;
+  }
+
+  status(name: string): ServiceStatus {
+    const def = this.def(name);
+    if (!def) return { name: name.trim(), status: "Unknown", activated: false };
+    const row = this.row(def);
+    return {
+      name: def.name,
+      def,
+      status: row.running ? "Started" : "Stopped",
+      activated: row.activated,
+      ...(row.running ? {} : { reason: row.activated ? ("commanded-out" as const) : ("not-activated" as const) }),
+      ...(row.running && row.startedAt ? { startedAt: row.startedAt } : {}),
+    };
+  }
+
+  all(): ServiceStatus[] {
+    return this.catalog.map((d) => this.status(d.name));
+  }
+
+  private change(name: string, fn: (def: ServiceDef, row: PlatformServiceRow) => ServiceChange["problem"] | void): ServiceChange {
+    const def = this.def(name);
+    if (!def) return { name: name.trim(), ok: false, problem: "unknown", after: this.status(name) };
+    const row = this.row(def);
+    const problem = fn(def, row) ?? undefined;
+    this.store.save();
+    return { name: def.name, ok: !problem, ...(problem ? { problem } : {}), after: this.status(def.name) };
+  }
+
+  /** Service Activation: a feature service becomes activated and starts. */
+  activate(name: string): ServiceChange {
+    return this.change(name, (def, row) => {
+      if (def.kind !== "feature") return "not-deployable";
+      if (!row.activated || !row.running) row.startedAt = this.now().toISOString();
+      row.activated = true;
+      row.running = true;
+    });
+  }
+
+  /** Service Activation: a feature service is stopped and deactivated. */
+  deactivate(name: string): ServiceChange {
+    return this.change(name, (def, row) => {
+      if (def.kind !== "feature") return "not-deployable";
+      row.activated = false;
+      row.running = false;
+      delete row.startedAt;
+    });
+  }
+
+  /** Control Center: start (an activated service only). */
+  start(name: string): ServiceChange {
+    return this.change(name, (_def, row) => {
+      if (!row.activated) return "not-activated";
+      if (!row.running) row.startedAt = this.now().toISOString();
+      row.running = true;
+    });
+  }
+
+  stop(name: string): ServiceChange {
+    return this.change(name, (_def, row) => {
+      if (!row.activated) return "not-activated";
+      row.running = false;
+      delete row.startedAt;
+    });
+  }
+
+  restart(name: string): ServiceChange {
+    return this.change(name, (_def, row) => {
+      if (!row.activated) return "not-activated";
+      row.running = true;
+      row.startedAt = this.now().toISOString();
+    });
+  }
+}

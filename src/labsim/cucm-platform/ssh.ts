@@ -1,0 +1,169 @@
+/**
+ * The platform CLI over SSH (ssh2): password authentication for the CLI accounts, an interactive
+ * shell (with or without a pty) that greets, prompts `admin:` and reads lines, and exec (one
+ * command, its output, exit status 0 when it succeeded and 1 when not). The host key is an RSA key
+ * generated once and kept in a file, so clients can pin it across restarts.
+ */
+import { createHash, generateKeyPairSync, timingSafeEqual } from "node:crypto";
+import * as fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { type Connection, Server, type ServerChannel, utils } from "ssh2";
+import { type CliContext, banner, runCli } from "./cli";
+
+export interface CliSshOptions {
+  host: string;
+  port: number;
+  hostKeyFile: string;
+  /** Account → password. */
+  users: Record<string, string>;
+  /** Everything but the account (which comes from the login). */
+  context: Omit<CliContext, "user">;
+  /** Every command run, in order (tests). */
+  commands?: Array<{ user: string; line: string; ok: boolean; via: "shell" | "exec" }>;
+}
+
+export interface CliSsh {
+  host: string;
+  port: number;
+  /** The host key's fingerprint as OpenSSH prints it (SHA256:base64). */
+  hostKeyFingerprint: string;
+  hostKeyFile: string;
+  stop(): Promise<void>;
+}
+
+/** Reads the host key from its file, creating it (RSA 2048, PKCS#1 PEM, mode 0600) the first time. */
+export function ensureHostKey(file: string): string {
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, pem, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return pem;
+}
+
+export function hostKeyFingerprint(pem: string): string {
+  const key = utils.parseKey(pem);
+  if (key instanceof Error) throw key;
+  const parsed = Array.isArray(key) ? key[0]! : key;
+  return `SHA256:${createHash("sha256").update(parsed.getPublicSSH()).digest("base64").replace(/=+$/, "")}`;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** An interactive session: greeting, prompt, a small line editor (echo, backspace, ^C, ^D). */
+function shell(stream: ServerChannel, user: string, pty: boolean, opts: CliSshOptions): void {
+  const eol = pty ? "\r\n" : "\n";
+  const ctx: CliContext = { ...opts.context, user };
+  const prompt = `${user}:`;
+  const write = (lines: string[]): void => {
+    if (lines.length) stream.write(lines.join(eol) + eol);
+  };
+  write(banner(ctx));
+  stream.write(prompt);
+  let line = "";
+  let closed = false;
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    stream.exit(0);
+    stream.end();
+  };
+  const enter = (): void => {
+    const text = line;
+    line = "";
+    const r = runCli(ctx, text);
+    opts.commands?.push({ user, line: text, ok: r.ok, via: "shell" });
+    write(r.lines);
+    if (r.exit) return finish();
+    stream.write(prompt);
+  };
+  stream.on("data", (data: Buffer) => {
+    for (const ch of data.toString("utf8")) {
+      if (closed) return;
+      if (ch === "\r" || ch === "\n") {
+        if (ch === "\n" && pty) continue; // a pty sends CR for Enter; a bare LF after it is no new line
+        if (pty) stream.write("\r\n");
+        enter();
+      } else if (ch === "\x7f" || ch === "\b") {
+        if (line.length) {
+          line = line.slice(0, -1);
+          if (pty) stream.write("\b \b");
+        }
+      } else if (ch === "\x03") {
+        line = "";
+        if (pty) stream.write("^C\r\n");
+        stream.write(prompt);
+      } else if (ch === "\x04") {
+        if (!line) return finish();
+      } else if (ch >= " ") {
+        line += ch;
+        if (pty) stream.write(ch);
+      }
+    }
+  });
+  stream.on("close", () => void (closed = true));
+}
+
+export async function startCliSsh(opts: CliSshOptions): Promise<CliSsh> {
+  const pem = ensureHostKey(opts.hostKeyFile);
+  const connections = new Set<Connection>();
+  const server = new Server({ hostKeys: [pem], banner: undefined }, (client) => {
+    connections.add(client);
+    let user = "";
+    client.on("authentication", (ctx) => {
+      const password = opts.users[ctx.username];
+      if (ctx.method === "password" && password !== undefined && sameSecret(ctx.password, password)) {
+        user = ctx.username;
+        return ctx.accept();
+      }
+      ctx.reject(["password"]);
+    });
+    client.on("ready", () => {
+      client.on("session", (accept) => {
+        const session = accept();
+        let pty = false;
+        session.on("pty", (ok) => {
+          pty = true;
+          ok?.();
+        });
+        session.on("window-change", (ok) => ok?.());
+        session.on("env", (ok) => ok?.());
+        session.on("shell", (ok) => shell(ok(), user, pty, opts));
+        session.on("exec", (ok, _reject, info) => {
+          const stream = ok();
+          const r = runCli({ ...opts.context, user }, info.command);
+          opts.commands?.push({ user, line: info.command, ok: r.ok, via: "exec" });
+          const eol = pty ? "\r\n" : "\n";
+          if (r.lines.length) stream.write(r.lines.join(eol) + eol);
+          stream.exit(r.ok ? 0 : 1);
+          stream.end();
+        });
+      });
+    });
+    client.on("error", () => undefined);
+    client.on("close", () => connections.delete(client));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    host: opts.host,
+    port,
+    hostKeyFingerprint: hostKeyFingerprint(pem),
+    hostKeyFile: opts.hostKeyFile,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const c of connections) c.end();
+        server.close(() => resolve());
+      }),
+  };
+}
