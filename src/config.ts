@@ -187,8 +187,27 @@ export const userSchema = z
     lineUri: z.string().optional(),
     /** Call-per-line limit of this user's line (B8); default the lab's. */
     callsPerLine: callsPerLineSchema.optional(),
+    /** CUCM user groups (B5); the guide requires the CTI group for RCC. */
+    userGroups: z.array(z.string().min(1)).default(["Standard CCM End Users", "Standard CTI Enabled"]),
+    /** The end user's CUCM password and PIN (B5), secrets; left out: not set by rcclab. */
+    password: z.string().min(1, "must not be empty").optional(),
+    pin: z.string().regex(/^\d{4,128}$/, "must be 4 or more digits").optional(),
+    /** Licence capabilities (B6): Unified Presence and Unified Personal Communicator. */
+    presence: z.object({ ups: z.boolean().default(true), upc: z.boolean().default(true) }).strict().default({ ups: true, upc: true }),
   })
   .strict();
+
+export const extensionMobilitySchema = z
+  .object({
+    /** The Extension Mobility IP phone service (B11 step 2). */
+    serviceName: z.string().min(1).max(32).default("Extension Mobility"),
+    /** Default: http://<cucm.host>:8080/emapp/EMAppServlet?device=#DEVICENAME# */
+    serviceUrl: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL").optional(),
+    /** The CUCM node where the Cisco Extension Mobility service is activated (default cucm.host). */
+    node: hostOrIp.optional(),
+  })
+  .strict()
+  .default({ serviceName: "Extension Mobility" });
 
 export const meetMeSchema = z
   .object({
@@ -223,6 +242,7 @@ export const configSchema = z
     cti: ctiSchema,
     trunk: trunkSchema,
     callsPerLine: callsPerLineSchema.optional(),
+    extensionMobility: extensionMobilitySchema,
     users: z.array(userSchema).min(1, "at least one RCC user"),
     meetMe: z.array(meetMeSchema).default([]),
     dialRules: z.array(dialRuleSchema).default([]),
@@ -342,6 +362,10 @@ export const lineUri = (u: LabUser): string => `tel:${u.e164}`;
 export const lineServerUri = (cfg: LabConfig, u: LabUser): string => `sip:${u.userid}@${cfg.cup.host}`;
 export const callsPerLine = (cfg: LabConfig, u: LabUser) => u.callsPerLine ?? cfg.callsPerLine;
 export const rccUsers = (cfg: LabConfig): LabUser[] => cfg.users.filter((u) => u.rcc);
+/** B11: the EM device profile of a user (one per user and phone model). */
+export const deviceProfileName = (u: LabUser): string => `EM-${u.userid}-${u.phone.model}`;
+export const emUsers = (cfg: LabConfig): LabUser[] => cfg.users.filter((u) => u.extensionMobility);
+
 /** CUP's incoming ACL: as configured, or every front end and pool. */
 export const cupAcl = (cfg: LabConfig): string[] =>
   cfg.cup.acl ?? [...new Set(cfg.ocs.pools.flatMap((p) => [p.fqdn, ...p.frontEnds.map((f) => f.fqdn)]))];

@@ -28,6 +28,13 @@ describe("CUCM providers in Pulumi's dynamic-provider host", () => {
       ["line.js", "Line"],
       ["phone.js", "Phone"],
       ["callPerLineLimit.js", "CallPerLineLimit"],
+      ["endUser.js", "EndUser"],
+      ["licenseCapabilities.js", "LicenseCapabilities"],
+      ["meetMe.js", "MeetMe"],
+      ["dialRule.js", "ApplicationDialRule"],
+      ["ipPhoneService.js", "IpPhoneService"],
+      ["deviceProfile.js", "DeviceProfile"],
+      ["serviceActivation.js", "ServiceActivation"],
     ]) {
       const kind = dist(file)[name];
       serialized.set(name, (await pulumi.runtime.serializeFunction(() => kind.provider, { allowSecrets: true })).text);

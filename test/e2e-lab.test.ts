@@ -43,15 +43,20 @@ describe("the lab end to end on the embedded simulators", () => {
     });
   const rcclab = (...args: string[]) => run([...args, "--stack", "local", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]);
 
-  type Snapshot = Record<"devices" | "numbers" | "appUsers", string[]>;
+  type Snapshot = Record<"devices" | "numbers" | "appUsers" | "endUsers" | "services" | "dialRules", string[]>;
+  const column = async (sql: string) => (await axl.sql<Record<string, string>>(sql)).map((r) => Object.values(r)[0]!);
+  /** What CUCM holds, over AXL's SQL: devices (phones, trunks, profiles), numbers (lines, Meet-Me), users, services, dial rules. */
   const snapshot = async (): Promise<Snapshot> => ({
-    devices: (await axl.sql<{ name: string }>("select name from device order by name")).map((r) => r.name),
-    numbers: (await axl.sql<{ dnorpattern: string }>("select dnorpattern from numplan order by dnorpattern")).map((r) => r.dnorpattern),
-    appUsers: (await axl.sql<{ name: string }>("select name from applicationuser order by name")).map((r) => r.name),
+    devices: await column("select name from device order by name"),
+    numbers: await column("select dnorpattern from numplan order by dnorpattern"),
+    appUsers: await column("select name from applicationuser order by name"),
+    endUsers: await column("select userid from enduser order by userid"),
+    services: await column("select name from telecasterservice order by name"),
+    dialRules: await column("select name from applicationdialrule order by name"),
   });
 
   beforeAll(async () => {
-    lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0 });
+    lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0, cucmSshPort: 0 });
     // The committed local stack, pointed at this test's lab (its port and CA).
     const { config } = loadStackConfig(path.join(root, "stacks/Pulumi.local.yaml"), { passphrase: PASSPHRASE });
     (config["rcclab:cucm"] as Record<string, unknown>).port = lab.cucm.port;
@@ -83,7 +88,8 @@ describe("the lab end to end on the embedded simulators", () => {
 
     const now = await snapshot();
     expect(now.devices).toEqual(
-      [...seeded.devices, "CUP-SIP-Trunk", "SEP001E4AAABB01", "SEP001E4AAABB02", "SEP001E4AAABB03", "SEP001E4AAABB04", "SEP001E4AAABB05"].sort(),
+      // Phones, the trunk and the EM device profiles (device profiles are devices in CUCM's database).
+      [...seeded.devices, "CUP-SIP-Trunk", "EM-asmith-7975", "EM-dlee-7970", "SEP001E4AAABB01", "SEP001E4AAABB02", "SEP001E4AAABB03", "SEP001E4AAABB04", "SEP001E4AAABB05"].sort(),
     );
     const trunk = await axl.get(axl.adapter.sipTrunk, "CUP-SIP-Trunk");
     expect(trunk).toMatchObject({ destinationAddress: "cup.lab.example.com", destinationPort: 5060 });
@@ -93,6 +99,18 @@ describe("the lab end to end on the embedded simulators", () => {
     const cti = await axl.get(axl.adapter.appUser, "rcc-cti");
     expect([...cti!.associatedDevices].sort()).toEqual(["SEP001E4AAABB01", "SEP001E4AAABB02", "SEP001E4AAABB03", "SEP001E4AAABB04", "SEP001E4AAABB05"]);
     expect([...cti!.userGroups].sort()).toEqual(["Standard CTI Allow Control of All Devices", "Standard CTI Enabled"]);
+
+    // B5–B7, B9, B11.
+    const alice = await axl.get(axl.adapter.endUser, "asmith");
+    expect(alice).toMatchObject({ lastName: "Smith", telephoneNumber: "+14085551001", associatedDevices: ["SEP001E4AAABB01"], controlledProfiles: ["EM-asmith-7975"] });
+    expect([...alice!.userGroups].sort()).toEqual(["Standard CCM End Users", "Standard CTI Enabled"]);
+    expect(await axl.get(axl.adapter.licenses, "bjones")).toMatchObject({ enableUps: true, enableUpc: true });
+    expect(await axl.get(axl.adapter.meetMe, { pattern: "\\+14085559000" })).toMatchObject({ description: "Meet-Me conference" });
+    expect(await axl.get(axl.adapter.dialRule, "E164-NANP")).toMatchObject({ numberBeginsWith: "1", numberOfDigits: 11, prefixPattern: "+" });
+    expect(await axl.get(axl.adapter.ipPhoneService, "Extension Mobility")).toMatchObject({ url: expect.stringContaining("/emapp/EMAppServlet") });
+    expect(await axl.get(axl.adapter.deviceProfile, "EM-dlee-7970")).toMatchObject({ services: [expect.objectContaining({ serviceName: "Extension Mobility" })] });
+    expect(await axl.get(axl.adapter.phone, "SEP001E4AAABB04")).toMatchObject({ enableExtensionMobility: true, services: [expect.objectContaining({ serviceName: "Extension Mobility" })] });
+    expect((await axl.serviceability().status("Cisco Extension Mobility")).activated).toBe(true);
 
     // No secret in plain text in the state.
     const state = fs.readFileSync(path.join(stateDir, "local.state.json"), "utf8");
@@ -118,7 +136,7 @@ describe("the lab end to end on the embedded simulators", () => {
     const d = await rcclab("drift");
     expect(d.code).toBe(2);
     expect(d.out).toMatch(/~ rcclab:cucm:Phone phone-bjones \(SEP001E4AAABB02\): lines/);
-    expect(d.out).toContain("1 of 18 resources drifted");
+    expect(d.out).toMatch(/1 of \d+ resources drifted/);
     const json = JSON.parse((await rcclab("drift", "--json")).out);
     expect(json.resources).toEqual([expect.objectContaining({ name: "phone-bjones", fields: [expect.objectContaining({ field: "lines" })] })]);
 
@@ -133,6 +151,8 @@ describe("the lab end to end on the embedded simulators", () => {
     const r = await rcclab("destroy");
     expect(r.code, r.err).toBe(0);
     expect(await snapshot()).toEqual(seeded);
+    // Extension Mobility was activated by rcclab, so destroy deactivated it.
+    expect((await axl.serviceability().status("Cisco Extension Mobility")).activated).toBe(false);
     // The pre-existing phone kept its line and its controlling application user.
     expect((await axl.get(axl.adapter.appUser, "existing-app"))!.associatedDevices).toEqual(["SEP00AA00BB0001"]);
   });

@@ -1,7 +1,8 @@
 /** B4: a directory number (line), E.164 in this lab. Natural key: pattern + route partition. */
 import { z } from "zod";
 import { defineKind } from "../core/kind";
-import type { DnRef, LineSpec } from "./axl/model";
+import type { DnRef } from "./axl/model";
+import { axlCrud } from "./crud";
 import { dnPattern, optionalName } from "./fields";
 import { cucm } from "./system";
 
@@ -21,8 +22,6 @@ const fields = z.object({
   asciiAlertingName: z.string().max(32).regex(/^[\x20-\x7e]*$/, "must be ASCII").optional(),
 });
 
-const spec = (f: z.output<typeof fields>): LineSpec => f;
-
 export const Line = defineKind({
   type: "rcclab:cucm:Line",
   file: __filename,
@@ -32,19 +31,5 @@ export const Line = defineKind({
   key: lineId,
   replaceOn: ["pattern", "routePartitionName"],
   computed: ["uuid"],
-  async create({ client }, f) {
-    return { uuid: await client.add(client.adapter.line, spec(f), f) };
-  },
-  async read({ client }, id) {
-    const got = await client.get(client.adapter.line, parseLineId(id));
-    if (!got) return undefined;
-    const { uuid, ...live } = got;
-    return { fields: fields.parse(live), outputs: { uuid } };
-  },
-  async update({ client }, id, _olds, news) {
-    return { uuid: await client.update(client.adapter.line, parseLineId(id), spec(news)) };
-  },
-  async delete({ client }, id) {
-    await client.remove(client.adapter.line, parseLineId(id));
-  },
+  ...axlCrud(fields, { codec: (a) => a.line, keyOf: (f) => f, parseId: parseLineId }),
 });

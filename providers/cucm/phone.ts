@@ -5,27 +5,24 @@
  * whatever the phone has.
  */
 import { z } from "zod";
-import { RcclabError } from "../core/errors";
 import { defineKind } from "../core/kind";
-import type { AxlClient } from "./axl/client";
-import type { LineAppearance, PhoneSpec } from "./axl/model";
-import { lineId } from "./line";
-import { dnPattern, name, optionalName } from "./fields";
+import {
+  appearanceSchema,
+  checkAppearances,
+  fromAppearances,
+  lineUuids,
+  liveSubscriptions,
+  sortSubscriptions,
+  subscriptionSchema,
+  toAppearances,
+} from "./appearances";
+import type { PhoneSpec } from "./axl/model";
+import { name, optionalName } from "./fields";
 import { PHONE_MODEL_NAMES, PHONE_MODELS, defaultSecurityProfile, defaultTemplate, modelOf, productOf, supports, type PhoneModel } from "./models";
 import { cucm } from "./system";
 
 /** "00:1e:4a:aa:bb:01" or "001E4AAABB01" → "SEP001E4AAABB01". */
 export const phoneNameFromMac = (mac: string): string => `SEP${mac.replace(/[:.\-]/g, "").toUpperCase()}`;
-
-const appearance = z.object({
-  index: z.number().int().min(1).max(200),
-  pattern: dnPattern,
-  routePartitionName: optionalName(),
-  label: z.string().max(30).optional(),
-  display: z.string().max(30).optional(),
-  displayAscii: z.string().max(30).optional(),
-  e164Mask: z.string().max(24).regex(/^\+?[0-9X]*$/, "must be digits and X, e.g. +1408555XXXX").optional(),
-});
 
 const fields = z
   .object({
@@ -40,7 +37,9 @@ const fields = z
     sipProfileName: optionalName(),
     ownerUserName: optionalName(128),
     enableExtensionMobility: z.boolean().default(false),
-    lines: z.array(appearance).min(1),
+    lines: z.array(appearanceSchema).min(1),
+    /** IP phone service subscriptions (B11: the Extension Mobility service); left out: not managed. */
+    services: z.array(subscriptionSchema).optional(),
   })
   .superRefine((p, ctx) => {
     if (!supports(p.model, p.protocol)) {
@@ -49,14 +48,7 @@ const fields = z
     if (p.protocol === "SCCP" && p.sipProfileName) {
       ctx.addIssue({ code: "custom", path: ["sipProfileName"], message: "only SIP phones have a SIP profile" });
     }
-    const seen = new Set<number>();
-    p.lines.forEach((l, i) => {
-      if (seen.has(l.index)) ctx.addIssue({ code: "custom", path: ["lines", i, "index"], message: `line index ${l.index} is used twice` });
-      seen.add(l.index);
-      if (l.index > PHONE_MODELS[p.model].maxLines) {
-        ctx.addIssue({ code: "custom", path: ["lines", i, "index"], message: `the ${p.model} has ${PHONE_MODELS[p.model].maxLines} line buttons at most` });
-      }
-    });
+    checkAppearances(p.lines, PHONE_MODELS[p.model].maxLines, p.model, ctx);
   })
   .transform((p) => ({
     ...p,
@@ -64,42 +56,22 @@ const fields = z
     phoneTemplateName: p.phoneTemplateName ?? defaultTemplate(p.model, p.protocol),
     sipProfileName: p.protocol === "SIP" ? (p.sipProfileName ?? "Standard SIP Profile") : undefined,
     lines: [...p.lines].sort((a, b) => a.index - b.index),
+    ...(p.services ? { services: sortSubscriptions(p.services) } : {}),
   }));
 
 type Fields = z.output<typeof fields>;
 
-/**
- * The uuid of every line the phone uses, by line ID. AXL 7.0 reads a line appearance's directory
- * number by uuid only; looking the lines up first also names a missing line clearly.
- */
-async function lineUuids(client: AxlClient, f: Fields): Promise<Map<string, string>> {
-  const uuids = new Map<string, string>();
-  for (const [i, l] of f.lines.entries()) {
-    const ref = { pattern: l.pattern, routePartitionName: l.routePartitionName };
-    const got = await client.get(client.adapter.line, ref);
-    if (!got) throw new RcclabError("InvalidRequest", `lines[${i}]: directory number ${lineId(ref)} does not exist on CUCM; create the line first`);
-    uuids.set(lineId(ref), got.uuid);
-  }
-  return uuids;
-}
-
 /** The model's phone from the kind's fields; per-line call limits taken from `current` when it has them. */
 function spec(f: Fields, uuids: Map<string, string>, current?: PhoneSpec): PhoneSpec {
-  const lines: LineAppearance[] = f.lines.map(({ pattern, routePartitionName, ...rest }) => {
-    const live = current?.lines.find((l) => l.index === rest.index);
-    return {
-      ...rest,
-      dirn: { pattern, routePartitionName, uuid: uuids.get(lineId({ pattern, routePartitionName })) },
-      ...(live?.maxNumCalls !== undefined ? { maxNumCalls: live.maxNumCalls } : {}),
-      ...(live?.busyTrigger !== undefined ? { busyTrigger: live.busyTrigger } : {}),
-    };
-  });
-  const { model, lines: _l, ...rest } = f;
-  return { ...rest, product: productOf(model), lines };
+  const { model, lines, ...rest } = f;
+  return { ...rest, product: productOf(model), lines: toAppearances(lines, uuids, current?.lines) };
 }
 
-/** The kind's fields from the live phone (call limits left to CallPerLineLimit). */
-function fromLive(p: PhoneSpec): Fields {
+/**
+ * The kind's fields from the live phone (call limits left to CallPerLineLimit; subscriptions only
+ * when the resource manages them).
+ */
+function fromLive(p: PhoneSpec, managed: Fields["services"]): Fields {
   return {
     name: p.name,
     model: modelOf(p.product) as PhoneModel,
@@ -112,17 +84,8 @@ function fromLive(p: PhoneSpec): Fields {
     sipProfileName: p.protocol === "SIP" ? p.sipProfileName : undefined,
     ownerUserName: p.ownerUserName,
     enableExtensionMobility: p.enableExtensionMobility ?? false,
-    lines: p.lines
-      .map((l) => ({
-        index: l.index,
-        pattern: l.dirn.pattern,
-        routePartitionName: l.dirn.routePartitionName,
-        label: l.label,
-        display: l.display,
-        displayAscii: l.displayAscii,
-        e164Mask: l.e164Mask,
-      }))
-      .sort((a, b) => a.index - b.index),
+    lines: fromAppearances(p.lines),
+    ...(managed ? { services: liveSubscriptions(p.services ?? [], managed) } : {}),
   };
 }
 
@@ -136,15 +99,15 @@ export const Phone = defineKind({
   replaceOn: ["name", "model", "protocol"],
   computed: ["uuid"],
   async create({ client }, f) {
-    return { uuid: await client.add(client.adapter.phone, spec(f, await lineUuids(client, f)), f.name) };
+    return { uuid: await client.add(client.adapter.phone, spec(f, await lineUuids(client, f.lines)), f.name) };
   },
-  async read({ client }, id) {
+  async read({ client }, id, olds) {
     const got = await client.get(client.adapter.phone, id);
     if (!got) return undefined;
-    return { fields: fromLive(got), outputs: { uuid: got.uuid } };
+    return { fields: fromLive(got, olds.services), outputs: { uuid: got.uuid } };
   },
   async update({ client }, id, _olds, news) {
-    const uuids = await lineUuids(client, news);
+    const uuids = await lineUuids(client, news.lines);
     return { uuid: await client.update(client.adapter.phone, id, (current) => spec(news, uuids, current)) };
   },
   async delete({ client }, id) {

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { defineKind } from "../core/kind";
-import type { SipTrunkSpec } from "./axl/model";
+import { axlCrud } from "./crud";
 import { name, optionalName } from "./fields";
 import { cucm } from "./system";
 
@@ -34,19 +34,5 @@ export const SipTrunk = defineKind({
   key: (f) => f.name,
   replaceOn: ["name"],
   computed: ["uuid"],
-  async create({ client }, f) {
-    return { uuid: await client.add(client.adapter.sipTrunk, f as SipTrunkSpec, f.name) };
-  },
-  async read({ client }, id) {
-    const got = await client.get(client.adapter.sipTrunk, id);
-    if (!got) return undefined;
-    const { uuid, ...live } = got;
-    return { fields: fields.parse(live), outputs: { uuid } };
-  },
-  async update({ client }, id, _olds, news) {
-    return { uuid: await client.update(client.adapter.sipTrunk, id, news as SipTrunkSpec) };
-  },
-  async delete({ client }, id) {
-    await client.remove(client.adapter.sipTrunk, id);
-  },
+  ...axlCrud(fields, { codec: (a) => a.sipTrunk, keyOf: (f) => f.name, parseId: (id) => id }),
 });

@@ -11,11 +11,14 @@ import * as path from "node:path";
 import { projectRoot } from "../../providers/core/provider";
 import { ensureLabCa } from "./ca";
 import { startCucmSim, type CucmSim } from "./cucm";
+import { startCucmPlatform, type CucmPlatform } from "./cucm-platform";
 import type { CucmSeed } from "./cucm/model/seed";
 
 /** The lab's fixed endpoints and credentials (mirrored by stacks/Pulumi.local.yaml). */
 export const LAB = {
   cucm: { port: 18443, username: "rcclab-axl", password: "Lab-Axl-Pa55", release: "7.0" as const },
+  /** CUCM's platform CLI over SSH (admin: prompt). */
+  cucmCli: { port: 18022, username: "admin", password: "Lab-Cli-Pa55" },
 } as const;
 
 /**
@@ -46,12 +49,14 @@ export interface LabOptions {
   dir?: string;
   /** 0 = ephemeral ports (tests); default the fixed ports of stacks/Pulumi.local.yaml. */
   cucmPort?: number;
+  cucmSshPort?: number;
 }
 
 export interface Lab {
   dir: string;
   caFile: string;
   cucm: CucmSim;
+  cucmPlatform: CucmPlatform;
   endpoints: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -72,11 +77,30 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     stateFile: path.join(dir, "cucm.json"),
     seed: LAB_SEED,
   });
+  // Serviceability (Control Center) on the AXL port, and the platform CLI over SSH.
+  const cucmPlatform = await startCucmPlatform({
+    sim: cucm,
+    sshPort: opts.cucmSshPort ?? LAB.cucmCli.port,
+    cliUsers: { [LAB.cucmCli.username]: LAB.cucmCli.password },
+    hostKeyFile: path.join(dir, "cucm-ssh-host-key.pem"),
+    serverNames: ["127.0.0.1", "localhost"],
+  });
   const endpoints = {
     "CA certificate": caFile,
     "CUCM AXL": `${cucm.url} (AXL ${cucm.release}, CUCM ${cucm.version ?? ""}, user ${LAB.cucm.username})`,
     "CUCM fingerprint": cucm.fingerprint256,
+    "CUCM CLI (SSH)": `127.0.0.1:${cucmPlatform.ssh?.port} (user ${LAB.cucmCli.username}, admin: prompt)`,
   };
   fs.writeFileSync(path.join(dir, "endpoints.json"), JSON.stringify({ caFile, cucm: { url: cucm.url, port: cucm.port } }, null, 2));
-  return { dir, caFile, cucm, endpoints, stop: () => cucm.stop() };
+  return {
+    dir,
+    caFile,
+    cucm,
+    cucmPlatform,
+    endpoints,
+    stop: async () => {
+      await cucmPlatform.stop();
+      await cucm.stop();
+    },
+  };
 }

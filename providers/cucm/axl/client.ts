@@ -16,6 +16,7 @@ import { withRetry } from "../../core/retry";
 import { httpsAgent, tlsSchema } from "../../core/tls";
 import { adapterFor } from "./adapters";
 import { AXL_RELEASES, type AxlRelease, type AxlRequest, type Got, type ObjectCodec, type ReleaseAdapter } from "./model";
+import { ServiceabilityClient } from "../serviceability/client";
 import { loadWsdl } from "./wsdl";
 
 export const axlConnectionSchema = z
@@ -107,6 +108,7 @@ export class AxlClient {
   private agent?: https.Agent;
   private cookie?: string;
   private versionCheck?: Promise<string>;
+  private serviceabilityClient?: ServiceabilityClient;
   /** Every request envelope sent, when recording is on (tests validate them against Cisco's schema). */
   readonly sent: { operation: string; xml: string }[] = [];
   record = false;
@@ -176,7 +178,7 @@ export class AxlClient {
   /** One request with retries for throttling and lost connections (for idempotent requests). */
   execute(req: AxlRequest): Promise<unknown> {
     return withRetry(() => this.once(req), this.retryPolicy(), (e, n, delay) =>
-      this.log.info(`${req.operation}: ${(e as Error).message}; retry ${n} in ${delay} ms`),
+      this.log.info(`${(e as Error).message}; retry ${n} in ${delay} ms`),
     );
   }
 
@@ -227,7 +229,7 @@ export class AxlClient {
   async add<S, K>(codec: ObjectCodec<S, K>, spec: S, key: K): Promise<string> {
     await this.ensureRelease();
     const request = codec.add(spec);
-    return withRetry(
+    const uuid = await withRetry(
       async (attempt, lastError) => {
         if (attempt > 1 && (isCode(lastError, "Transport") || isCode(lastError, "Timeout"))) {
           const existing = await this.getOnce(codec, key);
@@ -236,11 +238,22 @@ export class AxlClient {
             return existing.uuid;
           }
         }
-        return uuidOf(await this.once(request));
+        const ret = await this.once(request);
+        if (!codec.addReturnsNoUuid) return uuidOf(ret);
+        const created = await this.getOnce(codec, key);
+        if (!created) throw new RcclabError("InvalidRequest", `${request.operation}: CUCM accepted it, but the object cannot be read back`);
+        return created.uuid;
       },
       this.retryPolicy(),
-      (e, n, delay) => this.log.info(`${request.operation}: ${(e as Error).message}; retry ${n} in ${delay} ms`),
+      (e, n, delay) => this.log.info(`${(e as Error).message}; retry ${n} in ${delay} ms`),
     );
+    // What the add request cannot carry (7.0: a user's groups, default profile), sent right after.
+    if (codec.afterAdd) {
+      const created = await this.get(codec, key);
+      if (!created) throw new RcclabError("InvalidRequest", `${request.operation}: CUCM accepted it, but the object cannot be read back`);
+      for (const req of codec.afterAdd(created, spec)) await this.execute(req);
+    }
+    return uuid;
   }
 
   private async getOnce<S, K>(codec: ObjectCodec<S, K>, key: K): Promise<Got<S> | undefined> {
@@ -276,8 +289,15 @@ export class AxlClient {
     }
   }
 
+  /** CUCM's Serviceability Control Center API (B11: service activation), same credentials and TLS. */
+  serviceability(): ServiceabilityClient {
+    this.serviceabilityClient ??= new ServiceabilityClient(this.connection, this.log);
+    return this.serviceabilityClient;
+  }
+
   close(): void {
     this.agent?.destroy();
+    this.serviceabilityClient?.close();
   }
 }
 

@@ -1,0 +1,95 @@
+/**
+ * Line appearances and service subscriptions, as phones (B4) and Extension Mobility device
+ * profiles (B11) carry them: the config shape, the lookup of each line's uuid (AXL 7.0 reads a line
+ * appearance's directory number by uuid only), and the conversions to and from the AXL model.
+ */
+import { z } from "zod";
+import { RcclabError } from "../core/errors";
+import type { AxlClient } from "./axl/client";
+import type { LineAppearance, ServiceSubscription } from "./axl/model";
+import { dnPattern, name, optionalName } from "./fields";
+import { lineId } from "./line";
+
+export const appearanceSchema = z.object({
+  index: z.number().int().min(1).max(200),
+  pattern: dnPattern,
+  routePartitionName: optionalName(),
+  label: z.string().max(30).optional(),
+  display: z.string().max(30).optional(),
+  displayAscii: z.string().max(30).optional(),
+  e164Mask: z.string().max(24).regex(/^\+?[0-9X]*$/, "must be digits and X, e.g. +1408555XXXX").optional(),
+});
+export type Appearance = z.output<typeof appearanceSchema>;
+
+export const subscriptionSchema = z.object({
+  serviceName: name(),
+  name: name(),
+  url: z.string().url().optional(),
+});
+
+/** Appearances sorted by index, each index once; issues at `lines[i].index`. */
+export function checkAppearances(lines: readonly Appearance[], maxLines: number, what: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<number>();
+  lines.forEach((l, i) => {
+    if (seen.has(l.index)) ctx.addIssue({ code: "custom", path: ["lines", i, "index"], message: `line index ${l.index} is used twice` });
+    seen.add(l.index);
+    if (l.index > maxLines) ctx.addIssue({ code: "custom", path: ["lines", i, "index"], message: `the ${what} has ${maxLines} line buttons at most` });
+  });
+}
+
+/** The uuid of every line used, by line ID; a missing line is named by its config path. */
+export async function lineUuids(client: AxlClient, lines: readonly Appearance[]): Promise<Map<string, string>> {
+  const uuids = new Map<string, string>();
+  for (const [i, l] of lines.entries()) {
+    const ref = { pattern: l.pattern, routePartitionName: l.routePartitionName };
+    const got = await client.get(client.adapter.line, ref);
+    if (!got) throw new RcclabError("InvalidRequest", `lines[${i}]: directory number ${lineId(ref)} does not exist on CUCM; create the line first`);
+    uuids.set(lineId(ref), got.uuid);
+  }
+  return uuids;
+}
+
+/** The model's appearances; per-line call limits taken from `current` (B8 owns them). */
+export function toAppearances(lines: readonly Appearance[], uuids: Map<string, string>, current?: readonly LineAppearance[]): LineAppearance[] {
+  return lines.map(({ pattern, routePartitionName, ...rest }) => {
+    const live = current?.find((l) => l.index === rest.index);
+    return {
+      ...rest,
+      dirn: { pattern, routePartitionName, uuid: uuids.get(lineId({ pattern, routePartitionName })) },
+      ...(live?.maxNumCalls !== undefined ? { maxNumCalls: live.maxNumCalls } : {}),
+      ...(live?.busyTrigger !== undefined ? { busyTrigger: live.busyTrigger } : {}),
+    };
+  });
+}
+
+/** The kind's appearances from the live object (call limits left out). */
+export function fromAppearances(lines: readonly LineAppearance[]): Appearance[] {
+  return lines
+    .map((l) => ({
+      index: l.index,
+      pattern: l.dirn.pattern,
+      routePartitionName: l.dirn.routePartitionName,
+      label: l.label,
+      display: l.display,
+      displayAscii: l.displayAscii,
+      e164Mask: l.e164Mask,
+    }))
+    .sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Live subscriptions as the resource states them: CUCM fills in each subscription's URL from its
+ * service; where the stack left the URL out, so does the comparison.
+ */
+export function liveSubscriptions(live: readonly ServiceSubscription[], managed: readonly ServiceSubscription[] | undefined): ServiceSubscription[] {
+  return sortSubscriptions(
+    live.map((s) => {
+      const own = managed?.find((m) => m.serviceName === s.serviceName && m.name === s.name);
+      return own && own.url === undefined ? { serviceName: s.serviceName, name: s.name } : s;
+    }),
+  );
+}
+
+/** Subscriptions in a stable order (CUCM keeps them as a set). */
+export const sortSubscriptions = (s: readonly ServiceSubscription[]): ServiceSubscription[] =>
+  [...s].sort((a, b) => a.serviceName.localeCompare(b.serviceName) || a.name.localeCompare(b.name));

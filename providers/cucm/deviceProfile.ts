@@ -1,0 +1,84 @@
+/**
+ * B11 step 3–4: an Extension Mobility device profile for one user and phone model, carrying the
+ * user's DN and subscribed to the Extension Mobility service. Natural key: name. When the user
+ * logs in at an EM phone, the phone takes the profile's lines. Model and protocol replace it.
+ */
+import { z } from "zod";
+import { defineKind } from "../core/kind";
+import {
+  appearanceSchema,
+  checkAppearances,
+  fromAppearances,
+  lineUuids,
+  liveSubscriptions,
+  sortSubscriptions,
+  subscriptionSchema,
+  toAppearances,
+} from "./appearances";
+import type { DeviceProfileSpec } from "./axl/model";
+import { name, optionalName } from "./fields";
+import { PHONE_MODEL_NAMES, PHONE_MODELS, defaultTemplate, modelOf, productOf, supports, type PhoneModel } from "./models";
+import { cucm } from "./system";
+
+const fields = z
+  .object({
+    name: name(),
+    description: z.string().max(128).optional(),
+    model: z.enum(PHONE_MODEL_NAMES as [PhoneModel, ...PhoneModel[]]),
+    protocol: z.enum(["SCCP", "SIP"]),
+    phoneTemplateName: optionalName(),
+    lines: z.array(appearanceSchema).min(1),
+    services: z.array(subscriptionSchema).default([]),
+  })
+  .superRefine((p, ctx) => {
+    if (!supports(p.model, p.protocol)) ctx.addIssue({ code: "custom", path: ["protocol"], message: `the ${p.model} does not support ${p.protocol}` });
+    checkAppearances(p.lines, PHONE_MODELS[p.model].maxLines, p.model, ctx);
+  })
+  .transform((p) => ({
+    ...p,
+    phoneTemplateName: p.phoneTemplateName ?? defaultTemplate(p.model, p.protocol),
+    lines: [...p.lines].sort((a, b) => a.index - b.index),
+    services: sortSubscriptions(p.services),
+  }));
+
+type Fields = z.output<typeof fields>;
+
+function spec(f: Fields, uuids: Map<string, string>, current?: DeviceProfileSpec): DeviceProfileSpec {
+  const { model, lines, ...rest } = f;
+  return { ...rest, product: productOf(model), lines: toAppearances(lines, uuids, current?.lines) };
+}
+
+export const DeviceProfile = defineKind({
+  type: "rcclab:cucm:DeviceProfile",
+  file: __filename,
+  exportName: "DeviceProfile",
+  system: cucm,
+  fields,
+  key: (f) => f.name,
+  replaceOn: ["name", "model", "protocol"],
+  computed: ["uuid"],
+  async create({ client }, f) {
+    return { uuid: await client.add(client.adapter.deviceProfile, spec(f, await lineUuids(client, f.lines)), f.name) };
+  },
+  async read({ client }, id, olds) {
+    const got = await client.get(client.adapter.deviceProfile, id);
+    if (!got) return undefined;
+    const live: Fields = {
+      name: got.name,
+      description: got.description,
+      model: modelOf(got.product) as PhoneModel,
+      protocol: got.protocol,
+      phoneTemplateName: got.phoneTemplateName,
+      lines: fromAppearances(got.lines),
+      services: liveSubscriptions(got.services, olds.services),
+    };
+    return { fields: live, outputs: { uuid: got.uuid } };
+  },
+  async update({ client }, id, _olds, news) {
+    const uuids = await lineUuids(client, news.lines);
+    return { uuid: await client.update(client.adapter.deviceProfile, id, (current) => spec(news, uuids, current)) };
+  },
+  async delete({ client }, id) {
+    await client.remove(client.adapter.deviceProfile, id);
+  },
+});
