@@ -88,6 +88,7 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM kinds B5–B11 over AXL %s"
     const svc = await IpPhoneService.runtime.create(svcIn);
     expect(await axl.get(axl.adapter.ipPhoneService, "Extension Mobility")).toMatchObject({ url: emServiceUrl("cucm.lab.example.com"), enabled: true });
     const svcUp = await IpPhoneService.runtime.update(svc.id, svc.outs, { ...svcIn, description: "EM for the lab" });
+    expect((await IpPhoneService.runtime.read("Extension Mobility", { connection })).inputs).toMatchObject({ name: "Extension Mobility", description: "EM for the lab" });
     const svcRead = await IpPhoneService.runtime.read(svc.id, svcUp.outs);
     expect(IpPhoneService.runtime.changedFields(svcRead.props!, { ...svcIn, description: "EM for the lab" })).toEqual([]);
 
@@ -142,6 +143,10 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM kinds B5–B11 over AXL %s"
     const dup = await failure(EndUser.runtime.create(userIn));
     expect(dup.message).not.toMatch(/Bob-S3cret|12345/);
 
+    // Import by userid.
+    expect((await EndUser.runtime.read("bob", { connection })).inputs).toMatchObject({ userid: "bob", lastName: "Jones", associatedDevices: ["SEP001E4AAACC02"] });
+    expect((await LicenseCapabilities.runtime.read("bob", { connection })).inputs).toMatchObject({ userid: "bob", enableUps: true });
+
     await LicenseCapabilities.runtime.delete(lic.id, lic.outs);
     expect(await axl.get(axl.adapter.licenses, "bob")).toMatchObject({ enableUps: false, enableUpc: false });
     await EndUser.runtime.delete(user.id, userUp.outs);
@@ -153,6 +158,7 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM kinds B5–B11 over AXL %s"
     const mm = await MeetMe.runtime.create(input);
     expect(mm.id).toBe("\\+14085559000");
     expect(await axl.get(axl.adapter.meetMe, { pattern: "\\+14085559000" })).toMatchObject({ description: "Meet-Me", minimumSecurityLevel: "Non Secure" });
+    expect((await MeetMe.runtime.read("\\+14085559000", { connection })).inputs).toMatchObject({ pattern: "\\+14085559000", description: "Meet-Me" });
     const up = await MeetMe.runtime.update(mm.id, mm.outs, { ...input, minimumSecurityLevel: "Authenticated" });
     expect((await axl.get(axl.adapter.meetMe, { pattern: "\\+14085559000" }))!.minimumSecurityLevel).toBe("Authenticated");
     await MeetMe.runtime.delete(mm.id, up.outs);
@@ -168,6 +174,7 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM kinds B5–B11 over AXL %s"
     const up = await ApplicationDialRule.runtime.update(rule.id, rule.outs, { ...input, digitsToBeRemoved: 1, prefixPattern: "+1" });
     const read = await ApplicationDialRule.runtime.read(rule.id, up.outs);
     expect(read.props).toMatchObject({ digitsToBeRemoved: 1, prefixPattern: "+1", description: tricky });
+    expect((await ApplicationDialRule.runtime.read("E164-NANP", { connection })).inputs).toMatchObject({ name: "E164-NANP", numberOfDigits: 11, description: tricky });
     const bad = ApplicationDialRule.runtime.check({}, { name: "x", numberBeginsWith: "1';--", numberOfDigits: 3, digitsToBeRemoved: 4, connection });
     expect(bad.failures.map((f) => f.property).sort()).toEqual(["digitsToBeRemoved", "numberBeginsWith"]);
     await ApplicationDialRule.runtime.delete(rule.id, up.outs);
