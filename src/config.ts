@@ -370,16 +370,40 @@ export const emUsers = (cfg: LabConfig): LabUser[] => cfg.users.filter((u) => u.
 export const cupAcl = (cfg: LabConfig): string[] =>
   cfg.cup.acl ?? [...new Set(cfg.ocs.pools.flatMap((p) => [p.fqdn, ...p.frontEnds.map((f) => f.fqdn)]))];
 
-/** A4: what each Communicator needs (the client settings the guide has the user type in). */
+/**
+ * A4: what each Communicator needs (the client settings the guide has the user type in): sign-in
+ * address, account, and under Advanced the pool and transport; plus a .reg file that sets the same
+ * account settings, for the user or an administrator to apply. The registry values are the ones the
+ * OCS 2007 R2 client technical reference lists as shared by Communicator and Live Meeting
+ * (HKCU\Software\Microsoft\Shared\UcClient: ServerSipUri, ServerAddressInternal, Transport), and
+ * Communicator's ConfigurationMode (1 = manual configuration, as the guide does it).
+ */
 export function communicatorSettings(cfg: LabConfig) {
   return cfg.users.map((u) => {
     const pool = cfg.ocs.pools.find((p) => p.name === u.pool)!;
+    const signInAddress = `${u.userid}@${cfg.lab.sipDomain}`;
+    const transport = "TCP";
+    const regString = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+    const registry = [
+      "Windows Registry Editor Version 5.00",
+      "",
+      `; Office Communicator 2007 R2 account settings for ${signInAddress} (rcclab, A4)`,
+      "[HKEY_CURRENT_USER\\Software\\Microsoft\\Shared\\UcClient]",
+      `"ServerSipUri"=${regString(`sip:${signInAddress}`)}`,
+      `"ServerAddressInternal"=${regString(pool.fqdn)}`,
+      `"Transport"=${regString(transport)}`,
+      "",
+      "[HKEY_CURRENT_USER\\Software\\Microsoft\\Communicator]",
+      '"ConfigurationMode"=dword:00000001',
+      "",
+    ].join("\r\n");
     return {
       userid: u.userid,
-      signInAddress: `${u.userid}@${cfg.lab.sipDomain}`,
+      signInAddress,
       userName: `${(cfg.lab.adDomain ?? cfg.lab.sipDomain).split(".")[0]!.toUpperCase()}\\${u.userid}`,
-      advanced: { server: pool.fqdn, transport: "TCP" },
+      advanced: { server: pool.fqdn, transport },
       phone: { lineUri: lineUri(u), rccServerUri: lineServerUri(cfg, u), controlledPhone: phoneName(u) },
+      registry,
     };
   });
 }

@@ -32,7 +32,18 @@ describe("stack config", () => {
     expect(phoneName(cfg.users[0]!)).toBe("SEP001E4AAABB01");
     expect(lineServerUri(cfg, cfg.users[0]!)).toBe("sip:asmith@cup.lab.example.com");
     expect(cupAcl(cfg)).toEqual(["pool1.lab.example.com", "ocsfe1.lab.example.com", "pool2.lab.example.com", "ocsfe2.lab.example.com"]);
-    expect(communicatorSettings(cfg)[2]).toMatchObject({ signInAddress: "cwu@lab.example.com", advanced: { server: "pool2.lab.example.com", transport: "TCP" } });
+    const carol = communicatorSettings(cfg)[2]!;
+    expect(carol).toMatchObject({ signInAddress: "cwu@lab.example.com", userName: "LAB\\cwu", advanced: { server: "pool2.lab.example.com", transport: "TCP" } });
+    expect(carol.registry.split("\r\n")).toEqual(
+      expect.arrayContaining([
+        "Windows Registry Editor Version 5.00",
+        "[HKEY_CURRENT_USER\\Software\\Microsoft\\Shared\\UcClient]",
+        '"ServerSipUri"="sip:cwu@lab.example.com"',
+        '"ServerAddressInternal"="pool2.lab.example.com"',
+        '"Transport"="TCP"',
+        '"ConfigurationMode"=dword:00000001',
+      ]),
+    );
   });
 
   it("a stack without its passwords names each missing secret", () => {
