@@ -9,14 +9,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AxlClient, axlConnectionSchema, type AxlConnection } from "../providers/cucm/axl/client";
 import { startCucmSim } from "../src/labsim/cucm";
+import { failure } from "./support/kinds";
 
-const failure = (p: Promise<unknown>): Promise<Error & { code?: string }> =>
-  p.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
 
 describe("AXL client transport", () => {
   let sim: Awaited<ReturnType<typeof startCucmSim>>;

@@ -6,14 +6,9 @@ import { Thing } from "./fixtures/echo-kind";
 import { ProviderHost } from "../src/engine/providerHost";
 import { formatPath, sameValue } from "../providers/core/kind";
 import { redact } from "../providers/core/redact";
+import { failure } from "./support/kinds";
 
 const rt = Thing.runtime;
-/** The error a promise rejects with; fails the test when it resolves. */
-const failure = (p: Promise<unknown>): Promise<Error> =>
-  p.then(
-    () => { throw new Error("expected a failure"); },
-    (e: unknown) => e as Error,
-  );
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-core-"));
 const conn = (name = "store.json") => ({ store: path.join(dir, name), password: "Pa55-w0rd!" });
 

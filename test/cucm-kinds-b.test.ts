@@ -22,20 +22,8 @@ import { ServiceActivation } from "../providers/cucm/serviceActivation";
 import { startCucmSim } from "../src/labsim/cucm";
 import { startCucmPlatform } from "../src/labsim/cucm-platform";
 import { validateAxlRequests } from "./support/axl-schema";
+import { checked, failure, quiet } from "./support/kinds";
 
-const quiet = { info: () => {}, warn: () => {} };
-const failure = (p: Promise<unknown>): Promise<Error & { code?: string }> =>
-  p.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
-function checked(kind: { runtime: { check(o: object, n: object): { inputs: Record<string, unknown>; failures: unknown[] } } }, news: Record<string, unknown>) {
-  const r = kind.runtime.check({}, news);
-  expect(r.failures).toEqual([]);
-  return r.inputs;
-}
 
 describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM kinds B5–B11 over AXL %s", (release) => {
   let sim: Awaited<ReturnType<typeof startCucmSim>>;

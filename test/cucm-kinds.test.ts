@@ -18,24 +18,11 @@ import { SipTrunk } from "../providers/cucm/sipTrunk";
 import { CucmVersion } from "../providers/cucm/version";
 import { startCucmSim } from "../src/labsim/cucm";
 import { validateAxlRequests } from "./support/axl-schema";
+import { checked, failure, quiet } from "./support/kinds";
 
 const PASSWORD = "Axl-P4ss;<&>'\"";
-const quiet = { info: () => {}, warn: () => {} };
 
-const failure = (p: Promise<unknown>): Promise<Error & { code?: string }> =>
-  p.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
 
-/** check() then the call, as the engine does. */
-function checked(kind: { runtime: { check(o: object, n: object): { inputs: Record<string, unknown>; failures: unknown[] } } }, news: Record<string, unknown>) {
-  const r = kind.runtime.check({}, news);
-  expect(r.failures).toEqual([]);
-  return r.inputs;
-}
 
 describe.each([
   ["7.0", "7.0.2.20000-5"],

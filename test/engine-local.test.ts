@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderHost } from "../src/engine/providerHost";
 import { EngineError, destroy, drift, preview, readState, refresh, up, type EngineEvent, type ProgramOptions } from "../src/engine/local";
 import { PassphraseCrypter, loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
+import { failure } from "./support/kinds";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
@@ -20,13 +21,6 @@ const SECRET = "t0p-s3cret-field";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-engine-"));
 
 /** Rejects with the error a promise fails with; fails the test when it resolves. */
-const failure = (p: Promise<unknown>): Promise<Error> =>
-  p.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e as Error,
-  );
 
 interface Spec {
   aName?: string;

@@ -11,12 +11,11 @@
  * `hostKeyFile` (default: next to the state file).
  */
 import * as fs from "node:fs";
-import * as https from "node:https";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { AXL_RELEASES, type AxlRelease, familyOf } from "../../../providers/cucm/axl/model";
 import { type LabCa, ensureLabCa, issueServerCert } from "../ca";
+import { listenHttps } from "../http";
 import { CCM_VERSIONS } from "../cucm/model/catalog";
 import type { PlatformServiceRow } from "../cucm/model/db";
 import { type CucmSim, DEFAULT_PASSWORD, DEFAULT_USER, type UserEntry } from "../cucm/server";
@@ -145,19 +144,9 @@ export async function startCucmPlatform(opts: CucmPlatformOptions = {}): Promise
       ...(ca.dir ? { dir: ca.dir } : {}),
       baseName: `cucm-platform-${[...(opts.serverNames ?? [])].sort().join("_").replace(/[^\w.-]/g, "") || "default"}`,
     });
-    const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
-      Promise.resolve(handler(req, res)).catch((e: unknown) => {
-        if (!res.headersSent) {
-          res.writeHead(500, { "Content-Type": "text/plain" });
-          res.end(String((e as Error)?.message ?? e));
-        } else res.destroy();
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(opts.port ?? 0, host, () => resolve());
-    });
-    port = (server.address() as AddressInfo).port;
+    const listening = await listenHttps(cert, handler, opts.port ?? 0, host);
+    const server = listening.server;
+    port = listening.port;
     caPem = ca.caPem;
     stopHttp = () =>
       new Promise<void>((resolve) => {

@@ -14,6 +14,7 @@
  * all went well. `?wsdl` serves a WSDL of these operations written for the simulator.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody } from "../http";
 import type { AxlRelease } from "../../../providers/cucm/axl/model";
 import type { MountedHandler, UserEntry } from "../cucm/server";
 import { SOAP_ENV_NS, type XEl, type XNode, XmlSyntaxError, child, childrenNamed, escapeXml, parseXml, serialize, x } from "../cucm/xml";
@@ -61,21 +62,6 @@ const REALM = "Cisco Unified Serviceability";
 const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
 const MAX_BODY = 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error("request body too large"));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 /** A ctime-style time, as Serviceability prints a service's start time. */
 function ctime(d: Date): string {
@@ -277,7 +263,7 @@ export function serviceabilityHandler(opts: ServiceabilityOptions): MountedHandl
       res.writeHead(405, { Allow: "GET, POST", "Content-Type": "text/html;charset=utf-8" });
       return void res.end("<html><body><h1>HTTP Status 405 - Method Not Allowed</h1></body></html>");
     }
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY);
     const record: RecordedServiceabilityRequest = { path, operation: "", body, status: 0, response: "", at: new Date() };
     opts.requests?.push(record);
     const send = (status: number, xml: string): void => {

@@ -4,15 +4,14 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { AddressInfo } from "node:net";
 import { AXL_RELEASES, type AxlRelease, axlNamespace } from "../../../providers/cucm/axl/model";
 import { type LabCa, ensureLabCa, issueServerCert, sha256Fingerprint } from "../ca";
 import { AxlFault, faults } from "./faults";
 import { CucmDb } from "./model/db";
 import { type CucmSeed, seededDb } from "./model/seed";
+import { listenHttps, readBody } from "../http";
 import { type AxlResult, AxlService, type Prepared } from "./service";
 
 export type UserEntry =
@@ -147,21 +146,6 @@ const MAX_BODY = 10 * 1024 * 1024;
 const page = (title: string, text: string): string =>
   `<html><head><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error("request body too large"));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -297,7 +281,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
       res.writeHead(415, { "Content-Type": "text/html;charset=utf-8" });
       return void res.end(page("HTTP Status 415 - Unsupported Media Type", "AXL accepts SOAP 1.1 (text/xml) only."));
     }
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY);
     const soapAction = req.headers.soapaction as string | undefined;
     const record: RecordedRequest = { operation: "", body, envelope: body, auth: who.via, at: new Date(), ...(soapAction !== undefined ? { soapAction } : {}) };
     requests.push(record);
@@ -346,19 +330,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     sendXml(res, result.status, result.xml, setCookie);
   }
 
-  const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { "Content-Type": "text/plain" });
-        res.end(String((e as Error)?.message ?? e));
-      } else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { server, port } = await listenHttps(cert, handle, opts.port ?? 0, host);
 
   const sim: CucmSim = {
     url: `https://${host}:${port}/axl/`,
