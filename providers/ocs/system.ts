@@ -1,0 +1,10 @@
+/** OCS 2007 R2 as a system rcclab talks to: PowerShell over SSH on one front end. */
+import { defineSystem } from "../core/kind";
+import { OcsClient, type OcsConnection, ocsConnectionSchema } from "./client";
+
+export const ocs = defineSystem<OcsConnection, OcsClient>({
+  name: "ocs",
+  connectionSchema: ocsConnectionSchema,
+  secretPaths: ["password"],
+  connect: (connection, log) => new OcsClient(connection, log),
+});
