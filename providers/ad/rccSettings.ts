@@ -1,0 +1,277 @@
+/**
+ * A3: a user enabled for OCS and for remote call control, on an existing AD user (rcclab need not own
+ * it). Natural key: the user's sAMAccountName. What it writes:
+ *
+ *   msRTCSIP-UserEnabled        TRUE
+ *   msRTCSIP-PrimaryUserAddress sip:<sipUser>@<sipDomain>
+ *   msRTCSIP-PrimaryHomeServer  CN=LC Services,CN=Microsoft,CN=<pool>,CN=Pools,CN=RTC Service,CN=Microsoft,CN=System,<domain>
+ *   msRTCSIP-Line               tel:<E.164>            (the guide's Line URI)
+ *   msRTCSIP-LineServer         sip:<sipUser>@<CUP FQDN> (the guide's Server URI)
+ *   msRTCSIP-OptionFlags        bit 16 (remote call control), bit 256 (enhanced presence) when
+ *                               configured; changed bit by bit, every other bit kept as it is.
+ *
+ * The values found before rcclab changed anything are kept in the outputs; delete puts back what
+ * rcclab changed (an attribute or bit someone changed since is left alone). Refresh reads the live
+ * attributes, so an out-of-band change shows as drift on the field it belongs to.
+ */
+import { z } from "zod";
+import { RcclabError } from "../core/errors";
+import { defineKind } from "../core/kind";
+import { AdClient, first, type LdapEntry, type Modification } from "./client";
+import { dnEquals, domainDnOf } from "./dn";
+import { domain, e164, fqdn, poolName, samAccountName, SIP_USER } from "./fields";
+import { OPTION_FLAGS, poolHomeServerDn, RTC } from "./ocsSchema";
+import { ad } from "./system";
+
+const fields = z
+  .object({
+    sAMAccountName: samAccountName,
+    /** The SIP domain all RCC users share: sip:<sipUser>@<sipDomain>. */
+    sipDomain: domain,
+    /** The user part of the SIP URIs; default the sAMAccountName. */
+    sipUser: z.string().max(256).optional(),
+    /** The OCS pool that homes the user. */
+    pool: poolName,
+    /** The user's number: the Line URI tel:<e164>. */
+    e164,
+    /** CUP's FQDN: the Server URI sip:<sipUser>@<cupFqdn>. */
+    cupFqdn: fqdn,
+    /** Bit 256 of msRTCSIP-OptionFlags; left out: the bit is not managed. */
+    enhancedPresence: z.boolean().optional(),
+    /** msRTCSIP-UserEnabled. */
+    userEnabled: z.boolean().default(true),
+    /** Bit 16 of msRTCSIP-OptionFlags. */
+    remoteCallControl: z.boolean().default(true),
+  })
+  .transform((f) => ({ ...f, sipUser: f.sipUser ?? f.sAMAccountName }))
+  .refine((f) => SIP_USER.test(f.sipUser), {
+    path: ["sipUser"],
+    message: "must be usable as the user part of a SIP URI (letters, digits and -_.!~*'()&=+$,;?/); set sipUser explicitly",
+  });
+
+type Fields = z.output<typeof fields>;
+
+const STRING_ATTRS = [RTC.userEnabled, RTC.primaryUserAddress, RTC.primaryHomeServer, RTC.line, RTC.lineServer] as const;
+type StringAttr = (typeof STRING_ATTRS)[number];
+const ATTRS = ["sAMAccountName", ...STRING_ATTRS, RTC.optionFlags];
+
+/** The output holding the value an attribute had before rcclab changed it (null: absent). */
+const PREVIOUS: Record<StringAttr, "previousUserEnabled" | "previousPrimaryUserAddress" | "previousPrimaryHomeServer" | "previousLine" | "previousLineServer"> = {
+  [RTC.userEnabled]: "previousUserEnabled",
+  [RTC.primaryUserAddress]: "previousPrimaryUserAddress",
+  [RTC.primaryHomeServer]: "previousPrimaryHomeServer",
+  [RTC.line]: "previousLine",
+  [RTC.lineServer]: "previousLineServer",
+};
+
+interface Outputs extends Record<string, unknown> {
+  dn: string;
+  previousUserEnabled: string | null;
+  previousPrimaryUserAddress: string | null;
+  previousPrimaryHomeServer: string | null;
+  previousLine: string | null;
+  previousLineServer: string | null;
+  /** msRTCSIP-OptionFlags before rcclab changed it (null: absent); only the managed bits matter. */
+  previousOptionFlags: number | null;
+}
+
+/** The string attribute values the fields call for. */
+function desiredStrings(f: Fields, domainDn: string): Record<StringAttr, string> {
+  return {
+    [RTC.userEnabled]: f.userEnabled ? "TRUE" : "FALSE",
+    [RTC.primaryUserAddress]: `sip:${f.sipUser}@${f.sipDomain}`,
+    [RTC.primaryHomeServer]: poolHomeServerDn(f.pool, domainDn),
+    [RTC.line]: `tel:${f.e164}`,
+    [RTC.lineServer]: `sip:${f.sipUser}@${f.cupFqdn}`,
+  };
+}
+
+/** The OptionFlags bits the fields manage, and the value each should have. */
+function desiredBits(f: Pick<Fields, "remoteCallControl" | "enhancedPresence">): { mask: number; bits: number } {
+  let mask = OPTION_FLAGS.remoteCallControl;
+  let bits = f.remoteCallControl ? OPTION_FLAGS.remoteCallControl : 0;
+  if (f.enhancedPresence !== undefined) {
+    mask |= OPTION_FLAGS.enhancedPresence;
+    if (f.enhancedPresence) bits |= OPTION_FLAGS.enhancedPresence;
+  }
+  return { mask, bits };
+}
+
+const sameValue = (attr: StringAttr, a: string | undefined | null, b: string | undefined | null): boolean => {
+  if (a == null || b == null) return a == null && b == null;
+  if (attr === RTC.primaryHomeServer) return dnEquals(a, b);
+  // TRUE/FALSE and URIs: AD matches these strings without regard to case.
+  return a.toLowerCase() === b.toLowerCase();
+};
+
+function flagsOf(e: LdapEntry): number | undefined {
+  const v = first(e, RTC.optionFlags);
+  return v === undefined ? undefined : Number(v);
+}
+
+/** Changes that set the string attributes to `want` where they differ. */
+function stringChanges(live: LdapEntry, want: Partial<Record<StringAttr, string | null>>): Modification[] {
+  const mods: Modification[] = [];
+  for (const attr of STRING_ATTRS) {
+    if (!(attr in want)) continue;
+    const w = want[attr];
+    if (sameValue(attr, first(live, attr), w)) continue;
+    mods.push({ operation: "replace", type: attr, values: w == null ? [] : [w] });
+  }
+  return mods;
+}
+
+function flagsChange(live: LdapEntry, value: number | null): Modification[] {
+  const current = flagsOf(live);
+  if ((current ?? null) === value) return [];
+  return [{ operation: "replace", type: RTC.optionFlags, values: value === null ? [] : [String(value)] }];
+}
+
+async function userOrFail(client: AdClient, sam: string): Promise<LdapEntry> {
+  const e = await client.findUser(sam, ATTRS);
+  if (!e) throw new RcclabError("InvalidRequest", `AD user ${sam} does not exist; create it first (rcclab:ad:User) or check the sAMAccountName`);
+  return e;
+}
+
+/** The pool's home server object must exist (AD refuses a reference to a missing object anyway). */
+async function checkPool(client: AdClient, pool: string): Promise<string> {
+  const dn = poolHomeServerDn(pool, client.domainDn);
+  if (!(await client.get(dn, ["cn"]))) {
+    throw new RcclabError("InvalidRequest", `OCS pool ${pool} is not in Active Directory (no ${dn}); OCS setup creates it: check the pool name`);
+  }
+  return dn;
+}
+
+/** Put a bit field's managed bits back to their previous values where they still hold what rcclab set. */
+function restoreBits(current: number, mask: number, setTo: number, previous: number): number {
+  let out = current;
+  for (let bit = 1; bit <= mask; bit <<= 1) {
+    if (!(mask & bit)) continue;
+    if ((current & bit) !== (setTo & bit)) continue; // changed by someone else since: leave it
+    out = (out & ~bit) | (previous & bit);
+  }
+  return out;
+}
+
+function parseSip(uri: string | undefined): { user: string; host: string } | undefined {
+  const m = /^sip:([^@]+)@([^@]+)$/i.exec(uri ?? "");
+  return m ? { user: m[1]!, host: m[2]! } : undefined;
+}
+
+export const RccSettings = defineKind({
+  type: "rcclab:ad:RccSettings",
+  file: __filename,
+  exportName: "RccSettings",
+  system: ad,
+  fields,
+  key: (f) => f.sAMAccountName,
+  replaceOn: ["sAMAccountName"],
+  computed: [
+    "dn",
+    "previousUserEnabled",
+    "previousPrimaryUserAddress",
+    "previousPrimaryHomeServer",
+    "previousLine",
+    "previousLineServer",
+    "previousOptionFlags",
+  ],
+  async create({ client }, f): Promise<Outputs> {
+    const live = await userOrFail(client, f.sAMAccountName);
+    await checkPool(client, f.pool);
+    const previous: Outputs = {
+      dn: live.dn,
+      previousUserEnabled: first(live, RTC.userEnabled) ?? null,
+      previousPrimaryUserAddress: first(live, RTC.primaryUserAddress) ?? null,
+      previousPrimaryHomeServer: first(live, RTC.primaryHomeServer) ?? null,
+      previousLine: first(live, RTC.line) ?? null,
+      previousLineServer: first(live, RTC.lineServer) ?? null,
+      previousOptionFlags: flagsOf(live) ?? null,
+    };
+    const { mask, bits } = desiredBits(f);
+    const flags = ((flagsOf(live) ?? 0) & ~mask) | bits;
+    await client.modify(live.dn, [...stringChanges(live, desiredStrings(f, client.domainDn)), ...flagsChange(live, flags)]);
+    return previous;
+  },
+  async read({ client, connection }, id, olds) {
+    const e = await client.findUser(id, ATTRS);
+    if (!e) return undefined;
+    const importing = olds.sAMAccountName === undefined;
+    const primary = first(e, RTC.primaryUserAddress);
+    const sip = parseSip(primary);
+    const lineServer = parseSip(first(e, RTC.lineServer));
+    const homeServer = first(e, RTC.primaryHomeServer);
+    const domainDn = domainDnOf(connection.usersDn);
+    const pool = homeServer
+      ? (/^CN=LC Services,CN=Microsoft,CN=([^,]+),/i.exec(homeServer)?.[1] ?? homeServer)
+      : "";
+    const line = first(e, RTC.line);
+    const flags = flagsOf(e) ?? 0;
+    const liveSam = first(e, "sAMAccountName") ?? id;
+    const f = {
+      sAMAccountName: olds.sAMAccountName && olds.sAMAccountName.toLowerCase() === liveSam.toLowerCase() ? olds.sAMAccountName : liveSam,
+      sipDomain: sip?.host ?? primary ?? "",
+      sipUser: sip?.user ?? "",
+      // A home server that is not <pool>'s LC Services object shows as its DN.
+      pool: homeServer && dnEquals(homeServer, poolHomeServerDn(pool, domainDn)) ? pool : (homeServer ?? ""),
+      e164: /^tel:(\+\d+)$/i.exec(line ?? "")?.[1] ?? line ?? "",
+      cupFqdn: lineServer && lineServer.user === sip?.user ? lineServer.host : (first(e, RTC.lineServer) ?? ""),
+      enhancedPresence: importing || olds.enhancedPresence !== undefined ? (flags & OPTION_FLAGS.enhancedPresence) !== 0 : undefined,
+      userEnabled: first(e, RTC.userEnabled)?.toUpperCase() === "TRUE",
+      remoteCallControl: (flags & OPTION_FLAGS.remoteCallControl) !== 0,
+    };
+    // Imported: nothing known of before, so a delete turns RCC off (removes what is there).
+    const outputs: Outputs = {
+      dn: e.dn,
+      previousUserEnabled: olds.previousUserEnabled ?? null,
+      previousPrimaryUserAddress: olds.previousPrimaryUserAddress ?? null,
+      previousPrimaryHomeServer: olds.previousPrimaryHomeServer ?? null,
+      previousLine: olds.previousLine ?? null,
+      previousLineServer: olds.previousLineServer ?? null,
+      previousOptionFlags: olds.previousOptionFlags ?? null,
+    };
+    return { fields: f as Fields, outputs };
+  },
+  async update({ client }, id, olds, news): Promise<Outputs> {
+    const live = await client.findUser(id, ATTRS);
+    if (!live) throw new RcclabError("NotFound", `AD user ${id} is gone from the directory`);
+    if (news.pool !== olds.pool) await checkPool(client, news.pool);
+    const liveFlags = flagsOf(live) ?? 0;
+    let previousFlags = olds.previousOptionFlags ?? null;
+    const was = desiredBits(olds);
+    const now = desiredBits(news);
+    // A bit rcclab starts managing: remember what it was, for delete.
+    const gained = now.mask & ~was.mask;
+    if (gained) previousFlags = ((previousFlags ?? 0) & ~gained) | (liveFlags & gained);
+    // A bit rcclab stops managing: put it back now.
+    const lost = was.mask & ~now.mask;
+    let flags = lost ? restoreBits(liveFlags, lost, was.bits, previousFlags ?? 0) : liveFlags;
+    flags = (flags & ~now.mask) | now.bits;
+    await client.modify(live.dn, [...stringChanges(live, desiredStrings(news, client.domainDn)), ...flagsChange(live, flags)]);
+    return {
+      dn: live.dn,
+      previousUserEnabled: olds.previousUserEnabled ?? null,
+      previousPrimaryUserAddress: olds.previousPrimaryUserAddress ?? null,
+      previousPrimaryHomeServer: olds.previousPrimaryHomeServer ?? null,
+      previousLine: olds.previousLine ?? null,
+      previousLineServer: olds.previousLineServer ?? null,
+      previousOptionFlags: previousFlags,
+    };
+  },
+  async delete({ client }, id, olds) {
+    // The user may be gone already (deleted with its settings): nothing to put back then.
+    const live = await client.findUser(id, ATTRS);
+    if (!live) return;
+    const set = desiredStrings(olds, client.domainDn);
+    const restore: Partial<Record<StringAttr, string | null>> = {};
+    for (const attr of STRING_ATTRS) {
+      // Only what still holds the value rcclab wrote; a later change by someone else stays.
+      if (sameValue(attr, first(live, attr), set[attr])) restore[attr] = olds[PREVIOUS[attr]] ?? null;
+    }
+    const { mask, bits } = desiredBits(olds);
+    const liveFlags = flagsOf(live);
+    const previousFlags = olds.previousOptionFlags ?? null;
+    let flags: number | null = restoreBits(liveFlags ?? 0, mask, bits, previousFlags ?? 0);
+    if (previousFlags === null && flags === 0) flags = null;
+    await client.modify(live.dn, [...stringChanges(live, restore), ...flagsChange(live, flags)]);
+  },
+});

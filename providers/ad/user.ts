@@ -1,0 +1,175 @@
+/**
+ * A3: an Active Directory user of the lab. Natural key: sAMAccountName.
+ *
+ * - rcclab creates the user under the connection's usersDn (CN=<cn>), with the initial password set
+ *   through unicodePwd over TLS, and deletes it again on delete.
+ * - With `adopt: true` an existing user (found anywhere in the domain) is used as it is and not
+ *   owned: delete leaves it in place. When it does not exist, rcclab creates and owns it.
+ * - Attributes left out of the config (cn, givenName, sn, displayName, userPrincipalName) are not
+ *   managed: rcclab neither sets nor clears them on an existing user, and refresh does not report
+ *   them. `enabled` is always managed (default true). The password is write-only: it is set when
+ *   rcclab creates the user, and reset when it changes on a user rcclab owns.
+ */
+import { z } from "zod";
+import { RcclabError } from "../core/errors";
+import { defineKind } from "../core/kind";
+import { AdClient, first, unicodePwd, type LdapEntry, type Modification } from "./client";
+import { childDn, escapeDnValue, rdnValue } from "./dn";
+import { samAccountName } from "./fields";
+import { ad } from "./system";
+
+/** userAccountControl: ACCOUNTDISABLE and NORMAL_ACCOUNT. */
+const UAC_DISABLED = 0x2;
+const UAC_NORMAL = 0x200;
+
+const OPTIONAL = ["cn", "givenName", "sn", "displayName", "userPrincipalName"] as const;
+const ATTRS = ["sAMAccountName", "cn", "givenName", "sn", "displayName", "userPrincipalName", "userAccountControl", "objectGUID"];
+
+const fields = z.object({
+  sAMAccountName: samAccountName,
+  /** The RDN under usersDn; default on create: displayName, else sAMAccountName. Renamed in place. */
+  cn: z.string().min(1).max(64).optional(),
+  givenName: z.string().min(1).max(64).optional(),
+  sn: z.string().min(1).max(64).optional(),
+  displayName: z.string().min(1).max(256).optional(),
+  userPrincipalName: z
+    .string()
+    .max(1024)
+    .regex(/^[^@\s]+@[^@\s]+$/, "must be name@domain, e.g. alice@lab.example.com")
+    .optional(),
+  /** The initial password (secret). AD's password policy applies (length, complexity). */
+  password: z.string().min(1).max(256).optional(),
+  enabled: z.boolean().default(true),
+  /** Use an existing user without owning it (delete leaves it). */
+  adopt: z.boolean().default(false),
+});
+
+type Fields = z.output<typeof fields>;
+
+function uacOf(e: LdapEntry): number {
+  return Number(first(e, "userAccountControl") ?? UAC_NORMAL);
+}
+
+function requireTls(client: AdClient, what: string): void {
+  if (!client.secure) {
+    throw new RcclabError("InvalidRequest", `${what} needs an encrypted connection (ldaps:// or startTls): AD takes passwords only over TLS`);
+  }
+}
+
+/** The changes that bring a live user to the declared fields (undeclared optional attributes stay). */
+function changesFor(live: LdapEntry, f: Fields): Modification[] {
+  const mods: Modification[] = [];
+  for (const name of ["givenName", "sn", "displayName", "userPrincipalName"] as const) {
+    const want = f[name];
+    if (want !== undefined && first(live, name) !== want) mods.push({ operation: "replace", type: name, values: [want] });
+  }
+  const uac = uacOf(live);
+  const wantUac = f.enabled ? uac & ~UAC_DISABLED : uac | UAC_DISABLED;
+  if (wantUac !== uac) mods.push({ operation: "replace", type: "userAccountControl", values: [String(wantUac)] });
+  return mods;
+}
+
+/** Rename when a declared cn differs from the live RDN; returns the (new) DN. */
+async function renameIfNeeded(client: AdClient, live: LdapEntry, cn: string | undefined): Promise<string> {
+  if (cn === undefined || rdnValue(live.dn) === cn) return live.dn;
+  await client.rename(live.dn, `CN=${escapeDnValue(cn)}`);
+  const moved = await client.findUser(first(live, "sAMAccountName") ?? "", ["sAMAccountName"]);
+  return moved?.dn ?? live.dn;
+}
+
+export const User = defineKind({
+  type: "rcclab:ad:User",
+  file: __filename,
+  exportName: "User",
+  system: ad,
+  fields,
+  key: (f) => f.sAMAccountName,
+  replaceOn: ["sAMAccountName"],
+  secrets: ["password"],
+  computed: ["dn", "owned", "objectGuid"],
+  async create({ client, connection, log }, f) {
+    const existing = await client.findUser(f.sAMAccountName, ATTRS);
+    if (existing) {
+      if (!f.adopt) {
+        throw new RcclabError(
+          "AlreadyExists",
+          `user ${f.sAMAccountName} already exists (${existing.dn}); set adopt: true to use it without owning it, or import it`,
+        );
+      }
+      log.info(`adopting the existing user ${existing.dn}: rcclab does not own it and will leave it in place`);
+      if (f.password !== undefined) log.info("the password of an adopted user is left as it is");
+      const dn = await renameIfNeeded(client, existing, f.cn);
+      await client.modify(dn, changesFor(existing, f));
+      return { dn, owned: false, objectGuid: existing.objectGuid };
+    }
+    const cn = f.cn ?? f.displayName ?? f.sAMAccountName;
+    const dn = childDn("CN", cn, connection.usersDn);
+    const attrs: Record<string, string | Buffer | string[]> = {
+      objectClass: ["top", "person", "organizationalPerson", "user"],
+      cn,
+      sAMAccountName: f.sAMAccountName,
+      userAccountControl: String(f.enabled ? UAC_NORMAL : UAC_NORMAL | UAC_DISABLED),
+    };
+    for (const name of ["givenName", "sn", "displayName", "userPrincipalName"] as const) {
+      const v = f[name];
+      if (v !== undefined) attrs[name] = v;
+    }
+    if (f.password !== undefined) {
+      requireTls(client, "setting the password");
+      attrs.unicodePwd = unicodePwd(f.password);
+    }
+    await client.add(dn, attrs);
+    const created = await client.findUser(f.sAMAccountName, ["objectGUID"]);
+    return { dn: created?.dn ?? dn, owned: true, objectGuid: created?.objectGuid };
+  },
+  async read({ client }, id, olds) {
+    const e = await client.findUser(id, ATTRS);
+    if (!e) return undefined;
+    // Import (nothing known yet): every attribute the user has. Otherwise only the declared ones.
+    const importing = olds.sAMAccountName === undefined;
+    const liveSam = first(e, "sAMAccountName") ?? id;
+    const live: Record<string, unknown> = {
+      // AD matches sAMAccountName without regard to case: keep the declared spelling.
+      sAMAccountName: olds.sAMAccountName && olds.sAMAccountName.toLowerCase() === liveSam.toLowerCase() ? olds.sAMAccountName : liveSam,
+      cn: rdnValue(e.dn),
+      givenName: first(e, "givenName"),
+      sn: first(e, "sn"),
+      displayName: first(e, "displayName"),
+      userPrincipalName: first(e, "userPrincipalName"),
+      enabled: (uacOf(e) & UAC_DISABLED) === 0,
+      adopt: olds.adopt ?? false,
+    };
+    for (const name of OPTIONAL) if (!importing && olds[name] === undefined) live[name] = undefined;
+    return {
+      fields: live as Fields,
+      outputs: { dn: e.dn, owned: olds.owned ?? !(olds.adopt ?? false), objectGuid: e.objectGuid },
+    };
+  },
+  async update({ client, log }, id, olds, news, changed) {
+    const live = await client.findUser(id, ATTRS);
+    if (!live) throw new RcclabError("NotFound", `user ${id} is gone from the directory; refresh to recreate it`);
+    // adopt: false declares the user rcclab's; adopt: true keeps whatever ownership it had.
+    const owned = news.adopt ? Boolean(olds.owned) : true;
+    const dn = await renameIfNeeded(client, live, news.cn);
+    const mods = changesFor(live, news);
+    if (changed.includes("password") && news.password !== undefined) {
+      if (owned) {
+        requireTls(client, "resetting the password");
+        mods.push({ operation: "replace", type: "unicodePwd", values: [unicodePwd(news.password)] });
+      } else {
+        log.info("the password of an adopted user is left as it is");
+      }
+    }
+    await client.modify(dn, mods);
+    return { dn, owned, objectGuid: live.objectGuid ?? olds.objectGuid };
+  },
+  async delete({ client, log }, id, olds) {
+    if (olds.owned !== true) {
+      log.info(`adopted, not created by rcclab: the user stays in the directory`);
+      return;
+    }
+    const e = await client.findUser(id, []);
+    if (!e) return;
+    await client.remove(e.dn);
+  },
+});

@@ -1,0 +1,432 @@
+/**
+ * LDAP v3 on the wire for the embedded directory: message framing and request decoding with
+ * ldapts's BER reader and request classes, search requests and filters decoded here, responses
+ * encoded here.
+ * Plain LDAP with StartTLS, and LDAPS. Simple bind only; an anonymous session may read the root
+ * DSE and nothing else, as AD.
+ */
+import * as net from "node:net";
+import * as tls from "node:tls";
+import { AddRequest, Ber, BerReader, BerWriter, BindRequest, CompareRequest, ExtendedRequest, ModifyDNRequest, ModifyRequest } from "ldapts";
+import { normalizeDn } from "../../../providers/ad/dn";
+import { filterToString, parseFilter, type Filter } from "./filter";
+import { DirectoryStore, LdapError, RC, type RawAttribute, type SearchOptions, type SearchResultEntry } from "./store";
+
+const OP = {
+  bindRequest: 0x60,
+  bindResponse: 0x61,
+  unbindRequest: 0x42,
+  searchRequest: 0x63,
+  searchResEntry: 0x64,
+  searchResDone: 0x65,
+  modifyRequest: 0x66,
+  modifyResponse: 0x67,
+  addRequest: 0x68,
+  addResponse: 0x69,
+  delRequest: 0x4a,
+  delResponse: 0x6b,
+  modDNRequest: 0x6c,
+  modDNResponse: 0x6d,
+  compareRequest: 0x6e,
+  compareResponse: 0x6f,
+  abandonRequest: 0x50,
+  extendedRequest: 0x77,
+  extendedResponse: 0x78,
+} as const;
+
+const START_TLS = "1.3.6.1.4.1.1466.20037";
+const WHO_AM_I = "1.3.6.1.4.1.4203.1.11.3";
+const NOTICE_OF_DISCONNECTION = "1.3.6.1.4.1.1466.20036";
+const MAX_MESSAGE = 4 * 1024 * 1024;
+
+const NOT_BOUND = "000004DC: LdapErr: DSID-0C090A5C, comment: In order to perform this operation a successful bind must be completed on the connection., data 0, v4563";
+const BAD_CREDENTIALS = "80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data 52e, v4563";
+
+export interface DirectoryServerOptions {
+  store: DirectoryStore;
+  /** The configured administrator (bind DN and password), checked besides the accounts in the store. */
+  bindDn: string;
+  password: string;
+  /** The directory's certificate and key (PEM). */
+  certPem: string;
+  keyPem: string;
+  dnsName: string;
+  /** Called with one line per request (tests, debugging). */
+  onRequest?: (line: string) => void;
+}
+
+function ldapResult(w: BerWriter, code: number, matchedDn: string, message: string): void {
+  w.writeEnumeration(code);
+  w.writeString(matchedDn);
+  w.writeString(message);
+}
+
+/** Raw values of an ldapts Attribute as they came off the wire. */
+function rawValues(a: { parsedBuffers: Buffer[]; values: (string | Buffer)[] }): Buffer[] {
+  return a.parsedBuffers.length ? a.parsedBuffers : a.values.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)));
+}
+
+class Connection {
+  private socket: net.Socket;
+  private buffer: Buffer = Buffer.alloc(0);
+  private secure: boolean;
+  private bound: string | undefined; // the bound DN; undefined: anonymous
+  private upgrading = false;
+
+  constructor(
+    socket: net.Socket,
+    secure: boolean,
+    private readonly opts: DirectoryServerOptions,
+  ) {
+    this.socket = socket;
+    this.secure = secure;
+    this.attach(socket);
+  }
+
+  private attach(socket: net.Socket): void {
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", () => socket.destroy());
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    while (this.buffer.length > 0 && !this.upgrading) {
+      const reader = new BerReader(this.buffer);
+      let tag: number | null;
+      try {
+        tag = reader.readSequence();
+      } catch {
+        return this.disconnect("malformed BER");
+      }
+      if (tag === null) return; // length not complete yet
+      if (tag !== 0x30) return this.disconnect("expected an LDAPMessage");
+      const total = reader.offset + reader.length;
+      if (reader.length > MAX_MESSAGE) return this.disconnect("message too large");
+      if (this.buffer.length < total) return;
+      const message = this.buffer.subarray(0, total);
+      this.buffer = this.buffer.subarray(total);
+      try {
+        this.handle(message);
+      } catch (e) {
+        return this.disconnect((e as Error).message);
+      }
+    }
+  }
+
+  private disconnect(reason: string): void {
+    try {
+      this.send(0, OP.extendedResponse, (w) => {
+        ldapResult(w, RC.protocolError, "", reason);
+        w.writeString(NOTICE_OF_DISCONNECTION, 0x8a);
+      });
+    } catch {
+      // the socket may be gone already
+    }
+    this.socket.end();
+    this.socket.destroy();
+  }
+
+  private send(messageId: number, tag: number, body: (w: BerWriter) => void): void {
+    const w = new BerWriter();
+    w.startSequence();
+    w.writeInt(messageId);
+    w.startSequence(tag);
+    body(w);
+    w.endSequence();
+    w.endSequence();
+    if (!this.socket.destroyed) this.socket.write(w.buffer);
+  }
+
+  private result(messageId: number, tag: number, code: number, message = "", matchedDn = ""): void {
+    this.send(messageId, tag, (w) => ldapResult(w, code, matchedDn, message));
+  }
+
+  private handle(message: Buffer): void {
+    const reader = new BerReader(message);
+    reader.readSequence(0x30);
+    const messageId = reader.readInt();
+    if (messageId === null) throw new Error("no message id");
+    const op = reader.peek();
+    if (op === null) throw new Error("no protocol operation");
+    reader.readSequence(op);
+    const responseTag = op === OP.delRequest ? OP.delResponse : op + 1;
+    try {
+      this.dispatch(messageId, op, reader);
+    } catch (e) {
+      if (e instanceof LdapError) {
+        this.opts.onRequest?.(`  -> ${e.code} ${e.message}`);
+        if (op === OP.searchRequest) this.result(messageId, OP.searchResDone, e.code, e.message, e.matchedDn);
+        else if (op === OP.extendedRequest) this.result(messageId, OP.extendedResponse, e.code, e.message, e.matchedDn);
+        else this.result(messageId, responseTag, e.code, e.message, e.matchedDn);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private secureContext(): tls.SecureContext {
+    return tls.createSecureContext({ key: this.opts.keyPem, cert: this.opts.certPem, minVersion: "TLSv1.2" });
+  }
+
+  private requireBound(): void {
+    if (this.bound === undefined) throw new LdapError(RC.operationsError, NOT_BOUND);
+  }
+
+  /** Writes need the administrator; other accounts may read, as AD's default rights mostly allow. */
+  private requireAdmin(): void {
+    this.requireBound();
+    if (!sameDn(this.bound!, this.opts.bindDn)) {
+      throw new LdapError(RC.insufficientAccessRights, "00002098: SecErr: DSID-03150BC1, problem 4003 (INSUFF_ACCESS_RIGHTS), data 0");
+    }
+  }
+
+  private dispatch(messageId: number, op: number, reader: BerReader): void {
+    const { store } = this.opts;
+    const log = (line: string) => this.opts.onRequest?.(line);
+    switch (op) {
+      case OP.bindRequest: {
+        const req = new BindRequest({ messageId });
+        try {
+          req.parse(reader, []);
+        } catch {
+          throw new LdapError(RC.authMethodNotSupported, "00002027: LdapErr: only simple binds are supported");
+        }
+        log(`bind ${req.dn}`);
+        this.bound = undefined;
+        if (req.version !== 3) throw new LdapError(RC.protocolError, "00000057: LdapErr: only LDAP v3 is supported");
+        if (req.dn === "" && req.password === "") {
+          this.result(messageId, OP.bindResponse, RC.success);
+          return;
+        }
+        const ok =
+          req.password !== "" &&
+          ((sameDn(req.dn, this.opts.bindDn) && req.password === this.opts.password) || store.authenticate(req.dn, req.password));
+        if (!ok) throw new LdapError(RC.invalidCredentials, BAD_CREDENTIALS);
+        this.bound = req.dn;
+        this.result(messageId, OP.bindResponse, RC.success);
+        return;
+      }
+      case OP.unbindRequest:
+        log("unbind");
+        this.socket.end();
+        return;
+      case OP.abandonRequest:
+        return;
+      case OP.extendedRequest: {
+        const req = new ExtendedRequest({ messageId, oid: "" });
+        req.parse(reader, []);
+        log(`extended ${req.oid}`);
+        if (req.oid === START_TLS) {
+          if (this.secure) throw new LdapError(RC.operationsError, "00002024: TLS is already active on this connection");
+          this.send(messageId, OP.extendedResponse, (w) => {
+            ldapResult(w, RC.success, "", "");
+            w.writeString(START_TLS, 0x8a);
+          });
+          this.startTls();
+          return;
+        }
+        if (req.oid === WHO_AM_I) {
+          this.send(messageId, OP.extendedResponse, (w) => {
+            ldapResult(w, RC.success, "", "");
+            w.writeString(this.bound ? `dn:${this.bound}` : "", 0x8b);
+          });
+          return;
+        }
+        throw new LdapError(RC.protocolError, `0000203D: LdapErr: unsupported extended operation ${req.oid}`);
+      }
+      case OP.searchRequest: {
+        const req = parseSearch(reader);
+        log(`search ${req.baseDn} ${req.scope} ${filterToString(req.filter)} [${req.attributes.join(",")}]`);
+        let entries: SearchResultEntry[];
+        let truncated = false;
+        if (req.baseDn === "" && req.scope === "base") {
+          entries = [this.project(store.rootDse(this.opts.dnsName), req.attributes)];
+        } else {
+          this.requireBound();
+          const r = store.search(req.baseDn, req);
+          entries = r.entries;
+          truncated = r.truncated;
+        }
+        for (const e of entries) this.sendEntry(messageId, e);
+        this.result(messageId, OP.searchResDone, truncated ? RC.sizeLimitExceeded : RC.success);
+        return;
+      }
+      case OP.addRequest: {
+        this.requireAdmin();
+        const req = new AddRequest({ messageId, dn: "", attributes: [] });
+        req.parse(reader, []);
+        log(`add ${req.dn}`);
+        const attrs: RawAttribute[] = req.attributes.map((a) => ({ type: a.type, values: rawValues(a) }));
+        store.add(req.dn, attrs, { secure: this.secure });
+        this.result(messageId, OP.addResponse, RC.success);
+        return;
+      }
+      case OP.modifyRequest: {
+        this.requireAdmin();
+        const req = new ModifyRequest({ messageId, dn: "", changes: [] });
+        req.parse(reader, []);
+        log(`modify ${req.dn} ${req.changes.map((c) => `${c.operation}:${c.modification.type}`).join(" ")}`);
+        store.modify(
+          req.dn,
+          req.changes.map((c) => ({ operation: c.operation, type: c.modification.type, values: rawValues(c.modification) })),
+          { secure: this.secure },
+        );
+        this.result(messageId, OP.modifyResponse, RC.success);
+        return;
+      }
+      case OP.delRequest: {
+        this.requireAdmin();
+        const dn = delRequestDn(reader);
+        log(`delete ${dn}`);
+        store.delete(dn);
+        this.result(messageId, OP.delResponse, RC.success);
+        return;
+      }
+      case OP.modDNRequest: {
+        this.requireAdmin();
+        const req = new ModifyDNRequest({ messageId, dn: "", deleteOldRdn: true, newRdn: "" });
+        req.parse(reader, []);
+        log(`modifyDN ${req.dn} -> ${req.newRdn}${req.newSuperior ? ` under ${req.newSuperior}` : ""}`);
+        store.modifyDn(req.dn, req.newRdn, req.newSuperior);
+        this.result(messageId, OP.modDNResponse, RC.success);
+        return;
+      }
+      case OP.compareRequest: {
+        this.requireBound();
+        const req = new CompareRequest({ messageId, dn: "", attribute: "", value: "" });
+        req.parse(reader, []);
+        log(`compare ${req.dn} ${req.attribute}`);
+        const same = store.compare(req.dn, req.attribute, req.value);
+        this.result(messageId, OP.compareResponse, same ? RC.compareTrue : RC.compareFalse);
+        return;
+      }
+      default:
+        throw new LdapError(RC.protocolError, `00000057: LdapErr: unsupported operation 0x${op.toString(16)}`);
+    }
+  }
+
+  private project(e: SearchResultEntry, attributes: string[]): SearchResultEntry {
+    const wanted = attributes.map((a) => a.toLowerCase());
+    if (wanted.length === 0 || wanted.includes("*")) return e;
+    return { dn: e.dn, attributes: e.attributes.filter((a) => wanted.includes(a.type.toLowerCase())) };
+  }
+
+  private sendEntry(messageId: number, e: SearchResultEntry): void {
+    this.send(messageId, OP.searchResEntry, (w) => {
+      w.writeString(e.dn);
+      w.startSequence();
+      for (const a of e.attributes) {
+        w.startSequence();
+        w.writeString(a.type);
+        w.startSequence(0x31);
+        for (const v of a.values) {
+          if (Buffer.isBuffer(v)) w.writeBuffer(v, Ber.OctetString);
+          else w.writeString(v);
+        }
+        w.endSequence();
+        w.endSequence();
+      }
+      w.endSequence();
+    });
+  }
+
+  /** Switch the connection to TLS right after the StartTLS response (RFC 4511 §4.14). */
+  private startTls(): void {
+    this.upgrading = true;
+    const raw = this.socket;
+    raw.removeAllListeners("data");
+    raw.removeAllListeners("error");
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.secureContext() });
+    secure.on("secure", () => {
+      this.upgrading = false;
+      if (this.buffer.length) this.onData(Buffer.alloc(0));
+    });
+    this.socket = secure;
+    this.secure = true;
+    this.attach(secure);
+  }
+}
+
+const SCOPES = ["base", "one", "sub", "children"] as const;
+
+/** SearchRequest (RFC 4511 §4.5.1), decoded here: ldapts's own decoder misreads presence filters. */
+function parseSearch(reader: BerReader): SearchOptions & { baseDn: string } {
+  const baseDn = reader.readString() ?? "";
+  const scope = SCOPES[reader.readEnumeration() ?? -1];
+  if (!scope) throw new LdapError(RC.protocolError, "00000057: LdapErr: invalid search scope");
+  reader.readEnumeration(); // derefAliases: AD has no aliases
+  const sizeLimit = reader.readInt() ?? 0;
+  reader.readInt(); // timeLimit
+  const typesOnly = reader.readBoolean() ?? false;
+  let filter: Filter;
+  try {
+    filter = parseFilter(reader);
+  } catch (e) {
+    throw new LdapError(RC.protocolError, `00000057: LdapErr: malformed filter: ${(e as Error).message}`);
+  }
+  const attributes: string[] = [];
+  if (reader.peek() === 0x30) {
+    reader.readSequence(0x30);
+    const end = reader.offset + reader.length;
+    while (reader.offset < end) attributes.push(reader.readString() ?? "");
+  }
+  return { baseDn, scope, sizeLimit, typesOnly, filter, attributes };
+}
+
+/** A DelRequest is a primitive LDAPDN: its content bytes are the DN. */
+function delRequestDn(reader: BerReader): string {
+  return reader.remainingBuffer.subarray(0, reader.length).toString("utf8");
+}
+
+function sameDn(a: string, b: string): boolean {
+  try {
+    return normalizeDn(a) === normalizeDn(b);
+  } catch {
+    return false;
+  }
+}
+
+export interface RunningServers {
+  port: number;
+  ldapsPort?: number;
+  close(): Promise<void>;
+}
+
+/** Listen on host: plain LDAP with StartTLS on `port`, LDAPS on `ldapsPort` when given (0 = any free port). */
+export async function listen(opts: DirectoryServerOptions, host: string, port: number, ldapsPort?: number): Promise<RunningServers> {
+  const sockets = new Set<net.Socket>();
+  const track = (s: net.Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  };
+  const plain = net.createServer((s) => {
+    track(s);
+    new Connection(s, false, opts);
+  });
+  const servers: net.Server[] = [plain];
+  await new Promise<void>((resolve, reject) => {
+    plain.once("error", reject);
+    plain.listen(port, host, () => resolve());
+  });
+  let securePort: number | undefined;
+  if (ldapsPort !== undefined) {
+    const secure = tls.createServer({ key: opts.keyPem, cert: opts.certPem, minVersion: "TLSv1.2" }, (s) => {
+      track(s);
+      new Connection(s, true, opts);
+    });
+    servers.push(secure);
+    await new Promise<void>((resolve, reject) => {
+      secure.once("error", reject);
+      secure.listen(ldapsPort, host, () => resolve());
+    });
+    securePort = (secure.address() as net.AddressInfo).port;
+  }
+  return {
+    port: (plain.address() as net.AddressInfo).port,
+    ldapsPort: securePort,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await Promise.all(servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))));
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The embedded lab directory on its own: real LDAP from a real client (ldapts), the AD rules it
+ * enforces, persistence across a restart (seeded users survive and are not overwritten), and an
+ * rcclab client that reconnects by itself when the directory restarts under it.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Attribute, Change, Client } from "ldapts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdClient, adConnectionSchema } from "../providers/ad/client";
+import { User } from "../providers/ad/user";
+import { directorySchema } from "../src/config";
+import { ensureLabCa, type LabCa } from "../src/labsim/ca";
+import { startDirectorySim, type DirectorySeed, type DirectorySim } from "../src/labsim/directory";
+
+const BASE = "DC=lab,DC=example,DC=com";
+const ADMIN = `CN=Administrator,CN=Users,${BASE}`;
+const PASSWORD = "Emb3dded-Adm1n!";
+const quiet = { info: () => {}, warn: () => {} };
+
+const seed: DirectorySeed = {
+  pools: ["pool1", "pool2"],
+  containers: [`OU=Lab,${BASE}`],
+  users: [
+    { sAMAccountName: "legacy", givenName: "Lee", sn: "Gacy", password: "Leg4cy-Passw0rd", userPrincipalName: "legacy@lab.example.com" },
+    { sAMAccountName: "ou-user", parentDn: `OU=Lab,${BASE}`, attributes: { "msRTCSIP-OptionFlags": "257" } },
+  ],
+};
+
+const attr = (type: string, ...values: (string | Buffer)[]) => new Attribute({ type, values: values as string[] });
+const userAttrs = (sam: string, ...more: Attribute[]) => [attr("objectClass", "top", "person", "organizationalPerson", "user"), attr("sAMAccountName", sam), ...more];
+const pwd = (p: string) => Buffer.from(`"${p}"`, "utf16le");
+
+describe("the embedded directory", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-dirsim-"));
+  const stateFile = path.join(dir, "state", "directory.json");
+  let ca: LabCa;
+  let sim: DirectorySim;
+  let admin: Client;
+
+  const start = (port = 0, ldapsPort = 0) => startDirectorySim({ port, ldapsPort, ca, baseDn: BASE, bindDn: ADMIN, password: PASSWORD, stateFile, seed });
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => "ok",
+      (e: { code?: number }) => e.code,
+    );
+
+  beforeAll(async () => {
+    ca = ensureLabCa(path.join(dir, "ca"));
+    sim = await start();
+    admin = new Client({ url: sim.ldapsUrl!, tlsOptions: { ca: sim.caPem } });
+    await admin.bind(ADMIN, PASSWORD);
+  });
+  afterAll(async () => {
+    await admin?.unbind().catch(() => {});
+    await sim?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers anonymous root DSE reads only, and binds with DNs or UPNs", async () => {
+    const anon = new Client({ url: sim.url });
+    const dse = await anon.search("", { scope: "base", attributes: ["defaultNamingContext", "supportedExtension"] });
+    expect(dse.searchEntries[0]).toMatchObject({ defaultNamingContext: BASE, supportedExtension: expect.arrayContaining(["1.3.6.1.4.1.1466.20037"]) });
+    expect(await code(anon.search(BASE, { scope: "base" }))).toBe(1); // operationsError: bind first, as AD
+    await anon.startTLS({ ca: sim.caPem, host: "127.0.0.1" });
+    expect(await code(anon.startTLS({ ca: sim.caPem }))).not.toBe("ok"); // already TLS
+    await anon.unbind();
+
+    const legacy = new Client({ url: sim.ldapsUrl!, tlsOptions: { ca: sim.caPem } });
+    await legacy.bind("legacy@lab.example.com", "Leg4cy-Passw0rd");
+    expect(await code(legacy.bind(`CN=legacy,CN=Users,${BASE}`, "wrong"))).toBe(49);
+    await legacy.bind(`cn=LEGACY,cn=users,${BASE.toLowerCase()}`, "Leg4cy-Passw0rd");
+    // An ordinary account reads, but only the administrator writes.
+    expect((await legacy.search(BASE, { scope: "base", attributes: ["dc"] })).searchEntries[0]).toMatchObject({ dc: "lab" });
+    expect(await code(legacy.modify(`CN=legacy,CN=Users,${BASE}`, new Change({ operation: "replace", modification: attr("sn", "Mine") })))).toBe(50);
+    await legacy.unbind();
+  });
+
+  it("enforces AD's rules: classes, syntaxes, single values, unique names, passwords over TLS only, leaves", async () => {
+    const users = `CN=Users,${BASE}`;
+    // msRTCSIP attributes belong to users (and contacts), not containers.
+    expect(await code(admin.add(`CN=box,${users}`, [attr("objectClass", "container"), attr("msRTCSIP-Line", "tel:+1")]))).toBe(65);
+    expect(await code(admin.add(`CN=nope,${users}`, [attr("objectClass", "top"), attr("cn", "nope")]))).toBe(65);
+    expect(await code(admin.add(`CN=x,${users}`, [...userAttrs("x1"), attr("favouriteColour", "blue")]))).toBe(17);
+    expect(await code(admin.add(`OU=wrong-rdn,${users}`, userAttrs("x2")))).toBe(64);
+    expect(await code(admin.add(`CN=orphan,CN=Nowhere,${BASE}`, userAttrs("x3")))).toBe(32);
+    expect(await code(admin.add(`CN=dup,${users}`, userAttrs("LEGACY")))).toBe(68); // sAMAccountName is unique, any case
+    expect(await code(admin.add(`CN=bad,${users}`, userAttrs("a*b")))).toBe(19);
+    expect(await code(admin.add(`CN=upn,${users}`, [...userAttrs("x4"), attr("userPrincipalName", "legacy@lab.example.com")]))).toBe(19);
+    // Enabled without a password: refused; with a weak one: refused.
+    expect(await code(admin.add(`CN=nopw,${users}`, [...userAttrs("x5"), attr("userAccountControl", "512")]))).toBe(53);
+    expect(await code(admin.add(`CN=weak,${users}`, [...userAttrs("x6"), attr("unicodePwd", pwd("abc")), attr("userAccountControl", "512")]))).toBe(19);
+
+    const dn = `CN=Kim,${users}`;
+    await admin.add(dn, [...userAttrs("kim"), attr("unicodePwd", pwd("K1m-Passw0rd")), attr("userAccountControl", "512")]);
+    const replace = (type: string, ...values: string[]) => admin.modify(dn, new Change({ operation: "replace", modification: attr(type, ...values) }));
+    expect(await code(replace("msRTCSIP-OptionFlags", "16", "256"))).toBe(19); // single-valued
+    expect(await code(replace("msRTCSIP-OptionFlags", "9999999999"))).toBe(21); // not a 32-bit integer
+    expect(await code(replace("msRTCSIP-UserEnabled", "true"))).toBe(21); // TRUE / FALSE only
+    expect(await code(replace("msRTCSIP-PrimaryHomeServer", "not a dn"))).toBe(21);
+    expect(await code(replace("objectGUID", "x"))).toBe(19); // the directory's own
+    expect(await code(replace("cn", "Kimberly"))).toBe(67); // the RDN: rename instead
+    expect(await code(admin.modify(dn, new Change({ operation: "delete", modification: attr("givenName") })))).toBe(16);
+    await admin.modify(dn, new Change({ operation: "add", modification: attr("telephoneNumber", "+14085551234") }));
+    expect(await code(admin.modify(dn, new Change({ operation: "add", modification: attr("telephoneNumber", "+14085551234") })))).toBe(20);
+    expect(await code(admin.modify(dn, new Change({ operation: "add", modification: attr("telephoneNumber", "+14085559876") })))).toBe(19);
+    // A failed modify changes nothing (all or nothing).
+    expect(
+      await code(
+        admin.modify(dn, [
+          new Change({ operation: "replace", modification: attr("description", "half done") }),
+          new Change({ operation: "replace", modification: attr("msRTCSIP-OptionFlags", "sixteen") }),
+        ]),
+      ),
+    ).toBe(21);
+    expect((await admin.search(dn, { scope: "base", attributes: ["description"] })).searchEntries[0]?.description).toEqual([]); // ldapts: asked for, absent
+
+    // Passwords travel only over TLS: a plain session cannot set one.
+    const plain = new Client({ url: sim.url });
+    await plain.bind(ADMIN, PASSWORD);
+    expect(await code(plain.modify(dn, new Change({ operation: "replace", modification: attr("unicodePwd", pwd("N3w-Passw0rd!")) })))).toBe(53);
+    await plain.unbind();
+    await admin.modify(dn, new Change({ operation: "replace", modification: attr("unicodePwd", pwd("N3w-Passw0rd!")) }));
+    const kim = new Client({ url: sim.ldapsUrl!, tlsOptions: { ca: sim.caPem } });
+    await kim.bind(dn, "N3w-Passw0rd!");
+    await kim.unbind();
+
+    // Rename keeps references pointing at it; only leaves can be deleted.
+    expect(await code(admin.del(`OU=Lab,${BASE}`))).toBe(66);
+    await admin.modifyDN(dn, "CN=Kim Lee");
+    expect((await admin.search(`CN=Kim Lee,${users}`, { scope: "base", attributes: ["cn", "name", "sAMAccountName"] })).searchEntries[0]).toMatchObject({
+      cn: "Kim Lee",
+      name: "Kim Lee",
+      sAMAccountName: "kim",
+    });
+    expect(await admin.compare(`CN=Kim Lee,${users}`, "sAMAccountName", "KIM")).toBe(true);
+    await admin.del(`CN=Kim Lee,${users}`);
+    expect(await code(admin.del(`CN=Kim Lee,${users}`))).toBe(32);
+  });
+
+  it("searches with AD's matching: bitwise rules, objectCategory, substrings, size limits", async () => {
+    const search = async (filter: string, opts: { sizeLimit?: number } = {}) =>
+      (await admin.search(BASE, { scope: "sub", filter, attributes: ["sAMAccountName"], ...opts })).searchEntries.map((e) => e.sAMAccountName).sort();
+    expect(await search("(msRTCSIP-OptionFlags:1.2.840.113556.1.4.803:=256)")).toEqual(["ou-user"]);
+    expect(await search("(msRTCSIP-OptionFlags:1.2.840.113556.1.4.803:=272)")).toEqual([]);
+    expect(await search("(msRTCSIP-OptionFlags:1.2.840.113556.1.4.804:=17)")).toEqual(["ou-user"]);
+    expect(await search("(&(objectCategory=person)(objectClass=user)(sAMAccountName=leg*))")).toEqual(["legacy"]);
+    expect(await search("(&(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2))(givenName=L*e))")).toEqual(["legacy"]);
+    expect(await search("(|(sn=gacy)(sAMAccountName=OU-USER))")).toEqual(["legacy", "ou-user"]);
+    expect(await search("(unknownAttribute=x)")).toEqual([]);
+    expect(await search("(!(unknownAttribute=x))")).toEqual([]); // Undefined stays Undefined
+    // sizeLimitExceeded: ldapts hands back the entries that came (and no error, as the limit was asked for).
+    const limited = await admin.search(BASE, { scope: "sub", filter: "(objectClass=container)", sizeLimit: 2 });
+    expect(limited.searchEntries).toHaveLength(2);
+  });
+
+  it("keeps its state across a restart; seeded users survive and are not overwritten; rcclab reconnects by itself", async () => {
+    const connection = adConnectionSchema.parse({
+      url: sim.ldapsUrl,
+      bindDn: ADMIN,
+      password: PASSWORD,
+      usersDn: `CN=Users,${BASE}`,
+      tls: { caPem: sim.caPem },
+      timeoutMs: 5_000,
+      retries: 3,
+      minRetryDelayMs: 5,
+      maxRetryDelayMs: 50,
+    });
+    const created = await User.runtime.create(User.runtime.check({}, { sAMAccountName: "rcc-pat", givenName: "Pat", password: "P4t-Passw0rd!", connection }).inputs);
+    // Someone changes a seeded user: a restart does not put the seed back over it.
+    await admin.modify(`CN=legacy,CN=Users,${BASE}`, new Change({ operation: "replace", modification: attr("givenName", "Leonard") }));
+    await admin.unbind();
+    const { port, ldapsPort } = sim;
+    await sim.stop();
+
+    const state = fs.readFileSync(stateFile, "utf8");
+    expect(state).toContain("rcc-pat");
+    expect(state).not.toContain("P4t-Passw0rd!"); // hashed, never in clear
+    expect(state).not.toContain(PASSWORD);
+
+    sim = await start(port, ldapsPort);
+    admin = new Client({ url: sim.ldapsUrl!, tlsOptions: { ca: sim.caPem } });
+    await admin.bind(ADMIN, PASSWORD);
+    expect((await admin.search(`CN=legacy,CN=Users,${BASE}`, { scope: "base", attributes: ["givenName"] })).searchEntries[0]?.givenName).toBe("Leonard");
+    expect((await admin.search(`CN=ou-user,OU=Lab,${BASE}`, { scope: "base", attributes: ["msRTCSIP-OptionFlags"] })).searchEntries[0]).toMatchObject({
+      "msRTCSIP-OptionFlags": "257",
+    });
+    // The kind's cached client finds its connection gone and opens a new one.
+    const read = await User.runtime.read(created.id, created.outs);
+    expect(read.props).toMatchObject({ sAMAccountName: "rcc-pat", givenName: "Pat", owned: true });
+    const pat = new Client({ url: sim.ldapsUrl!, tlsOptions: { ca: sim.caPem } });
+    await pat.bind(created.outs.dn as string, "P4t-Passw0rd!");
+    await pat.unbind();
+    await User.runtime.delete(created.id, created.outs);
+  });
+
+  it("takes the program's directory config block as a connection", async () => {
+    const block = directorySchema.parse({
+      url: sim.ldapsUrl,
+      bindDn: ADMIN,
+      password: PASSWORD,
+      usersDn: `CN=Users,${BASE}`,
+      tls: { caPem: sim.caPem },
+      initialPassword: "Initi4l-Passw0rd",
+    });
+    // The block's connection fields are the connection; users / initialPassword are the program's.
+    const { users: _users, initialPassword: _initial, ...fields } = block as typeof block & { users?: unknown; initialPassword?: unknown };
+    const connection = adConnectionSchema.parse(fields);
+    expect(connection).toMatchObject({ startTls: false, allowPlainLdap: false, timeoutMs: 30_000, retries: 4 });
+    const client = new AdClient(connection, quiet);
+    expect(client.domainDn).toBe(BASE);
+    expect((await client.findUser("legacy", ["givenName"]))?.dn).toBe(`CN=legacy,CN=Users,${BASE}`);
+    await client.close();
+    expect(adConnectionSchema.safeParse({ ...fields, usersDn: "CN=Users" }).success).toBe(false);
+    expect(adConnectionSchema.safeParse({ ...fields, initialPassword: "x" }).success).toBe(false); // strict: no secret rides along unnoticed
+  });
+});
