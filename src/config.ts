@@ -87,11 +87,24 @@ export const directorySchema = z
     startTls: z.boolean().default(false),
     allowPlainLdap: z.boolean().default(false),
     tls: tlsSchema,
+    /**
+     * A3: "create" — rcclab creates the lab's AD users (with initialPassword) and removes them on
+     * destroy; "adopt" — the users exist already and rcclab only sets their RCC settings.
+     */
+    users: z.enum(["create", "adopt"]).default("create"),
+    /** The initial password of the AD users rcclab creates (a secret). */
+    initialPassword: z.string().min(1, "must not be empty").optional(),
   })
   .strict()
   .refine((d) => !d.url.startsWith("ldap://") || d.startTls || d.allowPlainLdap, {
     path: ["url"],
     message: "plain ldap:// needs startTls: true (or allowPlainLdap: true, which sends the password in clear)",
+  })
+  .refine((d) => d.users !== "create" || d.initialPassword, {
+    // Also when other fields are wrong: every problem is reported at once.
+    when: (p) => typeof p.value === "object" && p.value !== null,
+    path: ["initialPassword"],
+    message: "missing: rcclab creates the AD users (users: create), so set it with pulumi config set --secret --path 'rcclab:directory.initialPassword' <value>",
   });
 
 export const dnsSchema = z
@@ -124,8 +137,16 @@ export const ocsSchema = z
     pools: z
       .array(z.object({ name: z.string().regex(/^[A-Za-z0-9-]{1,15}$/, "must be a pool name (NetBIOS-like, up to 15 characters)"), fqdn, address: ipv4, frontEnds: z.array(frontEnd).min(1) }).strict())
       .min(1),
-    /** How rcclab reaches the front ends' management (WMI over SSH); set by the OCS issue. */
-    ssh: z.object({ port: port(22), username: z.string().min(1), password: secret("rcclab:ocs.ssh.password"), hostKeySha256: z.string().optional() }).strict().optional(),
+    /** How rcclab reaches each pool's front end (PowerShell and WMI over SSH, A2). */
+    ssh: z
+      .object({
+        port: port(22),
+        username: z.string().min(1),
+        password: secret("rcclab:ocs.ssh.password"),
+        /** Pin the front ends' SSH host key ("SHA256:<base64>"); without it the key is accepted and logged. */
+        hostKeySha256: z.string().optional(),
+      })
+      .strict(),
   })
   .strict();
 
@@ -185,6 +206,8 @@ export const userSchema = z
     rcc: z.boolean().default(true),
     /** The Line URI, when written out; it must equal tel:<e164>. */
     lineUri: z.string().optional(),
+    /** A3: msRTCSIP-OptionFlags bit 256, enhanced presence (OCS 2007 R2's default for new users). */
+    enhancedPresence: z.boolean().default(true),
     /** Call-per-line limit of this user's line (B8); default the lab's. */
     callsPerLine: callsPerLineSchema.optional(),
     /** CUCM user groups (B5); the guide requires the CTI group for RCC. */
@@ -236,8 +259,8 @@ export const configSchema = z
     lab: labSchema,
     cucm: cucmSchema,
     cup: cupSchema,
-    directory: directorySchema.optional(),
-    dns: dnsSchema.optional(),
+    directory: directorySchema,
+    dns: dnsSchema,
     ocs: ocsSchema,
     cti: ctiSchema,
     trunk: trunkSchema,

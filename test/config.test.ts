@@ -12,6 +12,9 @@ const guideWithSecrets = () => {
   c["rcclab:cucm"].password = "G-cucm-1";
   c["rcclab:cup"].password = "G-cup-1";
   c["rcclab:cti"].password = "G-cti-1";
+  c["rcclab:directory"].password = "G-dir-1";
+  c["rcclab:directory"].initialPassword = "G-init-1";
+  c["rcclab:ocs"].ssh.password = "G-ssh-1";
   return c;
 };
 
@@ -48,7 +51,14 @@ describe("stack config", () => {
 
   it("a stack without its passwords names each missing secret", () => {
     const { errors } = parseConfig(loadStackConfig(path.join(stacks, "Pulumi.guide.yaml")).config);
-    expect(errors.map((e) => e.path).sort()).toEqual(["rcclab:cti.password", "rcclab:cucm.password", "rcclab:cup.password"]);
+    expect(errors.map((e) => e.path).sort()).toEqual([
+      "rcclab:cti.password",
+      "rcclab:cucm.password",
+      "rcclab:cup.password",
+      "rcclab:directory.initialPassword",
+      "rcclab:directory.password",
+      "rcclab:ocs.ssh.password",
+    ]);
     expect(errors[0]!.message).toMatch(/^missing: set it with pulumi config set --secret --path .rcclab:/);
   });
 

@@ -11,13 +11,25 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdClient, adConnectionSchema, first } from "../providers/ad/client";
 import { AxlClient } from "../providers/cucm/axl/client";
+import { DnsClient, dnsConnectionSchema } from "../providers/dns/client";
+import { OcsClient, ocsConnectionSchema } from "../providers/ocs/client";
 import { loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
 import { LAB, startLab, type Lab } from "../src/labsim/lab";
 
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "dist/src/cli.js");
 const PASSPHRASE = "rcclab-local";
+const SECRETS = [
+  "rcclab:cucm.password",
+  "rcclab:cup.password",
+  "rcclab:cti.password",
+  "rcclab:directory.password",
+  "rcclab:directory.initialPassword",
+  "rcclab:dns.tsig.secret",
+  "rcclab:ocs.ssh.password",
+];
 
 describe("the lab end to end on the embedded simulators", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-e2e-"));
@@ -25,6 +37,9 @@ describe("the lab end to end on the embedded simulators", () => {
   const stateDir = path.join(tmp, "state");
   let lab: Lab;
   let axl: AxlClient;
+  let ldap: AdClient;
+  let dns: DnsClient;
+  let ocs: OcsClient[];
   let seeded: Snapshot;
 
   /**
@@ -43,7 +58,7 @@ describe("the lab end to end on the embedded simulators", () => {
     });
   const rcclab = (...args: string[]) => run([...args, "--stack", "local", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]);
 
-  type Snapshot = Record<"devices" | "numbers" | "appUsers" | "endUsers" | "services" | "dialRules", string[]>;
+  type Snapshot = Record<"devices" | "numbers" | "appUsers" | "endUsers" | "services" | "dialRules" | "dnsRecords" | "adUsers" | "ocsRoutes" | "ocsHosts", string[]>;
   const column = async (sql: string) => (await axl.sql<Record<string, string>>(sql)).map((r) => Object.values(r)[0]!);
   /** What CUCM holds, over AXL's SQL: devices (phones, trunks, profiles), numbers (lines, Meet-Me), users, services, dial rules. */
   const snapshot = async (): Promise<Snapshot> => ({
@@ -53,26 +68,47 @@ describe("the lab end to end on the embedded simulators", () => {
     endUsers: await column("select userid from enduser order by userid"),
     services: await column("select name from telecasterservice order by name"),
     dialRules: await column("select name from applicationdialrule order by name"),
+    // The Microsoft side, over DNS, LDAP and PowerShell/WMI over SSH.
+    dnsRecords: lab.dns.records().map((r) => `${r.name} ${r.type} ${r.data}`).filter((r) => !/ SOA /.test(r)).sort(),
+    adUsers: (await ldap.search(`CN=Users,${LAB.directory.baseDn}`, "(objectClass=user)", ["sAMAccountName"], "one")).map((e) => first(e, "sAMAccountName")!).sort(),
+    ocsRoutes: (await Promise.all(ocs.map((c) => c.listRoutes()))).flat().map((r) => `${r.matchUri} ${r.nextHop}`).sort(),
+    ocsHosts: (await Promise.all(ocs.map((c) => c.listHosts()))).flat().map((h) => h.server).sort(),
   });
 
   beforeAll(async () => {
-    lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0, cucmSshPort: 0 });
+    lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0, cucmSshPort: 0, dnsPort: 0, directoryPort: 0, directoryLdapsPort: 0, ocsPort: 0 });
     // The committed local stack, pointed at this test's lab (its port and CA).
     const { config } = loadStackConfig(path.join(root, "stacks/Pulumi.local.yaml"), { passphrase: PASSPHRASE });
     (config["rcclab:cucm"] as Record<string, unknown>).port = lab.cucm.port;
     (config["rcclab:cucm"] as Record<string, unknown>).tls = { caFile: lab.caFile };
     (config["rcclab:cup"] as Record<string, unknown>).tls = { caFile: lab.caFile };
+    Object.assign(config["rcclab:directory"] as Record<string, unknown>, { url: lab.directory.ldapsUrl, tls: { caFile: lab.caFile } });
+    (config["rcclab:dns"] as Record<string, unknown>).port = lab.dns.port;
+    ((config["rcclab:ocs"] as Record<string, any>).ssh as Record<string, unknown>).port = lab.ocs[0]!.port;
     writeStackConfig(path.join(stacksDir, "Pulumi.local.yaml"), config, {
       passphrase: PASSPHRASE,
-      secrets: ["rcclab:cucm.password", "rcclab:cup.password", "rcclab:cti.password"],
+      secrets: SECRETS,
     });
+    ldap = new AdClient(
+      adConnectionSchema.parse({ url: lab.directory.ldapsUrl, bindDn: LAB.directory.bindDn, password: LAB.directory.password, usersDn: `CN=Users,${LAB.directory.baseDn}`, tls: { caFile: lab.caFile } }),
+      { info: () => {}, warn: () => {} },
+    );
+    dns = new DnsClient(dnsConnectionSchema.parse({ server: "127.0.0.1", port: lab.dns.port, tsig: LAB.dns.tsig }));
+    ocs = LAB.ocs.pools.map(
+      (p, i) =>
+        new OcsClient(ocsConnectionSchema.parse({ host: p.address, port: lab.ocs[i]!.port, username: LAB.ocs.username, password: LAB.ocs.password, pool: p.fqdn }), { info: () => {}, warn: () => {} }),
+    );
     axl = new AxlClient(
       { host: "127.0.0.1", port: lab.cucm.port, username: LAB.cucm.username, password: LAB.cucm.password, release: "7.0", tls: { caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 10_000, retries: 2, minRetryDelayMs: 10, maxRetryDelayMs: 50 },
       { info: () => {}, warn: () => {} },
     );
     seeded = await snapshot();
   });
-  afterAll(async () => lab?.stop());
+  afterAll(async () => {
+    for (const c of ocs ?? []) c.close();
+    await ldap?.close();
+    await lab?.stop();
+  });
 
   it("validate checks the config without touching any system", async () => {
     const before = lab.cucm.requests.length;
@@ -81,7 +117,7 @@ describe("the lab end to end on the embedded simulators", () => {
     expect(lab.cucm.requests.length).toBe(before);
   });
 
-  it("up from empty builds B: trunk, lines, phones, call limits, the CTI user", async () => {
+  it("up from empty builds A and B: DNS, OCS front ends, AD users for RCC; CUCM trunk, phones, users, EM", async () => {
     const r = await rcclab("up");
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.out).toContain("+ create rcclab:cucm:Phone phone-asmith");
@@ -112,9 +148,25 @@ describe("the lab end to end on the embedded simulators", () => {
     expect(await axl.get(axl.adapter.phone, "SEP001E4AAABB04")).toMatchObject({ enableExtensionMobility: true, services: [expect.objectContaining({ serviceName: "Extension Mobility" })] });
     expect((await axl.serviceability().status("Cisco Extension Mobility")).activated).toBe(true);
 
+    // A1–A3.
+    expect((await dns.getRRset("lab.example.com", "cup.lab.example.com", "A"))?.records).toEqual(["127.0.0.1"]);
+    expect((await dns.getRRset("lab.example.com", "_sipinternaltls._tcp.lab.example.com", "SRV"))?.records).toEqual(["0 0 5061 pool1.lab.example.com."]);
+    expect((await dns.getRRset("0.0.127.in-addr.arpa", "11.0.0.127.in-addr.arpa", "PTR"))?.records).toEqual(["ocsfe1.lab.example.com."]);
+    const aliceAd = (await ldap.findUser("asmith", ["msRTCSIP-Line", "msRTCSIP-LineServer", "msRTCSIP-PrimaryUserAddress", "msRTCSIP-OptionFlags", "msRTCSIP-PrimaryHomeServer"]))!;
+    const attr = (n: string) => first(aliceAd, n);
+    expect(attr("msRTCSIP-Line")).toBe("tel:+14085551001");
+    expect(attr("msRTCSIP-LineServer")).toBe("sip:asmith@cup.lab.example.com");
+    expect(attr("msRTCSIP-PrimaryUserAddress")).toBe("sip:asmith@lab.example.com");
+    expect(Number(attr("msRTCSIP-OptionFlags")) & 16).toBe(16);
+    expect(attr("msRTCSIP-PrimaryHomeServer")).toMatch(/^CN=LC Services,CN=Microsoft,CN=pool1,CN=Pools,CN=RTC Service,/i);
+    for (const c of ocs) {
+      expect(await c.getRoute("cup.lab.example.com")).toMatchObject({ nextHop: "127.0.0.1", port: 5060, transport: "TCP", enabled: true });
+      expect(await c.getHost("127.0.0.1")).toMatchObject({ treatAsAuthenticated: true, throttleAsServer: true, outboundOnly: false });
+    }
+
     // No secret in plain text in the state.
     const state = fs.readFileSync(path.join(stateDir, "local.state.json"), "utf8");
-    for (const s of [LAB.cucm.password, "Lab-Cti-Pa55", "Lab-Cup-Pa55"]) expect(state).not.toContain(s);
+    for (const s of [LAB.cucm.password, "Lab-Cti-Pa55", "Lab-Cup-Pa55", LAB.directory.password, "Lab-User-Pa55!", LAB.dns.tsig.secret, LAB.ocs.password]) expect(state).not.toContain(s);
   });
 
   it("a second up changes nothing and writes nothing to CUCM", async () => {
@@ -140,14 +192,29 @@ describe("the lab end to end on the embedded simulators", () => {
     const json = JSON.parse((await rcclab("drift", "--json")).out);
     expect(json.resources).toEqual([expect.objectContaining({ name: "phone-bjones", fields: [expect.objectContaining({ field: "lines" })] })]);
 
+    // An msRTCSIP attribute changed over LDAP, and a DNS record changed over RFC 2136.
+    const bob = (await ldap.findUser("bjones", ["distinguishedName"]))!;
+    await ldap.modify(bob.dn, [{ operation: "replace", type: "msRTCSIP-Line", values: ["tel:+14085550000"] }]);
+    await dns.update("lab.example.com", [
+      { op: "delete", name: "cup.lab.example.com", type: "A", rdata: "127.0.0.1" },
+      { op: "add", name: "cup.lab.example.com", type: "A", ttl: 3600, rdata: "127.0.0.99" },
+    ]);
+    const d2 = await rcclab("drift");
+    expect(d2.code).toBe(2);
+    expect(d2.out).toMatch(/~ rcclab:ad:RccSettings rcc-settings-bjones \(bjones\): e164/);
+    expect(d2.out).toMatch(/~ rcclab:dns:RecordSet dns-a-cup\.lab\.example\.com \(cup\.lab\.example\.com\/A\): records/);
+
     const repaired = await rcclab("up");
     expect(repaired.code, repaired.err).toBe(0);
     expect(repaired.out).toMatch(/~ update rcclab:cucm:Phone phone-bjones/);
     expect((await axl.get(axl.adapter.phone, "SEP001E4AAABB02"))!.lines[0]!.label).toBe("Bob Jones");
+    expect((await dns.getRRset("lab.example.com", "cup.lab.example.com", "A"))?.records).toEqual(["127.0.0.1"]);
+    const bobAgain = (await ldap.findUser("bjones", ["msRTCSIP-Line"]))!;
+    expect(first(bobAgain, "msRTCSIP-Line")).toBe("tel:+14085551002");
     expect((await rcclab("drift")).code).toBe(0);
   });
 
-  it("destroy leaves CUCM with only what it was seeded with", async () => {
+  it("destroy leaves every simulator with only what it was seeded with", async () => {
     const r = await rcclab("destroy");
     expect(r.code, r.err).toBe(0);
     expect(await snapshot()).toEqual(seeded);
@@ -172,7 +239,7 @@ describe("the lab end to end on the embedded simulators", () => {
     const { config } = loadStackConfig(path.join(stacksDir, "Pulumi.local.yaml"), { passphrase: PASSPHRASE });
     (config["rcclab:users"] as Record<string, unknown>[])[3]!.e164 = "4085551004";
     const bad = path.join(tmp, "bad-stacks");
-    writeStackConfig(path.join(bad, "Pulumi.local.yaml"), config, { passphrase: PASSPHRASE, secrets: ["rcclab:cucm.password", "rcclab:cup.password", "rcclab:cti.password"] });
+    writeStackConfig(path.join(bad, "Pulumi.local.yaml"), config, { passphrase: PASSPHRASE, secrets: SECRETS });
     const before = lab.cucm.requests.length;
     const r = await run(["up", "--stack", "local", "--engine", "local", "--stacks-dir", bad, "--state-dir", stateDir]);
     expect(r.code).toBe(1);

@@ -1,19 +1,125 @@
 /**
- * A. The Microsoft side: DNS records (A1), the OCS front-end static route and host authorization
- * for CUP (A2), the AD users enabled for remote call control (A3), and the Communicator settings
- * (A4, an artifact: the user applies them on each client).
+ * A. The Microsoft side, in the guide's order: DNS records (A1: A and PTR for CUP, CUCM, the pools
+ * and front ends; the OCS sign-in SRV records), each pool's front end (A2: the static route whose
+ * match URI is CUP's FQDN, and host authorization for CUP), the AD users enabled for remote call
+ * control (A3: Line URI = the user's number, Server URI = CUP), and the Communicator settings
+ * (A4: an artifact, the `communicatorSettings` output; applied on the clients by hand).
  *
- * The A1–A3 resources arrive with the Microsoft-side issue; this component already carries the
- * A4 artifact and is where they plug in.
+ * Connections are completed with their providers' defaults here (and so checked once more), then
+ * passed as Pulumi secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { communicatorSettings, type LabConfig } from "../config";
+import { adConnectionSchema } from "../../providers/ad/client";
+import { RccSettings } from "../../providers/ad/rccSettings";
+import { User as AdUser } from "../../providers/ad/user";
+import { dnsConnectionSchema } from "../../providers/dns/client";
+import { guideRecordSets } from "../../providers/dns/guide";
+import { RecordSet } from "../../providers/dns/recordSet";
+import { ocsConnectionSchema } from "../../providers/ocs/client";
+import { HostAuthorization } from "../../providers/ocs/hostAuthorization";
+import { StaticRoute } from "../../providers/ocs/staticRoute";
+import { communicatorSettings, rccUsers, type LabConfig } from "../config";
+
+const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 export class MicrosoftSide extends pulumi.ComponentResource {
   readonly communicatorSettings: ReturnType<typeof communicatorSettings>;
+  /** DNS records not derived, and why (a host outside the zone, an address outside the reverse zone). */
+  readonly dnsSkipped: string[];
 
   constructor(name: string, cfg: LabConfig, opts: pulumi.ComponentResourceOptions = {}) {
     super("rcclab:lab:Microsoft", name, {}, opts);
+    const dns = cfg.dns;
+    const dir = cfg.directory;
+    const ssh = cfg.ocs.ssh;
+
+    // A1: DNS.
+    const { recordSets, skipped } = guideRecordSets({
+      zone: dns.zone,
+      reverseZone: dns.reverseZone,
+      ttl: dns.ttl,
+      sipDomain: cfg.lab.sipDomain,
+      cup: { fqdn: cfg.cup.host, address: cfg.cup.address },
+      ...(cfg.cucm.address && FQDN.test(cfg.cucm.host) ? { cucm: { fqdn: cfg.cucm.host, address: cfg.cucm.address } } : {}),
+      pools: cfg.ocs.pools,
+    });
+    this.dnsSkipped = skipped;
+    const dnsConnection = pulumi.secret(
+      dnsConnectionSchema.parse({ server: dns.server, port: dns.port, ...(dns.tsig ? { tsig: dns.tsig } : {}), allowUnsignedUpdates: dns.allowUnsignedUpdates }),
+    );
+    const records = recordSets.map((r) => new RecordSet.Resource(r.resourceName, { ...r.fields, connection: dnsConnection }, { parent: this }));
+
+    // A2: on each pool (its routes and authorizations live in the pool's back end: one front end serves).
+    const frontEnds: pulumi.Resource[] = [];
+    for (const pool of cfg.ocs.pools) {
+      const fe = pool.frontEnds[0]!;
+      const connection = pulumi.secret(
+        ocsConnectionSchema.parse({
+          host: fe.address,
+          port: ssh.port,
+          username: ssh.username,
+          password: ssh.password,
+          ...(ssh.hostKeySha256 ? { hostKeySha256: ssh.hostKeySha256 } : {}),
+          pool: pool.fqdn,
+        }),
+      );
+      const after = { parent: this, dependsOn: records };
+      frontEnds.push(
+        new StaticRoute.Resource(
+          `static-route-${pool.name}`,
+          { matchUri: cfg.cup.host, nextHop: cfg.cup.address, port: cfg.cup.sipPort, transport: cfg.cup.transport === "TLS" ? "TLS" : "TCP", connection },
+          after,
+        ),
+        new HostAuthorization.Resource(`host-authorization-${pool.name}`, { server: cfg.cup.address, connection }, after),
+      );
+    }
+
+    // A3: the users, enabled for remote call control.
+    const adConnection = pulumi.secret(
+      adConnectionSchema.parse({
+        url: dir.url,
+        bindDn: dir.bindDn,
+        password: dir.password,
+        usersDn: dir.usersDn,
+        startTls: dir.startTls,
+        allowPlainLdap: dir.allowPlainLdap,
+        tls: dir.tls,
+      }),
+    );
+    const adDomain = cfg.lab.adDomain ?? cfg.lab.sipDomain;
+    for (const u of rccUsers(cfg)) {
+      // "create": rcclab owns the user; "adopt": the user is only looked up (nothing else is written).
+      const user = new AdUser.Resource(
+        `ad-user-${u.userid}`,
+        dir.users === "create"
+          ? {
+              sAMAccountName: u.userid,
+              givenName: u.firstName,
+              sn: u.lastName,
+              displayName: `${u.firstName} ${u.lastName}`,
+              userPrincipalName: `${u.userid}@${adDomain}`,
+              password: pulumi.secret(dir.initialPassword!),
+              connection: adConnection,
+            }
+          : { sAMAccountName: u.userid, adopt: true, connection: adConnection },
+        { parent: this },
+      );
+      new RccSettings.Resource(
+        `rcc-settings-${u.userid}`,
+        {
+          sAMAccountName: u.userid,
+          sipDomain: cfg.lab.sipDomain,
+          pool: u.pool,
+          e164: u.e164,
+          cupFqdn: cfg.cup.host,
+          enhancedPresence: u.enhancedPresence,
+          connection: adConnection,
+        },
+        { parent: this, dependsOn: [user, ...frontEnds] },
+      );
+    }
+
+    // A4.
     this.communicatorSettings = communicatorSettings(cfg);
     this.registerOutputs({});
   }

@@ -3,8 +3,9 @@
  * state kept in a folder so the lab survives a restart. stacks/Pulumi.local.yaml points at it
  * (fixed ports, the CA file) with TLS verification on.
  *
- * Today it runs the CUCM simulator (AXL 7.0, the guide's release); the CUP, DNS, directory and
- * OCS simulators join it as their issues land.
+ * It runs CUCM (AXL 7.0, the guide's release, with Serviceability and its platform CLI), DNS
+ * (RFC 2136 with TSIG), the directory (LDAP/LDAPS, AD-like with the OCS schema) and one OCS front
+ * end per pool (PowerShell/WMI over SSH, on 127.0.0.11, 127.0.0.12, ...); CUP joins it with its issue.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,6 +13,9 @@ import { projectRoot } from "../../providers/core/provider";
 import { ensureLabCa } from "./ca";
 import { startCucmSim, type CucmSim } from "./cucm";
 import { startCucmPlatform, type CucmPlatform } from "./cucm-platform";
+import { startDirectorySim, type DirectorySim } from "./directory";
+import { startDnsSim, type DnsSim } from "./dns";
+import { startOcsSim, type OcsSim } from "./ocs";
 import type { CucmSeed } from "./cucm/model/seed";
 
 /** The lab's fixed endpoints and credentials (mirrored by stacks/Pulumi.local.yaml). */
@@ -19,6 +23,25 @@ export const LAB = {
   cucm: { port: 18443, username: "rcclab-axl", password: "Lab-Axl-Pa55", release: "7.0" as const },
   /** CUCM's platform CLI over SSH (admin: prompt). */
   cucmCli: { port: 18022, username: "admin", password: "Lab-Cli-Pa55" },
+  /** The lab's DNS: forward zone and the reverse zone of its loopback addresses; a public lab TSIG key. */
+  dns: {
+    port: 18053,
+    zones: ["lab.example.com", "0.0.127.in-addr.arpa"],
+    tsig: { name: "rcclab-lab-key", algorithm: "hmac-sha256" as const, secret: "cmNjbGFiLWxhYi10c2lnLWtleS1ub3QtYS1zZWNyZXQ=" },
+  },
+  /** The lab's directory (an AD-like LDAP server with the OCS schema extension). */
+  directory: {
+    port: 18389,
+    ldapsPort: 18636,
+    baseDn: "DC=lab,DC=example,DC=com",
+    bindDn: "CN=Administrator,CN=Users,DC=lab,DC=example,DC=com",
+    password: "Lab-Dc-Pa55!",
+  },
+  /** Each pool's front end: SSH on its own loopback address. */
+  ocs: { port: 18122, username: "LAB\\rcclab-ocs", password: "Lab-Ocs-Pa55!", pools: [
+    { name: "pool1", fqdn: "pool1.lab.example.com", address: "127.0.0.11" },
+    { name: "pool2", fqdn: "pool2.lab.example.com", address: "127.0.0.12" },
+  ] },
 } as const;
 
 /**
@@ -50,6 +73,10 @@ export interface LabOptions {
   /** 0 = ephemeral ports (tests); default the fixed ports of stacks/Pulumi.local.yaml. */
   cucmPort?: number;
   cucmSshPort?: number;
+  dnsPort?: number;
+  directoryPort?: number;
+  directoryLdapsPort?: number;
+  ocsPort?: number;
 }
 
 export interface Lab {
@@ -57,6 +84,9 @@ export interface Lab {
   caFile: string;
   cucm: CucmSim;
   cucmPlatform: CucmPlatform;
+  dns: DnsSim;
+  directory: DirectorySim;
+  ocs: OcsSim[];
   endpoints: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -85,11 +115,60 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     hostKeyFile: path.join(dir, "cucm-ssh-host-key.pem"),
     serverNames: ["127.0.0.1", "localhost"],
   });
+  const dns = await startDnsSim({
+    zones: LAB.dns.zones,
+    tsigKeys: [LAB.dns.tsig],
+    port: opts.dnsPort ?? LAB.dns.port,
+    stateFile: path.join(dir, "dns.json"),
+    // The domain controller's records existed before rcclab: they must survive a destroy.
+    seed: [
+      { name: "dc1.lab.example.com", type: "A", data: "127.0.0.1" },
+      { name: "_ldap._tcp.lab.example.com", type: "SRV", data: "0 100 389 dc1.lab.example.com." },
+    ],
+  });
+  const directory = await startDirectorySim({
+    port: opts.directoryPort ?? LAB.directory.port,
+    ldapsPort: opts.directoryLdapsPort ?? LAB.directory.ldapsPort,
+    ca,
+    baseDn: LAB.directory.baseDn,
+    bindDn: LAB.directory.bindDn,
+    password: LAB.directory.password,
+    stateFile: path.join(dir, "directory.json"),
+    seed: {
+      pools: LAB.ocs.pools.map((p) => p.name),
+      // A user who existed before rcclab and is not an RCC user: untouched by destroy.
+      users: [{ sAMAccountName: "jdoe", givenName: "John", sn: "Doe", displayName: "John Doe", password: "Jdoe-Pa55!" }],
+    },
+  });
+  const ocs: OcsSim[] = [];
+  // One SSH port for every front end (each on its own loopback address), as the stack has one.
+  let ocsPort = opts.ocsPort ?? LAB.ocs.port;
+  for (const pool of LAB.ocs.pools) {
+    ocs.push(
+      await startOcsSim({
+        host: pool.address,
+        port: ocsPort,
+        users: { [LAB.ocs.username]: LAB.ocs.password },
+        hostKeyFile: path.join(dir, "ocs-ssh-host-key.pem"),
+        stateFile: path.join(dir, `ocs-${pool.name}.json`),
+        seed: {
+          pools: LAB.ocs.pools.map((p) => ({ fqdn: p.fqdn })),
+          // A gateway route and its authorization that existed before rcclab, on this pool.
+          routes: [{ backend: `sql-${pool.fqdn}\\rtc`, matchUri: "gw01.lab.example.com", nextHop: "192.0.2.10", port: 5060, transport: "TCP", replaceHostInRequestUri: false, enabled: true }],
+          hosts: [{ backend: `sql-${pool.fqdn}\\rtc`, server: "192.0.2.10", outboundOnly: false, throttleAsServer: true, treatAsAuthenticated: true }],
+        },
+      }),
+    );
+    ocsPort = ocs[ocs.length - 1]!.port;
+  }
   const endpoints = {
     "CA certificate": caFile,
     "CUCM AXL": `${cucm.url} (AXL ${cucm.release}, CUCM ${cucm.version ?? ""}, user ${LAB.cucm.username})`,
     "CUCM fingerprint": cucm.fingerprint256,
     "CUCM CLI (SSH)": `127.0.0.1:${cucmPlatform.ssh?.port} (user ${LAB.cucmCli.username}, admin: prompt)`,
+    DNS: `127.0.0.1:${dns.port} (UDP/TCP; zones ${LAB.dns.zones.join(", ")}; TSIG key ${LAB.dns.tsig.name})`,
+    Directory: `${directory.ldapsUrl} and ${directory.url} (StartTLS); bind ${LAB.directory.bindDn}`,
+    ...Object.fromEntries(ocs.map((o, i) => [`OCS ${LAB.ocs.pools[i]!.name} (SSH)`, `${o.host}:${o.port} (user ${LAB.ocs.username})`])),
   };
   fs.writeFileSync(path.join(dir, "endpoints.json"), JSON.stringify({ caFile, cucm: { url: cucm.url, port: cucm.port } }, null, 2));
   return {
@@ -98,7 +177,13 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     cucm,
     cucmPlatform,
     endpoints,
+    dns,
+    directory,
+    ocs,
     stop: async () => {
+      for (const o of ocs) await o.stop();
+      await directory.stop();
+      await dns.stop();
       await cucmPlatform.stop();
       await cucm.stop();
     },
