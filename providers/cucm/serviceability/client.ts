@@ -10,7 +10,8 @@ import { RcclabError } from "../../core/errors";
 import type { Logger } from "../../core/kind";
 import { withRetry } from "../../core/retry";
 import { httpsAgent } from "../../core/tls";
-import { mapAxlError, type AxlConnection } from "../axl/client";
+import type { AxlConnection } from "../axl/client";
+import { mapAxlError } from "../axl/faults";
 
 export interface ServiceState {
   service: string;
