@@ -1,0 +1,64 @@
+/**
+ * CUP as a system rcclab talks to (AXL + platform CLI), and defineCupKind: the core's defineKind with
+ * the one rule about service restarts applied to every CUP kind. Each create / update / delete runs in
+ * a session (CupSession) that tallies the services its writes require restarting (the catalog's
+ * `reloadServices` per table); when the operation's work is done the session restarts each of them
+ * once. A read never writes, and an update that finds nothing to change writes nothing, so neither
+ * restarts anything.
+ */
+import type { z } from "zod";
+import { defineKind, defineSystem, type Kind, type KindSpec, type Logger } from "../core/kind";
+import { CupClient, type CupConnection, type CupSession, cupConnectionSchema } from "./client";
+
+export const cup = defineSystem<CupConnection, CupClient>({
+  name: "cup",
+  connectionSchema: cupConnectionSchema,
+  secretPaths: ["password", "cli.password"],
+  connect: (connection, log) => new CupClient(connection, log),
+});
+
+/** What a CUP kind's operations get: a session on the client (writes tallied for restarts). */
+export interface CupContext {
+  db: CupSession;
+  connection: CupConnection;
+  log: Logger;
+}
+
+type AnyObject = z.ZodType<Record<string, any>, any>;
+type Fields<S extends AnyObject> = z.output<S>;
+
+export interface CupKindSpec<S extends AnyObject, Out extends Record<string, unknown>>
+  extends Omit<KindSpec<S, Out, CupConnection, CupClient>, "system" | "create" | "read" | "update" | "delete"> {
+  create(ctx: CupContext, fields: Fields<S>): Promise<Out>;
+  read(ctx: CupContext, id: string, olds: Partial<Fields<S> & Out>): Promise<{ fields: Fields<S>; outputs: Out } | undefined>;
+  update(ctx: CupContext, id: string, olds: Fields<S> & Out, news: Fields<S>, changed: readonly string[]): Promise<Out>;
+  delete(ctx: CupContext, id: string, olds: Fields<S> & Out): Promise<void>;
+}
+
+/** Runs one operation in a session, then restarts what it changed (also after a failure part-way). */
+async function inSession<T>(ctx: { client: CupClient; connection: CupConnection; log: Logger }, fn: (c: CupContext) => Promise<T>): Promise<T> {
+  const db = ctx.client.session();
+  let result: T;
+  try {
+    result = await fn({ db, connection: ctx.connection, log: ctx.log });
+  } catch (e) {
+    // What was written before the failure must still take effect (or be visibly pending).
+    await db.finish().catch((r: Error) => ctx.log.warn(r.message));
+    throw e;
+  }
+  await db.finish();
+  return result;
+}
+
+export function defineCupKind<S extends AnyObject, Out extends Record<string, unknown>>(
+  spec: CupKindSpec<S, Out>,
+): Kind<S, Out, CupConnection, CupClient> {
+  return defineKind<S, Out, CupConnection, CupClient>({
+    ...spec,
+    system: cup,
+    create: (ctx, fields) => inSession(ctx, (c) => spec.create(c, fields)),
+    read: (ctx, id, olds) => inSession(ctx, (c) => spec.read(c, id, olds)),
+    update: (ctx, id, olds, news, changed) => inSession(ctx, (c) => spec.update(c, id, olds, news, changed)),
+    delete: (ctx, id, olds) => inSession(ctx, (c) => spec.delete(c, id, olds)),
+  });
+}

@@ -1,0 +1,502 @@
+/**
+ * The CUP kinds (C1–C7) against the CUP simulator: AXL over HTTPS (the lab CA) and the platform CLI
+ * over SSH (host key pinned). Every kind × create / read / update / delete / import, SQL escaping,
+ * service restarts only after a change (and once per operation), C4's password following B3's,
+ * a version mismatch failing before anything is written, and secrets never in errors.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CUP_SERVICES, TABLES, UNCONFIRMED } from "../providers/cup/catalog";
+import { CupClient, type CupConnection, parseActiveVersion, restartSucceeded } from "../providers/cup/client";
+import { CucmPublisher } from "../providers/cup/cucmPublisher";
+import { DeskPhoneControl } from "../providers/cup/deskPhoneControl";
+import { DeskPhoneControlUsers } from "../providers/cup/deskPhoneControlUsers";
+import { IncomingAcl } from "../providers/cup/incomingAcl";
+import { PresenceSettings } from "../providers/cup/presenceSettings";
+import * as sql from "../providers/cup/sql";
+import { StaticRoute } from "../providers/cup/staticRoute";
+import { CupVersion } from "../providers/cup/version";
+import { type CupSim, PRE_EXISTING_ROWS, startCupSim } from "../src/labsim/cup";
+import { checked, failure, quiet } from "./support/kinds";
+
+const AXL_PASSWORD = "Axl-Pa55'w0rd";
+const CLI_PASSWORD = "Cli-Pa55;w0rd";
+
+const caDir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-cup-"));
+let sim: CupSim;
+let connection: CupConnection;
+/** A client of the test's own (plays the admin who changes things by hand, and reads rows back). */
+let admin: CupClient;
+
+const restartsSince = (n: number): string[] => sim.restarts.slice(n).map((r) => r.service);
+const writesSince = (n: number): string[] =>
+  sim.requests
+    .slice(n)
+    .filter((r) => r.operation === "executeSQLUpdate")
+    .map((r) => r.sql ?? "");
+const row = (table: string, where: (r: Record<string, string | null>) => boolean) => sim.rows(table).find(where);
+
+beforeAll(async () => {
+  sim = await startCupSim({
+    caDir,
+    users: { axl: AXL_PASSWORD },
+    cliUsers: { admin: CLI_PASSWORD },
+    seed: {
+      endUsers: [
+        { userid: "alice", firstName: "Alice", lastName: "Able" },
+        { userid: "bob", firstName: "Bob", lastName: "Baker" },
+        { userid: "carol", firstName: "Carol", lastName: "Clark" },
+        { userid: "dave", firstName: "Dave", lastName: "Dunn" },
+      ],
+      rows: PRE_EXISTING_ROWS,
+    },
+  });
+  connection = {
+    host: "127.0.0.1",
+    port: sim.port,
+    username: "axl",
+    password: AXL_PASSWORD,
+    release: "7.0",
+    tls: { caPem: sim.caPem, insecureSkipVerify: false },
+    timeoutMs: 5_000,
+    retries: 2,
+    minRetryDelayMs: 5,
+    maxRetryDelayMs: 20,
+    cli: { port: sim.sshPort!, username: "admin", password: CLI_PASSWORD, hostKeySha256: sim.hostKeyFingerprint!, timeoutMs: 15_000 },
+  };
+  admin = new CupClient({ ...connection, cli: undefined } as CupConnection, quiet);
+});
+
+afterAll(async () => {
+  admin?.close();
+  await sim?.stop();
+});
+
+describe("catalog and SQL mapping", () => {
+  it("names every table once, with plain lower-case identifiers, and lists what is unconfirmed", () => {
+    const names = TABLES.map((t) => t.table);
+    expect(new Set(names).size).toBe(names.length);
+    for (const t of TABLES) {
+      expect(t.table).toMatch(/^[a-z][a-z0-9_]*$/);
+      for (const c of Object.keys(t.columns)) expect(c).toMatch(/^[a-z][a-z0-9_]*$/);
+    }
+    expect(UNCONFIRMED.some((u) => u.includes("incomingacl"))).toBe(true);
+  });
+
+  it("escapes every literal: quotes doubled, control characters and bad numbers refused, one statement whatever the value", () => {
+    const t = TABLES.find((x) => x.table === "incomingacl")!;
+    expect(sql.literal(t, "description", "it's; DROP TABLE incomingacl; --")).toBe("'it''s; DROP TABLE incomingacl; --'");
+    expect(() => sql.literal(t, "description", "a\nb")).toThrow(/control characters/);
+    expect(() => sql.literal(t, "description", "nul\u0000")).toThrow(/control characters/);
+    expect(() => sql.literal(t, "description", "x".repeat(129))).toThrow(/at most 128/);
+    const r = TABLES.find((x) => x.table === "staticroute")!;
+    expect(() => sql.literal(r, "nexthopport", 70000)).toThrow(/65535/);
+    expect(() => sql.literal(r, "nexthopport", 1.5)).toThrow();
+    expect(() => sql.literal(r, "nexthopport", "5060; DELETE FROM staticroute" as unknown as number)).toThrow(/not a number/);
+    expect(() => sql.literal(t, "pkid", "x' OR '1'='1")).toThrow(/GUID/);
+    expect(() => sql.update(t, { description: "x" }, {})).toThrow(/WHERE/);
+    expect(() => sql.remove(t, {})).toThrow(/WHERE/);
+    expect(sql.select(t, { address: "o'hara" }).sql).toBe("SELECT pkid, address, description FROM incomingacl WHERE address = 'o''hara'");
+  });
+
+  it("parses the CLI's answers", () => {
+    expect(parseActiveVersion(["Active Master Version: 7.0.3.10000-11", "Active Version Installed Software Options:"])).toBe("7.0.3.10000-11");
+    const ok = ["Service Manager is running", "Cisco UP SIP Proxy[STOPPING]", "Cisco UP SIP Proxy[STARTING]", "Cisco UP SIP Proxy[STARTED]"];
+    expect(restartSucceeded("Cisco UP SIP Proxy", ok)).toBe(true);
+    expect(restartSucceeded("Cisco UP SIP Proxy", ["Service Manager is running", "Executed command unsuccessfully", "Invalid service name: x"])).toBe(false);
+    expect(restartSucceeded("Cisco UP SIP Proxy", ["Service Manager is running", "Cisco UP SIP Proxy[STOPPED]  Service Not Activated"])).toBe(false);
+  });
+});
+
+describe("CUP client", () => {
+  it("reads the version over AXL and over the CLI (host key pinned); refuses another host key", async () => {
+    const c = new CupClient(connection, quiet);
+    expect(await c.version()).toBe(sim.version);
+    expect(await c.cli!.activeVersion()).toBe(sim.version);
+    const wrongKey = new CupClient({ ...connection, cli: { ...connection.cli!, hostKeySha256: `SHA256:${"A".repeat(43)}` } }, quiet);
+    const e = await failure(wrongKey.cli!.activeVersion());
+    expect(e.code).toBe("Tls");
+    expect(e.message).toMatch(/not the pinned/);
+  });
+
+  it("maps CUP's faults: a duplicate key is AlreadyExists, an unknown table InvalidRequest, bad credentials Unauthorized", async () => {
+    const dup = await failure(admin.insert(sql.insert(TABLES.find((t) => t.table === "incomingacl")!, { pkid: "5e0c6a4e-1b7d-4c3f-8a52-0a11ce000001", address: "dup.example.com", description: "" })));
+    expect(dup.code).toBe("AlreadyExists");
+    const t = TABLES.find((x) => x.table === "incomingacl")!;
+    const unknown = await failure(admin.query({ kind: "query", table: t, sql: "SELECT pkid FROM nosuchtable" }));
+    expect(unknown.code).toBe("InvalidRequest");
+    const bad = new CupClient({ ...connection, password: "wrong-password", cli: undefined } as CupConnection, quiet);
+    expect((await failure(bad.version())).code).toBe("Unauthorized");
+  });
+
+  it("retries a lost INSERT answer without doubling the row", async () => {
+    const t = TABLES.find((x) => x.table === "incomingacl")!;
+    sim.inject({ kind: "reset-after", operation: "executeSQLUpdate" });
+    const c = new CupClient({ ...connection, cli: undefined } as CupConnection, quiet);
+    const pkid = await c.insert(sql.insert(t, { address: "lost-answer.example.com", description: "" }));
+    expect(sim.rows("incomingacl").filter((r) => r.address === "lost-answer.example.com")).toHaveLength(1);
+    await c.write(sql.remove(t, { pkid }));
+  });
+});
+
+describe("C1 CUP version", () => {
+  it("create checks the version; a mismatch fails early; an upgrade reads as drift", async () => {
+    const ok = await CupVersion.runtime.create(checked(CupVersion, { expected: "7.0", connection }));
+    expect(ok.outs).toMatchObject({ expected: "7.0", version: sim.version });
+    const read = await CupVersion.runtime.read(ok.id, ok.outs);
+    expect(CupVersion.runtime.changedFields(read.props!, { expected: "7.0" })).toEqual([]);
+    const imported = await CupVersion.runtime.read("cup-version", { connection });
+    expect(imported.inputs).toMatchObject({ expected: sim.version });
+    await CupVersion.runtime.update(ok.id, ok.outs, checked(CupVersion, { expected: "7.0.3", connection }));
+
+    const mismatch = await failure(CupVersion.runtime.create(checked(CupVersion, { expected: "8.0", connection })));
+    expect(mismatch.code).toBe("VersionMismatch");
+    expect(mismatch.message).toMatch(/runs 7\.0\.3\.10000-11; the stack expects 8\.0/);
+    await CupVersion.runtime.delete(ok.id, ok.outs);
+
+    // CUP upgraded: the version read back no longer matches, and every other kind refuses to write.
+    const upgraded = await startCupSim({ caDir, version: "8.0.1.10000-2", sshPort: false, users: { axl: AXL_PASSWORD } });
+    try {
+      const conn8 = { ...connection, port: upgraded.port, cli: undefined };
+      const drift = await CupVersion.runtime.read(ok.id, { ...ok.outs, connection: conn8 });
+      expect(drift.props).toMatchObject({ expected: "8.0.1.10000-2" });
+      expect(CupVersion.runtime.changedFields(drift.props!, { expected: "7.0" })).toEqual(["expected"]);
+      const early = await failure(IncomingAcl.runtime.create(checked(IncomingAcl, { address: "ocs.lab.example.com", connection: conn8 })));
+      expect(early.code).toBe("VersionMismatch");
+      expect(early.message).toMatch(/declares CUP release 7\.0/);
+      expect(upgraded.requests.filter((r) => r.operation.startsWith("executeSQL"))).toEqual([]);
+    } finally {
+      await upgraded.stop();
+    }
+  });
+});
+
+describe("C2 CUCM publisher", () => {
+  it("create / read / update / import / delete; the Sync Agent restarts only after a change; delete restores", async () => {
+    const r0 = sim.restarts.length;
+    const input = checked(CucmPublisher, { address: "cucm1.lab.example.com", axlUsername: "cupaxl", axlPassword: "Pub'Secret;1", connection });
+    const c = await CucmPublisher.runtime.create(input);
+    expect(c.id).toBe("cucm-publisher");
+    expect(sim.rows("cupsystemcfg")[0]).toMatchObject({ ccmpublisheraddress: "cucm1.lab.example.com", ccmaxlusername: "cupaxl", ccmaxlpassword: "Pub'Secret;1" });
+    expect(restartsSince(r0)).toEqual([CUP_SERVICES.syncAgent]);
+
+    const read = await CucmPublisher.runtime.read(c.id, c.outs);
+    expect(CucmPublisher.runtime.changedFields(read.props!, input)).toEqual([]);
+
+    // No-op update (only the connection changed): nothing written, nothing restarted.
+    const w1 = sim.requests.length;
+    const r1 = sim.restarts.length;
+    await CucmPublisher.runtime.update(c.id, c.outs, { ...input, connection: { ...connection, timeoutMs: 6_000 } });
+    expect(writesSince(w1)).toEqual([]);
+    expect(restartsSince(r1)).toEqual([]);
+
+    const moved = { ...input, address: "10.0.0.11" };
+    await CucmPublisher.runtime.update(c.id, c.outs, moved);
+    expect(sim.rows("cupsystemcfg")[0]).toMatchObject({ ccmpublisheraddress: "10.0.0.11", ccmaxlpassword: "Pub'Secret;1" });
+    expect(restartsSince(r1)).toEqual([CUP_SERVICES.syncAgent]);
+
+    const imported = await CucmPublisher.runtime.read("cucm-publisher", { connection });
+    expect(imported.inputs).toMatchObject({ address: "10.0.0.11", axlUsername: "cupaxl" });
+
+    await CucmPublisher.runtime.delete(c.id, { ...c.outs, ...moved });
+    expect(sim.rows("cupsystemcfg")[0]).toMatchObject({ ccmpublisheraddress: "", ccmaxlusername: "", ccmaxlpassword: "" });
+  });
+});
+
+describe("C3 incoming ACL and static routes", () => {
+  it("incoming ACL: create / read / update / import / delete; pre-existing entries are left alone", async () => {
+    const before = sim.rows("incomingacl").length;
+    const r0 = sim.restarts.length;
+    const input = checked(IncomingAcl, { address: "ocsfe1.lab.example.com", description: "OCS front end 1", connection });
+    const c = await IncomingAcl.runtime.create(input);
+    expect(c.id).toBe("ocsfe1.lab.example.com");
+    expect(row("incomingacl", (r) => r.address === "ocsfe1.lab.example.com")).toMatchObject({ description: "OCS front end 1", pkid: c.outs.pkid });
+    expect(restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
+
+    const read = await IncomingAcl.runtime.read(c.id, c.outs);
+    expect(IncomingAcl.runtime.changedFields(read.props!, input)).toEqual([]);
+
+    const r1 = sim.restarts.length;
+    await IncomingAcl.runtime.update(c.id, c.outs, { ...input, description: "OCS FE 1 (pool ocspool)" });
+    expect(row("incomingacl", (r) => r.address === "ocsfe1.lab.example.com")?.description).toBe("OCS FE 1 (pool ocspool)");
+    expect(restartsSince(r1)).toEqual([CUP_SERVICES.sipProxy]);
+
+    // Changed by hand: drift on refresh.
+    await admin.write(sql.update(TABLES.find((t) => t.table === "incomingacl")!, { description: "edited" }, { pkid: c.outs.pkid as string }));
+    const drift = await IncomingAcl.runtime.read(c.id, c.outs);
+    expect(IncomingAcl.runtime.changedFields(drift.props!, input)).toEqual(["description"]);
+
+    const imported = await IncomingAcl.runtime.read("ocsfe1.lab.example.com", { connection });
+    expect(imported.inputs).toMatchObject({ address: "ocsfe1.lab.example.com", description: "edited" });
+
+    const dup = await failure(IncomingAcl.runtime.create(checked(IncomingAcl, { address: "sipgw.lab.example.com", connection })));
+    expect(dup.code).toBe("AlreadyExists");
+    expect(dup.message).toMatch(/already has an incoming ACL entry/);
+
+    await IncomingAcl.runtime.delete(c.id, c.outs);
+    expect(sim.rows("incomingacl")).toHaveLength(before);
+    expect(row("incomingacl", (r) => r.address === "sipgw.lab.example.com")).toBeDefined();
+    expect(await IncomingAcl.runtime.read(c.id, c.outs)).toEqual({});
+    await IncomingAcl.runtime.delete(c.id, c.outs); // already gone: no error
+  });
+
+  it("a value with quotes and semicolons is stored exactly and runs nothing", async () => {
+    const evil = "OCS pool 'A'; DELETE FROM incomingacl; -- \"x\" {y} /*z*/";
+    const before = sim.rows("incomingacl").length;
+    const q0 = sim.requests.length;
+    const c = await IncomingAcl.runtime.create(checked(IncomingAcl, { address: "10.1.1.0/24", description: evil, connection }));
+    expect(row("incomingacl", (r) => r.address === "10.1.1.0/24")?.description).toBe(evil);
+    expect(sim.rows("incomingacl")).toHaveLength(before + 1);
+    const read = await IncomingAcl.runtime.read(c.id, c.outs);
+    expect(read.props).toMatchObject({ description: evil });
+    expect(sim.requests.slice(q0).filter((r) => r.fault)).toEqual([]);
+    const insertSql = writesSince(q0).find((x) => x.startsWith("INSERT"))!;
+    expect(insertSql).toContain("'OCS pool ''A''; DELETE FROM incomingacl; -- \"x\" {y} /*z*/'");
+    // Control characters are refused before anything is sent.
+    expect(IncomingAcl.runtime.check({}, { address: "10.1.2.3", description: "a\nb", connection }).failures).toEqual([
+      { property: "description", reason: "must not contain control characters" },
+    ]);
+    expect(IncomingAcl.runtime.check({}, { address: "x'; DROP TABLE incomingacl", connection }).failures[0]).toMatchObject({ property: "address" });
+    await IncomingAcl.runtime.delete(c.id, c.outs);
+    expect(sim.rows("incomingacl")).toHaveLength(before);
+  });
+
+  it("static route (destination entry): create / read / update / import / delete", async () => {
+    const r0 = sim.restarts.length;
+    const input = checked(StaticRoute, { destinationPattern: "ocspool.lab.example.com", nextHop: "ocsfe1.lab.example.com", nextHopPort: 5060, protocol: "TCP", description: "to OCS", connection });
+    const c = await StaticRoute.runtime.create(input);
+    expect(c.id).toBe("ocspool.lab.example.com->ocsfe1.lab.example.com:5060");
+    expect(row("staticroute", (r) => r.destinationpattern === "ocspool.lab.example.com")).toMatchObject({ nexthop: "ocsfe1.lab.example.com", nexthopport: "5060", tkprotocoltype: "2", tkroutetype: "1" });
+    expect(restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
+
+    const read = await StaticRoute.runtime.read(c.id, c.outs);
+    expect(StaticRoute.runtime.changedFields(read.props!, input)).toEqual([]);
+    expect(StaticRoute.runtime.diff(c.id, c.outs, { ...input, nextHop: "ocsfe2.lab.example.com" })).toMatchObject({ changes: true, replaces: ["nextHop"] });
+
+    await StaticRoute.runtime.update(c.id, c.outs, { ...input, protocol: "TLS", nextHopPort: 5060, priority: 2 });
+    expect(row("staticroute", (r) => r.destinationpattern === "ocspool.lab.example.com")).toMatchObject({ tkprotocoltype: "3", priority: "2" });
+
+    const imported = await StaticRoute.runtime.read("ocspool.lab.example.com->ocsfe1.lab.example.com:5060", { connection });
+    expect(imported.inputs).toMatchObject({ destinationPattern: "ocspool.lab.example.com", protocol: "TLS", priority: 2 });
+    expect((await failure(StaticRoute.runtime.read("no-arrow", { connection }))).message).toMatch(/static route id/);
+
+    await StaticRoute.runtime.delete(c.id, c.outs);
+    expect(sim.rows("staticroute")).toEqual([]);
+  });
+});
+
+describe("C4 desk phone control", () => {
+  const base = { applicationUsername: "rcc-cti", applicationPassword: "Cti'Pa55;1", ctiGateways: ["cucm1.lab.example.com", "10.0.0.12"], heartbeatInterval: 45, sessionTimer: 1800 };
+
+  it("create / read / update / import / delete; one restart per changing operation; the password follows B3's", async () => {
+    const r0 = sim.restarts.length;
+    const input = checked(DeskPhoneControl, { ...base, connection });
+    const c = await DeskPhoneControl.runtime.create(input);
+    const profile = sim.rows("ucctigatewayprofile")[0]!;
+    expect(profile).toMatchObject({ applicationusername: "rcc-cti", applicationpassword: "Cti'Pa55;1", heartbeatinterval: "45", sessiontimer: "1800" });
+    expect(sim.rows("ucctigatewayhost").sort((a, b) => Number(a.priority) - Number(b.priority)).map((h) => [h.address, h.priority])).toEqual([
+      ["cucm1.lab.example.com", "1"],
+      ["10.0.0.12", "2"],
+    ]);
+    // Several rows written, one restart.
+    expect(restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
+    expect(sim.commands.filter((x) => x.line.startsWith("utils service restart")).pop()?.line).toBe('utils service restart "Cisco UP SIP Proxy"');
+
+    const read = await DeskPhoneControl.runtime.read(c.id, c.outs);
+    expect(DeskPhoneControl.runtime.changedFields(read.props!, input)).toEqual([]);
+    expect(read.props!.applicationPassword).toBe("Cti'Pa55;1");
+
+    // No-op update: nothing written, nothing restarted.
+    const w1 = sim.requests.length;
+    const r1 = sim.restarts.length;
+    await DeskPhoneControl.runtime.update(c.id, c.outs, { ...input, connection: { ...connection, retries: 1 } });
+    expect(writesSince(w1)).toEqual([]);
+    expect(restartsSince(r1)).toEqual([]);
+
+    // B3's password rotated: the program passes the new one; it is stored, and the SIP proxy restarts.
+    const rotated = { ...input, applicationPassword: "New'Cti;Pa55" };
+    const u = await DeskPhoneControl.runtime.update(c.id, c.outs, rotated);
+    expect(sim.rows("ucctigatewayprofile")[0]!.applicationpassword).toBe("New'Cti;Pa55");
+    expect(restartsSince(r1)).toEqual([CUP_SERVICES.sipProxy]);
+
+    // Reordered gateways and a timer change.
+    const r2 = sim.restarts.length;
+    const reordered = { ...rotated, ctiGateways: ["10.0.0.12", "cucm1.lab.example.com", "cucm3.lab.example.com"], heartbeatInterval: 30 };
+    await DeskPhoneControl.runtime.update(c.id, { ...c.outs, ...u.outs }, reordered);
+    expect(sim.rows("ucctigatewayhost").sort((a, b) => Number(a.priority) - Number(b.priority)).map((h) => h.address)).toEqual(["10.0.0.12", "cucm1.lab.example.com", "cucm3.lab.example.com"]);
+    expect(restartsSince(r2)).toEqual([CUP_SERVICES.sipProxy]);
+
+    const imported = await DeskPhoneControl.runtime.read("desk-phone-control", { connection });
+    expect(imported.inputs).toMatchObject({ applicationUsername: "rcc-cti", heartbeatInterval: 30, ctiGateways: ["10.0.0.12", "cucm1.lab.example.com", "cucm3.lab.example.com"] });
+
+    // Validation.
+    expect(DeskPhoneControl.runtime.check({}, { ...base, ctiGateways: [], connection }).failures[0]).toMatchObject({ property: "ctiGateways" });
+    expect(DeskPhoneControl.runtime.check({}, { ...base, ctiGateways: Array.from({ length: 9 }, (_, i) => `10.0.0.${i + 1}`), connection }).failures[0]).toMatchObject({ property: "ctiGateways" });
+
+    await DeskPhoneControl.runtime.delete(c.id, { ...c.outs, ...reordered });
+    expect(sim.rows("ucctigatewayprofile")[0]).toMatchObject({ applicationusername: "", applicationpassword: "", heartbeatinterval: "60", sessiontimer: "3600" });
+    expect(sim.rows("ucctigatewayhost")).toEqual([]);
+  });
+
+  it("a restart that fails says the change is saved and what to restart by hand", async () => {
+    sim.services.stop(CUP_SERVICES.sipProxy);
+    // Deactivate the proxy so that a restart cannot bring it back.
+    const svcRow = sim.db.services.find((s) => s.name === CUP_SERVICES.sipProxy)!;
+    svcRow.activated = false;
+    try {
+      const e = await failure(DeskPhoneControl.runtime.create(checked(DeskPhoneControl, { ...base, connection: { ...connection, retries: 0 } })));
+      expect(e.message).toMatch(/saved in CUP's database, but restarting "Cisco UP SIP Proxy" failed/);
+      expect(sim.rows("ucctigatewayprofile")[0]!.applicationusername).toBe("rcc-cti");
+    } finally {
+      svcRow.activated = true;
+      sim.services.start(CUP_SERVICES.sipProxy);
+    }
+    // Clean up with a resource that knows the previous (fresh) settings.
+    await DeskPhoneControl.runtime.delete("desk-phone-control", {
+      ...checked(DeskPhoneControl, { ...base, connection }),
+      previous: { applicationUsername: "", heartbeatInterval: 60, sessionTimer: 3600, ctiGateways: [], passwordWasEmpty: true },
+    });
+    expect(sim.rows("ucctigatewayhost")).toEqual([]);
+  });
+});
+
+describe("C5–C6 desk phone control users", () => {
+  const profilePkid = (): string => sim.rows("ucctigatewayprofile")[0]!.pkid!;
+  const assignedNow = (): string[] => {
+    const users = new Map(sim.rows("enduser").map((u) => [u.pkid, u.userid]));
+    return sim
+      .rows("ucendusercfg")
+      .filter((c) => c.fkucctigatewayprofile === profilePkid())
+      .map((c) => users.get(c.fkenduser)!)
+      .sort();
+  };
+
+  beforeEach(async () => {
+    // Dave was assigned by hand before rcclab took over (he has a per-user row already).
+    if (!sim.rows("ucendusercfg").some((c) => c.fkenduser === sim.rows("enduser").find((u) => u.userid === "dave")!.pkid)) {
+      await admin.insert(sql.insertUserConfig(sim.rows("enduser").find((u) => u.userid === "dave")!.pkid!, profilePkid()));
+    }
+  });
+
+  it("exactly the stack's users are assigned; hand-made assignments are drift and go on update; delete undoes only rcclab's work", async () => {
+    expect(assignedNow()).toEqual(["dave"]);
+    const input = checked(DeskPhoneControlUsers, { userids: ["bob", "alice"], connection });
+    expect(input.userids).toEqual(["alice", "bob"]);
+    const c = await DeskPhoneControlUsers.runtime.create(input);
+    expect(assignedNow()).toEqual(["alice", "bob"]);
+    expect(c.outs).toMatchObject({ previouslyAssigned: ["dave"], createdConfigs: ["alice", "bob"] });
+
+    const read = await DeskPhoneControlUsers.runtime.read(c.id, c.outs);
+    expect(DeskPhoneControlUsers.runtime.changedFields(read.props!, input)).toEqual([]);
+
+    // Carol assigned by hand: drift.
+    await admin.insert(sql.insertUserConfig(sim.rows("enduser").find((u) => u.userid === "carol")!.pkid!, profilePkid()));
+    const drift = await DeskPhoneControlUsers.runtime.read(c.id, c.outs);
+    expect(drift.props!.userids).toEqual(["alice", "bob", "carol"]);
+    expect(DeskPhoneControlUsers.runtime.changedFields(drift.props!, input)).toEqual(["userids"]);
+
+    // Update: carol goes, dave... stays unassigned (not in the stack), alice and bob stay.
+    const u = await DeskPhoneControlUsers.runtime.update(c.id, drift.props!, input);
+    expect(assignedNow()).toEqual(["alice", "bob"]);
+
+    // No-op update writes nothing.
+    const w = sim.requests.length;
+    await DeskPhoneControlUsers.runtime.update(c.id, { ...c.outs, ...u.outs }, input);
+    expect(writesSince(w)).toEqual([]);
+
+    const imported = await DeskPhoneControlUsers.runtime.read("desk-phone-control-users", { connection });
+    expect(imported.inputs).toMatchObject({ userids: ["alice", "bob"] });
+
+    // A user CUP does not know (not synced from CUCM) is named.
+    const unknown = await failure(DeskPhoneControlUsers.runtime.update(c.id, { ...c.outs, ...u.outs }, checked(DeskPhoneControlUsers, { userids: ["alice", "zed"], connection })));
+    expect(unknown.message).toMatch(/does not know end user\(s\) zed/);
+
+    await DeskPhoneControlUsers.runtime.delete(c.id, { ...c.outs, ...u.outs });
+    expect(assignedNow()).toEqual(["dave"]);
+    // The per-user rows rcclab created are gone; carol's (made by hand) stays, unassigned.
+    const cfgUsers = new Map(sim.rows("enduser").map((x) => [x.pkid, x.userid]));
+    expect(sim.rows("ucendusercfg").map((x) => cfgUsers.get(x.fkenduser)).sort()).toEqual(["carol", "dave"]);
+  });
+});
+
+describe("C7 presence settings", () => {
+  it("create / read / update / import / delete restores the previous values; restarts SIP Proxy and Presence Engine only on change", async () => {
+    const before = { ...sim.rows("ucproxyprofile")[0] };
+    const r0 = sim.restarts.length;
+    const input = checked(PresenceSettings, { proxyDomain: "lab.example.com", allowAutoApproval: true, connection });
+    const c = await PresenceSettings.runtime.create(input);
+    expect(sim.rows("ucproxyprofile")[0]).toMatchObject({ proxydomain: "lab.example.com", allowautoapproval: "t", maxwatchers: "200" });
+    expect(restartsSince(r0).sort()).toEqual([CUP_SERVICES.presenceEngine, CUP_SERVICES.sipProxy].sort());
+
+    const read = await PresenceSettings.runtime.read(c.id, c.outs);
+    expect(PresenceSettings.runtime.changedFields(read.props!, input)).toEqual([]);
+
+    const r1 = sim.restarts.length;
+    await PresenceSettings.runtime.update(c.id, c.outs, { ...input, connection: { ...connection, timeoutMs: 7_000 } });
+    expect(restartsSince(r1)).toEqual([]);
+    await PresenceSettings.runtime.update(c.id, c.outs, { ...input, maxWatchers: 500 });
+    expect(sim.rows("ucproxyprofile")[0]!.maxwatchers).toBe("500");
+    expect(restartsSince(r1)).toHaveLength(2);
+
+    const imported = await PresenceSettings.runtime.read("presence-settings", { connection });
+    expect(imported.inputs).toMatchObject({ proxyDomain: "lab.example.com", maxWatchers: 500 });
+
+    await PresenceSettings.runtime.delete(c.id, c.outs);
+    expect(sim.rows("ucproxyprofile")[0]).toEqual(before);
+  });
+
+  it("without a CLI connection a needed restart is reported, not fatal", async () => {
+    const warnings: string[] = [];
+    const origWrite = process.stderr.write.bind(process.stderr);
+    (process.stderr as any).write = (chunk: unknown, ...rest: unknown[]) => {
+      warnings.push(String(chunk));
+      return true;
+    };
+    try {
+      const conn = { ...connection, cli: undefined };
+      const r0 = sim.restarts.length;
+      const c = await PresenceSettings.runtime.create(checked(PresenceSettings, { proxyDomain: "other.example.com", connection: conn }));
+      await PresenceSettings.runtime.delete(c.id, c.outs);
+      expect(restartsSince(r0)).toEqual([]);
+    } finally {
+      (process.stderr as any).write = origWrite;
+    }
+    expect(warnings.join("")).toMatch(/utils service restart "Cisco UP SIP Proxy"/);
+  });
+});
+
+describe("secrets", () => {
+  it("never appear in errors: AXL and CLI passwords, the publisher's AXL password, the CTI password", async () => {
+    const ctiPassword = "Cti-Secret'9";
+    // A CUP that echoes the statement (with the password in it) in its fault.
+    sim.inject({ kind: "fault", operation: "executeSQLUpdate", axlcode: -201, message: `A syntax error has occurred near applicationpassword = '${ctiPassword}' (${AXL_PASSWORD}, ${CLI_PASSWORD})` });
+    const e = await failure(DeskPhoneControl.runtime.create(checked(DeskPhoneControl, { applicationUsername: "rcc-cti", applicationPassword: ctiPassword, ctiGateways: ["10.0.0.1"], connection })));
+    sim.clearInjections();
+    expect(e.message).toMatch(/syntax error/);
+    for (const s of [ctiPassword, AXL_PASSWORD, CLI_PASSWORD]) expect(e.message).not.toContain(s);
+    expect(e.message).toContain("[secret]");
+    // Put the profile back (the fault came after the first write, if any).
+    await admin.write(
+      sql.update(TABLES.find((t) => t.table === "ucctigatewayprofile")!, { applicationusername: "", applicationpassword: "", heartbeatinterval: 60, sessiontimer: 3600 }, { pkid: sim.rows("ucctigatewayprofile")[0]!.pkid! }),
+    );
+    for (const h of sim.rows("ucctigatewayhost")) await admin.write(sql.remove(TABLES.find((t) => t.table === "ucctigatewayhost")!, { pkid: h.pkid! }));
+
+    const pub = "Pub-Secret'7";
+    const badCli = { ...connection, cli: { ...connection.cli!, password: "Wrong-Cli-Secret" } };
+    const e2 = await failure(CucmPublisher.runtime.create(checked(CucmPublisher, { address: "cucm1.lab.example.com", axlUsername: "cupaxl", axlPassword: pub, connection: badCli })));
+    expect(e2.code).toBe("Unauthorized");
+    for (const s of [pub, "Wrong-Cli-Secret", AXL_PASSWORD]) expect(e2.message).not.toContain(s);
+    expect(e2.message).toMatch(/saved in CUP's database/);
+    await CucmPublisher.runtime.delete("cucm-publisher", {
+      ...checked(CucmPublisher, { address: "cucm1.lab.example.com", axlUsername: "cupaxl", axlPassword: pub, connection }),
+      previous: { address: "", axlUsername: "", passwordWasEmpty: true },
+    });
+    expect(sim.rows("cupsystemcfg")[0]).toMatchObject({ ccmpublisheraddress: "", ccmaxlpassword: "" });
+
+    // Check failures are scrubbed too.
+    const check = CucmPublisher.runtime.check({}, { address: "not a host", axlUsername: "u", axlPassword: pub, connection });
+    expect(JSON.stringify(check.failures)).not.toContain(pub);
+  });
+});
