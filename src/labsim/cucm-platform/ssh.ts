@@ -9,7 +9,13 @@ import * as fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { type Connection, Server, type ServerChannel, utils } from "ssh2";
-import { type CliContext, banner, runCli } from "./cli";
+import { type CliContext, type CliResult, banner, runCli } from "./cli";
+
+/** Another product's CLI served the same way (CUP's): its greeting and its commands. */
+export interface CliRunner {
+  banner(user: string): string[];
+  run(user: string, line: string): CliResult;
+}
 
 export interface CliSshOptions {
   host: string;
@@ -17,8 +23,10 @@ export interface CliSshOptions {
   hostKeyFile: string;
   /** Account → password. */
   users: Record<string, string>;
-  /** Everything but the account (which comes from the login). */
-  context: Omit<CliContext, "user">;
+  /** CUCM's CLI: everything but the account (which comes from the login). Ignored when `cli` is given. */
+  context?: Omit<CliContext, "user">;
+  /** Any other CLI (instead of `context`). */
+  cli?: CliRunner;
   /** Every command run, in order (tests). */
   commands?: Array<{ user: string; line: string; ok: boolean; via: "shell" | "exec" }>;
 }
@@ -57,15 +65,23 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The CLI the options name: `cli`, or CUCM's over `context`. */
+function runnerOf(opts: CliSshOptions): CliRunner {
+  if (opts.cli) return opts.cli;
+  const context = opts.context;
+  if (!context) throw new Error("startCliSsh needs `context` or `cli`");
+  return { banner: (user) => banner({ ...context, user }), run: (user, line) => runCli({ ...context, user }, line) };
+}
+
 /** An interactive session: greeting, prompt, a small line editor (echo, backspace, ^C, ^D). */
 function shell(stream: ServerChannel, user: string, pty: boolean, opts: CliSshOptions): void {
   const eol = pty ? "\r\n" : "\n";
-  const ctx: CliContext = { ...opts.context, user };
+  const cli = runnerOf(opts);
   const prompt = `${user}:`;
   const write = (lines: string[]): void => {
     if (lines.length) stream.write(lines.join(eol) + eol);
   };
-  write(banner(ctx));
+  write(cli.banner(user));
   stream.write(prompt);
   let line = "";
   let closed = false;
@@ -78,7 +94,7 @@ function shell(stream: ServerChannel, user: string, pty: boolean, opts: CliSshOp
   const enter = (): void => {
     const text = line;
     line = "";
-    const r = runCli(ctx, text);
+    const r = cli.run(user, text);
     opts.commands?.push({ user, line: text, ok: r.ok, via: "shell" });
     write(r.lines);
     if (r.exit) return finish();
@@ -112,6 +128,7 @@ function shell(stream: ServerChannel, user: string, pty: boolean, opts: CliSshOp
 }
 
 export async function startCliSsh(opts: CliSshOptions): Promise<CliSsh> {
+  runnerOf(opts); // fails early without a CLI
   const pem = ensureHostKey(opts.hostKeyFile);
   const connections = new Set<Connection>();
   const server = new Server({ hostKeys: [pem], banner: undefined }, (client) => {
@@ -138,7 +155,7 @@ export async function startCliSsh(opts: CliSshOptions): Promise<CliSsh> {
         session.on("shell", (ok) => shell(ok(), user, pty, opts));
         session.on("exec", (ok, _reject, info) => {
           const stream = ok();
-          const r = runCli({ ...opts.context, user }, info.command);
+          const r = runnerOf(opts).run(user, info.command);
           opts.commands?.push({ user, line: info.command, ok: r.ok, via: "exec" });
           const eol = pty ? "\r\n" : "\n";
           if (r.lines.length) stream.write(r.lines.join(eol) + eol);

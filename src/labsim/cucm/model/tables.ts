@@ -35,11 +35,9 @@ import {
 import { checkDialRuleName, nextDialRulePriority } from "./dialrules";
 import { SUBSCRIBED_SERVICE_FK, checkServiceName, checkServiceUnused } from "./ipphoneservices";
 
-export type SqlValue = string | null;
-export type SqlRow = Record<string, SqlValue>;
+import type { ColType, SqlRow, SqlValue } from "../../sql/engine";
 
-/** How a written value is checked and converted: Informix text, integer, boolean ('t'/'f'), or a pkid. */
-export type ColType = "text" | "int" | "bool" | "pkid";
+export type { ColType, SqlRow, SqlValue };
 
 export interface Setter<T> {
   (target: T, value: SqlValue, db: CucmDb): void;

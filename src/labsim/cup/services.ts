@@ -1,0 +1,148 @@
+/**
+ * The platform services of a CUP 7.0 node, as `utils service list` shows them and `utils service
+ * start|stop|restart` controls them. The three services rcclab restarts are the catalog's
+ * (CUP_SERVICES: SIP Proxy, Presence Engine, Sync Agent), so the simulator and the client agree on
+ * their names. The rest is a representative part of a CUP 7.x node's list (the platform services CUP
+ * shares with CUCM, and CUP's own "Cisco UP ..." services) from the CUP 7.x serviceability guide's
+ * service list as we read it; the full list and its exact spelling were not checked on a real CUP.
+ * A fresh node runs every activated service; feature services not activated are stopped.
+ */
+import { CUP_SERVICES } from "../../../providers/cup/catalog";
+import type { ServiceStatus } from "../cucm-platform/services";
+import type { CupServiceRow } from "./db";
+
+export interface CupServiceDef {
+  name: string;
+  kind: "feature" | "network";
+  /** Activated on a fresh lab node (network services always are). */
+  activated: boolean;
+}
+
+export const CUP_SERVICE_CATALOG: CupServiceDef[] = [
+  // CUP's feature services
+  { name: CUP_SERVICES.sipProxy, kind: "feature", activated: true },
+  { name: CUP_SERVICES.presenceEngine, kind: "feature", activated: true },
+  { name: "Cisco UP Client Profile Agent", kind: "feature", activated: true },
+  { name: "Cisco UP IPPM", kind: "feature", activated: false },
+  { name: "Cisco AXL Web Service", kind: "feature", activated: true },
+  { name: "Cisco Serviceability Reporter", kind: "feature", activated: false },
+  { name: "Cisco Bulk Provisioning Service", kind: "feature", activated: false },
+  // network services
+  { name: CUP_SERVICES.syncAgent, kind: "network", activated: true },
+  { name: "Cisco UP Config Agent", kind: "network", activated: true },
+  { name: "Cisco UP Replication Watcher", kind: "network", activated: true },
+  { name: "A Cisco DB", kind: "network", activated: true },
+  { name: "A Cisco DB Replicator", kind: "network", activated: true },
+  { name: "Cisco Tomcat", kind: "network", activated: true },
+  { name: "Cisco Database Layer Monitor", kind: "network", activated: true },
+  { name: "Cisco RIS Data Collector", kind: "network", activated: true },
+  { name: "Cisco AMC Service", kind: "network", activated: true },
+  { name: "Cisco CDP", kind: "network", activated: true },
+  { name: "Cisco CDP Agent", kind: "network", activated: true },
+  { name: "Cisco Syslog Agent", kind: "network", activated: true },
+  { name: "Cisco Trace Collection Service", kind: "network", activated: true },
+  { name: "Cisco Certificate Expiry Monitor", kind: "network", activated: true },
+  { name: "Cisco DRF Local", kind: "network", activated: true },
+  { name: "Cisco DRF Master", kind: "network", activated: true },
+  { name: "Cisco Log Partition Monitoring Tool", kind: "network", activated: true },
+  { name: "Cisco CallManager Serviceability", kind: "network", activated: true },
+  { name: "Cisco Unified Presence Administration", kind: "network", activated: true },
+  { name: "SOAP -Real-Time Service APIs", kind: "network", activated: true },
+  { name: "Host Resources Agent", kind: "network", activated: true },
+  { name: "MIB2 Agent", kind: "network", activated: true },
+  { name: "SNMP Master Agent", kind: "network", activated: true },
+  { name: "System Application Agent", kind: "network", activated: true },
+];
+
+/** One control command's outcome. */
+export interface CupServiceChange {
+  name: string;
+  ok: boolean;
+  problem?: "unknown" | "not-activated";
+  after: ServiceStatus;
+}
+
+export interface CupRestart {
+  service: string;
+  at: Date;
+}
+
+export class CupServices {
+  constructor(
+    private readonly store: { get(): CupServiceRow[]; set(rows: CupServiceRow[]): void; save(): void },
+    /** Every successful `utils service restart`, in order. */
+    readonly restarts: CupRestart[] = [],
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    const known = new Map(store.get().map((r) => [r.name, r]));
+    const started = this.now().toISOString();
+    const rows = CUP_SERVICE_CATALOG.map(
+      (d) => known.get(d.name) ?? { name: d.name, activated: d.activated, running: d.activated, ...(d.activated ? { startedAt: started } : {}) },
+    );
+    if (rows.length !== store.get().length || rows.some((r) => !known.has(r.name))) {
+      store.set(rows);
+      store.save();
+    }
+  }
+
+  /** The catalog entry for a name (exact, then case-insensitive). */
+  def(name: string): CupServiceDef | undefined {
+    const n = name.trim();
+    return CUP_SERVICE_CATALOG.find((d) => d.name === n) ?? CUP_SERVICE_CATALOG.find((d) => d.name.toLowerCase() === n.toLowerCase());
+  }
+
+  private row(def: CupServiceDef): CupServiceRow {
+    return this.store.get().find((r) => r.name === def.name)!;
+  }
+
+  status(name: string): ServiceStatus {
+    const def = this.def(name);
+    if (!def) return { name: name.trim(), status: "Unknown", activated: false };
+    const row = this.row(def);
+    return {
+      name: def.name,
+      status: row.running ? "Started" : "Stopped",
+      activated: row.activated,
+      ...(row.running ? {} : { reason: row.activated ? ("commanded-out" as const) : ("not-activated" as const) }),
+      ...(row.running && row.startedAt ? { startedAt: row.startedAt } : {}),
+    };
+  }
+
+  all(): ServiceStatus[] {
+    return CUP_SERVICE_CATALOG.map((d) => this.status(d.name));
+  }
+
+  private change(name: string, fn: (row: CupServiceRow) => CupServiceChange["problem"] | void): CupServiceChange {
+    const def = this.def(name);
+    if (!def) return { name: name.trim(), ok: false, problem: "unknown", after: this.status(name) };
+    const problem = fn(this.row(def)) ?? undefined;
+    this.store.save();
+    return { name: def.name, ok: !problem, ...(problem ? { problem } : {}), after: this.status(def.name) };
+  }
+
+  start(name: string): CupServiceChange {
+    return this.change(name, (row) => {
+      if (!row.activated) return "not-activated";
+      if (!row.running) row.startedAt = this.now().toISOString();
+      row.running = true;
+    });
+  }
+
+  stop(name: string): CupServiceChange {
+    return this.change(name, (row) => {
+      if (!row.activated) return "not-activated";
+      row.running = false;
+      delete row.startedAt;
+    });
+  }
+
+  restart(name: string): CupServiceChange {
+    return this.change(name, (row) => {
+      if (!row.activated) return "not-activated";
+      const at = this.now();
+      row.running = true;
+      row.startedAt = at.toISOString();
+      this.restarts.push({ service: row.name, at });
+    });
+  }
+}
