@@ -73,6 +73,34 @@ export const cupSchema = z
     transport: z.enum(["TCP", "UDP", "TLS"]).default("TCP"),
     /** Incoming ACL entries (C3); default: every OCS front end and pool. Given: must cover every front end. */
     acl: z.array(hostOrIp).optional(),
+    /** Expected CUP version prefix (C1), default the release. */
+    version: z.string().regex(/^\d+(\.\d+){1,3}$/, "must be a version such as 7.0 or 7.0.3").optional(),
+    /** CUP's platform CLI (SSH, admin: prompt): restarts the services that reload a changed setting. */
+    cli: z
+      .object({
+        port: port(22),
+        username: z.string().min(1),
+        password: secret("rcclab:cup.cli.password"),
+        hostKeySha256: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    /** C4 desk phone control timers (seconds). */
+    deskPhoneControl: z
+      .object({ heartbeatInterval: z.number().int().min(1).max(3600).default(60), sessionTimer: z.number().int().min(1).max(86400).default(3600) })
+      .strict()
+      .default({ heartbeatInterval: 60, sessionTimer: 3600 }),
+    /** C7 presence settings; the SIP proxy domain defaults to lab.sipDomain. */
+    presence: z
+      .object({
+        proxyDomain: domain.optional(),
+        availabilitySharing: z.boolean().default(true),
+        allowAutoApproval: z.boolean().default(false),
+        maxContactListSize: z.number().int().min(0).max(1000).default(200),
+        maxWatchers: z.number().int().min(0).max(1000).default(200),
+      })
+      .strict()
+      .default({ availabilitySharing: true, allowAutoApproval: false, maxContactListSize: 200, maxWatchers: 200 }),
   })
   .strict();
 

@@ -26,7 +26,7 @@ export async function lab(): Promise<Record<string, unknown>> {
         ctiUser: b.ctiUser.userid,
         rccUsers: rccUsers(cfg).map((u) => u.userid),
       },
-      cup: { host: cfg.cup.host, acl: c.acl, deskPhoneControlUser: c.deskPhoneControl.userid },
+      cup: { host: cfg.cup.host, acl: c.acl, deskPhoneControlUser: c.deskPhoneControlUser },
     },
     communicatorSettings: a.communicatorSettings,
     notAutomated: [...NOT_AUTOMATED],

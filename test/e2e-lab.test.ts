@@ -13,6 +13,9 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdClient, adConnectionSchema, first } from "../providers/ad/client";
 import { AxlClient } from "../providers/cucm/axl/client";
+import { INCOMING_ACL, STATIC_ROUTE, UC_CTI_GATEWAY_PROFILE } from "../providers/cup/catalog";
+import { CupClient, cupConnectionSchema } from "../providers/cup/client";
+import { select } from "../providers/cup/sql";
 import { DnsClient, dnsConnectionSchema } from "../providers/dns/client";
 import { OcsClient, ocsConnectionSchema } from "../providers/ocs/client";
 import { loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
@@ -24,6 +27,7 @@ const PASSPHRASE = "rcclab-local";
 const SECRETS = [
   "rcclab:cucm.password",
   "rcclab:cup.password",
+  "rcclab:cup.cli.password",
   "rcclab:cti.password",
   "rcclab:directory.password",
   "rcclab:directory.initialPassword",
@@ -31,7 +35,8 @@ const SECRETS = [
   "rcclab:ocs.ssh.password",
 ];
 
-describe("the lab end to end on the embedded simulators", () => {
+// The whole lab (A, B and C: about 75 resources) runs several times: generous per-test time.
+describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-e2e-"));
   const stacksDir = path.join(tmp, "stacks");
   const stateDir = path.join(tmp, "state");
@@ -40,6 +45,7 @@ describe("the lab end to end on the embedded simulators", () => {
   let ldap: AdClient;
   let dns: DnsClient;
   let ocs: OcsClient[];
+  let cup: CupClient;
   let seeded: Snapshot;
 
   /**
@@ -58,7 +64,7 @@ describe("the lab end to end on the embedded simulators", () => {
     });
   const rcclab = (...args: string[]) => run([...args, "--stack", "local", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]);
 
-  type Snapshot = Record<"devices" | "numbers" | "appUsers" | "endUsers" | "services" | "dialRules" | "dnsRecords" | "adUsers" | "ocsRoutes" | "ocsHosts", string[]>;
+  type Snapshot = Record<"devices" | "numbers" | "appUsers" | "endUsers" | "services" | "dialRules" | "dnsRecords" | "adUsers" | "ocsRoutes" | "ocsHosts" | "cupAcl" | "cupRoutes", string[]>;
   const column = async (sql: string) => (await axl.sql<Record<string, string>>(sql)).map((r) => Object.values(r)[0]!);
   /** What CUCM holds, over AXL's SQL: devices (phones, trunks, profiles), numbers (lines, Meet-Me), users, services, dial rules. */
   const snapshot = async (): Promise<Snapshot> => ({
@@ -73,15 +79,20 @@ describe("the lab end to end on the embedded simulators", () => {
     adUsers: (await ldap.search(`CN=Users,${LAB.directory.baseDn}`, "(objectClass=user)", ["sAMAccountName"], "one")).map((e) => first(e, "sAMAccountName")!).sort(),
     ocsRoutes: (await Promise.all(ocs.map((c) => c.listRoutes()))).flat().map((r) => `${r.matchUri} ${r.nextHop}`).sort(),
     ocsHosts: (await Promise.all(ocs.map((c) => c.listHosts()))).flat().map((h) => h.server).sort(),
+    // CUP, over its AXL's SQL.
+    cupAcl: (await cup.query(select(INCOMING_ACL))).map((r) => String(r.address)).sort(),
+    cupRoutes: (await cup.query(select(STATIC_ROUTE))).map((r) => `${r.destinationpattern ?? r.destinationPattern} ${r.nexthop ?? r.nextHop}`).sort(),
   });
 
   beforeAll(async () => {
-    lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0, cucmSshPort: 0, dnsPort: 0, directoryPort: 0, directoryLdapsPort: 0, ocsPort: 0 });
+    lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0, cucmSshPort: 0, dnsPort: 0, directoryPort: 0, directoryLdapsPort: 0, ocsPort: 0, cupPort: 0, cupSshPort: 0 });
     // The committed local stack, pointed at this test's lab (its port and CA).
     const { config } = loadStackConfig(path.join(root, "stacks/Pulumi.local.yaml"), { passphrase: PASSPHRASE });
     (config["rcclab:cucm"] as Record<string, unknown>).port = lab.cucm.port;
     (config["rcclab:cucm"] as Record<string, unknown>).tls = { caFile: lab.caFile };
     (config["rcclab:cup"] as Record<string, unknown>).tls = { caFile: lab.caFile };
+    (config["rcclab:cup"] as Record<string, unknown>).port = lab.cup.port;
+    ((config["rcclab:cup"] as Record<string, any>).cli as Record<string, unknown>).port = lab.cup.sshPort;
     Object.assign(config["rcclab:directory"] as Record<string, unknown>, { url: lab.directory.ldapsUrl, tls: { caFile: lab.caFile } });
     (config["rcclab:dns"] as Record<string, unknown>).port = lab.dns.port;
     ((config["rcclab:ocs"] as Record<string, any>).ssh as Record<string, unknown>).port = lab.ocs[0]!.port;
@@ -97,6 +108,10 @@ describe("the lab end to end on the embedded simulators", () => {
     ocs = LAB.ocs.pools.map(
       (p, i) =>
         new OcsClient(ocsConnectionSchema.parse({ host: p.address, port: lab.ocs[i]!.port, username: LAB.ocs.username, password: LAB.ocs.password, pool: p.fqdn }), { info: () => {}, warn: () => {} }),
+    );
+    cup = new CupClient(
+      cupConnectionSchema.parse({ host: "127.0.0.1", port: lab.cup.port, username: LAB.cup.username, password: LAB.cup.password, release: "7.0", tls: { caFile: lab.caFile, servername: "cup.lab.example.com" } }),
+      { info: () => {}, warn: () => {} },
     );
     axl = new AxlClient(
       { host: "127.0.0.1", port: lab.cucm.port, username: LAB.cucm.username, password: LAB.cucm.password, release: "7.0", tls: { caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 10_000, retries: 2, minRetryDelayMs: 10, maxRetryDelayMs: 50 },
@@ -117,7 +132,7 @@ describe("the lab end to end on the embedded simulators", () => {
     expect(lab.cucm.requests.length).toBe(before);
   });
 
-  it("up from empty builds A and B: DNS, OCS front ends, AD users for RCC; CUCM trunk, phones, users, EM", async () => {
+  it("up from empty builds A, B and C: DNS, OCS, AD; CUCM trunk, phones, users, EM; CUP ACL, routes, desk phone control", async () => {
     const r = await rcclab("up");
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.out).toContain("+ create rcclab:cucm:Phone phone-asmith");
@@ -164,9 +179,16 @@ describe("the lab end to end on the embedded simulators", () => {
       expect(await c.getHost("127.0.0.1")).toMatchObject({ treatAsAuthenticated: true, throttleAsServer: true, outboundOnly: false });
     }
 
+    // C1–C7, over CUP's AXL: ACL and routes for the OCS pools, desk phone control with B3's user.
+    const acl = (await cup.query(select(INCOMING_ACL))).map((r) => String(r.address));
+    expect(acl).toEqual(expect.arrayContaining(["pool1.lab.example.com", "ocsfe1.lab.example.com", "pool2.lab.example.com", "ocsfe2.lab.example.com"]));
+    const profile = (await cup.query(select(UC_CTI_GATEWAY_PROFILE)))[0]!;
+    expect(JSON.stringify(profile)).toContain("rcc-cti");
+    expect(lab.cup.restarts.length).toBeGreaterThan(0);
+
     // No secret in plain text in the state.
     const state = fs.readFileSync(path.join(stateDir, "local.state.json"), "utf8");
-    for (const s of [LAB.cucm.password, "Lab-Cti-Pa55", "Lab-Cup-Pa55", LAB.directory.password, "Lab-User-Pa55!", LAB.dns.tsig.secret, LAB.ocs.password]) expect(state).not.toContain(s);
+    for (const s of [LAB.cucm.password, "Lab-Cti-Pa55", LAB.cup.password, LAB.cup.cliPassword, LAB.directory.password, "Lab-User-Pa55!", LAB.dns.tsig.secret, LAB.ocs.password]) expect(state).not.toContain(s);
   });
 
   it("a second up changes nothing and writes nothing to CUCM", async () => {
@@ -199,10 +221,13 @@ describe("the lab end to end on the embedded simulators", () => {
       { op: "delete", name: "cup.lab.example.com", type: "A", rdata: "127.0.0.1" },
       { op: "add", name: "cup.lab.example.com", type: "A", ttl: 3600, rdata: "127.0.0.99" },
     ]);
+    // And a CUP ACL entry removed over SQL.
+    await cup.write({ kind: "update", sql: "delete from incomingacl where address = 'ocsfe2.lab.example.com'", table: INCOMING_ACL });
     const d2 = await rcclab("drift");
     expect(d2.code).toBe(2);
     expect(d2.out).toMatch(/~ rcclab:ad:RccSettings rcc-settings-bjones \(bjones\): e164/);
     expect(d2.out).toMatch(/~ rcclab:dns:RecordSet dns-a-cup\.lab\.example\.com \(cup\.lab\.example\.com\/A\): records/);
+    expect(d2.out).toMatch(/- rcclab:cup:IncomingAcl incoming-acl-ocsfe2\.lab\.example\.com \(ocsfe2\.lab\.example\.com\): gone/);
 
     const repaired = await rcclab("up");
     expect(repaired.code, repaired.err).toBe(0);
@@ -211,6 +236,7 @@ describe("the lab end to end on the embedded simulators", () => {
     expect((await dns.getRRset("lab.example.com", "cup.lab.example.com", "A"))?.records).toEqual(["127.0.0.1"]);
     const bobAgain = (await ldap.findUser("bjones", ["msRTCSIP-Line"]))!;
     expect(first(bobAgain, "msRTCSIP-Line")).toBe("tel:+14085551002");
+    expect((await cup.query(select(INCOMING_ACL))).map((r) => String(r.address))).toContain("ocsfe2.lab.example.com");
     expect((await rcclab("drift")).code).toBe(0);
   });
 

@@ -5,7 +5,8 @@
  *
  * It runs CUCM (AXL 7.0, the guide's release, with Serviceability and its platform CLI), DNS
  * (RFC 2136 with TSIG), the directory (LDAP/LDAPS, AD-like with the OCS schema) and one OCS front
- * end per pool (PowerShell/WMI over SSH, on 127.0.0.11, 127.0.0.12, ...); CUP joins it with its issue.
+ * end per pool (PowerShell/WMI over SSH, on 127.0.0.11, 127.0.0.12, ...), and CUP (AXL with SQL on
+ * its database, its platform CLI; its Sync Agent takes the end users from the CUCM simulator).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -13,6 +14,7 @@ import { projectRoot } from "../../providers/core/provider";
 import { ensureLabCa } from "./ca";
 import { startCucmSim, type CucmSim } from "./cucm";
 import { startCucmPlatform, type CucmPlatform } from "./cucm-platform";
+import { startCupSim, type CupSim } from "./cup";
 import { startDirectorySim, type DirectorySim } from "./directory";
 import { startDnsSim, type DnsSim } from "./dns";
 import { startOcsSim, type OcsSim } from "./ocs";
@@ -23,6 +25,8 @@ export const LAB = {
   cucm: { port: 18443, username: "rcclab-axl", password: "Lab-Axl-Pa55", release: "7.0" as const },
   /** CUCM's platform CLI over SSH (admin: prompt). */
   cucmCli: { port: 18022, username: "admin", password: "Lab-Cli-Pa55" },
+  /** CUP: AXL (SQL on its database) and its platform CLI. */
+  cup: { port: 18444, username: "cupadmin", password: "Lab-Cup-Pa55", cliPort: 18023, cliUsername: "admin", cliPassword: "Lab-Cup-Cli-Pa55" },
   /** The lab's DNS: forward zone and the reverse zone of its loopback addresses; a public lab TSIG key. */
   dns: {
     port: 18053,
@@ -77,6 +81,8 @@ export interface LabOptions {
   directoryPort?: number;
   directoryLdapsPort?: number;
   ocsPort?: number;
+  cupPort?: number;
+  cupSshPort?: number;
 }
 
 export interface Lab {
@@ -87,6 +93,7 @@ export interface Lab {
   dns: DnsSim;
   directory: DirectorySim;
   ocs: OcsSim[];
+  cup: CupSim;
   endpoints: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -161,6 +168,18 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     );
     ocsPort = ocs[ocs.length - 1]!.port;
   }
+  const cup = await startCupSim({
+    port: opts.cupPort ?? LAB.cup.port,
+    users: { [LAB.cup.username]: LAB.cup.password },
+    ca,
+    serverNames: ["cup.lab.example.com"],
+    sshPort: opts.cupSshPort ?? LAB.cup.cliPort,
+    cliUsers: { [LAB.cup.cliUsername]: LAB.cup.cliPassword },
+    hostKeyFile: path.join(dir, "cup-ssh-host-key.pem"),
+    stateFile: path.join(dir, "cup.json"),
+    // CUP's Sync Agent: the end users come from the CUCM publisher.
+    endUserSource: () => [...cucm.db.endUsers.values()].map((u) => ({ userid: u.userid, firstName: u.firstName, lastName: u.lastName })),
+  });
   const endpoints = {
     "CA certificate": caFile,
     "CUCM AXL": `${cucm.url} (AXL ${cucm.release}, CUCM ${cucm.version ?? ""}, user ${LAB.cucm.username})`,
@@ -169,6 +188,8 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     DNS: `127.0.0.1:${dns.port} (UDP/TCP; zones ${LAB.dns.zones.join(", ")}; TSIG key ${LAB.dns.tsig.name})`,
     Directory: `${directory.ldapsUrl} and ${directory.url} (StartTLS); bind ${LAB.directory.bindDn}`,
     ...Object.fromEntries(ocs.map((o, i) => [`OCS ${LAB.ocs.pools[i]!.name} (SSH)`, `${o.host}:${o.port} (user ${LAB.ocs.username})`])),
+    "CUP AXL": `${cup.url} (user ${LAB.cup.username})`,
+    "CUP CLI (SSH)": `127.0.0.1:${cup.sshPort} (user ${LAB.cup.cliUsername}, admin: prompt)`,
   };
   fs.writeFileSync(path.join(dir, "endpoints.json"), JSON.stringify({ caFile, cucm: { url: cucm.url, port: cucm.port } }, null, 2));
   return {
@@ -180,7 +201,9 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     dns,
     directory,
     ocs,
+    cup,
     stop: async () => {
+      await cup.stop();
       for (const o of ocs) await o.stop();
       await directory.stop();
       await dns.stop();
