@@ -15,6 +15,7 @@ const guideWithSecrets = () => {
   c["rcclab:directory"].password = "G-dir-1";
   c["rcclab:directory"].initialPassword = "G-init-1";
   c["rcclab:ocs"].ssh.password = "G-ssh-1";
+  c["rcclab:cup"].cli.password = "G-cli-1";
   return c;
 };
 
@@ -54,6 +55,7 @@ describe("stack config", () => {
     expect(errors.map((e) => e.path).sort()).toEqual([
       "rcclab:cti.password",
       "rcclab:cucm.password",
+      "rcclab:cup.cli.password",
       "rcclab:cup.password",
       "rcclab:directory.initialPassword",
       "rcclab:directory.password",

@@ -261,6 +261,25 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     expect(await snapshot()).toEqual(seeded);
   });
 
+  it("a new CTI password in the stack reaches CUCM's application user and CUP's desk phone control (C4 = B3)", async () => {
+    expect((await rcclab("up")).code).toBe(0);
+    const file = path.join(stacksDir, "Pulumi.local.yaml");
+    const { config } = loadStackConfig(file, { passphrase: PASSPHRASE });
+    (config["rcclab:cti"] as Record<string, unknown>).password = "Rotated-Cti-Pa55";
+    writeStackConfig(file, config, { passphrase: PASSPHRASE, secrets: SECRETS });
+    const restartsBefore = lab.cup.restarts.length;
+    const r = await rcclab("up");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/~ update rcclab:cucm:AppUser cti-app-user/);
+    expect(r.out).toMatch(/~ update rcclab:cup:DeskPhoneControl desk-phone-control/);
+    const profile = (await cup.query(select(UC_CTI_GATEWAY_PROFILE)))[0]!;
+    expect(profile.applicationpassword).toBe("Rotated-Cti-Pa55");
+    expect(lab.cup.restarts.length).toBeGreaterThan(restartsBefore); // the SIP proxy reloads it
+    expect(fs.readFileSync(path.join(stateDir, "local.state.json"), "utf8")).not.toContain("Rotated-Cti-Pa55");
+    expect((await rcclab("destroy")).code).toBe(0);
+    expect(await snapshot()).toEqual(seeded);
+  });
+
   it("a bad stack fails before any call, naming each problem by its YAML path", async () => {
     const { config } = loadStackConfig(path.join(stacksDir, "Pulumi.local.yaml"), { passphrase: PASSPHRASE });
     (config["rcclab:users"] as Record<string, unknown>[])[3]!.e164 = "4085551004";
