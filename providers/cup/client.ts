@@ -27,6 +27,7 @@ import type { Logger } from "../core/kind";
 import { projectRoot } from "../core/provider";
 import { withRetry } from "../core/retry";
 import { httpsAgent, tlsSchema } from "../core/tls";
+import { TomcatSession } from "../core/tomcatSession";
 import { mapAxlError } from "../cucm/axl/client";
 import { normalizeHostKeySha256, sshFingerprint } from "../ocs/client";
 import { CUP_AXL, type CupAxlOperation, type CupServiceName, type TableSpec } from "./catalog";
@@ -100,31 +101,21 @@ class CupAxl {
   readonly target: string;
   private soap?: Promise<any>;
   private agent?: https.Agent;
-  private cookie?: string;
+  private readonly session: TomcatSession;
 
   constructor(
     private readonly c: CupConnection,
     private readonly log: Logger,
   ) {
     this.target = `https://${c.host}:${c.port}${CUP_AXL.path}`;
+    this.session = new TomcatSession(c.username, c.password);
   }
 
   private client(): Promise<any> {
     this.soap ??= (async () => {
       const soap = await import("soap");
       const client = new soap.Client(await loadCupWsdl(), this.target, { attributesKey: "$attributes" } as any);
-      const basic = `Basic ${Buffer.from(`${this.c.username}:${this.c.password}`).toString("base64")}`;
-      client.setSecurity({
-        addHeaders: (headers: Record<string, string>) => {
-          if (this.cookie) headers.Cookie = this.cookie;
-          else headers.Authorization = basic;
-        },
-        toXML: () => "",
-      } as any);
-      client.on("response", (_body: unknown, res: any) => {
-        const setCookie: string[] | undefined = res?.headers?.["set-cookie"];
-        if (setCookie?.length) this.cookie = setCookie.map((s) => s.split(";")[0]).join("; ");
-      });
+      this.session.attach(client);
       return client;
     })();
     this.soap.catch(() => (this.soap = undefined));
@@ -139,18 +130,7 @@ class CupAxl {
       const [result] = await client[`${operation}Async`](body, { httpsAgent: this.agent, timeout: this.c.timeoutMs });
       return result?.return;
     };
-    try {
-      return await call();
-    } catch (e) {
-      const mapped = mapAxlError(e, operation, this.target);
-      if (!(mapped.code === "Unauthorized" && this.cookie)) throw mapped;
-    }
-    this.cookie = undefined; // the session expired: authenticate again, once
-    try {
-      return await call();
-    } catch (e) {
-      throw mapAxlError(e, operation, this.target);
-    }
+    return this.session.call(call, (e) => mapAxlError(e, operation, this.target));
   }
 
   close(): void {

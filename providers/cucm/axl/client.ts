@@ -14,6 +14,7 @@ import { RcclabError, isCode } from "../../core/errors";
 import type { Logger } from "../../core/kind";
 import { withRetry } from "../../core/retry";
 import { httpsAgent, tlsSchema } from "../../core/tls";
+import { TomcatSession } from "../../core/tomcatSession";
 import { adapterFor } from "./adapters";
 import { AXL_RELEASES, type AxlRelease, type AxlRequest, type Got, type ObjectCodec, type ReleaseAdapter } from "./model";
 import { ServiceabilityClient } from "../serviceability/client";
@@ -49,7 +50,7 @@ export class AxlClient {
   readonly target: string;
   private soap?: Promise<any>;
   private agent?: https.Agent;
-  private cookie?: string;
+  private readonly session: TomcatSession;
   private versionCheck?: Promise<string>;
   private serviceabilityClient?: ServiceabilityClient;
   /** Every request envelope sent, when recording is on (tests validate them against Cisco's schema). */
@@ -61,6 +62,7 @@ export class AxlClient {
     private readonly log: Logger,
   ) {
     this.adapter = adapterFor(connection.release);
+    this.session = new TomcatSession(connection.username, connection.password);
     this.target = `https://${connection.host}:${connection.port}/axl/`;
   }
 
@@ -69,21 +71,9 @@ export class AxlClient {
       const soap = await import("soap");
       const wsdl = await loadWsdl(this.connection.release);
       const client = new soap.Client(wsdl, this.target, { attributesKey: "$attributes" } as any);
-      const basic = `Basic ${Buffer.from(`${this.connection.username}:${this.connection.password}`).toString("base64")}`;
-      client.setSecurity({
-        // The session cookie stands in for the credentials once CUCM has issued it.
-        addHeaders: (headers: Record<string, string>) => {
-          if (this.cookie) headers.Cookie = this.cookie;
-          else headers.Authorization = basic;
-        },
-        toXML: () => "",
-      } as any);
+      this.session.attach(client);
       client.on("request", (xml: string) => {
         if (this.record) this.sent.push({ operation: /<(?:\w+:)?Body>\s*<(?:\w+:)?(\w+)/.exec(xml)?.[1] ?? "?", xml });
-      });
-      client.on("response", (_body: unknown, res: any) => {
-        const setCookie: string[] | undefined = res?.headers?.["set-cookie"];
-        if (setCookie?.length) this.cookie = setCookie.map((c) => c.split(";")[0]).join("; ");
       });
       return client;
     })();
@@ -100,22 +90,11 @@ export class AxlClient {
     const client = await this.client();
     const method = client[`${req.operation}Async`];
     if (typeof method !== "function") throw new RcclabError("InvalidRequest", `${req.operation} is not in the AXL ${this.connection.release} WSDL subset`);
-    const call = () => method.call(client, req.body, { httpsAgent: this.httpsAgent(), timeout: this.connection.timeoutMs });
-    try {
-      const [result] = await call();
-      return result?.return;
-    } catch (e) {
-      const mapped = mapAxlError(e, req.operation, this.target);
-      if (!(mapped.code === "Unauthorized" && this.cookie)) throw mapped;
-    }
-    // The session expired: authenticate again once.
-    this.cookie = undefined;
-    try {
-      const [result] = await call();
-      return result?.return;
-    } catch (e) {
-      throw mapAxlError(e, req.operation, this.target);
-    }
+    const call = async () => {
+      const [result] = await method.call(client, req.body, { httpsAgent: this.httpsAgent(), timeout: this.connection.timeoutMs });
+      return result?.return as unknown;
+    };
+    return this.session.call(call, (e) => mapAxlError(e, req.operation, this.target));
   }
 
   /** One request with retries for throttling and lost connections (for idempotent requests). */
