@@ -2,7 +2,6 @@
  * The simulated CUCM's HTTPS front: /axl/ only, POST text/xml, HTTP Basic auth with CUCM's session
  * cookies, write throttling (HTTP 503 or AXL's -1 fault), latency, and fault injection for tests.
  */
-import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -12,6 +11,7 @@ import { AxlFault, faults } from "./faults";
 import { CucmDb } from "./model/db";
 import { type CucmSeed, seededDb } from "./model/seed";
 import { listenHttps, readBody } from "../http";
+import { TomcatAuth, answeredBeforeSoap, page } from "../tomcat";
 import { type AxlResult, AxlService, type Prepared } from "./service";
 
 export type UserEntry =
@@ -143,20 +143,10 @@ export const DEFAULT_PASSWORD = "ciscopsdt";
 const REALM = "Cisco AXL Web Service";
 const MAX_BODY = 10 * 1024 * 1024;
 
-const page = (title: string, text: string): string =>
-  `<html><head><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
 
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function cookies(req: IncomingMessage): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const i = part.indexOf("=");
-    if (i > 0) out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
-  }
-  return out;
-}
 
 export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> {
   const release = opts.release ?? "14.0";
@@ -176,8 +166,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
   };
   if (opts.stateFile && !loaded) save();
 
-  const sessions = new Map<string, { user: string; expires: number }>();
-  const ttl = opts.sessionTtlMs ?? 30 * 60 * 1000;
+  const tomcat = new TomcatAuth(() => users, REALM, opts.sessionTtlMs ?? 30 * 60 * 1000);
   let injections: Array<Injection & { left: number }> = [];
   const stats = { writesInFlight: 0, maxWritesInFlight: 0, throttled: 0, resets: 0 };
   const requests: RecordedRequest[] = [];
@@ -192,50 +181,8 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     return i;
   }
 
-  /** Basic auth or a live session cookie; returns the user, or answers 401/403 itself. */
-  function authenticate(req: IncomingMessage, res: ServerResponse): { user: string; newSession: boolean; via: "basic" | "cookie" } | undefined {
-    const auth = req.headers.authorization;
-    if (auth) {
-      const m = /^Basic\s+(\S+)$/i.exec(auth);
-      const decoded = m ? Buffer.from(m[1]!, "base64").toString("utf8") : "";
-      const sep = decoded.indexOf(":");
-      const user = sep < 0 ? "" : decoded.slice(0, sep);
-      const entry = users[user];
-      const password = typeof entry === "string" ? entry : entry?.password;
-      if (sep < 0 || password === undefined || password !== decoded.slice(sep + 1)) return void unauthorized(res);
-      if (typeof entry === "object" && entry.axlAccess === false) {
-        res.writeHead(403, { "Content-Type": "text/html;charset=utf-8" });
-        return void res.end(page("HTTP Status 403 - Forbidden", "Access to the requested resource has been denied."));
-      }
-      const c = cookies(req).get("JSESSIONIDSSO");
-      const session = c ? sessions.get(c) : undefined;
-      if (session && session.user === user) {
-        session.expires = Date.now() + ttl;
-        return { user, newSession: false, via: "basic" };
-      }
-      return { user, newSession: true, via: "basic" };
-    }
-    const c = cookies(req).get("JSESSIONIDSSO");
-    const session = c ? sessions.get(c) : undefined;
-    if (session && session.expires > Date.now()) {
-      session.expires = Date.now() + ttl;
-      return { user: session.user, newSession: false, via: "cookie" };
-    }
-    if (c) sessions.delete(c);
-    return void unauthorized(res);
-  }
 
-  function unauthorized(res: ServerResponse): void {
-    res.writeHead(401, { "WWW-Authenticate": `Basic realm="${REALM}"`, "Content-Type": "text/html;charset=utf-8" });
-    res.end(page("HTTP Status 401 - Unauthorized", "This request requires HTTP authentication."));
-  }
 
-  function newSessionCookies(user: string): string[] {
-    const sso = randomBytes(16).toString("hex").toUpperCase();
-    sessions.set(sso, { user, expires: Date.now() + ttl });
-    const jsession = randomBytes(16).toString("hex").toUpperCase();
-    return [`JSESSIONIDSSO=${sso}; Path=/; Secure; HttpOnly`, `JSESSIONID=${jsession}; Path=/axl; Secure; HttpOnly`];
-  }
 
   function sendXml(res: ServerResponse, status: number, xml: string, setCookie: string[]): void {
     const headers: Record<string, string | string[]> = { "Content-Type": "text/xml;charset=utf-8" };
@@ -266,21 +213,10 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
       res.writeHead(404, { "Content-Type": "text/html;charset=utf-8" });
       return void res.end(page("HTTP Status 404 - Not Found", `The requested resource (${url.pathname}) is not available.`));
     }
-    const who = authenticate(req, res);
+    const who = tomcat.authenticate(req, res);
     if (!who) return;
-    const setCookie = who.newSession ? newSessionCookies(who.user) : [];
-    if (req.method === "GET") {
-      res.writeHead(200, { "Content-Type": "text/html;charset=utf-8", ...(setCookie.length ? { "Set-Cookie": setCookie } : {}) });
-      return void res.end(page("Cisco CallManager: AXL Web Service", "The AXL Web Service is working and accepting requests. Use HTTP POST to send a request."));
-    }
-    if (req.method !== "POST") {
-      res.writeHead(405, { Allow: "GET, POST", "Content-Type": "text/html;charset=utf-8" });
-      return void res.end(page("HTTP Status 405 - Method Not Allowed", `${req.method} is not supported.`));
-    }
-    if (!/^text\/xml\b/i.test(req.headers["content-type"] ?? "")) {
-      res.writeHead(415, { "Content-Type": "text/html;charset=utf-8" });
-      return void res.end(page("HTTP Status 415 - Unsupported Media Type", "AXL accepts SOAP 1.1 (text/xml) only."));
-    }
+    const setCookie = who.setCookie;
+    if (answeredBeforeSoap(req, res, setCookie, "Cisco CallManager: AXL Web Service")) return;
     const body = await readBody(req, MAX_BODY);
     const soapAction = req.headers.soapaction as string | undefined;
     const record: RecordedRequest = { operation: "", body, envelope: body, auth: who.via, at: new Date(), ...(soapAction !== undefined ? { soapAction } : {}) };
@@ -357,7 +293,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
       injections = [];
     },
     expireSessions() {
-      sessions.clear();
+      tomcat.expireSessions();
     },
     stats,
     save,

@@ -4,7 +4,6 @@
  * `show version active`, `utils service list|start|stop|restart`), over one persisted database (the
  * catalog's tables and the services' states).
  */
-import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,6 +14,7 @@ import { stablePkid } from "../cucm/model/catalog";
 import { DEFAULT_END_USERS } from "../cucm/model/seed";
 import { type CliSsh, startCliSsh } from "../cucm-platform/ssh";
 import { listenHttps, readBody } from "../http";
+import { TomcatAuth, answeredBeforeSoap, page } from "../tomcat";
 import type { SqlRow } from "../sql/engine";
 import { CupAxlService } from "./axl";
 import { cupBanner, runCupCli } from "./cli";
@@ -201,17 +201,8 @@ export interface CupSim {
   stop(): Promise<void>;
 }
 
-const page = (title: string, text: string): string => `<html><head><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function cookies(req: IncomingMessage): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const i = part.indexOf("=");
-    if (i > 0) out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
-  }
-  return out;
-}
 
 function syncEndUsers(db: CupDb, users: CupEndUserSeed[], removeOthers = false): boolean {
   let changed = false;
@@ -275,8 +266,7 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
 
   const requests: CupRecordedRequest[] = [];
   const commands: CupCommand[] = [];
-  const sessions = new Map<string, { user: string; expires: number }>();
-  const ttl = opts.sessionTtlMs ?? 30 * 60 * 1000;
+  const tomcat = new TomcatAuth(() => users, REALM, opts.sessionTtlMs ?? 30 * 60 * 1000);
   let injections: Array<CupInjection & { left: number }> = [];
 
   function takeInjection(operation: string, phase: "before" | "after"): CupInjection | undefined {
@@ -287,49 +277,8 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
     return i;
   }
 
-  function unauthorized(res: ServerResponse): undefined {
-    res.writeHead(401, { "WWW-Authenticate": `Basic realm="${REALM}"`, "Content-Type": "text/html;charset=utf-8" });
-    res.end(page("HTTP Status 401 - Unauthorized", "This request requires HTTP authentication."));
-    return undefined;
-  }
 
-  /** Basic auth or a live session cookie; answers 401/403 itself. */
-  function authenticate(req: IncomingMessage, res: ServerResponse): { user: string; newSession: boolean; via: "basic" | "cookie" } | undefined {
-    const sso = cookies(req).get("JSESSIONIDSSO");
-    const session = sso ? sessions.get(sso) : undefined;
-    const auth = req.headers.authorization;
-    if (auth) {
-      const m = /^Basic\s+(\S+)$/i.exec(auth);
-      const decoded = m ? Buffer.from(m[1]!, "base64").toString("utf8") : "";
-      const sep = decoded.indexOf(":");
-      const user = sep < 0 ? "" : decoded.slice(0, sep);
-      const entry = users[user];
-      const password = typeof entry === "string" ? entry : entry?.password;
-      if (sep < 0 || password === undefined || password !== decoded.slice(sep + 1)) return unauthorized(res);
-      if (typeof entry === "object" && entry.axlAccess === false) {
-        res.writeHead(403, { "Content-Type": "text/html;charset=utf-8" });
-        res.end(page("HTTP Status 403 - Forbidden", "Access to the requested resource has been denied."));
-        return undefined;
-      }
-      if (session && session.user === user && session.expires > Date.now()) {
-        session.expires = Date.now() + ttl;
-        return { user, newSession: false, via: "basic" };
-      }
-      return { user, newSession: true, via: "basic" };
-    }
-    if (session && session.expires > Date.now()) {
-      session.expires = Date.now() + ttl;
-      return { user: session.user, newSession: false, via: "cookie" };
-    }
-    if (sso) sessions.delete(sso);
-    return unauthorized(res);
-  }
 
-  function newSessionCookies(user: string): string[] {
-    const sso = randomBytes(16).toString("hex").toUpperCase();
-    sessions.set(sso, { user, expires: Date.now() + ttl });
-    return [`JSESSIONIDSSO=${sso}; Path=/; Secure; HttpOnly`, `JSESSIONID=${randomBytes(16).toString("hex").toUpperCase()}; Path=/axl; Secure; HttpOnly`];
-  }
 
   function sendXml(res: ServerResponse, status: number, xml: string, setCookie: string[]): void {
     res.writeHead(status, { "Content-Type": "text/xml;charset=utf-8", ...(setCookie.length ? { "Set-Cookie": setCookie } : {}) });
@@ -342,21 +291,10 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
       res.writeHead(404, { "Content-Type": "text/html;charset=utf-8" });
       return void res.end(page("HTTP Status 404 - Not Found", `The requested resource (${url.pathname}) is not available.`));
     }
-    const who = authenticate(req, res);
+    const who = tomcat.authenticate(req, res);
     if (!who) return;
-    const setCookie = who.newSession ? newSessionCookies(who.user) : [];
-    if (req.method === "GET") {
-      res.writeHead(200, { "Content-Type": "text/html;charset=utf-8", ...(setCookie.length ? { "Set-Cookie": setCookie } : {}) });
-      return void res.end(page("Cisco Unified Presence: AXL Web Service", "The AXL Web Service is working and accepting requests. Use HTTP POST to send a request."));
-    }
-    if (req.method !== "POST") {
-      res.writeHead(405, { Allow: "GET, POST", "Content-Type": "text/html;charset=utf-8" });
-      return void res.end(page("HTTP Status 405 - Method Not Allowed", `${req.method} is not supported.`));
-    }
-    if (!/^text\/xml\b/i.test(req.headers["content-type"] ?? "")) {
-      res.writeHead(415, { "Content-Type": "text/html;charset=utf-8" });
-      return void res.end(page("HTTP Status 415 - Unsupported Media Type", "AXL accepts SOAP 1.1 (text/xml) only."));
-    }
+    const setCookie = who.setCookie;
+    if (answeredBeforeSoap(req, res, setCookie, "Cisco Unified Presence: AXL Web Service")) return;
     const body = await readBody(req, MAX_BODY);
     const soapAction = req.headers.soapaction as string | undefined;
     const record: CupRecordedRequest = { operation: "", body, auth: who.via, at: new Date(), ...(soapAction !== undefined ? { soapAction } : {}) };
@@ -456,7 +394,7 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
       injections = [];
     },
     expireSessions() {
-      sessions.clear();
+      tomcat.expireSessions();
     },
     ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
     save,
