@@ -5,8 +5,10 @@
  */
 import { z } from "zod";
 import { RcclabError } from "../core/errors";
-import type { AxlClient } from "./axl/client";
-import type { LineAppearance, ServiceSubscription } from "./axl/model";
+import type { KindContext } from "../core/kind";
+import type { AxlClient, AxlConnection } from "./axl/client";
+import type { Got, LineAppearance, ObjectCodec, ReleaseAdapter, ServiceSubscription } from "./axl/model";
+import { productOf, type PhoneModel } from "./models";
 import { dnPattern, name, optionalName } from "./fields";
 import { lineId } from "./line";
 
@@ -93,3 +95,48 @@ export function liveSubscriptions(live: readonly ServiceSubscription[], managed:
 /** Subscriptions in a stable order (CUCM keeps them as a set). */
 export const sortSubscriptions = (s: readonly ServiceSubscription[]): ServiceSubscription[] =>
   [...s].sort((a, b) => a.serviceName.localeCompare(b.serviceName) || a.name.localeCompare(b.name));
+
+/** The fields every device with line appearances has in its kind (phones, device profiles). */
+interface LineDeviceFields {
+  name: string;
+  model: PhoneModel;
+  lines: Appearance[];
+}
+
+/**
+ * The model object of a device with line appearances: the model named as AXL's product, each line
+ * with its uuid, and the call limits the live device has (B8 owns them).
+ */
+export function lineDeviceSpec<S>(f: LineDeviceFields, uuids: Map<string, string>, current?: { lines: readonly LineAppearance[] }): S {
+  const { model, lines, ...rest } = f;
+  return { ...rest, product: productOf(model), lines: toAppearances(lines, uuids, current?.lines) } as S;
+}
+
+type Ctx = KindContext<AxlConnection, AxlClient>;
+
+/**
+ * Create / read / update / delete of a device with line appearances: the lines are looked up first
+ * (for their uuids, and to name a missing one), and an update keeps the live call limits.
+ */
+export function lineDeviceCrud<F extends LineDeviceFields, S extends { lines: LineAppearance[] }>(
+  codec: (adapter: ReleaseAdapter) => ObjectCodec<S, string>,
+  fromLive: (live: Got<S>, olds: Partial<F>) => F,
+) {
+  return {
+    async create({ client }: Ctx, f: F) {
+      return { uuid: await client.add(codec(client.adapter), lineDeviceSpec<S>(f, await lineUuids(client, f.lines)), f.name) };
+    },
+    async read({ client }: Ctx, id: string, olds: Partial<F>) {
+      const got = await client.get(codec(client.adapter), id);
+      if (!got) return undefined;
+      return { fields: fromLive(got, olds), outputs: { uuid: got.uuid } };
+    },
+    async update({ client }: Ctx, id: string, _olds: F, news: F) {
+      const uuids = await lineUuids(client, news.lines);
+      return { uuid: await client.update(codec(client.adapter), id, (current) => lineDeviceSpec<S>(news, uuids, current)) };
+    },
+    async delete({ client }: Ctx, id: string) {
+      await client.remove(codec(client.adapter), id);
+    },
+  };
+}

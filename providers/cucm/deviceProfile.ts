@@ -9,15 +9,14 @@ import {
   appearanceSchema,
   checkAppearances,
   fromAppearances,
-  lineUuids,
+  lineDeviceCrud,
   liveSubscriptions,
   sortSubscriptions,
   subscriptionSchema,
-  toAppearances,
 } from "./appearances";
 import type { DeviceProfileSpec } from "./axl/model";
 import { name, optionalName } from "./fields";
-import { PHONE_MODEL_NAMES, PHONE_MODELS, defaultTemplate, modelOf, productOf, supports, type PhoneModel } from "./models";
+import { PHONE_MODEL_NAMES, PHONE_MODELS, defaultTemplate, modelOf, supports, type PhoneModel } from "./models";
 import { cucm } from "./system";
 
 const fields = z
@@ -43,9 +42,17 @@ const fields = z
 
 type Fields = z.output<typeof fields>;
 
-function spec(f: Fields, uuids: Map<string, string>, current?: DeviceProfileSpec): DeviceProfileSpec {
-  const { model, lines, ...rest } = f;
-  return { ...rest, product: productOf(model), lines: toAppearances(lines, uuids, current?.lines) };
+/** The kind's fields from the live profile (subscription URLs only where the stack gives them). */
+function fromLive(got: DeviceProfileSpec, olds: Partial<Fields>): Fields {
+  return {
+    name: got.name,
+    description: got.description,
+    model: modelOf(got.product) as PhoneModel,
+    protocol: got.protocol,
+    phoneTemplateName: got.phoneTemplateName,
+    lines: fromAppearances(got.lines),
+    services: liveSubscriptions(got.services, olds.services),
+  };
 }
 
 export const DeviceProfile = defineKind({
@@ -57,28 +64,5 @@ export const DeviceProfile = defineKind({
   key: (f) => f.name,
   replaceOn: ["name", "model", "protocol"],
   computed: ["uuid"],
-  async create({ client }, f) {
-    return { uuid: await client.add(client.adapter.deviceProfile, spec(f, await lineUuids(client, f.lines)), f.name) };
-  },
-  async read({ client }, id, olds) {
-    const got = await client.get(client.adapter.deviceProfile, id);
-    if (!got) return undefined;
-    const live: Fields = {
-      name: got.name,
-      description: got.description,
-      model: modelOf(got.product) as PhoneModel,
-      protocol: got.protocol,
-      phoneTemplateName: got.phoneTemplateName,
-      lines: fromAppearances(got.lines),
-      services: liveSubscriptions(got.services, olds.services),
-    };
-    return { fields: live, outputs: { uuid: got.uuid } };
-  },
-  async update({ client }, id, _olds, news) {
-    const uuids = await lineUuids(client, news.lines);
-    return { uuid: await client.update(client.adapter.deviceProfile, id, (current) => spec(news, uuids, current)) };
-  },
-  async delete({ client }, id) {
-    await client.remove(client.adapter.deviceProfile, id);
-  },
+  ...lineDeviceCrud<Fields, DeviceProfileSpec>((a) => a.deviceProfile, fromLive),
 });

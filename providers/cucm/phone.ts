@@ -10,15 +10,14 @@ import {
   appearanceSchema,
   checkAppearances,
   fromAppearances,
-  lineUuids,
+  lineDeviceCrud,
   liveSubscriptions,
   sortSubscriptions,
   subscriptionSchema,
-  toAppearances,
 } from "./appearances";
 import type { PhoneSpec } from "./axl/model";
 import { name, optionalName } from "./fields";
-import { PHONE_MODEL_NAMES, PHONE_MODELS, defaultSecurityProfile, defaultTemplate, modelOf, productOf, supports, type PhoneModel } from "./models";
+import { PHONE_MODEL_NAMES, PHONE_MODELS, defaultSecurityProfile, defaultTemplate, modelOf, supports, type PhoneModel } from "./models";
 import { cucm } from "./system";
 
 /** "00:1e:4a:aa:bb:01" or "001E4AAABB01" → "SEP001E4AAABB01". */
@@ -61,12 +60,6 @@ const fields = z
 
 type Fields = z.output<typeof fields>;
 
-/** The model's phone from the kind's fields; per-line call limits taken from `current` when it has them. */
-function spec(f: Fields, uuids: Map<string, string>, current?: PhoneSpec): PhoneSpec {
-  const { model, lines, ...rest } = f;
-  return { ...rest, product: productOf(model), lines: toAppearances(lines, uuids, current?.lines) };
-}
-
 /**
  * The kind's fields from the live phone (call limits left to CallPerLineLimit; subscriptions only
  * when the resource manages them).
@@ -98,19 +91,5 @@ export const Phone = defineKind({
   key: (f) => f.name,
   replaceOn: ["name", "model", "protocol"],
   computed: ["uuid"],
-  async create({ client }, f) {
-    return { uuid: await client.add(client.adapter.phone, spec(f, await lineUuids(client, f.lines)), f.name) };
-  },
-  async read({ client }, id, olds) {
-    const got = await client.get(client.adapter.phone, id);
-    if (!got) return undefined;
-    return { fields: fromLive(got, olds.services), outputs: { uuid: got.uuid } };
-  },
-  async update({ client }, id, _olds, news) {
-    const uuids = await lineUuids(client, news.lines);
-    return { uuid: await client.update(client.adapter.phone, id, (current) => spec(news, uuids, current)) };
-  },
-  async delete({ client }, id) {
-    await client.remove(client.adapter.phone, id);
-  },
+  ...lineDeviceCrud<Fields, PhoneSpec>((a) => a.phone, (live, olds) => fromLive(live, olds.services)),
 });
