@@ -103,13 +103,27 @@ export interface ServiceStatus {
   startedAt?: string;
 }
 
-/** The outcome of one command on one service. */
-export interface ServiceChange {
+/** A service's status whose catalog entry (when it carries one) is a `D`. */
+export type TableStatus<D> = Omit<ServiceStatus, "def"> & { def?: D };
+
+/** The outcome of one command on one service; `P`: what else than an unknown name can go wrong. */
+export interface ServiceTableChange<P extends string, D = ServiceDef> {
   name: string;
   ok: boolean;
-  /** What went wrong: unknown service, not activated, not deployable (network service). */
-  problem?: "unknown" | "not-activated" | "not-deployable";
-  after: ServiceStatus;
+  /** What went wrong: unknown service, or the table's own problems (e.g. not activated). */
+  problem?: "unknown" | P;
+  after: TableStatus<D>;
+}
+
+/** The outcome of one command on one service: unknown service, not activated, not deployable (network service). */
+export type ServiceChange = ServiceTableChange<"not-activated" | "not-deployable">;
+
+/** One persisted service row (CUCM's platformServices, CUP's services). */
+interface ServiceRow {
+  name: string;
+  activated: boolean;
+  running: boolean;
+  startedAt?: string;
 }
 
 /** Access to the persisted rows (the simulator's database, or a platform-only state file). */
@@ -119,15 +133,19 @@ export interface ServiceStore {
   save(): void;
 }
 
-export class PlatformServices {
-  readonly catalog: ServiceDef[];
-
+/**
+ * A node's services over its catalog and persisted rows, as CUCM's and CUP's platforms keep them:
+ * missing rows are added (running when activated), names match exactly then case-insensitively,
+ * and Control Center's start / stop / restart apply to activated services only.
+ */
+export class ServiceTable<D extends { name: string; activated: boolean }, P extends string> {
   constructor(
-    readonly family: AxlFamily,
-    private readonly store: ServiceStore,
-    private readonly now: () => Date = () => new Date(),
+    readonly catalog: D[],
+    private readonly store: { get(): ServiceRow[]; set(rows: ServiceRow[]): void; save(): void },
+    protected readonly now: () => Date,
+    /** Whether a status carries its catalog entry (`def`). */
+    private readonly statusDef: boolean,
   ) {
-    this.catalog = SERVICE_CATALOG.filter((d) => !d.families || d.families.includes(family));
     const known = new Map(store.get().map((r) => [r.name, r]));
     const started = this.now().toISOString();
     const rows = this.catalog.map(
@@ -140,22 +158,22 @@ export class PlatformServices {
   }
 
   /** The catalog entry for a name (exact, then case-insensitive as Serviceability matches). */
-  def(name: string): ServiceDef | undefined {
+  def(name: string): D | undefined {
     const n = name.trim();
     return this.catalog.find((d) => d.name === n) ?? this.catalog.find((d) => d.name.toLowerCase() === n.toLowerCase());
   }
 
-  private row(def: ServiceDef): PlatformServiceRow {
+  private row(def: D): ServiceRow {
     return this.store.get().find((r) => r.name === def.name)!;
   }
 
-  status(name: string): ServiceStatus {
+  status(name: string): TableStatus<D> {
     const def = this.def(name);
     if (!def) return { name: name.trim(), status: "Unknown", activated: false };
     const row = this.row(def);
     return {
       name: def.name,
-      def,
+      ...(this.statusDef ? { def } : {}),
       status: row.running ? "Started" : "Stopped",
       activated: row.activated,
       ...(row.running ? {} : { reason: row.activated ? ("commanded-out" as const) : ("not-activated" as const) }),
@@ -163,17 +181,62 @@ export class PlatformServices {
     };
   }
 
-  all(): ServiceStatus[] {
+  all(): TableStatus<D>[] {
     return this.catalog.map((d) => this.status(d.name));
   }
 
-  private change(name: string, fn: (def: ServiceDef, row: PlatformServiceRow) => ServiceChange["problem"] | void): ServiceChange {
+  protected change(name: string, fn: (def: D, row: ServiceRow) => P | "not-activated" | void): ServiceTableChange<P | "not-activated", D> {
     const def = this.def(name);
     if (!def) return { name: name.trim(), ok: false, problem: "unknown", after: this.status(name) };
     const row = this.row(def);
     const problem = fn(def, row) ?? undefined;
     this.store.save();
     return { name: def.name, ok: !problem, ...(problem ? { problem } : {}), after: this.status(def.name) };
+  }
+
+  /** Control Center: start (an activated service only). */
+  start(name: string): ServiceTableChange<P | "not-activated", D> {
+    return this.change(name, (_def, row) => {
+      if (!row.activated) return "not-activated";
+      if (!row.running) row.startedAt = this.now().toISOString();
+      row.running = true;
+    });
+  }
+
+  stop(name: string): ServiceTableChange<P | "not-activated", D> {
+    return this.change(name, (_def, row) => {
+      if (!row.activated) return "not-activated";
+      row.running = false;
+      delete row.startedAt;
+    });
+  }
+
+  restart(name: string): ServiceTableChange<P | "not-activated", D> {
+    return this.change(name, (def, row) => {
+      if (!row.activated) return "not-activated";
+      const at = this.now();
+      row.running = true;
+      row.startedAt = at.toISOString();
+      this.restarted(def.name, at);
+    });
+  }
+
+  /** A service was restarted (a hook: CUP records it). */
+  protected restarted(_service: string, _at: Date): void {}
+}
+
+export class PlatformServices extends ServiceTable<ServiceDef, "not-activated" | "not-deployable"> {
+  constructor(
+    readonly family: AxlFamily,
+    store: ServiceStore,
+    now: () => Date = () => new Date(),
+  ) {
+    super(
+      SERVICE_CATALOG.filter((d) => !d.families || d.families.includes(family)),
+      store,
+      now,
+      true,
+    );
   }
 
   /** Service Activation: a feature service becomes activated and starts. */
@@ -193,31 +256,6 @@ export class PlatformServices {
       row.activated = false;
       row.running = false;
       delete row.startedAt;
-    });
-  }
-
-  /** Control Center: start (an activated service only). */
-  start(name: string): ServiceChange {
-    return this.change(name, (_def, row) => {
-      if (!row.activated) return "not-activated";
-      if (!row.running) row.startedAt = this.now().toISOString();
-      row.running = true;
-    });
-  }
-
-  stop(name: string): ServiceChange {
-    return this.change(name, (_def, row) => {
-      if (!row.activated) return "not-activated";
-      row.running = false;
-      delete row.startedAt;
-    });
-  }
-
-  restart(name: string): ServiceChange {
-    return this.change(name, (_def, row) => {
-      if (!row.activated) return "not-activated";
-      row.running = true;
-      row.startedAt = this.now().toISOString();
     });
   }
 }

@@ -4,12 +4,11 @@
  * command, its output, exit status 0 when it succeeded and 1 when not). The host key is an RSA key
  * generated once and kept in a file, so clients can pin it across restarts.
  */
-import { createHash, generateKeyPairSync, timingSafeEqual } from "node:crypto";
-import * as fs from "node:fs";
-import type { AddressInfo } from "node:net";
-import * as path from "node:path";
-import { type Connection, Server, type ServerChannel, utils } from "ssh2";
+import type { ServerChannel } from "ssh2";
+import { ensureHostKey, hostKeyFingerprint, listenPasswordSsh } from "../ssh";
 import { type CliContext, type CliResult, banner, runCli } from "./cli";
+
+export { ensureHostKey, hostKeyFingerprint } from "../ssh";
 
 /** Another product's CLI served the same way (CUP's): its greeting and its commands. */
 export interface CliRunner {
@@ -38,31 +37,6 @@ export interface CliSsh {
   hostKeyFingerprint: string;
   hostKeyFile: string;
   stop(): Promise<void>;
-}
-
-/** Reads the host key from its file, creating it (RSA 2048, PKCS#1 PEM, mode 0600) the first time. */
-export function ensureHostKey(file: string): string {
-  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, pem, { mode: 0o600 });
-  fs.renameSync(tmp, file);
-  return pem;
-}
-
-export function hostKeyFingerprint(pem: string): string {
-  const key = utils.parseKey(pem);
-  if (key instanceof Error) throw key;
-  const parsed = Array.isArray(key) ? key[0]! : key;
-  return `SHA256:${createHash("sha256").update(parsed.getPublicSSH()).digest("base64").replace(/=+$/, "")}`;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The CLI the options name: `cli`, or CUCM's over `context`. */
@@ -130,57 +104,30 @@ function shell(stream: ServerChannel, user: string, pty: boolean, opts: CliSshOp
 export async function startCliSsh(opts: CliSshOptions): Promise<CliSsh> {
   runnerOf(opts); // fails early without a CLI
   const pem = ensureHostKey(opts.hostKeyFile);
-  const connections = new Set<Connection>();
-  const server = new Server({ hostKeys: [pem], banner: undefined }, (client) => {
-    connections.add(client);
-    let user = "";
-    client.on("authentication", (ctx) => {
-      const password = opts.users[ctx.username];
-      if (ctx.method === "password" && password !== undefined && sameSecret(ctx.password, password)) {
-        user = ctx.username;
-        return ctx.accept();
-      }
-      ctx.reject(["password"]);
+  const server = await listenPasswordSsh({ host: opts.host, port: opts.port, hostKey: pem, users: opts.users }, (session, user) => {
+    let pty = false;
+    session.on("pty", (ok) => {
+      pty = true;
+      ok?.();
     });
-    client.on("ready", () => {
-      client.on("session", (accept) => {
-        const session = accept();
-        let pty = false;
-        session.on("pty", (ok) => {
-          pty = true;
-          ok?.();
-        });
-        session.on("window-change", (ok) => ok?.());
-        session.on("env", (ok) => ok?.());
-        session.on("shell", (ok) => shell(ok(), user, pty, opts));
-        session.on("exec", (ok, _reject, info) => {
-          const stream = ok();
-          const r = runnerOf(opts).run(user, info.command);
-          opts.commands?.push({ user, line: info.command, ok: r.ok, via: "exec" });
-          const eol = pty ? "\r\n" : "\n";
-          if (r.lines.length) stream.write(r.lines.join(eol) + eol);
-          stream.exit(r.ok ? 0 : 1);
-          stream.end();
-        });
-      });
+    session.on("window-change", (ok) => ok?.());
+    session.on("env", (ok) => ok?.());
+    session.on("shell", (ok) => shell(ok(), user, pty, opts));
+    session.on("exec", (ok, _reject, info) => {
+      const stream = ok();
+      const r = runnerOf(opts).run(user, info.command);
+      opts.commands?.push({ user, line: info.command, ok: r.ok, via: "exec" });
+      const eol = pty ? "\r\n" : "\n";
+      if (r.lines.length) stream.write(r.lines.join(eol) + eol);
+      stream.exit(r.ok ? 0 : 1);
+      stream.end();
     });
-    client.on("error", () => undefined);
-    client.on("close", () => connections.delete(client));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
   return {
     host: opts.host,
-    port,
+    port: server.port,
     hostKeyFingerprint: hostKeyFingerprint(pem),
     hostKeyFile: opts.hostKeyFile,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const c of connections) c.end();
-        server.close(() => resolve());
-      }),
+    stop: server.stop,
   };
 }

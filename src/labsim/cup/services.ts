@@ -8,7 +8,7 @@
  * A fresh node runs every activated service; feature services not activated are stopped.
  */
 import { CUP_SERVICES } from "../../../providers/cup/catalog";
-import type { ServiceStatus } from "../cucm-platform/services";
+import { ServiceTable, type ServiceTableChange } from "../cucm-platform/services";
 import type { CupServiceRow } from "./db";
 
 export interface CupServiceDef {
@@ -55,94 +55,24 @@ export const CUP_SERVICE_CATALOG: CupServiceDef[] = [
 ];
 
 /** One control command's outcome. */
-export interface CupServiceChange {
-  name: string;
-  ok: boolean;
-  problem?: "unknown" | "not-activated";
-  after: ServiceStatus;
-}
+export type CupServiceChange = ServiceTableChange<"not-activated", CupServiceDef>;
 
 export interface CupRestart {
   service: string;
   at: Date;
 }
 
-export class CupServices {
+export class CupServices extends ServiceTable<CupServiceDef, "not-activated"> {
   constructor(
-    private readonly store: { get(): CupServiceRow[]; set(rows: CupServiceRow[]): void; save(): void },
+    store: { get(): CupServiceRow[]; set(rows: CupServiceRow[]): void; save(): void },
     /** Every successful `utils service restart`, in order. */
     readonly restarts: CupRestart[] = [],
-    private readonly now: () => Date = () => new Date(),
+    now: () => Date = () => new Date(),
   ) {
-    const known = new Map(store.get().map((r) => [r.name, r]));
-    const started = this.now().toISOString();
-    const rows = CUP_SERVICE_CATALOG.map(
-      (d) => known.get(d.name) ?? { name: d.name, activated: d.activated, running: d.activated, ...(d.activated ? { startedAt: started } : {}) },
-    );
-    if (rows.length !== store.get().length || rows.some((r) => !known.has(r.name))) {
-      store.set(rows);
-      store.save();
-    }
+    super(CUP_SERVICE_CATALOG, store, now, false);
   }
 
-  /** The catalog entry for a name (exact, then case-insensitive). */
-  def(name: string): CupServiceDef | undefined {
-    const n = name.trim();
-    return CUP_SERVICE_CATALOG.find((d) => d.name === n) ?? CUP_SERVICE_CATALOG.find((d) => d.name.toLowerCase() === n.toLowerCase());
-  }
-
-  private row(def: CupServiceDef): CupServiceRow {
-    return this.store.get().find((r) => r.name === def.name)!;
-  }
-
-  status(name: string): ServiceStatus {
-    const def = this.def(name);
-    if (!def) return { name: name.trim(), status: "Unknown", activated: false };
-    const row = this.row(def);
-    return {
-      name: def.name,
-      status: row.running ? "Started" : "Stopped",
-      activated: row.activated,
-      ...(row.running ? {} : { reason: row.activated ? ("commanded-out" as const) : ("not-activated" as const) }),
-      ...(row.running && row.startedAt ? { startedAt: row.startedAt } : {}),
-    };
-  }
-
-  all(): ServiceStatus[] {
-    return CUP_SERVICE_CATALOG.map((d) => this.status(d.name));
-  }
-
-  private change(name: string, fn: (row: CupServiceRow) => CupServiceChange["problem"] | void): CupServiceChange {
-    const def = this.def(name);
-    if (!def) return { name: name.trim(), ok: false, problem: "unknown", after: this.status(name) };
-    const problem = fn(this.row(def)) ?? undefined;
-    this.store.save();
-    return { name: def.name, ok: !problem, ...(problem ? { problem } : {}), after: this.status(def.name) };
-  }
-
-  start(name: string): CupServiceChange {
-    return this.change(name, (row) => {
-      if (!row.activated) return "not-activated";
-      if (!row.running) row.startedAt = this.now().toISOString();
-      row.running = true;
-    });
-  }
-
-  stop(name: string): CupServiceChange {
-    return this.change(name, (row) => {
-      if (!row.activated) return "not-activated";
-      row.running = false;
-      delete row.startedAt;
-    });
-  }
-
-  restart(name: string): CupServiceChange {
-    return this.change(name, (row) => {
-      if (!row.activated) return "not-activated";
-      const at = this.now();
-      row.running = true;
-      row.startedAt = at.toISOString();
-      this.restarts.push({ service: row.name, at });
-    });
+  protected override restarted(service: string, at: Date): void {
+    this.restarts.push({ service, at });
   }
 }

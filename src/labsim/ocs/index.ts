@@ -11,13 +11,10 @@
  *   provider's form, or why it was rejected (tests assert that nothing else ever ran).
  * - The RSA host key is generated once into `hostKeyFile`, so its fingerprint stays pinned.
  */
-import { timingSafeEqual } from "node:crypto";
 import * as fs from "node:fs";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { type Connection, Server } from "ssh2";
 import type { Op, ScriptVars } from "../../../providers/ocs/script";
-import { ensureHostKey, hostKeyFingerprint } from "../cucm-platform/ssh";
+import { ensureHostKey, hostKeyFingerprint, listenPasswordSsh } from "../ssh";
 import { type HostRow, type OcsState, type PoolRow, type RouteRow, execCommand, newInstanceId, parseCommand } from "./wmi";
 
 export type { HostRow, OcsState, PoolRow, RouteRow } from "./wmi";
@@ -146,12 +143,6 @@ function saveState(file: string, state: OcsState): void {
   fs.renameSync(tmp, file);
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 export async function startOcsSim(opts: OcsSimOptions): Promise<OcsSim> {
   const host = opts.host ?? "127.0.0.1";
   const pem = ensureHostKey(opts.hostKeyFile);
@@ -162,77 +153,55 @@ export async function startOcsSim(opts: OcsSimOptions): Promise<OcsSim> {
   persist();
   const commands: OcsSimCommand[] = [];
   const nonAdmins = new Set(opts.nonAdmins ?? []);
-  const connections = new Set<Connection>();
   let drop: { mode: "before" | "after"; op?: Op } | undefined;
 
-  const server = new Server({ hostKeys: [pem] }, (client) => {
-    connections.add(client);
-    let user = "";
-    client.on("authentication", (ctx) => {
-      const password = opts.users[ctx.username];
-      if (ctx.method === "password" && password !== undefined && sameSecret(ctx.password, password)) {
-        user = ctx.username;
-        return ctx.accept();
+  const server = await listenPasswordSsh({ host, port: opts.port ?? 0, hostKey: pem, users: opts.users }, (session, user, client) => {
+    session.on("pty", (ok) => ok?.());
+    session.on("env", (ok) => ok?.());
+    session.on("window-change", (ok) => ok?.());
+    session.on("shell", (ok) => {
+      const stream = ok();
+      stream.stderr.write("This front end accepts commands through exec only.\r\n");
+      stream.exit(1);
+      stream.end();
+    });
+    session.on("exec", (ok, _reject, info) => {
+      const stream = ok();
+      const parsed = parseCommand(info.command);
+      const op = "accepted" in parsed ? parsed.op : undefined;
+      const fault = drop && (!drop.op || drop.op === op) ? drop.mode : undefined;
+      if (fault) drop = undefined;
+      if (fault === "before") {
+        commands.push({ user, command: info.command, exitCode: -1, ok: false, ...(op ? { op } : {}), dropped: "before" });
+        client.end();
+        return;
       }
-      ctx.reject(["password"]);
-    });
-    client.on("ready", () => {
-      client.on("session", (accept) => {
-        const session = accept();
-        session.on("pty", (ok) => ok?.());
-        session.on("env", (ok) => ok?.());
-        session.on("window-change", (ok) => ok?.());
-        session.on("shell", (ok) => {
-          const stream = ok();
-          stream.stderr.write("This front end accepts commands through exec only.\r\n");
-          stream.exit(1);
-          stream.end();
-        });
-        session.on("exec", (ok, _reject, info) => {
-          const stream = ok();
-          const parsed = parseCommand(info.command);
-          const op = "accepted" in parsed ? parsed.op : undefined;
-          const fault = drop && (!drop.op || drop.op === op) ? drop.mode : undefined;
-          if (fault) drop = undefined;
-          if (fault === "before") {
-            commands.push({ user, command: info.command, exitCode: -1, ok: false, ...(op ? { op } : {}), dropped: "before" });
-            client.end();
-            return;
-          }
-          const r = execCommand(state, info.command, { wmiAccess: !nonAdmins.has(user) });
-          if (r.changed) persist();
-          if (fault === "after") {
-            commands.push({ user, command: info.command, exitCode: r.exitCode, ok: r.exitCode === 0, ...(r.op ? { op: r.op } : {}), ...(r.vars ? { vars: r.vars } : {}), ...(r.changed ? { changed: true } : {}), dropped: "after" });
-            client.end();
-            return;
-          }
-          commands.push({
-            user,
-            command: info.command,
-            exitCode: r.exitCode,
-            ok: r.exitCode === 0,
-            ...(r.op ? { op: r.op } : {}),
-            ...(r.vars ? { vars: r.vars } : {}),
-            ...(r.rejected ? { rejected: r.rejected } : {}),
-            ...(r.changed ? { changed: true } : {}),
-          });
-          if (r.stdout) stream.write(r.stdout);
-          if (r.stderr) stream.stderr.write(r.stderr);
-          stream.exit(r.exitCode);
-          stream.end();
-        });
+      const r = execCommand(state, info.command, { wmiAccess: !nonAdmins.has(user) });
+      if (r.changed) persist();
+      if (fault === "after") {
+        commands.push({ user, command: info.command, exitCode: r.exitCode, ok: r.exitCode === 0, ...(r.op ? { op: r.op } : {}), ...(r.vars ? { vars: r.vars } : {}), ...(r.changed ? { changed: true } : {}), dropped: "after" });
+        client.end();
+        return;
+      }
+      commands.push({
+        user,
+        command: info.command,
+        exitCode: r.exitCode,
+        ok: r.exitCode === 0,
+        ...(r.op ? { op: r.op } : {}),
+        ...(r.vars ? { vars: r.vars } : {}),
+        ...(r.rejected ? { rejected: r.rejected } : {}),
+        ...(r.changed ? { changed: true } : {}),
       });
+      if (r.stdout) stream.write(r.stdout);
+      if (r.stderr) stream.stderr.write(r.stderr);
+      stream.exit(r.exitCode);
+      stream.end();
     });
-    client.on("error", () => undefined);
-    client.on("close", () => connections.delete(client));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
   });
   return {
     host,
-    port: (server.address() as AddressInfo).port,
+    port: server.port,
     hostKeySha256: hostKeyFingerprint(pem),
     hostKeyFile: opts.hostKeyFile,
     commands,
@@ -246,10 +215,6 @@ export async function startOcsSim(opts: OcsSimOptions): Promise<OcsSim> {
     dropNext: (mode, op) => {
       drop = { mode, ...(op ? { op } : {}) };
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const c of connections) c.end();
-        server.close(() => resolve());
-      }),
+    stop: server.stop,
   };
 }
