@@ -11,8 +11,8 @@
  * Anything else is answered as the CLI answers a command it does not have. Each command returns its
  * output lines and whether it succeeded (an exec channel's exit code).
  */
-import type { AxlRelease } from "../../../providers/cucm/axl/model";
-import { familyOf } from "../../../providers/cucm/axl/model";
+import type { SimRelease } from "../cucm/releases";
+import { familyOf } from "../cucm/releases";
 import type { PlatformServices, ServiceChange, ServiceStatus } from "./services";
 
 export interface CliResult {
@@ -23,7 +23,7 @@ export interface CliResult {
 }
 
 export interface CliContext {
-  release: AxlRelease;
+  release: SimRelease;
   version: string;
   services: PlatformServices;
   user: string;

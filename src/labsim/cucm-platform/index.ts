@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { AXL_RELEASES, type AxlRelease, familyOf } from "../../../providers/cucm/axl/model";
+import { SIM_RELEASES, type SimRelease, familyOf } from "../cucm/releases";
 import { type LabCa, ensureLabCa, issueServerCert } from "../ca";
 import { listenHttps } from "../http";
 import { CCM_VERSIONS } from "../cucm/model/catalog";
@@ -35,7 +35,7 @@ export interface CucmPlatformOptions {
   /** Attach to this simulator (its HTTPS server, users, release, version, database and state file). */
   sim?: CucmSim;
   /** Standalone only: the release (default 14.0). */
-  release?: AxlRelease;
+  release?: SimRelease;
   /** Standalone only: what `show version active` prints (default: a real build of the release). */
   version?: string;
   /** HTTP Basic users of the SOAP API (default: the simulator's, else { administrator: DEFAULT_PASSWORD }). */
@@ -61,7 +61,7 @@ export interface CucmPlatformOptions {
 }
 
 export interface CucmPlatform {
-  release: AxlRelease;
+  release: SimRelease;
   version: string;
   /** The Control Center Services endpoint the release documents (7.0: .../ControlCenterServicesPort). */
   serviceabilityUrl: string;
@@ -107,7 +107,7 @@ function fileStore(file: string | undefined): ServiceStore {
 export async function startCucmPlatform(opts: CucmPlatformOptions = {}): Promise<CucmPlatform> {
   const sim = opts.sim;
   const release = sim?.release ?? opts.release ?? "14.0";
-  if (!AXL_RELEASES.includes(release)) throw new Error(`unknown release ${release}`);
+  if (!SIM_RELEASES.includes(release)) throw new Error(`unknown release ${release}`);
   const version = sim?.version ?? opts.version ?? CCM_VERSIONS[release] ?? release;
   const host = sim?.host ?? opts.host ?? "127.0.0.1";
   const nodeName = opts.nodeName ?? "cucm";

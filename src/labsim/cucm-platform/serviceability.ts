@@ -15,7 +15,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../http";
-import type { AxlRelease } from "../../../providers/cucm/axl/model";
+import type { SimRelease } from "../cucm/releases";
 import type { MountedHandler, UserEntry } from "../cucm/server";
 import { SOAP_ENV_NS, type XEl, type XNode, XmlSyntaxError, child, childrenNamed, escapeXml, parseXml, serialize, x } from "../cucm/xml";
 import type { PlatformServices, ServiceChange, ServiceStatus } from "./services";
@@ -25,7 +25,7 @@ export const CONTROL_CENTER_PATH = "/controlcenterservice/services/ControlCenter
 export const CONTROL_CENTER2_PATH = "/controlcenterservice2/services/ControlCenterServices";
 
 /** The Control Center paths a release serves (7.0: the original one only). */
-export function controlCenterPaths(release: AxlRelease): string[] {
+export function controlCenterPaths(release: SimRelease): string[] {
   return release === "7.0" ? [CONTROL_CENTER_PATH] : [CONTROL_CENTER_PATH, CONTROL_CENTER2_PATH];
 }
 
@@ -48,7 +48,7 @@ export interface RecordedServiceabilityRequest {
 }
 
 export interface ServiceabilityOptions {
-  release: AxlRelease;
+  release: SimRelease;
   version: string;
   services: PlatformServices;
   users: Record<string, UserEntry>;

@@ -5,7 +5,7 @@
  * not. A fresh lab CUCM runs what a CUCM that serves AXL runs; Cisco Extension Mobility is
  * deactivated (rcclab activates it). The state is a list of rows the caller persists.
  */
-import type { AxlFamily } from "../../../providers/cucm/axl/model";
+import type { SimFamily } from "../cucm/releases";
 import type { PlatformServiceRow } from "../cucm/model/db";
 
 export type ServiceKind = "feature" | "network";
@@ -20,7 +20,7 @@ export interface ServiceDef {
   /** A servlet inside Tomcat rather than a process (soapGetStaticServiceList's ServiceType). */
   servlet?: boolean;
   /** Only in these release families (default: both). */
-  families?: AxlFamily[];
+  families?: SimFamily[];
 }
 
 const CM = "CM Services";
@@ -227,7 +227,7 @@ export class ServiceTable<D extends { name: string; activated: boolean }, P exte
 
 export class PlatformServices extends ServiceTable<ServiceDef, "not-activated" | "not-deployable"> {
   constructor(
-    readonly family: AxlFamily,
+    readonly family: SimFamily,
     store: ServiceStore,
     now: () => Date = () => new Date(),
   ) {

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { AXL_RELEASES, type AxlRelease, axlNamespace } from "../../../providers/cucm/axl/model";
+import { SIM_RELEASES, type SimRelease, axlNamespace } from "./releases";
 import { type LabCa, ensureLabCa, issueServerCert, sha256Fingerprint } from "../ca";
 import { AxlFault, faults } from "./faults";
 import { CucmDb } from "./model/db";
@@ -29,7 +29,7 @@ export type MountedHandler = (req: IncomingMessage, res: ServerResponse) => Prom
 
 export interface CucmSimOptions {
   /** The AXL release this CUCM runs (one server, one release). Default 14.0. */
-  release?: AxlRelease;
+  release?: SimRelease;
   /** The version getCCMVersion reports. Default: a real build of the release (CCM_VERSIONS). */
   version?: string;
   /** AXL credentials. Default { administrator: DEFAULT_PASSWORD }. */
@@ -109,7 +109,7 @@ export interface CucmSim {
   url: string;
   host: string;
   port: number;
-  release: AxlRelease;
+  release: SimRelease;
   /** What getCCMVersion reports. */
   version: string;
   namespace: string;
@@ -150,7 +150,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> {
   const release = opts.release ?? "14.0";
-  if (!AXL_RELEASES.includes(release)) throw new Error(`unknown AXL release ${release}`);
+  if (!SIM_RELEASES.includes(release)) throw new Error(`unknown AXL release ${release}`);
   const host = opts.host ?? "127.0.0.1";
   const users = opts.users ?? { [DEFAULT_USER]: DEFAULT_PASSWORD };
   const ca = opts.ca ?? ensureLabCa(opts.caDir ?? path.join(os.tmpdir(), "rcclab-labsim-ca"));

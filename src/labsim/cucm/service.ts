@@ -3,7 +3,7 @@
  * validates the request against the release's content model, runs the operation on the database
  * (all or nothing), persists writes, and renders the response or CUCM's fault.
  */
-import { type AxlRelease, familyOf } from "../../../providers/cucm/axl/model";
+import { type SimRelease, familyOf } from "./releases";
 import { FAMILY_7 } from "./axl/family7";
 import { FAMILY_12 } from "./axl/family12";
 import { operationTable, validateRequest } from "./axl/operations";
@@ -36,7 +36,7 @@ export class AxlService {
   readonly version: string;
 
   constructor(
-    readonly release: AxlRelease,
+    readonly release: SimRelease,
     public db: CucmDb,
     private readonly persist: () => void = () => undefined,
     version?: string,

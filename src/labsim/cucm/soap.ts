@@ -1,5 +1,5 @@
 /** SOAP 1.1 envelopes as CUCM's AXL service reads and writes them. */
-import { type AxlRelease, axlNamespace } from "../../../providers/cucm/axl/model";
+import { type SimRelease, axlNamespace } from "./releases";
 import { AxlFault, SoapFault, faults } from "./faults";
 import { SOAP_ENV_NS, type XEl, type XNode, XmlSyntaxError, attr, parseXml, serialize, x } from "./xml";
 
@@ -15,7 +15,7 @@ export interface SoapRequest {
 }
 
 /** Parses an envelope and returns its request element; envelope problems are SOAP Client faults. */
-export function parseEnvelope(body: string, release: AxlRelease): SoapRequest {
+export function parseEnvelope(body: string, release: SimRelease): SoapRequest {
   let root: XEl;
   try {
     root = parseXml(body);
@@ -41,7 +41,7 @@ export function parseEnvelope(body: string, release: AxlRelease): SoapRequest {
 }
 
 /** "CUCM:DB ver=14.0 getPhone" (quotes optional) must name this release and operation. */
-export function checkSoapAction(header: string | undefined, release: AxlRelease, operation: string): void {
+export function checkSoapAction(header: string | undefined, release: SimRelease, operation: string): void {
   const value = (header ?? "").trim().replace(/^"(.*)"$/, "$1");
   const m = /^CUCM:DB ver=(\S+) (\S+)$/.exec(value);
   if (!m) {
@@ -57,7 +57,7 @@ function envelope(bodyContent: XNode): string {
 }
 
 /** `<ns:opResponse xmlns:ns="http://www.cisco.com/AXL/API/<release>">…</ns:opResponse>`. */
-export function responseEnvelope(release: AxlRelease, req: SoapRequest, children: XNode[]): string {
+export function responseEnvelope(release: SimRelease, req: SoapRequest, children: XNode[]): string {
   const attrs: Record<string, string> = { "xmlns:ns": axlNamespace(release) };
   if (req.sequence !== undefined) attrs.sequence = req.sequence;
   return envelope(x(`ns:${req.operation}Response`, children, attrs));

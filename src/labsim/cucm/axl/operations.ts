@@ -2,7 +2,7 @@
  * The operation table of one release: generic add/get/update/remove for every object kind (from
  * the family's names and content models and the shared codecs), getCCMVersion and executeSQL*.
  */
-import type { AxlFamily } from "../../../../providers/cucm/axl/model";
+import type { SimFamily } from "../releases";
 import { appUsers } from "../model/appusers";
 import { type Row, axlUuid, pkidOf } from "../model/db";
 import { dialRules } from "../model/dialrules";
@@ -42,7 +42,7 @@ export interface KindDef {
 
 /** What a release family declares; everything else is shared. */
 export interface Family {
-  family: AxlFamily;
+  family: SimFamily;
   line: KindDef;
   phone: KindDef;
   appearance: AppearanceOrders;

@@ -1,13 +1,13 @@
 /** The contract between the release mappings (family7.ts, family12.ts) and the operation table. */
-import type { AxlFamily, AxlRelease } from "../../../../providers/cucm/axl/model";
+import type { SimFamily, SimRelease } from "../releases";
 import type { CucmDb, Row } from "../model/db";
 import type { Particle } from "../schema";
 import type { XEl, XNode } from "../xml";
 
 export interface OpContext {
   db: CucmDb;
-  release: AxlRelease;
-  family: AxlFamily;
+  release: SimRelease;
+  family: SimFamily;
   /** What getCCMVersion reports. */
   version: string;
 }

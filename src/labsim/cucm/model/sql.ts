@@ -3,7 +3,7 @@
  * (../../sql/engine.ts, where the grammar and the errors are described) over CUCM's data-dictionary
  * views (./tables.ts), with the columns of the release's family.
  */
-import type { AxlFamily } from "../../../../providers/cucm/axl/model";
+import type { SimFamily } from "../releases";
 import { type SqlDatabase, type SqlRow, executeQuery as runQuery, executeUpdate as runUpdate } from "../../sql/engine";
 import type { CucmDb } from "./db";
 import { TABLES, columnsOf } from "./tables";
@@ -11,7 +11,7 @@ import { TABLES, columnsOf } from "./tables";
 export { likeToRegExp } from "../../sql/engine";
 
 /** CUCM's tables bound to one database and release family. */
-export function cucmSqlDatabase(db: CucmDb, family: AxlFamily): SqlDatabase {
+export function cucmSqlDatabase(db: CucmDb, family: SimFamily): SqlDatabase {
   return {
     table(name) {
       const v = TABLES[name];
@@ -30,11 +30,11 @@ export function cucmSqlDatabase(db: CucmDb, family: AxlFamily): SqlDatabase {
 }
 
 /** Runs a SELECT; rows are flat objects in select-list order (null = SQL NULL). */
-export function executeQuery(db: CucmDb, sql: string, family: AxlFamily = "12"): SqlRow[] {
+export function executeQuery(db: CucmDb, sql: string, family: SimFamily = "12"): SqlRow[] {
   return runQuery(cucmSqlDatabase(db, family), sql);
 }
 
 /** Runs an INSERT, UPDATE or DELETE; returns the number of rows it changed. */
-export function executeUpdate(db: CucmDb, sql: string, family: AxlFamily = "12"): number {
+export function executeUpdate(db: CucmDb, sql: string, family: SimFamily = "12"): number {
   return runUpdate(cucmSqlDatabase(db, family), sql);
 }

@@ -5,7 +5,7 @@
  * database's own constraints only: NOT NULL, UNIQUE, foreign keys, types; CUCM Administration's
  * business rules do not run on SQL writes). Everything else is read-only in the simulator, and says so.
  */
-import type { AxlFamily } from "../../../../providers/cucm/axl/model";
+import type { SimFamily } from "../releases";
 import { faults } from "../faults";
 import {
   CLASS_TK,
@@ -48,7 +48,7 @@ export interface TableView<T = unknown> {
   /** Columns only 12.x's database has. */
   columns12?: string[];
   /** Rows paired with the model object they come from (for updates and deletes). */
-  rows(db: CucmDb, family: AxlFamily): Array<{ row: SqlRow; target: T }>;
+  rows(db: CucmDb, family: SimFamily): Array<{ row: SqlRow; target: T }>;
   /** Types of the writable columns (default text). */
   types?: Partial<Record<string, ColType>>;
   setters?: Partial<Record<string, Setter<T>>>;
@@ -58,7 +58,7 @@ export interface TableView<T = unknown> {
   remove?(db: CucmDb, target: T): void;
 }
 
-export function columnsOf(view: TableView<any>, family: AxlFamily): string[] {
+export function columnsOf(view: TableView<any>, family: SimFamily): string[] {
   return family === "12" ? [...view.columns, ...(view.columns12 ?? [])] : view.columns;
 }
 
