@@ -39,3 +39,23 @@ export function isRetryable(e: unknown): boolean {
   const code = (e as { code?: string } | undefined)?.code;
   return code === "ECONNRESET" || code === "ECONNREFUSED" || code === "EPIPE" || code === "ETIMEDOUT";
 }
+
+/**
+ * A copy of an error chain that is safe to keep as a `cause`: each link's name, message (through
+ * `scrub`), code, systemCode and stack (scrubbed too), and nothing else — no request config, no
+ * headers, no response body that might carry a credential. At most `depth` links.
+ */
+export function safeCause(e: unknown, scrub: (text: string) => string, depth = 5): Error | undefined {
+  if (e === undefined || e === null || depth <= 0) return undefined;
+  const src = e instanceof Error ? e : new Error(String(e));
+  const cause = safeCause((src as { cause?: unknown }).cause, scrub, depth - 1);
+  const copy: Error & { code?: unknown; systemCode?: unknown } =
+    src instanceof RcclabError
+      ? new RcclabError(src.code, scrub(src.message), { retryable: src.retryable, systemCode: src.systemCode, cause })
+      : new Error(scrub(src.message), cause === undefined ? undefined : { cause });
+  copy.name = src.name;
+  const code = (src as { code?: unknown }).code;
+  if (!(src instanceof RcclabError) && (typeof code === "string" || typeof code === "number")) copy.code = code;
+  copy.stack = src.stack === undefined ? undefined : scrub(src.stack);
+  return copy;
+}

@@ -9,7 +9,7 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { RcclabError, isCode } from "./errors";
+import { RcclabError, isCode, safeCause } from "./errors";
 import { makeProvider, registerKind, relativeModule } from "./provider";
 import { redact, secretValues } from "./redact";
 
@@ -43,12 +43,34 @@ export interface KindContext<Conn, Client> {
 type AnyObject = z.ZodType<Record<string, any>, any>;
 type Fields<S extends AnyObject> = z.output<S>;
 
-/** The field names of an object schema, looking through refinements, transforms and pipes. */
-export function fieldNamesOf(schema: z.ZodType): string[] {
+/** The object schema inside refinements, transforms and pipes. */
+function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
   let s: any = schema;
   while (s && !s.shape) s = s._zod?.def?.in ?? s._zod?.def?.innerType ?? s._zod?.def?.schema;
   if (!s?.shape) throw new Error("a kind's fields must be a zod object (refinements and transforms allowed)");
-  return Object.keys(s.shape);
+  return s.shape;
+}
+
+/** The field names of an object schema, looking through refinements, transforms and pipes. */
+export function fieldNamesOf(schema: z.ZodType): string[] {
+  return Object.keys(shapeOf(schema));
+}
+
+/**
+ * A kind's fields from a live object, for read. A value changed by hand that the kind's own schema
+ * would refuse (an end user's telephoneNumber "1001", a description too long) is kept as it is, so
+ * it shows as drift on that field and the next update puts the declared value back; it is never an
+ * error. Valid fields are normalised by their schema as usual.
+ */
+export function liveFields<S extends AnyObject>(schema: S, live: Record<string, unknown>): z.output<S> {
+  const whole = schema.safeParse(live);
+  if (whole.success) return whole.data;
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(shapeOf(schema))) {
+    const one = field.safeParse(live[name]);
+    out[name] = one.success ? one.data : live[name];
+  }
+  return out as z.output<S>;
 }
 
 export interface KindSpec<S extends AnyObject, Out extends Record<string, unknown>, Conn, Client> {
@@ -259,21 +281,25 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
       info: (m) => process.stderr.write(`[rcclab] ${redact(`${prefix}: ${m}`, secrets)}\n`),
       warn: (m) => process.stderr.write(`[rcclab] WARNING ${redact(`${prefix}: ${m}`, secrets)}\n`),
     };
+    const scrub = (text: string) => redact(text, secrets);
+    const conn = this.spec.system.connectionSchema.safeParse(bag.connection);
+    if (!conn.success) {
+      const issues = conn.error.issues.map((i) => `connection.${formatPath(i.path)}: ${i.message}`).join("; ");
+      throw new RcclabError("InvalidRequest", scrub(`${prefix}: ${op} failed: invalid connection: ${issues}`));
+    }
     try {
-      const connection = this.spec.system.connectionSchema.parse(bag.connection) as Conn;
+      const connection = conn.data as Conn;
       const client = await this.clientFor(connection, secrets);
       return await fn({ client, connection, log });
     } catch (e) {
-      const err = e as Error & { code?: string };
-      const message = redact(`${prefix}: ${op} failed: ${err.message ?? String(e)}`, secrets);
-      if (e instanceof RcclabError) {
-        throw new RcclabError(e.code, message, { retryable: e.retryable, systemCode: e.systemCode });
-      }
-      if (e instanceof z.ZodError) {
-        throw new RcclabError("InvalidRequest", redact(`${prefix}: ${op} failed: invalid connection: ${e.issues.map((i) => `connection.${formatPath(i.path)}: ${i.message}`).join("; ")}`, secrets));
-      }
-      // Unknown errors lose their stack and cause: either could carry a secret.
-      throw new Error(message);
+      const err = e as Error;
+      const detail =
+        e instanceof z.ZodError ? `unexpected value: ${e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ")}` : (err?.message ?? String(e));
+      const message = scrub(`${prefix}: ${op} failed: ${detail}`);
+      // The cause is kept as a scrubbed copy (messages and stacks only): the original may hold a secret.
+      const cause = safeCause(e, scrub);
+      if (e instanceof RcclabError) throw new RcclabError(e.code, message, { retryable: e.retryable, systemCode: e.systemCode, cause });
+      throw new RcclabError("InvalidRequest", message, { retryable: false, cause });
     }
   }
 

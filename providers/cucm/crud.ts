@@ -4,7 +4,7 @@
  * their lines, limits restoring what they found) write their own.
  */
 import type { z } from "zod";
-import type { KindContext } from "../core/kind";
+import { type KindContext, liveFields } from "../core/kind";
 import type { AxlClient, AxlConnection } from "./axl/client";
 import type { Got, ObjectCodec, ReleaseAdapter } from "./axl/model";
 
@@ -25,7 +25,7 @@ export interface AxlCrudOptions<F, S, K> {
 export function axlCrud<Sch extends z.ZodType<Record<string, any>>, S, K>(schema: Sch, o: AxlCrudOptions<z.output<Sch>, S, K>) {
   type F = z.output<Sch>;
   const spec = o.toSpec ?? ((f: F) => f as unknown as S);
-  const fromLive = o.fromLive ?? ((live: S) => schema.parse(live) as F);
+  const fromLive = o.fromLive ?? ((live: S) => liveFields(schema, live as Record<string, unknown>) as F);
   return {
     async create({ client }: Ctx, f: F) {
       return { uuid: await client.add(o.codec(client.adapter), spec(f), o.keyOf(f)) };

@@ -4,7 +4,7 @@
  * literal escaped.
  */
 import { z } from "zod";
-import { defineKind } from "../core/kind";
+import { defineKind, liveFields } from "../core/kind";
 import { axlCrud } from "./crud";
 import { name } from "./fields";
 import { cucm } from "./system";
@@ -37,6 +37,6 @@ export const ApplicationDialRule = defineKind({
     keyOf: (f) => f.name,
     parseId: (id) => id,
     // Priority is CUCM's ordering; it is managed only when the stack sets it.
-    fromLive: (live, olds) => fields.parse({ ...live, priority: olds.priority === undefined ? undefined : live.priority }),
+    fromLive: (live, olds) => liveFields(fields, { ...live, priority: olds.priority === undefined ? undefined : live.priority }),
   }),
 });

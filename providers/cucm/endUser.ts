@@ -5,7 +5,7 @@
  * and PIN are secrets, write-only on CUCM. Natural key: userid.
  */
 import { z } from "zod";
-import { defineKind } from "../core/kind";
+import { defineKind, liveFields } from "../core/kind";
 import type { EndUserSpec } from "./axl/model";
 import { dnPattern, name, nameSet, optionalName } from "./fields";
 import { cucm } from "./system";
@@ -53,7 +53,7 @@ export const EndUser = defineKind({
     // The core keeps the last password and PIN written: CUCM never returns them. AXL 7.0's getUser
     // does not return the default profile either: the last one written stands.
     const defaultProfile = live.defaultProfile ?? (client.adapter.family === "7" ? olds.defaultProfile : undefined);
-    return { fields: fields.parse({ ...live, defaultProfile }), outputs: { uuid } };
+    return { fields: liveFields(fields, { ...live, defaultProfile }), outputs: { uuid } };
   },
   async update({ client }, id, _olds, news, changed) {
     const desired = spec(news, { password: changed.includes("password"), pin: changed.includes("pin") });
