@@ -33,6 +33,7 @@ afterAll(async () => {
 });
 
 const EM = "Cisco Extension Mobility";
+const CTI = "Cisco CTIManager";
 
 // --- HTTPS / SOAP ------------------------------------------------------------------------------------
 
@@ -227,6 +228,9 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM %s platform, attached to th
     expect(byName.get("Cisco CallManager")).toMatchObject({ ServiceStatus: "Started", ReasonCode: "-1" });
     expect(byName.get("Cisco AXL Web Service")).toMatchObject({ ServiceStatus: "Started" });
     expect(byName.size).toBeGreaterThan(30);
+    // CTIManager, which RCC needs, is a feature service that starts deactivated too
+    expect(byName.get(CTI)).toMatchObject({ ServiceStatus: "Stopped", ReasonCode: "-1068", ReasonCodeString: "Service Not Activated" });
+    expect(p.services.def(CTI)).toMatchObject({ kind: "feature", group: "CTI Services" });
   });
 
   it("activates (Deploy) and deactivates (UnDeploy) a feature service; the state persists with the simulator's", async () => {
@@ -350,6 +354,66 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM %s platform, attached to th
   it("refuses a wrong password and unknown accounts", async () => {
     await expect(connect(p, { password: "wrong" })).rejects.toThrow(/authentication methods failed/i);
     await expect(connect(p, { user: "root", password: DEFAULT_CLI_PASSWORD })).rejects.toThrow(/authentication methods failed/i);
+  });
+});
+
+describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM %s: a second node of the cluster on its own loopback address, same port", (release) => {
+  let sim: CucmSim;
+  let pub: CucmPlatform;
+  let sub: CucmPlatform;
+
+  beforeAll(async () => {
+    sim = await startCucmSim({ release, caDir, stateFile: path.join(tmp, `cluster-${release}`, "cucm.json") });
+    pub = await startCucmPlatform({ sim, sshPort: false });
+    sub = await startCucmPlatform({
+      release,
+      host: "127.0.0.2",
+      port: sim.port,
+      nodeName: "cucm-sub",
+      caDir,
+      users: sim.users,
+      stateFile: path.join(tmp, `cluster-${release}`, "sub.json"),
+      sshPort: false,
+    });
+    stops.push(() => sim.stop(), () => pub.stop(), () => sub.stop());
+  });
+
+  /** A request to 127.0.0.2 (the second node), verified against the lab CA as 127.0.0.2. */
+  function toSub(body: string, p = CONTROL_CENTER_PATH): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const req = https.request(
+        { host: "127.0.0.2", port: sub.port, path: p, method: "POST", headers: { "Content-Type": "text/xml", Authorization: basic() }, ca: sim.caPem, agent: false },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  it("answers status for itself, and deploys only what names it", async () => {
+    expect(sub.port).toBe(pub.port);
+    expect(sub.serviceabilityUrl).toBe(`https://127.0.0.2:${sim.port}${CONTROL_CENTER_PATH}`);
+    const dep = returnOf(await toSub(deployRequest("cucm-sub", "Deploy", CTI)), "soapDoServiceDeployment");
+    expect(dep.ServiceInfoList.item[0]).toMatchObject({ ServiceName: CTI, ServiceStatus: "Started", ReasonCode: "-1" });
+    // each node answers for itself: activated on the second node, not on the first
+    const onSub = returnOf(await toSub(statusRequest(CTI)), "soapGetServiceStatus");
+    expect(onSub.ServiceInfoList.item[0]).toMatchObject({ ServiceStatus: "Started", ReasonCode: "-1" });
+    const onPub = returnOf(await request(pub.port, sim.caPem, { path: CONTROL_CENTER_PATH, body: statusRequest(CTI) }), "soapGetServiceStatus");
+    expect(onPub.ServiceInfoList.item[0]).toMatchObject({ ServiceStatus: "Stopped", ReasonCode: "-1068" });
+    // by its address and FQDN too; never the other node's names
+    returnOf(await toSub(deployRequest("127.0.0.2", "Deploy", CTI)), "soapDoServiceDeployment");
+    returnOf(await toSub(deployRequest("CUCM-SUB.lab.example.com.", "Deploy", CTI)), "soapDoServiceDeployment");
+    expect(faultOf(await toSub(deployRequest("cucm", "UnDeploy", CTI))).faultstring).toMatch(/The node cucm is not this node \(cucm-sub\)/);
+    expect(faultOf(await toSub(deployRequest("localhost", "UnDeploy", CTI))).faultstring).toMatch(/not this node/);
+    const wrongNode = await request(pub.port, sim.caPem, { path: CONTROL_CENTER_PATH, body: deployRequest("cucm-sub", "Deploy", CTI) });
+    expect(faultOf(wrongNode).faultstring).toMatch(/The node cucm-sub is not this node \(cucm\)/);
+    expect(pub.services.status(CTI).activated).toBe(false);
+    expect(sub.requests.map((r) => r.operation)).toEqual(["soapDoServiceDeployment", "soapGetServiceStatus", ...Array(4).fill("soapDoServiceDeployment")]);
   });
 });
 

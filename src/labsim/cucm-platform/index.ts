@@ -9,6 +9,11 @@
  * - Standalone: its own HTTPS server (lab CA certificate) and its own state file.
  * Either way the SSH CLI listens on `sshPort` (0 = ephemeral; false = none) with a host key kept in
  * `hostKeyFile` (default: next to the state file).
+ *
+ * Several nodes of one cluster: a standalone platform per further node, each on its own loopback
+ * address (`host`, e.g. 127.0.0.2) and the same port as the first, so https://<node>:<port> reaches
+ * each node as on a real cluster. Each answers soapGetServiceStatus for itself only and refuses a
+ * deployment or control request whose NodeName is not one of its own names.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -42,7 +47,8 @@ export interface CucmPlatformOptions {
   users?: Record<string, UserEntry>;
   /** Standalone only: the HTTPS port (0 = ephemeral). */
   port?: number;
-  host?: "127.0.0.1";
+  /** Standalone only: the loopback address to listen on (default 127.0.0.1; another node: 127.0.0.2, ...). */
+  host?: string;
   /** Standalone only: the lab CA, or its folder. */
   ca?: LabCa;
   caDir?: string;
@@ -56,7 +62,10 @@ export interface CucmPlatformOptions {
   sshPort?: number | false;
   /** The SSH host key (RSA, PEM), created on first start. Default: next to the state file. */
   hostKeyFile?: string;
-  /** This node's host name (NodeName in Control Center requests; the CLI's machine name). Default "cucm". */
+  /**
+   * This node's host name (NodeName in Control Center requests; the CLI's machine name). Default
+   * "cucm". The node also answers to <nodeName>.lab.example.com, its address and `serverNames`.
+   */
   nodeName?: string;
 }
 
@@ -110,6 +119,7 @@ export async function startCucmPlatform(opts: CucmPlatformOptions = {}): Promise
   if (!SIM_RELEASES.includes(release)) throw new Error(`unknown release ${release}`);
   const version = sim?.version ?? opts.version ?? CCM_VERSIONS[release] ?? release;
   const host = sim?.host ?? opts.host ?? "127.0.0.1";
+  if (!/^127(\.\d{1,3}){3}$/.test(host)) throw new Error(`host ${host}: the simulator listens on a loopback address only`);
   const nodeName = opts.nodeName ?? "cucm";
   const users = opts.users ?? sim?.users ?? { [DEFAULT_USER]: DEFAULT_PASSWORD };
 
@@ -124,7 +134,7 @@ export async function startCucmPlatform(opts: CucmPlatformOptions = {}): Promise
     version,
     services,
     users,
-    nodeNames: [nodeName, `${nodeName}.lab.example.com`, ...(opts.serverNames ?? [])],
+    nodeNames: [nodeName, `${nodeName}.lab.example.com`, host, ...(host === "127.0.0.1" ? ["localhost"] : []), ...(opts.serverNames ?? [])],
     requests,
   });
 
@@ -140,9 +150,11 @@ export async function startCucmPlatform(opts: CucmPlatformOptions = {}): Promise
   } else {
     const ca = opts.ca ?? ensureLabCa(opts.caDir ?? path.join(os.tmpdir(), "rcclab-labsim-ca"));
     caDir = ca.dir ?? opts.caDir;
-    const cert = issueServerCert(ca, [nodeName, ...(opts.serverNames ?? [])], {
+    // Another node's certificate carries its own address (every lab certificate also has 127.0.0.1).
+    const extraNames = [...(host === "127.0.0.1" ? [] : [host]), ...(opts.serverNames ?? [])];
+    const cert = issueServerCert(ca, [nodeName, ...extraNames], {
       ...(ca.dir ? { dir: ca.dir } : {}),
-      baseName: `cucm-platform-${[...(opts.serverNames ?? [])].sort().join("_").replace(/[^\w.-]/g, "") || "default"}`,
+      baseName: `cucm-platform-${[...extraNames].sort().join("_").replace(/[^\w.-]/g, "") || "default"}`,
     });
     const listening = await listenHttps(cert, handler, opts.port ?? 0, host);
     const server = listening.server;

@@ -52,7 +52,7 @@ export interface ServiceabilityOptions {
   version: string;
   services: PlatformServices;
   users: Record<string, UserEntry>;
-  /** Names this node answers to in NodeName (its host name, FQDN, addresses). */
+  /** Names this node answers to in NodeName (its host name, FQDN, addresses); the first is its host name. */
   nodeNames: string[];
   /** Every request, in order (tests). */
   requests?: RecordedServiceabilityRequest[];
@@ -137,17 +137,25 @@ export function serviceabilityHandler(opts: ServiceabilityOptions): MountedHandl
     ], { "xmlns:ns1": CCS_NS });
   }
 
+  /**
+   * Control Center acts on the local node only, the one NodeName names (Cisco DevNet's Control Center
+   * overview). Which names a real CUCM takes as its own (host name, FQDN, address, the name in
+   * System > Server) and how exactly it answers a NodeName of another node are UNCONFIRMED: public
+   * client code is unsure whether CUCM checks NodeName at all. The simulator is strict: a SOAP
+   * Client fault, so a client that sends another node's request to the wrong endpoint notices.
+   */
   function checkNode(request: XEl, req: IncomingMessage): void {
-    const node = child(request, "NodeName")?.text.trim() ?? "";
+    const node = (child(request, "NodeName")?.text.trim() ?? "").replace(/\.$/, "");
     const host = (req.headers.host ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-    const known = [...opts.nodeNames, host, "localhost", "127.0.0.1"].map((n) => n.toLowerCase());
+    const known = [...opts.nodeNames, host].map((n) => n.toLowerCase());
     if (!node) throw new ClientFault("NodeName is required");
     if (!known.includes(node.toLowerCase())) {
-      throw new ClientFault(`The node ${node} is not this node: Control Center Services act on the local node only`);
+      throw new ClientFault(`The node ${node} is not this node (${opts.nodeNames[0] ?? host}): Control Center Services act on the local node only`);
     }
   }
 
   const operations: Record<string, (op: XEl, req: IncomingMessage) => XNode> = {
+    // The status of this node's services: the request names no node.
     soapGetServiceStatus(op) {
       const names = serviceNames(childrenNamed(op, "ServiceStatus"));
       const statuses = names.length ? names.map((n) => opts.services.status(n)) : opts.services.all();

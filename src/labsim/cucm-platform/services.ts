@@ -2,8 +2,9 @@
  * The services of one CUCM node as Serviceability sees them: feature services (activated or not,
  * by Tools > Service Activation, the Control Center SOAP API's soapDoServiceDeployment or, from 9.x
  * on, the CLI's `utils service activate`) and network services (always activated), each running or
- * not. A fresh lab CUCM runs what a CUCM that serves AXL runs; Cisco Extension Mobility is
- * deactivated (rcclab activates it). The state is a list of rows the caller persists.
+ * not. A fresh lab CUCM runs what a CUCM that serves AXL runs; Cisco Extension Mobility and Cisco
+ * CTIManager are deactivated (rcclab activates them: EM for B11, CTIManager because RCC needs it on
+ * every node CUP's desk phone control points at). The state is a list of rows the caller persists.
  */
 import type { SimFamily } from "../cucm/releases";
 import type { PlatformServiceRow } from "../cucm/model/db";
@@ -40,7 +41,8 @@ export const SERVICE_CATALOG: ServiceDef[] = [
   { name: "Cisco Tftp", kind: "feature", activated: true, group: CM },
   { name: "Cisco Messaging Interface", kind: "feature", activated: false, group: CM },
   { name: "Cisco IP Voice Media Streaming App", kind: "feature", activated: true, group: CM },
-  { name: "Cisco CTIManager", kind: "feature", activated: true, group: CTI },
+  // A feature service (Service Activation page, CTI Services group); RCC needs it running.
+  { name: "Cisco CTIManager", kind: "feature", activated: false, group: CTI },
   { name: "Cisco Extension Mobility", kind: "feature", activated: false, group: CM, servlet: true },
   { name: "Cisco Extended Functions", kind: "feature", activated: false, group: CM },
   { name: "Cisco DHCP Monitor Service", kind: "feature", activated: false, group: CM },
