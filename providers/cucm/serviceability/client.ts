@@ -3,13 +3,22 @@
  * as AXL): read a service's status and activate (deploy) or deactivate (undeploy) it. Cisco Unified
  * CM 7.x serves it at /controlcenterservice/services/ControlCenterServicesPort, 8.x and later at
  * /controlcenterservice2/services/ControlCenterServices.
+ *
+ * Control Center acts on the node it runs on: soapGetServiceStatus answers for the node you connect
+ * to, and soapDoServiceDeployment's NodeName must name that same node (Cisco's DevNet overview of
+ * Control Center: "operations only on the local node, which is specified by the NodeName element").
+ * So a service on another node of the cluster is read and activated through that node's own
+ * endpoint: serviceabilityFor(connection, node) gives one client per node.
  */
+import * as crypto from "node:crypto";
+import * as dns from "node:dns";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { RcclabError } from "../../core/errors";
 import type { Logger } from "../../core/kind";
 import { withRetry } from "../../core/retry";
-import { httpsAgent } from "../../core/tls";
+import { type TlsSettings, httpsAgent } from "../../core/tls";
 import type { AxlConnection } from "../axl/client";
 import { mapAxlError } from "../axl/faults";
 
@@ -30,16 +39,30 @@ export const controlCenterPath = (release: string): string =>
 const asList = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
 export class ServiceabilityClient {
+  /** The Control Center endpoint this client talks to. */
   readonly target: string;
+  /** The host in `target`: the connection's host, or the node's own name or address. */
+  readonly host: string;
+  /** The TLS settings of this endpoint (another node: verified as that node unless tls.servername is set). */
+  readonly tls: TlsSettings;
   private soap?: Promise<any>;
   private readonly agent;
 
+  /**
+   * @param host the endpoint's host when it is not the connection's (another node of the cluster):
+   * same port, credentials and TLS settings, the certificate verified as `host` unless the
+   * connection sets tls.servername.
+   */
   constructor(
     private readonly connection: AxlConnection,
     private readonly log: Logger,
+    host?: string,
   ) {
-    this.target = `https://${connection.host}:${connection.port}${controlCenterPath(connection.release)}`;
-    this.agent = httpsAgent(connection.tls, log.warn, this.target);
+    this.host = host ?? connection.host;
+    const servername = connection.tls.servername ?? (host === undefined || net.isIP(host) ? undefined : host);
+    this.tls = { ...connection.tls, ...(servername ? { servername } : {}) };
+    this.target = `https://${this.host}:${connection.port}${controlCenterPath(connection.release)}`;
+    this.agent = httpsAgent(this.tls, log.warn, this.target);
   }
 
   private client(): Promise<any> {
@@ -108,4 +131,53 @@ export class ServiceabilityClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+const normName = (s: string): string => s.trim().toLowerCase().replace(/\.$/, "");
+
+/** The addresses a host name resolves to (itself for an address; none when it does not resolve). */
+async function addressesOf(host: string): Promise<string[]> {
+  if (net.isIP(host)) return [host];
+  try {
+    return (await dns.promises.lookup(host, { all: true })).map((a) => a.address);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Whether `node` is the server the connection talks to: its host, the name its certificate is
+ * verified as (tls.servername), or a name or address that resolves to an address the host does.
+ */
+export async function isConnectionNode(connection: AxlConnection, node: string): Promise<boolean> {
+  const n = normName(node);
+  if (n === normName(connection.host) || (connection.tls.servername !== undefined && n === normName(connection.tls.servername))) return true;
+  const [mine, theirs] = await Promise.all([addressesOf(normName(connection.host)), addressesOf(n)]);
+  return theirs.some((a) => mine.includes(a));
+}
+
+const perNode = new Map<string, Promise<ServiceabilityClient>>();
+
+/**
+ * The Control Center client for `node`, one per connection and node per process: the connection as
+ * it is when `node` is the server it talks to (isConnectionNode), otherwise
+ * https://<node>:<connection.port> with the same credentials and TLS settings (the certificate
+ * verified as `node` unless tls.servername is set).
+ */
+export function serviceabilityFor(connection: AxlConnection, node: string, log: Logger): Promise<ServiceabilityClient> {
+  const key = `${crypto.createHash("sha256").update(JSON.stringify(connection)).digest("hex")}/${normName(node)}`;
+  let client = perNode.get(key);
+  if (!client) {
+    client = isConnectionNode(connection, node).then((local) => new ServiceabilityClient(connection, log, local ? undefined : node.trim()));
+    client.catch(() => perNode.delete(key));
+    perNode.set(key, client);
+  }
+  return client;
+}
+
+/** Close every cached per-node client (tests; a provider process simply exits). */
+export async function closeServiceabilityClients(): Promise<void> {
+  const clients = [...perNode.values()];
+  perNode.clear();
+  for (const c of await Promise.allSettled(clients)) if (c.status === "fulfilled") c.value.close();
 }
