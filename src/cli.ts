@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
   };
   switch (a.command) {
     case "validate": {
-      const errors = commands.validate(opts);
+      const errors = await commands.validate(opts);
       for (const e of errors) err(`${e.path}: ${e.message}`);
       if (errors.length === 0) out(`stack ${a.stack}: config is valid`);
       return errors.length ? 1 : 0;

@@ -11,7 +11,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../providers/core/provider";
-import { parseConfig, type ConfigError } from "./config";
+import { NAMESPACE, parseConfig, type ConfigError } from "./config";
+import { checkPlanned, planProgram } from "./engine/programCheck";
 import * as local from "./engine/local";
 import { loadStackConfig, passphraseFromEnv, stackConfigPath } from "./engine/stackConfig";
 
@@ -60,9 +61,25 @@ export function loadStack(opts: CommandOptions): { config: Record<string, any>; 
   return { config: loaded.config, secretKeys: loaded.secretKeys, errors, passphrase: passphrase ?? "" };
 }
 
-/** `rcclab validate`: config only, no network. */
-export function validate(opts: CommandOptions): ConfigError[] {
-  return loadStack(opts).errors;
+/**
+ * `rcclab validate`, no network: the stack config (every problem by its YAML path), then every
+ * resource input the program derives from it, checked by the resource's own kind — so nothing `up`
+ * would refuse gets past it.
+ */
+export async function validate(opts: CommandOptions): Promise<ConfigError[]> {
+  const stack = loadStack(opts);
+  return stack.errors.length ? stack.errors : checkProgram(stack);
+}
+
+/** The program under Pulumi's mocks, each resource's inputs through its kind's check (no system called). */
+async function checkProgram(stack: { config: Record<string, any>; secretKeys: string[] }): Promise<ConfigError[]> {
+  const { lab } = require("./program") as typeof import("./program");
+  const { resourceOrigins } = require("./components/origin") as typeof import("./components/origin");
+  try {
+    return checkPlanned(await planProgram(lab, stack.config, stack.secretKeys), resourceOrigins());
+  } catch (e) {
+    return [{ path: NAMESPACE, message: `the program cannot be planned from this config: ${(e as Error).message}` }];
+  }
 }
 
 let pulumiCliFound: boolean | undefined;
@@ -92,10 +109,12 @@ function localOptions(opts: CommandOptions, passphrase: string): local.EngineOpt
   };
 }
 
-function checkedStack(opts: CommandOptions) {
+/** The stack, refused as a whole (before any system is called) when validate would refuse it. */
+async function checkedStack(opts: CommandOptions) {
   const stack = loadStack(opts);
-  if (stack.errors.length) {
-    throw new CommandError(`the stack config is invalid:\n${stack.errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`);
+  const errors = stack.errors.length ? stack.errors : await checkProgram(stack);
+  if (errors.length) {
+    throw new CommandError(`the stack config is invalid:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`);
   }
   return stack;
 }
@@ -120,7 +139,7 @@ export async function up(opts: CommandOptions, previewOnly = false): Promise<UpR
   const print = opts.print ?? (() => {});
   const engine = chooseEngine(opts.engine, print);
   if (engine === "pulumi") return pulumiCli(opts, previewOnly ? "preview" : "up");
-  const stack = checkedStack(opts);
+  const stack = await checkedStack(opts);
   const run = previewOnly ? local.preview : local.up;
   const engineOpts = localOptions(opts, stack.passphrase);
   try {
@@ -192,7 +211,7 @@ async function pulumiCli(opts: CommandOptions, op: "up" | "preview" | "destroy" 
     workDir: root,
     envVars: { PULUMI_BACKEND_URL: backend, ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}) },
   };
-  checkedStack(opts);
+  await checkedStack(opts);
   const stack = await auto.LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir: root }, ws);
   const onOutput = (s: string) => print(s.replace(/\n$/, ""));
   switch (op) {

@@ -8,7 +8,11 @@
 import { z } from "zod";
 import { formatPath } from "../providers/core/kind";
 import { tlsSchema } from "../providers/core/tls";
+import { adConnectionSchema } from "../providers/ad/client";
+import { axlConnectionSchema } from "../providers/cucm/axl/client";
 import { AXL_RELEASES } from "../providers/cucm/axl/model";
+import { cupCliSchema } from "../providers/cup/client";
+import { ocsConnectionSchema } from "../providers/ocs/client";
 import { PHONE_MODEL_NAMES, PHONE_MODELS, supports, type PhoneModel } from "../providers/cucm/models";
 
 export const NAMESPACE = "rcclab";
@@ -30,6 +34,13 @@ const mac = z
   .transform((s) => s.replace(/[:.\-]/g, "").toUpperCase())
   .refine((s) => /^[0-9A-F]{12}$/.test(s), "must be a MAC address, e.g. 00:1E:4A:AA:BB:01");
 const userid = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+/**
+ * Settings passed straight into a system's connection take that connection's own rule (one source
+ * of truth): what the provider would refuse, the stack refuses first, by its YAML path.
+ */
+const axl = axlConnectionSchema.shape;
+const ldap = adConnectionSchema.shape;
+const ssh = ocsConnectionSchema.shape;
 
 export const labSchema = z
   .object({
@@ -56,6 +67,9 @@ export const cucmSchema = z
     tls: tlsSchema,
     /** CUCM nodes running CTI Manager (CUP's CTI gateway addresses, C4); default the publisher. */
     ctiManagers: z.array(hostOrIp).min(1).optional(),
+    /** Per AXL request, and retries of throttled or lost requests (backoff with jitter). */
+    timeoutMs: axl.timeoutMs,
+    retries: axl.retries,
   })
   .strict();
 
@@ -79,9 +93,9 @@ export const cupSchema = z
     cli: z
       .object({
         port: port(22),
-        username: z.string().min(1),
+        username: cupCliSchema.shape.username,
         password: secret("rcclab:cup.cli.password"),
-        hostKeySha256: z.string().optional(),
+        hostKeySha256: cupCliSchema.shape.hostKeySha256,
       })
       .strict()
       .optional(),
@@ -107,11 +121,11 @@ export const cupSchema = z
 export const directorySchema = z
   .object({
     /** ldaps://dc1.lab.example.com:636, or ldap:// with startTls (plain LDAP only with allowPlainLdap). */
-    url: z.string().regex(/^ldaps?:\/\/[^/\s]+$/, "must be an ldaps:// or ldap:// URL without a path"),
-    bindDn: z.string().min(1),
+    url: ldap.url,
+    bindDn: ldap.bindDn,
     password: secret("rcclab:directory.password"),
     /** Where the lab's users live, e.g. CN=Users,DC=lab,DC=example,DC=com. */
-    usersDn: z.string().min(1),
+    usersDn: ldap.usersDn,
     startTls: z.boolean().default(false),
     allowPlainLdap: z.boolean().default(false),
     tls: tlsSchema,
@@ -169,10 +183,10 @@ export const ocsSchema = z
     ssh: z
       .object({
         port: port(22),
-        username: z.string().min(1),
+        username: ssh.username,
         password: secret("rcclab:ocs.ssh.password"),
         /** Pin the front ends' SSH host key ("SHA256:<base64>"); without it the key is accepted and logged. */
-        hostKeySha256: z.string().optional(),
+        hostKeySha256: ssh.hostKeySha256,
       })
       .strict(),
   })
@@ -325,6 +339,13 @@ export const configSchema = z
       if (u.lineUri !== undefined && u.lineUri !== `tel:${u.e164}`) {
         issue(["users", i, "lineUri"], `must equal the number on the user's CUCM line, tel:${u.e164}`);
       }
+      const limits = u.callsPerLine;
+      if (PHONE_MODELS[u.phone.model].oneCallPerLine && limits && (limits.maxNumCalls !== 1 || limits.busyTrigger !== 1)) {
+        issue(["users", i, "callsPerLine"], `the ${u.phone.model} takes one call per line: maxNumCalls and busyTrigger must both be 1 (leave callsPerLine out)`);
+      }
+      if (c.cucm.release !== "7.0" && u.presence.ups !== u.presence.upc) {
+        issue(["users", i, "presence"], `CUCM ${c.cucm.release} has one IM and Presence flag for both: ups and upc must be equal (they differ only on 7.0)`);
+      }
     });
     if (c.cup.acl) {
       const acl = new Set(c.cup.acl.map((a) => a.toLowerCase()));
@@ -411,7 +432,12 @@ export const sipUri = (cfg: LabConfig, u: LabUser): string => `sip:${u.userid}@$
 export const lineUri = (u: LabUser): string => `tel:${u.e164}`;
 /** The guide's "RCC Server URI": sip:<user>@<CUP FQDN>. */
 export const lineServerUri = (cfg: LabConfig, u: LabUser): string => `sip:${u.userid}@${cfg.cup.host}`;
-export const callsPerLine = (cfg: LabConfig, u: LabUser) => u.callsPerLine ?? cfg.callsPerLine;
+/**
+ * B8: the user's call-per-line limit, else the lab's. A one-call-per-line phone (the 7931G) always
+ * gets 1 and 1: the lab-wide limit does not apply to it.
+ */
+export const callsPerLine = (cfg: LabConfig, u: LabUser) =>
+  PHONE_MODELS[u.phone.model].oneCallPerLine ? { maxNumCalls: 1, busyTrigger: 1 } : (u.callsPerLine ?? cfg.callsPerLine);
 export const rccUsers = (cfg: LabConfig): LabUser[] => cfg.users.filter((u) => u.rcc);
 /** B11: the EM device profile of a user (one per user and phone model). */
 export const deviceProfileName = (u: LabUser): string => `EM-${u.userid}-${u.phone.model}`;

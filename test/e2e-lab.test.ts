@@ -212,7 +212,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     expect(d.out).toMatch(/~ rcclab:cucm:Phone phone-bjones \(SEP001E4AAABB02\): lines/);
     expect(d.out).toMatch(/1 of \d+ resources drifted/);
     const json = JSON.parse((await rcclab("drift", "--json")).out);
-    expect(json.resources).toEqual([expect.objectContaining({ name: "phone-bjones", fields: [expect.objectContaining({ field: "lines" })] })]);
+    expect(json.resources).toEqual([expect.objectContaining({ name: "phone-SEP001E4AAABB02", fields: [expect.objectContaining({ field: "lines" })] })]);
 
     // An msRTCSIP attribute changed over LDAP, and a DNS record changed over RFC 2136.
     const bob = (await ldap.findUser("bjones", ["distinguishedName"]))!;

@@ -6,6 +6,9 @@
  * subscriptions, controlled profiles, EM enabled on the phones). B10, the phone selection plug-in,
  * is installed on the Communicator clients by hand.
  *
+ * Every resource is named by its object's natural key (a line by its number, a phone by its device
+ * name, a Meet-Me number by pattern@partition), so reordering a list in the stack changes nothing.
+ *
  * Everything waits for the version check, so a wrong CUCM stops the run before any change; inside
  * B, what is referenced exists first (lines before phones and profiles, the EM service before the
  * subscriptions, phones and profiles before the users who control them, users before licences).
@@ -25,6 +28,7 @@ import { Phone } from "../../providers/cucm/phone";
 import { ServiceActivation } from "../../providers/cucm/serviceActivation";
 import { SipTrunk } from "../../providers/cucm/sipTrunk";
 import { CucmVersion } from "../../providers/cucm/version";
+import { from } from "./origin";
 import { callsPerLine, deviceProfileName, emUsers, phoneName, rccUsers, type LabConfig, type LabUser } from "../config";
 
 export function cucmConnection(cfg: LabConfig): pulumi.Output<AxlConnection> {
@@ -36,8 +40,8 @@ export function cucmConnection(cfg: LabConfig): pulumi.Output<AxlConnection> {
     password: c.password,
     release: c.release,
     tls: c.tls,
-    timeoutMs: 30_000,
-    retries: 5,
+    timeoutMs: c.timeoutMs,
+    retries: c.retries,
     minRetryDelayMs: 500,
     maxRetryDelayMs: 10_000,
   });
@@ -56,9 +60,9 @@ export class CucmSection extends pulumi.ComponentResource {
     const display = (u: LabUser) => `${u.firstName} ${u.lastName}`;
 
     // B1
-    const version = new CucmVersion.Resource("cucm-version", { expected: cfg.cucm.version ?? cfg.cucm.release, connection }, { parent: this });
+    const version = new CucmVersion.Resource(from("cucm", "cucm-version"), { expected: cfg.cucm.version ?? cfg.cucm.release, connection }, { parent: this });
     // B2
-    new SipTrunk.Resource("cup-trunk", { ...cfg.trunk, destinationAddress: cfg.cup.host, destinationPort: cfg.cup.sipPort, connection }, after(version));
+    new SipTrunk.Resource(from("trunk", "cup-trunk"), { ...cfg.trunk, destinationAddress: cfg.cup.host, destinationPort: cfg.cup.sipPort, connection }, after(version));
 
     // B11 steps 1–2: the service activated, then the EM IP phone service (only with EM users).
     const em = cfg.extensionMobility;
@@ -66,12 +70,12 @@ export class CucmSection extends pulumi.ComponentResource {
     let emService: Res | undefined;
     if (emNeeded) {
       const activation = new ServiceActivation.Resource(
-        "em-service-activation",
+        from("extensionMobility", "em-service-activation"),
         { service: "Cisco Extension Mobility", node: em.node ?? cfg.cucm.host, connection },
         after(version),
       );
       emService = new IpPhoneService.Resource(
-        "em-ip-phone-service",
+        from("extensionMobility", "em-ip-phone-service"),
         { name: em.serviceName, description: "Extension Mobility", url: em.serviceUrl ?? emServiceUrl(cfg.cucm.host), connection },
         after(version, activation),
       );
@@ -80,16 +84,17 @@ export class CucmSection extends pulumi.ComponentResource {
 
     const phones = new Map<string, Res>();
     const users: Res[] = [];
-    for (const u of cfg.users) {
+    cfg.users.forEach((u, i) => {
+      const user = `users[${i}]`;
       // B4: the line, then the phone (B11 step 6: EM enabled and subscribed on EM phones).
       const line = new Line.Resource(
-        `line-${u.userid}`,
+        from(user, `line-${u.e164}`),
         { pattern: u.e164, description: display(u), alertingName: display(u), asciiAlertingName: display(u).replace(/[^\x20-\x7e]/g, "?"), connection },
         after(version),
       );
       const appearance = { index: 1, pattern: u.e164, label: display(u), display: display(u) };
       const phone = new Phone.Resource(
-        `phone-${u.userid}`,
+        from(user, `phone-${phoneName(u)}`),
         {
           name: phoneName(u),
           model: u.phone.model,
@@ -107,14 +112,14 @@ export class CucmSection extends pulumi.ComponentResource {
       // B8
       const limits = callsPerLine(cfg, u);
       if (limits) {
-        new CallPerLineLimit.Resource(`calls-per-line-${u.userid}`, { phoneName: phoneName(u), lineIndex: 1, ...limits, connection }, after(phone));
+        new CallPerLineLimit.Resource(from(user, `calls-per-line-${phoneName(u)}#1`), { phoneName: phoneName(u), lineIndex: 1, ...limits, connection }, after(phone));
       }
 
       // B11 steps 3–4: the user's device profile with their DN, subscribed to the EM service.
       let profile: Res | undefined;
       if (u.extensionMobility && emService) {
         profile = new DeviceProfile.Resource(
-          `device-profile-${u.userid}`,
+          from(user, `device-profile-${deviceProfileName(u)}`),
           { name: deviceProfileName(u), description: `${display(u)} EM profile`, model: u.phone.model, protocol: u.phone.protocol, lines: [appearance], services: emSubscription, connection },
           after(version, line, emService),
         );
@@ -122,7 +127,7 @@ export class CucmSection extends pulumi.ComponentResource {
 
       // B5 (and B11 step 5: the controlled profile).
       const endUser = new EndUser.Resource(
-        `end-user-${u.userid}`,
+        from(user, `end-user-${u.userid}`),
         {
           userid: u.userid,
           firstName: u.firstName,
@@ -143,13 +148,13 @@ export class CucmSection extends pulumi.ComponentResource {
 
       // B6
       if (u.rcc) {
-        new LicenseCapabilities.Resource(`licenses-${u.userid}`, { userid: u.userid, enableUps: u.presence.ups, enableUpc: u.presence.upc, connection }, after(endUser));
+        new LicenseCapabilities.Resource(from(user, `licenses-${u.userid}`), { userid: u.userid, enableUps: u.presence.ups, enableUpc: u.presence.upc, connection }, after(endUser));
       }
-    }
+    });
 
     // B3: the CTI user controls every RCC phone.
     this.ctiUser = new AppUser.Resource(
-      "cti-app-user",
+      from("cti", "cti-app-user"),
       { userid: cfg.cti.userid, password: pulumi.secret(cfg.cti.password), associatedDevices: rccUsers(cfg).map(phoneName), userGroups: cfg.cti.userGroups, connection },
       after(version, ...rccUsers(cfg).map((u) => phones.get(u.userid)!)),
     );
@@ -157,15 +162,15 @@ export class CucmSection extends pulumi.ComponentResource {
     // B7
     cfg.meetMe.forEach((m, i) => {
       new MeetMe.Resource(
-        `meet-me-${i + 1}`,
+        from(`meetMe[${i}]`, `meet-me-${m.partition ? `${m.pattern}@${m.partition}` : m.pattern}`),
         { pattern: m.pattern, description: m.description, minimumSecurityLevel: m.minimumSecurityLevel, ...(m.partition ? { routePartitionName: m.partition } : {}), connection },
         after(version),
       );
     });
     // B9
-    for (const r of cfg.dialRules) {
-      new ApplicationDialRule.Resource(`dial-rule-${r.name}`, { ...r, connection }, after(version));
-    }
+    cfg.dialRules.forEach((r, i) => {
+      new ApplicationDialRule.Resource(from(`dialRules[${i}]`, `dial-rule-${r.name}`), { ...r, connection }, after(version));
+    });
     this.registerOutputs({});
   }
 }

@@ -17,6 +17,7 @@ import { PresenceSettings } from "../../providers/cup/presenceSettings";
 import { StaticRoute as CupStaticRoute } from "../../providers/cup/staticRoute";
 import { CupVersion } from "../../providers/cup/version";
 import { cupAcl, rccUsers, type LabConfig } from "../config";
+import { from } from "./origin";
 import type { CucmSection } from "./cucm";
 
 export class CupSection extends pulumi.ComponentResource {
@@ -37,30 +38,30 @@ export class CupSection extends pulumi.ComponentResource {
         ...(c.cli ? { cli: c.cli } : {}),
       }),
     );
-    const version = new CupVersion.Resource("cup-version", { expected: c.version ?? c.release, connection }, { parent: this });
+    const version = new CupVersion.Resource(from("cup", "cup-version"), { expected: c.version ?? c.release, connection }, { parent: this });
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [version, ...deps] });
 
     // C2
     new CucmPublisher.Resource(
-      "cucm-publisher",
+      from("cucm", "cucm-publisher"),
       { address: cfg.cucm.address ?? cfg.cucm.host, axlUsername: cfg.cucm.username, axlPassword: pulumi.secret(cfg.cucm.password), connection },
       after(),
     );
     // C3: the OCS front ends and pools may send SIP to CUP; CUP routes each pool's domain to it.
     this.acl = cupAcl(cfg);
     for (const address of this.acl) {
-      new IncomingAcl.Resource(`incoming-acl-${address}`, { address, description: "OCS (rcclab)", connection }, after());
+      new IncomingAcl.Resource(from(c.acl ? "cup.acl" : "ocs.pools", `incoming-acl-${address}`), { address, description: "OCS (rcclab)", connection }, after());
     }
     for (const pool of cfg.ocs.pools) {
       new CupStaticRoute.Resource(
-        `static-route-${pool.name}`,
+        from(`ocs.pools[${cfg.ocs.pools.indexOf(pool)}]`, `static-route-${pool.name}`),
         { destinationPattern: pool.fqdn, nextHop: pool.address, nextHopPort: 5060, protocol: c.transport, description: `OCS pool ${pool.name} (rcclab)`, connection },
         after(),
       );
     }
     // C4: B3's application user, from its outputs.
     const deskPhone = new DeskPhoneControl.Resource(
-      "desk-phone-control",
+      from("cup.deskPhoneControl", "desk-phone-control"),
       {
         applicationUsername: cucm.ctiUser.userid,
         applicationPassword: cucm.ctiUser.password,
@@ -72,9 +73,9 @@ export class CupSection extends pulumi.ComponentResource {
     );
     this.deskPhoneControlUser = cucm.ctiUser.userid;
     // C5–C6
-    new DeskPhoneControlUsers.Resource("desk-phone-control-users", { userids: rccUsers(cfg).map((u) => u.userid), connection }, after(deskPhone));
+    new DeskPhoneControlUsers.Resource(from("users", "desk-phone-control-users"), { userids: rccUsers(cfg).map((u) => u.userid), connection }, after(deskPhone));
     // C7
-    new PresenceSettings.Resource("presence-settings", { ...c.presence, proxyDomain: c.presence.proxyDomain ?? cfg.lab.sipDomain, connection }, after());
+    new PresenceSettings.Resource(from("cup.presence", "presence-settings"), { ...c.presence, proxyDomain: c.presence.proxyDomain ?? cfg.lab.sipDomain, connection }, after());
     this.registerOutputs({});
   }
 }

@@ -19,6 +19,7 @@ import { ocsConnectionSchema } from "../../providers/ocs/client";
 import { HostAuthorization } from "../../providers/ocs/hostAuthorization";
 import { StaticRoute } from "../../providers/ocs/staticRoute";
 import { communicatorSettings, rccUsers, type LabConfig } from "../config";
+import { from } from "./origin";
 
 const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
@@ -47,7 +48,7 @@ export class MicrosoftSide extends pulumi.ComponentResource {
     const dnsConnection = pulumi.secret(
       dnsConnectionSchema.parse({ server: dns.server, port: dns.port, ...(dns.tsig ? { tsig: dns.tsig } : {}), allowUnsignedUpdates: dns.allowUnsignedUpdates }),
     );
-    const records = recordSets.map((r) => new RecordSet.Resource(r.resourceName, { ...r.fields, connection: dnsConnection }, { parent: this }));
+    const records = recordSets.map((r) => new RecordSet.Resource(from("dns", r.resourceName), { ...r.fields, connection: dnsConnection }, { parent: this }));
 
     // A2: on each pool (its routes and authorizations live in the pool's back end: one front end serves).
     const frontEnds: pulumi.Resource[] = [];
@@ -66,11 +67,11 @@ export class MicrosoftSide extends pulumi.ComponentResource {
       const after = { parent: this, dependsOn: records };
       frontEnds.push(
         new StaticRoute.Resource(
-          `static-route-${pool.name}`,
+          from(`ocs.pools[${cfg.ocs.pools.indexOf(pool)}]`, `static-route-${pool.name}`),
           { matchUri: cfg.cup.host, nextHop: cfg.cup.address, port: cfg.cup.sipPort, transport: cfg.cup.transport === "TLS" ? "TLS" : "TCP", connection },
           after,
         ),
-        new HostAuthorization.Resource(`host-authorization-${pool.name}`, { server: cfg.cup.address, connection }, after),
+        new HostAuthorization.Resource(from(`ocs.pools[${cfg.ocs.pools.indexOf(pool)}]`, `host-authorization-${pool.name}`), { server: cfg.cup.address, connection }, after),
       );
     }
 
@@ -90,7 +91,7 @@ export class MicrosoftSide extends pulumi.ComponentResource {
     for (const u of rccUsers(cfg)) {
       // "create": rcclab owns the user; "adopt": the user is only looked up (nothing else is written).
       const user = new AdUser.Resource(
-        `ad-user-${u.userid}`,
+        from(`users[${cfg.users.indexOf(u)}]`, `ad-user-${u.userid}`),
         dir.users === "create"
           ? {
               sAMAccountName: u.userid,
@@ -105,7 +106,7 @@ export class MicrosoftSide extends pulumi.ComponentResource {
         { parent: this },
       );
       new RccSettings.Resource(
-        `rcc-settings-${u.userid}`,
+        from(`users[${cfg.users.indexOf(u)}]`, `rcc-settings-${u.userid}`),
         {
           sAMAccountName: u.userid,
           sipDomain: cfg.lab.sipDomain,
