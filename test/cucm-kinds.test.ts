@@ -67,7 +67,9 @@ describe.each([
     const other: AxlConnection = { ...connection, release: release === "7.0" ? "12.5" : "7.0" };
     const before = sim.requests.length;
     const err = await failure(Line.runtime.create(checked(Line, { pattern: "+14085550999", connection: other })));
-    expect(err.message).toMatch(/runs|release|namespace/i);
+    // CUCM answers a release it does not serve with HTTP 599, listing the ones it serves.
+    expect(err.code).toBe("VersionMismatch");
+    expect(err.message).toContain(`does not serve the configured AXL release ${other.release} (cucm.release) (HTTP 599); it serves ${release}`);
     expect(sim.requests.slice(before).some((r) => r.operation === "addLine")).toBe(false);
   });
 

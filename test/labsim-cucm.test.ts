@@ -102,8 +102,17 @@ const faultOf = (r: Reply): Obj => {
   expect(r.status, r.text).toBe(500);
   return bodyOf(r)["soapenv:Fault"];
 };
+/**
+ * The AXL error of a fault, in either release's shape (7.0: detail/axl:Error {axl:code, axl:message,
+ * request}; 8.x+: detail/axlError {axlcode, axlmessage, request}), normalized to the 8.x+ names.
+ */
 const axlErrorOf = (r: Reply): { axlcode: string; axlmessage: string; request: string; faultcode: string } => {
   const f = faultOf(r);
+  const e7 = f.detail?.["axl:Error"];
+  if (e7 !== undefined) {
+    expect(f.detail.axlError).toBeUndefined();
+    return { axlcode: e7["axl:code"], axlmessage: e7["axl:message"], request: e7.request, faultcode: f.faultcode };
+  }
   return { ...f.detail.axlError, faultcode: f.faultcode };
 };
 const UUID = /^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/;
@@ -218,18 +227,49 @@ describe.each(["14.0", "7.0"] as AxlRelease[])("CUCM %s: HTTP, auth and TLS", (r
     expect(s.version.startsWith(release)).toBe(true);
   });
 
-  it("rejects a wrong namespace, a wrong SOAPAction, an unknown operation and malformed XML as Client faults", async () => {
+  it("answers a version it does not serve (SOAPAction or namespace) with HTTP 599, listing what it serves", async () => {
     const other: AxlRelease = release === "7.0" ? "14.0" : "7.0";
-    const wrongNs = await request(s, envelopeOf(other, "getCCMVersion", ""), { soapAction: `CUCM:DB ver=${release} getCCMVersion` });
-    expect(faultOf(wrongNs).faultcode).toBe("soapenv:Client");
-    expect(faultOf(wrongNs).faultstring).toMatch(/unexpected element \(uri:"http:\/\/www\.cisco\.com\/AXL\/API\//);
-    for (const soapAction of [null, `CUCM:DB ver=${other} getCCMVersion`, `CUCM:DB ver=${release} getPhone`]) {
+    const expected = `The specified version is not available. Available versions are ${release}`;
+    const byAction = await request(s, envelopeOf(release, "getCCMVersion", ""), { soapAction: `CUCM:DB ver=${other} getCCMVersion` });
+    const byNamespace = await request(s, envelopeOf(other, "getCCMVersion", ""), { soapAction: `CUCM:DB ver=${release} getCCMVersion` });
+    const both = await request(s, envelopeOf("12.5", "getCCMVersion", ""), { soapAction: `"CUCM:DB ver=12.5 getCCMVersion"` });
+    for (const r of [byAction, byNamespace, both]) {
+      expect(r.status).toBe(599);
+      expect(r.text).toBe(expected);
+      expect(r.headers["content-type"]).toMatch(/^text\/plain/);
+    }
+  });
+
+  it("rejects a wrong SOAPAction, an unknown operation and malformed XML as Client faults", async () => {
+    for (const soapAction of [null, `CUCM:DB ${release} getCCMVersion`, `CUCM:DB ver=${release} getPhone`]) {
       const f = faultOf(await axl(s, "getCCMVersion", "", { soapAction }));
       expect(f.faultcode).toBe("soapenv:Client");
       expect(f.detail).toBeUndefined();
     }
     expect(faultOf(await axl(s, "doSomething", "")).faultstring).toMatch(/local:"doSomething"/);
     expect(faultOf(await request(s, "<soapenv:Envelope", { soapAction: "x" })).faultcode).toBe("soapenv:Client");
+    const foreign = await request(s, envelopeOf(release, "getCCMVersion", "").replace(/http:\/\/www\.cisco\.com\/AXL\/API\/[0-9.]+/, "urn:other"), {
+      soapAction: `CUCM:DB ver=${release} getCCMVersion`,
+    });
+    expect(faultOf(foreign).faultstring).toMatch(/unexpected element \(uri:"urn:other"/);
+  });
+
+  it("words AXL errors in the release's fault shape (7.0: axl:Error/axl:code; 8.x+: axlError/axlcode), HTTP 500", async () => {
+    const r = await axl(s, "getPhone", release === "7.0" ? "<phoneName>SEP0000000000FF</phoneName>" : "<name>SEP0000000000FF</name>");
+    expect(r.status).toBe(500);
+    const detail = faultOf(r).detail;
+    if (release === "7.0") {
+      expect(r.text).toContain(
+        '<detail><axl:Error xmlns:axl="http://www.cisco.com/AXL/7.0"><axl:code>5007</axl:code><axl:message>Item not valid: The specified Phone was not found</axl:message><request>getPhone</request></axl:Error></detail>',
+      );
+      expect(detail.axlError).toBeUndefined();
+    } else {
+      expect(r.text).toContain(
+        "<detail><axlError><axlcode>5007</axlcode><axlmessage>Item not valid: The specified Phone was not found</axlmessage><request>getPhone</request></axlError></detail>",
+      );
+      expect(detail["axl:Error"]).toBeUndefined();
+    }
+    expect(axlErrorOf(r)).toEqual({ faultcode: "soapenv:Server", axlcode: "5007", axlmessage: "Item not valid: The specified Phone was not found", request: "getPhone" });
   });
 });
 

@@ -3,7 +3,9 @@
  *
  * - HTTP Basic auth on the first request, then CUCM's session cookie (falls back to Basic on 401).
  * - A timeout per request; TLS verified by default (lab CA, SHA-256 pin, or explicit insecure mode).
- * - Faults become typed errors (not found, already exists, throttled, unauthorized, invalid).
+ * - Faults become typed errors (not found, already exists, throttled, unauthorized, invalid), from
+ *   7.0's detail/Error and 8.x+'s detail/axlError alike (faults.ts); HTTP 599 (a release the server
+ *   does not serve) becomes VersionMismatch.
  * - Retries (p-retry, backoff with jitter) for throttling and lost connections, never for validation
  *   errors; an add whose response was lost is checked with a get before it is retried.
  * - The first request of a client checks that CUCM runs the release the stack declares (B1).
@@ -94,7 +96,7 @@ export class AxlClient {
       const [result] = await method.call(client, req.body, { httpsAgent: this.httpsAgent(), timeout: this.connection.timeoutMs });
       return result?.return as unknown;
     };
-    return this.session.call(call, (e) => mapAxlError(e, req.operation, this.target));
+    return this.session.call(call, (e) => mapAxlError(e, req.operation, this.target, this.connection.release));
   }
 
   /** One request with retries for throttling and lost connections (for idempotent requests). */

@@ -1,7 +1,9 @@
 /**
  * The errors the simulated AXL service raises, with CUCM's codes and texts. Two shapes:
  * - AxlFault: an AXL (business or database) error. CUCM answers HTTP 500 with a SOAP 1.1 Fault
- *   (faultcode soapenv:Server) whose detail is axlError{axlcode, axlmessage, request}.
+ *   (faultcode soapenv:Server) whose detail names the code and message in the release's shape:
+ *   7.0 axl:Error{axl:code, axl:message, request}, 8.x and later axlError{axlcode, axlmessage,
+ *   request} (see soap.ts, FaultShape).
  * - SoapFault: a request CUCM could not unmarshal (bad envelope, schema violation, unknown
  *   operation, SOAPAction mismatch): faultcode soapenv:Client, no axlError detail.
  */

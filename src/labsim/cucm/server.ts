@@ -184,8 +184,8 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
 
 
 
-  function sendXml(res: ServerResponse, status: number, xml: string, setCookie: string[]): void {
-    const headers: Record<string, string | string[]> = { "Content-Type": "text/xml;charset=utf-8" };
+  function sendXml(res: ServerResponse, status: number, xml: string, setCookie: string[], contentType = "text/xml;charset=utf-8"): void {
+    const headers: Record<string, string | string[]> = { "Content-Type": contentType };
     if (setCookie.length) headers["Set-Cookie"] = setCookie;
     res.writeHead(status, headers);
     res.end(xml);
@@ -224,7 +224,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     const prepared = service.prepare(body, soapAction);
     if (!("op" in prepared)) {
       Object.assign(record, { operation: prepared.operation ?? "", requestXml: prepared.requestXml, status: prepared.status, response: prepared.xml });
-      return sendXml(res, prepared.status, prepared.xml, setCookie);
+      return sendXml(res, prepared.status, prepared.xml, setCookie, prepared.contentType);
     }
     record.operation = prepared.req.operation;
 

@@ -11,12 +11,24 @@ import type { OpDef } from "./axl/types";
 import { AxlFault, SoapFault, faults } from "./faults";
 import { CCM_VERSIONS } from "./model/catalog";
 import { CucmDb } from "./model/db";
-import { type SoapRequest, checkSoapAction, faultEnvelope, parseEnvelope, responseEnvelope } from "./soap";
+import {
+  type FaultShape,
+  type SoapRequest,
+  checkSoapAction,
+  faultEnvelope,
+  parseEnvelope,
+  responseEnvelope,
+  unservedVersion,
+  versionNotAvailable,
+} from "./soap";
 import { standalone } from "./xml";
 
 export interface AxlResult {
-  status: 200 | 500;
+  /** 599: the request named an AXL version this server does not serve (the body is plain text). */
+  status: 200 | 500 | 599;
   xml: string;
+  /** The body's content type (default text/xml). */
+  contentType?: string;
   /** The operation, when the envelope named one. */
   operation?: string;
   /** The request element re-serialized as a standalone document (for schema validation in tests). */
@@ -34,6 +46,14 @@ export interface Prepared {
 export class AxlService {
   readonly ops: Map<string, OpDef>;
   readonly version: string;
+  /**
+   * The AXL versions this server answers. One server plays one release, so it serves that one only
+   * (a 7.0 CUCM serves 7.0; a real 12.5+ also serves some older schema versions, which the
+   * simulator does not model).
+   */
+  readonly served: readonly string[];
+  /** How AXL errors are worded in fault details: 7.0's axl:Error, or 8.x+'s axlError. */
+  readonly faultShape: FaultShape;
 
   constructor(
     readonly release: SimRelease,
@@ -43,10 +63,16 @@ export class AxlService {
   ) {
     this.ops = operationTable(familyOf(release) === "7" ? FAMILY_7 : FAMILY_12);
     this.version = version ?? CCM_VERSIONS[release] ?? release;
+    this.served = [release];
+    this.faultShape = familyOf(release) === "7" ? "7.0" : "8+";
   }
 
   /** Parses and checks a request; a rejected request comes back as a fault result. */
   prepare(body: string, soapActionHeader: string | undefined): Prepared | AxlResult {
+    const unserved = unservedVersion(body, soapActionHeader, this.served);
+    if (unserved !== undefined) {
+      return { status: 599, xml: versionNotAvailable(this.served), contentType: "text/plain;charset=utf-8", write: false };
+    }
     let req: SoapRequest | undefined;
     try {
       req = parseEnvelope(body, this.release);
@@ -76,14 +102,14 @@ export class AxlService {
     } catch (e) {
       if (snapshot) this.db.load(snapshot);
       const fault = e instanceof AxlFault || e instanceof SoapFault ? e : new AxlFault(5000, `Internal error: ${(e as Error).message}`);
-      return { ...base, status: 500, xml: faultEnvelope(fault, req.operation), fault };
+      return { ...base, status: 500, xml: faultEnvelope(fault, req.operation, this.faultShape), fault };
     }
   }
 
   /** A fault response for a request that failed in prepare (or an injected one). */
   faultResult(e: unknown, operation: string | undefined): AxlResult {
     const fault = e instanceof AxlFault || e instanceof SoapFault ? e : new AxlFault(5000, `Internal error: ${(e as Error).message}`);
-    return { status: 500, xml: faultEnvelope(fault, operation), ...(operation ? { operation } : {}), write: false, fault };
+    return { status: 500, xml: faultEnvelope(fault, operation, this.faultShape), ...(operation ? { operation } : {}), write: false, fault };
   }
 }
 

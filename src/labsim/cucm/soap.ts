@@ -64,17 +64,57 @@ export function responseEnvelope(release: SimRelease, req: SoapRequest, children
 }
 
 /**
- * A SOAP 1.1 Fault. AXL errors carry detail/axlError{axlcode, axlmessage, request}; request
- * (unmarshalling) errors carry only faultcode and faultstring.
+ * How CUCM words the AXL error inside a fault's detail:
+ * - "8+" (8.x and later, so 12.5/14.0/15.0): detail/axlError {axlcode, axlmessage, request}
+ *   (14.0's AXLAPI.wsdl declares the AXLError fault message);
+ * - "7.0": detail/axl:Error {axl:code, axl:message, request}. Cisco's 7.0 axlmessage.xsd defines
+ *   the type Error (code, message, request, url); its 7.0 WSDL declares no fault. The wire form
+ *   follows a public CUCM 6.0(1)-era capture: `<axl:Error xmlns:axl="http://www.cisco.com/AXL/1.0">
+ *   <axl:code>-239</axl:code><axl:message>…</axl:message><request>updateLineGroup</request>
+ *   </axl:Error>`, the prefix bound to the release's axl.xsd namespace; for 7.0 that is
+ *   http://www.cisco.com/AXL/7.0 (by analogy; no 7.0 capture was found).
  */
-export function faultEnvelope(fault: AxlFault | SoapFault, operation: string | undefined): string {
+export type FaultShape = "7.0" | "8+";
+
+/** The namespace of 7.0's axl:Error (the 7.0 axl.xsd target namespace; see FaultShape). */
+export const AXL7_ERROR_NS = "http://www.cisco.com/AXL/7.0";
+
+/**
+ * A SOAP 1.1 Fault. AXL errors carry their code and message in the detail (in the release's shape,
+ * see FaultShape); request (unmarshalling) errors carry only faultcode and faultstring.
+ */
+export function faultEnvelope(fault: AxlFault | SoapFault, operation: string | undefined, shape: FaultShape = "8+"): string {
   const parts: XNode[] = [x("faultcode", fault.faultcode), x("faultstring", fault.message)];
   if (fault instanceof AxlFault) {
-    parts.push(
-      x("detail", [
-        x("axlError", [x("axlcode", String(fault.axlcode)), x("axlmessage", fault.message), x("request", operation ?? "")]),
-      ]),
-    );
+    const detail =
+      shape === "7.0"
+        ? x("axl:Error", [x("axl:code", String(fault.axlcode)), x("axl:message", fault.message), x("request", operation ?? "")], { "xmlns:axl": AXL7_ERROR_NS })
+        : x("axlError", [x("axlcode", String(fault.axlcode)), x("axlmessage", fault.message), x("request", operation ?? "")]);
+    parts.push(x("detail", [detail]));
   }
   return envelope(x("soapenv:Fault", parts));
+}
+
+/** CUCM's answer (HTTP 599, plain text) to a request for an AXL version it does not serve. */
+export function versionNotAvailable(served: readonly string[]): string {
+  return `The specified version is not available. Available versions are ${served.join(", ")}`;
+}
+
+/**
+ * The AXL version a request names, when it names one this server does not serve: from SOAPAction
+ * ("CUCM:DB ver=<v> <op>"), else from the request element's namespace
+ * (http://www.cisco.com/AXL/API/<v>). Undefined when the request names no version or a served one.
+ */
+export function unservedVersion(body: string, soapActionHeader: string | undefined, served: readonly string[]): string | undefined {
+  const action = /^CUCM:DB ver=(\S+)(?:\s|$)/.exec((soapActionHeader ?? "").trim().replace(/^"(.*)"$/, "$1"))?.[1];
+  if (action !== undefined && !served.includes(action)) return action;
+  let root: XEl;
+  try {
+    root = parseXml(body);
+  } catch {
+    return undefined;
+  }
+  const element = root.children.find((c) => c.local === "Body" && c.ns === SOAP_ENV_NS)?.children[0];
+  const ns = element ? /^http:\/\/www\.cisco\.com\/AXL\/API\/(.+)$/.exec(element.ns ?? "")?.[1] : undefined;
+  return ns !== undefined && !served.includes(ns) ? ns : undefined;
 }
