@@ -71,6 +71,12 @@ export async function validate(opts: CommandOptions): Promise<ConfigError[]> {
   return stack.errors.length ? stack.errors : checkProgram(stack);
 }
 
+/** validate's checks on a config already loaded (the stack schema, then the program's resources). */
+export async function checkConfig(config: Record<string, any>, secretKeys: string[] = []): Promise<ConfigError[]> {
+  const { errors } = parseConfig(config);
+  return errors.length ? errors : checkProgram({ config, secretKeys });
+}
+
 /** The program under Pulumi's mocks, each resource's inputs through its kind's check (no system called). */
 async function checkProgram(stack: { config: Record<string, any>; secretKeys: string[] }): Promise<ConfigError[]> {
   const { lab } = require("./program") as typeof import("./program");
