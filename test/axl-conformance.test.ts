@@ -13,7 +13,9 @@
  * helper rewrites the namespace to .../API/14.0 and validates them against the 14.0 schema.
  *
  * Directory numbers on phone lines are covered with and without their uuid (DnRef.uuid): 7.0 reads
- * only the uuid attribute of a line's dirn, and 12.5/14.0's XDirn declares it too.
+ * only the uuid attribute of a line's dirn, and 12.5/14.0's XDirn declares it too. The 7.0 adapter
+ * refuses a line without one, so 7.0's phones and profiles are sent with their lines looked up, as
+ * the kinds do (asKindsDriveIt).
  *
  * 7.0's SQL-backed kinds (application dial rules, IP phone services, an end user's default profile)
  * are covered as statements: their executeSQL* requests validate like the others, and the tests
@@ -108,6 +110,38 @@ const SIP_7971: PhoneSpec = {
   lines: [{ index: 1, dirn: { pattern: "1003", routePartitionName: "Internal_PT" } }],
 };
 const SIP_7971_UUID: PhoneSpec = { ...SIP_7971, lines: [{ ...SIP_7971.lines[0]!, dirn: { ...SIP_7971.lines[0]!.dirn, uuid: DN_UUID.d1003 } }] };
+
+/** Every directory number the specs here use, by pattern@partition: what a lookup on CUCM finds. */
+const LIVE_DN_UUIDS: Record<string, string> = {
+  "1001@Internal_PT": DN_UUID.d1001,
+  "1002@": DN_UUID.d1002,
+  "1003@Internal_PT": DN_UUID.d1003,
+  "1002@Internal_PT": "{3E2D1C0B-9A8F-4E7D-8C6B-5A4F3E2D1C1C}",
+  "1004@": "{3E2D1C0B-9A8F-4E7D-8C6B-5A4F3E2D1C0E}",
+};
+
+/** A device's lines with each directory number's uuid filled in where it is left out, as the kinds do (they look every line up first). */
+function lookedUp<S extends { lines: PhoneSpec["lines"] }>(spec: S): S {
+  return {
+    ...spec,
+    lines: spec.lines.map((l) => (l.dirn.uuid ? l : { ...l, dirn: { ...l.dirn, uuid: LIVE_DN_UUIDS[`${l.dirn.pattern}@${l.dirn.routePartitionName ?? ""}`] } })),
+  };
+}
+
+/**
+ * AXL 7.0 reads a line's directory number by uuid only, and its adapter refuses a line without one;
+ * the kinds always look the lines up first. For 7.0 the tests below drive the adapter the same way:
+ * every phone and device profile they send has its lines looked up. (12.5+ names the number by
+ * pattern and partition, so there both forms are sent as they are.)
+ */
+function asKindsDriveIt(a: ReleaseAdapter): ReleaseAdapter {
+  if (a.family !== "7") return a;
+  return {
+    ...a,
+    phone: { ...a.phone, add: (p) => a.phone.add(lookedUp(p)), update: (c, d) => a.phone.update(c, lookedUp(d)) },
+    deviceProfile: { ...a.deviceProfile, add: (p) => a.deviceProfile.add(lookedUp(p)), update: (c, d) => a.deviceProfile.update(c, lookedUp(d)) },
+  };
+}
 
 const TRUNK_CSS: SipTrunkSpec = {
   name: "CUP-SIP-Trunk",
@@ -656,7 +690,8 @@ function returnOf(wsdl: WSDL, body: string): unknown {
 it("has Cisco's AXL schema and xmllint (a conformance test that cannot validate fails)", () => requireAxlValidation(AXL_RELEASES));
 
 describe.each(AXL_RELEASES)("AXL %s", (release) => {
-  const adapter = adapterFor(release);
+  const raw = adapterFor(release);
+  const adapter = asKindsDriveIt(raw);
   const namespace = axlNamespace(release);
   let wsdl: WSDL;
   let requests: { label: string; req: AxlRequest; xml: string }[];
@@ -735,7 +770,8 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
     expect(sent).toContain("<pattern>1002</pattern>");
     expect(sent).not.toContain("<description>");
     // A directory number known by uuid carries it as the dirn's uuid attribute (7.0 reads only that).
-    expect(sccp).toContain("<dirn><pattern>1001</pattern>");
+    if (release === "7.0") expect(sccp).toContain(`<dirn uuid="${DN_UUID.d1001}"><pattern>1001</pattern>`);
+    else expect(sccp).toContain("<dirn><pattern>1001</pattern>");
     const byUuid = xml(adapter.phone.add(SCCP_7975_UUID));
     expect(byUuid).toContain(`<dirn uuid="${DN_UUID.d1001}"><pattern>1001</pattern>`);
     expect(byUuid).toContain(`<dirn uuid="${DN_UUID.d1002}"><pattern>1002</pattern>`);
@@ -781,6 +817,22 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
     // Different uuids on both sides: the line now points at another directory number.
     const other = { ...SIP_7971, lines: [{ ...SIP_7971.lines[0]!, dirn: { ...SIP_7971.lines[0]!.dirn, uuid: "{3E2D1C0B-9A8F-4E7D-8C6B-5A4F3E2D1CFF}" } }] };
     expect(adapter.phone.update(got(SIP_7971_UUID), other)).toHaveLength(1);
+  });
+
+  it("7.0: never sends a line whose directory number's uuid is unknown (12.5+: pattern and partition do)", () => {
+    const profile = { ...UDP_7975, lines: [{ ...UDP_7975.lines[0]!, dirn: { pattern: "1001", routePartitionName: "Internal_PT" } }] };
+    if (release === "7.0") {
+      expect(() => raw.phone.add(SCCP_7975)).toThrow(/^phone SEP001122334455, line 1 \(1001 in Internal_PT\): AXL 7\.0 reads a line's directory number by its uuid only/);
+      expect(() => raw.deviceProfile.add(profile)).toThrow(/^device profile Alice-UDP-7975, line 1 .*uuid only/);
+      expect(() => raw.phone.update(got(SCCP_7975), { ...SCCP_7975, description: "x", lines: [{ ...line1, label: "x" }] })).toThrow(/uuid only/);
+      expect(() => raw.deviceProfile.update(got(UDP_BARE), { ...UDP_BARE, lines: profile.lines })).toThrow(/uuid only/);
+      // An update may take the uuid from the phone's own appearance of the same number (read just before).
+      const [relabel] = raw.phone.update(got(SCCP_7975_UUID), { ...SCCP_7975, lines: [{ ...line1, label: "x" }, SCCP_7975.lines[1]!] });
+      expect(serializeRequest(wsdl, relabel!)).toContain(`<dirn uuid="${DN_UUID.d1001}">`);
+    } else {
+      expect(serializeRequest(wsdl, raw.phone.add(SCCP_7975))).toContain("<dirn><pattern>1001</pattern>");
+      expect(serializeRequest(wsdl, raw.deviceProfile.add(profile))).toContain("<dirn><pattern>1001</pattern>");
+    }
   });
 
   it("refuses in-place changes that need a replacement", () => {

@@ -516,15 +516,20 @@ describe("CUCM 7.0: objects in the 7.0 shapes", () => {
 
   const newLine = (pattern: string) =>
     `<newLine><pattern>${pattern}</pattern><usage>Device</usage><routePartitionName>PT_Internal</routePartitionName><alertingName>Desk ${pattern}</alertingName><presenceGroupName>Standard Presence group</presenceGroupName></newLine>`;
-  const newPhone = (name: string, extra = "") =>
+  /** Line 3000's uuid (from addLine): 7.0 reads a line appearance's dirn by it alone. */
+  let dn3000 = "";
+  /** A 7.0 line appearance; `dirnAttrs` "" sends the dirn without its uuid. */
+  const line7 = (index: number, pattern: string, dirnAttrs: string) =>
+    `<line index="${index}"><label>L${index}</label><display/><dirn${dirnAttrs}><pattern>${pattern}</pattern><usage>Device</usage><routePartitionName>PT_Internal</routePartitionName></dirn>` +
+    `<displayASCII>L${index}</displayASCII><maxNumCalls>4</maxNumCalls><busyTrigger>2</busyTrigger><callInfoDisplay><callerName>true</callerName></callInfoDisplay></line>`;
+  const newPhone = (name: string, extra = "", lines = line7(1, "3000", ` uuid="${dn3000}"`)) =>
     `<newPhone><name>${name}</name><product>Cisco 7970</product><model>Cisco 7970</model><class>Phone</class><protocol>SIP</protocol><protocolSide>User</protocolSide>` +
     `<devicePoolName>Default</devicePoolName><securityProfileName>Cisco 7970 - Standard SIP Non-Secure Profile</securityProfileName><sipProfileName>Standard SIP Profile</sipProfileName>` +
-    `<lines><line index="1"><label>L1</label><display/><dirn><pattern>3000</pattern><usage>Device</usage><routePartitionName>PT_Internal</routePartitionName></dirn>` +
-    `<displayASCII>L1</displayASCII><maxNumCalls>4</maxNumCalls><busyTrigger>2</busyTrigger><callInfoDisplay><callerName>true</callerName></callInfoDisplay></line></lines>` +
-    `<phoneTemplateName>Standard 7970 SIP</phoneTemplateName>${extra}</newPhone>`;
+    `<lines>${lines}</lines><phoneTemplateName>Standard 7970 SIP</phoneTemplateName>${extra}</newPhone>`;
 
   it("adds a line (newLine) and gets it as directoryNumber", async () => {
-    returnOf(await axl(s, "addLine", newLine("3000")), "addLine");
+    dn3000 = returnOf(await axl(s, "addLine", newLine("3000")), "addLine");
+    expect(dn3000).toMatch(UUID);
     const dn = returnOf(await axl(s, "getLine", "<pattern>3000</pattern><routePartitionName>PT_Internal</routePartitionName>"), "getLine").directoryNumber;
     expect(dn.pattern).toBe("3000");
     expect(dn.alertingName).toBe("Desk 3000");
@@ -546,6 +551,45 @@ describe("CUCM 7.0: objects in the 7.0 shapes", () => {
     expect(d.lines.line[0].index).toBeUndefined();
     expect(d.lines.line[0].displayASCII).toBe("L1");
     expect(d.lines.line[0].dirn).toMatchObject({ pattern: "3000", usage: "Device" });
+  });
+
+  it("reads a line appearance's directory number by its dirn's uuid only (axl.xsd), never by pattern", async () => {
+    const dn3001 = returnOf(await axl(s, "addLine", newLine("3001")), "addLine");
+    const pg = "<presenceGroupName>Standard Presence group</presenceGroupName>";
+    // The uuid decides: a dirn whose pattern says 3000 but whose uuid is 3001's is line 3001.
+    returnOf(await axl(s, "addPhone", newPhone("SEP000000003010", pg, line7(1, "3000", ` uuid="${dn3001}"`))), "addPhone");
+    const d = returnOf(await axl(s, "getPhone", "<phoneName>SEP000000003010</phoneName>"), "getPhone").device;
+    expect(d.lines.line[0].dirn).toMatchObject({ "@uuid": dn3001, pattern: "3001" });
+    // Lower-case and brace-less spellings of the same uuid name the same number.
+    const bare = dn3001.slice(1, -1).toLowerCase();
+    returnOf(await axl(s, "updatePhone", `<name>SEP000000003010</name><lines>${line7(1, "3001", ` uuid="{${bare}}"`)}${line7(2, "3000", ` uuid="${dn3000}"`)}</lines>`), "updatePhone");
+    const after = returnOf(await axl(s, "getPhone", "<phoneName>SEP000000003010</phoneName>"), "getPhone").device;
+    expect(after.lines.line.map((l: Obj) => [l["@index"], l.dirn.pattern, l.dirn["@uuid"]])).toEqual([["1", "3001", dn3001], ["2", "3000", dn3000]]);
+
+    // A stale or unknown uuid faults even though the pattern exists; so does a dirn without a uuid.
+    const stale = "{0BADC0DE-0000-4000-8000-000000000000}";
+    const unknown = axlErrorOf(await axl(s, "addPhone", newPhone("SEP000000003011", pg, line7(1, "3000", ` uuid="${stale}"`))));
+    expect(unknown).toMatchObject({ axlcode: "5007", axlmessage: `Item not valid: The specified Directory Number (${stale}) was not found` });
+    const none = axlErrorOf(await axl(s, "addPhone", newPhone("SEP000000003011", pg, line7(1, "3000", ""))));
+    expect(none).toMatchObject({ axlcode: "5007", axlmessage: expect.stringMatching(/Directory Number \(line 1: no uuid\)/) });
+    const staleUpdate = axlErrorOf(await axl(s, "updatePhone", `<name>SEP000000003010</name><lines>${line7(1, "3001", ` uuid="${stale}"`)}</lines>`));
+    expect(staleUpdate.axlcode).toBe("5007");
+    expect(returnOf(await axl(s, "getPhone", "<phoneName>SEP000000003010</phoneName>"), "getPhone").device.lines.line).toHaveLength(2); // unchanged
+
+    // The shorthand forms are refused when adding or updating a phone (axl.xsd), though the schema lets them through.
+    const ident = "<lineIdentifier><directoryNumber>3000</directoryNumber><routePartitionName>PT_Internal</routePartitionName></lineIdentifier>";
+    const add = axlErrorOf(await axl(s, "addPhone", newPhone("SEP000000003011", pg, ident)));
+    expect(add).toMatchObject({ axlcode: "5000", axlmessage: expect.stringMatching(/^lineIdentifier cannot be used when adding or updating a phone/) });
+    const upd = axlErrorOf(await axl(s, "updatePhone", `<name>SEP000000003010</name><lines>${ident}</lines>`));
+    expect(upd).toMatchObject({ axlcode: "5000", axlmessage: expect.stringMatching(/^lineIdentifier cannot be used/) });
+    expect(axlErrorOf(await axl(s, "addPhone", newPhone("SEP000000003011", pg, `<lineId index="1">${dn3000}</lineId>`))).axlmessage).toMatch(/^lineId cannot be used/);
+    expect(s.db.deviceByName("SEP000000003011")).toBeUndefined();
+
+    // Renumbering a line in place keeps its uuid: the phone follows it.
+    returnOf(await axl(s, "updateLine", "<pattern>3001</pattern><routePartitionName>PT_Internal</routePartitionName><newPattern>3002</newPattern>"), "updateLine");
+    const renumbered = returnOf(await axl(s, "getPhone", "<phoneName>SEP000000003010</phoneName>"), "getPhone").device;
+    expect(renumbered.lines.line[0].dirn).toMatchObject({ "@uuid": dn3001, pattern: "3002" });
+    returnOf(await axl(s, "removePhone", "<phoneName>SEP000000003010</phoneName>"), "removePhone");
   });
 
   it("needs presenceGroupName once XIPPhone's last group is used (schema)", async () => {
@@ -571,6 +615,19 @@ describe("CUCM 7.0: objects in the 7.0 shapes", () => {
     const u = returnOf(await axl(s, "getAppUser", "<userid>cupuser</userid>"), "getAppUser").applicationUser;
     expect(u.associatedDevices.device).toEqual(["SEP000000003000"]);
     expect(u.associatedGroups.userGroup[0].name).toBe("Standard CTI Enabled");
+  });
+
+  it("accepts exactly the requests Cisco's 7.0 schema accepts (every request above, checked with xmllint)", () => {
+    const sent = s.requests.filter((r) => r.requestXml && r.response);
+    const complaints = validateAxlRequests("7.0", sent.map((r, i) => ({ label: `r${i}`, xml: r.body })));
+    const invalid = new Set(complaints.map((c) => c.slice(0, c.indexOf(":"))));
+    const mismatches = sent.flatMap((r, i) => {
+      const rejected = /<faultstring>Unmarshalling Error: /.test(r.response!);
+      return rejected === invalid.has(`r${i}`) ? [] : [`${r.operation} ${rejected ? "rejected" : "accepted"} by the simulator, ${invalid.has(`r${i}`) ? "invalid" : "valid"} for Cisco's schema: ${r.requestXml}`];
+    });
+    expect(mismatches).toEqual([]);
+    // the lineIdentifier / lineId requests were schema-valid: refused by CUCM's rule, not by the schema
+    expect(sent.filter((r) => /<lineId|<lineIdentifier/.test(r.body)).map((r, _i) => invalid.has(`r${sent.indexOf(r)}`))).toEqual([false, false, false]);
   });
 });
 
@@ -676,7 +733,8 @@ describe.each(["7.0", "12.5", "15.0"] as AxlRelease[])("rcclab's %s adapter requ
       const r = await send(req);
       expect(r.status, `${req.operation}: ${r.text}`).toBe(200);
     };
-    const dn = { pattern: "+14085550100", routePartitionName: "PT_RCC" };
+    // The phone's line names its number by uuid (7.0 reads nothing else), learnt from addLine below.
+    const dn: { pattern: string; routePartitionName: string; uuid?: string } = { pattern: "+14085550100", routePartitionName: "PT_RCC" };
     const phone = {
       name: "SEP00AABBCC0100",
       product: "Cisco 7971",
@@ -701,7 +759,9 @@ describe.each(["7.0", "12.5", "15.0"] as AxlRelease[])("rcclab's %s adapter requ
     };
     const user = { userid: "ccmapp", password: "pw", associatedDevices: [phone.name], userGroups: ["Standard CTI Enabled"] };
     await ok(a.getVersion());
-    await ok(a.line.add({ ...dn, description: "RCC line", alertingName: "RCC" }));
+    const added = await send(a.line.add({ ...dn, description: "RCC line", alertingName: "RCC" }));
+    dn.uuid = returnOf(added, "addLine");
+    expect(dn.uuid).toMatch(UUID);
     await ok(a.phone.add(phone));
     await ok(a.sipTrunk.add(trunk));
     await ok(a.appUser.add(user));
@@ -775,14 +835,23 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM %s: end users, licenses, Me
         );
   const services = (...names: string[]): string =>
     `<services>${names.map((n) => `<service><telecasterServiceName>${n}</telecasterServiceName><name>${n}</name></service>`).join("")}</services>`;
-  const profileLine = (dn: string): string =>
+  /** 7.0 names a line appearance's number by uuid: the seeded lines' uuids, over AXL (getLine). */
+  const dnUuids = new Map<string, string>();
+  const uuidOfDn = async (dn: string): Promise<string> => {
+    if (!dnUuids.has(dn)) {
+      const r = await axl(s, "getLine", `<pattern>${dn}</pattern><routePartitionName>PT_RCC</routePartitionName>`);
+      dnUuids.set(dn, r.status === 200 ? returnOf(r, "getLine")[r7 ? "directoryNumber" : "line"]["@uuid"] : "{0BADC0DE-0000-4000-8000-00000000DEAD}");
+    }
+    return dnUuids.get(dn)!;
+  };
+  const profileLine = async (dn: string): Promise<string> =>
     r7
-      ? `<line index="1"><label>EM</label><display>EM</display><dirn><pattern>${dn}</pattern><usage>Device</usage><routePartitionName>PT_RCC</routePartitionName></dirn>` +
+      ? `<line index="1"><label>EM</label><display>EM</display><dirn uuid="${await uuidOfDn(dn)}"><pattern>${dn}</pattern><usage>Device</usage><routePartitionName>PT_RCC</routePartitionName></dirn>` +
         `<callInfoDisplay><callerName>true</callerName></callInfoDisplay></line>`
       : `<line><index>1</index><label>EM</label><dirn><pattern>${dn}</pattern><routePartitionName>PT_RCC</routePartitionName></dirn></line>`;
-  const addProfile = (name: string, o: { dn?: string; template?: string; service?: string; product?: string } = {}): Promise<Reply> => {
+  const addProfile = async (name: string, o: { dn?: string; template?: string; service?: string; product?: string } = {}): Promise<Reply> => {
     const product = o.product ?? "Cisco 7975";
-    const lines = `<lines>${profileLine(o.dn ?? RCC_DN)}</lines>`;
+    const lines = `<lines>${await profileLine(o.dn ?? RCC_DN)}</lines>`;
     const template = `<phoneTemplateName>${o.template ?? `Standard ${product.replace("Cisco ", "")} SCCP`}</phoneTemplateName>`;
     const svc = services(o.service ?? "Extension Mobility");
     return r7

@@ -39,7 +39,11 @@ export function checkAppearances(lines: readonly Appearance[], maxLines: number,
   });
 }
 
-/** The uuid of every line used, by line ID; a missing line is named by its config path. */
+/**
+ * The uuid of every line used, by line ID; a missing line is named by its config path. Looked up on
+ * CUCM right before every create and update and never kept: a number renumbered, or removed and made
+ * again, since the last run has another uuid, and AXL 7.0 reads a line appearance by that uuid only.
+ */
 export async function lineUuids(client: AxlClient, lines: readonly Appearance[]): Promise<Map<string, string>> {
   const uuids = new Map<string, string>();
   for (const [i, l] of lines.entries()) {

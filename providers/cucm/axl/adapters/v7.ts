@@ -63,19 +63,21 @@ const CALL_INFO_DISPLAY = { callerName: "true", callerNumber: "false", redirecte
 
 /**
  * XLine. Cisco's 7.0 schema documents dirn as "Only the uuid attribute is read by the AXL API", so
- * the number is sent with its uuid attribute whenever the model knows it (the kinds look the line
- * up first); pattern, usage and partition are sent too (the schema's XNPDirectoryNumber allows both,
- * and they name the number to a reader of the request). Without a uuid a real CUCM 7.0 cannot
- * resolve the line.
+ * every line is sent with its directory number's uuid attribute (the kinds look each line up right
+ * before the request; an update takes the uuid the phone's own appearance of the number has). A line
+ * without one is refused here: a real CUCM 7.0 cannot resolve it, whatever pattern it carries.
+ * Pattern, usage and partition are sent too (the schema's XNPDirectoryNumber allows them, and they
+ * name the number to a reader of the request). lineIdentifier, the schema's shorthand, is not used:
+ * axl.xsd says not to when adding or updating a phone.
  */
-const lines = (appearances: readonly LineAppearance[]) => ({
+const lines = (appearances: readonly LineAppearance[], owner: string) => ({
   line: byIndex(appearances).map((l) => ({
     $attributes: { index: String(l.index) },
     label: l.label ?? "",
     display: l.display ?? "",
     // Inside a directory number the partition is an xsd:Name (never empty): none = left out.
     dirn: {
-      $attributes: dnUuidAttribute(l.dirn),
+      $attributes: dnUuidAttribute(l.dirn) ?? missingUuid(owner, l),
       pattern: l.dirn.pattern,
       usage: "Device",
       routePartitionName: l.dirn.routePartitionName || undefined,
@@ -87,6 +89,11 @@ const lines = (appearances: readonly LineAppearance[]) => ({
     callInfoDisplay: CALL_INFO_DISPLAY,
   })),
 });
+
+function missingUuid(owner: string, l: LineAppearance): never {
+  const dn = `${l.dirn.pattern}${l.dirn.routePartitionName ? ` in ${l.dirn.routePartitionName}` : ""}`;
+  throw new Error(`${owner}, line ${l.index} (${dn}): AXL 7.0 reads a line's directory number by its uuid only, and none is known; look the line up first`);
+}
 
 const phone: ObjectCodec<PhoneSpec, string> = {
   add: (p) =>
@@ -103,7 +110,7 @@ const phone: ObjectCodec<PhoneSpec, string> = {
         locationName: p.locationName,
         securityProfileName: p.securityProfileName,
         sipProfileName: p.protocol === "SIP" ? p.sipProfileName : undefined,
-        lines: p.lines.length ? lines(p.lines) : undefined,
+        lines: p.lines.length ? lines(p.lines, `phone ${p.name}`) : undefined,
         phoneTemplateName: p.phoneTemplateName,
         // XIPPhone's services (XSubscribedService), between servicesURL and the softkey template.
         services: p.services?.length ? subscriptions(p.services) : undefined,
@@ -125,7 +132,7 @@ const phone: ObjectCodec<PhoneSpec, string> = {
         description: f.description,
         devicePoolName: f.devicePoolName,
         locationName: f.locationName,
-        lines: ls && lines(ls),
+        lines: ls && lines(ls, `phone ${desired.name}`),
         phoneTemplateName: f.phoneTemplateName,
         securityProfileName: f.securityProfileName,
         sipProfileName: f.sipProfileName,
@@ -279,7 +286,7 @@ const deviceProfile: ObjectCodec<DeviceProfileSpec, string> = {
         class: "Device Profile",
         protocol: p.protocol,
         protocolSide: "User",
-        lines: p.lines.length ? lines(p.lines) : undefined,
+        lines: p.lines.length ? lines(p.lines, `device profile ${p.name}`) : undefined,
         phoneTemplateName: p.phoneTemplateName,
         services: p.services.length ? subscriptions(p.services) : undefined,
         presenceGroupName: STANDARD_PRESENCE_GROUP,
@@ -295,7 +302,7 @@ const deviceProfile: ObjectCodec<DeviceProfileSpec, string> = {
       request("updateDeviceProfile", {
         name: desired.name,
         description: f.description,
-        lines: ls && lines(ls),
+        lines: ls && lines(ls, `device profile ${desired.name}`),
         phoneTemplateName: f.phoneTemplateName,
         services: ss && subscriptions(ss),
       }),

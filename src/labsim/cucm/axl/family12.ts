@@ -290,7 +290,7 @@ export const FAMILY_12: Family = {
       response: insertAfter(elementOrder(PHONE), "product", "model"),
     },
   },
-  appearance: { appearance: elementOrder(APPEARANCE), dirn: elementOrder(DIRN), service: SERVICE_RESPONSE, fkUuids: true },
+  appearance: { appearance: elementOrder(APPEARANCE), dirn: elementOrder(DIRN), service: SERVICE_RESPONSE, fkUuids: true, lineRefs: "pattern" },
   sipTrunk: {
     names: { add: "addSipTrunk", get: "getSipTrunk", update: "updateSipTrunk", remove: "removeSipTrunk", addWrapper: "sipTrunk", getElement: "sipTrunk" },
     list: { name: "listSipTrunk", criteria: ["name", "description", "callingSearchSpaceName", "devicePoolName"] },

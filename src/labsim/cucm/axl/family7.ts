@@ -30,7 +30,20 @@ const APPEARANCE = opt(
     { dirn: DIRECTORY_NUMBER, callInfo: CALL_INFO },
   ),
 );
-const LINES = choice(many(el("line", APPEARANCE)), many(el("lineIdentifier", fields("directoryNumber routePartitionName"))));
+const LINE_IDENTIFIER = fields("directoryNumber routePartitionName");
+/**
+ * XIPPhone's lines (addPhone, addDeviceProfile): line, lineId, lineLabel or lineIdentifier. axl.xsd:
+ * "When adding or updating a phone with the AXL API, only use the 'line' element"; the others are
+ * accepted by the schema and refused by the simulator (kinds.ts).
+ */
+const LINES = choice(
+  many(el("line", APPEARANCE)),
+  many(el("lineId", { type: "uuid" })),
+  many(el("lineLabel")),
+  many(el("lineIdentifier", LINE_IDENTIFIER)),
+);
+/** updatePhone's / updateDeviceProfile's lines: line or lineIdentifier (axlsoap.xsd). */
+const UPDATE_LINES = choice(many(el("line", APPEARANCE)), many(el("lineIdentifier", LINE_IDENTIFIER)));
 
 const PHONE_DEVICE_SETTINGS = `mediaResourceListName? networkHoldMOHAudioSourceId? userHoldMOHAudioSourceId?
   automatedAlternateRoutingCSSName? aarNeighborhoodName? loadInformation?`;
@@ -80,7 +93,7 @@ const UPDATE_PHONE = fields(
    softkeyTemplateName? [ defaultProfileName? enableExtensionMobility:b ]? ${PHONE_FEATURES}
    packetCaptureDuration?~:i subscribeCallingSearchSpaceName?~ rerouteCallingSearchSpaceName?~ allowCtiControlFlag?~:b
    presenceGroupName? ${PHONE_TAIL} upgradeFinishTime?~ ${PHONE_END} ${PHONE_MISC} ${PHONE_LAST}`,
-  { lines: LINES, services: SERVICES },
+  { lines: UPDATE_LINES, services: SERVICES },
 );
 
 // --- line (directory number) ----------------------------------------------------------------------
@@ -190,7 +203,7 @@ const UPDATE_PROFILE = fields(
    lines?=lines phoneTemplateName? ringSettingIdleBLFAudibleAlert? ringSettingBusyBLFAudibleAlert? userLocale?~
    services?=services softkeyTemplateName? loginUserId? singleButtonBarge? joinAcrossLines? callInfoPrivacyStatus?
    ignorePresentationIndicators?:b dndOption? dndRingSetting?~ dndStatus?:b`,
-  { lines: LINES, services: SERVICES },
+  { lines: UPDATE_LINES, services: SERVICES },
 );
 
 // --- user groups (7.0: end users join groups through updateUserGroup) -----------------------------
@@ -232,6 +245,8 @@ export const FAMILY_7: Family = {
     dirn: ["pattern", "usage", "routePartitionName"],
     service: elementOrder(SUBSCRIBED_SERVICE).filter((n) => n !== "telecasterService"),
     fkUuids: false,
+    // "Only the uuid attribute is read by the AXL API" (axl.xsd, XLine's dirn).
+    lineRefs: "uuid",
   },
   sipTrunk: {
     names: { add: "addSIPTrunk", get: "getSIPTrunk", update: "updateSIPTrunk", remove: "removeSIPTrunk", addWrapper: "trunk", getElement: "trunk" },

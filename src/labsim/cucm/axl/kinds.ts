@@ -103,10 +103,20 @@ const PHONE_HANDLED = set(
 );
 const APPEARANCE_HANDLED = set("index", "label", "display", "dirn", "displayAscii", "displayASCII", "e164Mask", "maxNumCalls", "busyTrigger");
 
-function appearances(container: XEl | undefined): PhoneLineInput[] | undefined {
+/**
+ * A device's line appearances. 12.x names each directory number by pattern + partition (a `line`'s
+ * dirn, or a lineIdentifier). 7.0 reads a `line`'s dirn by its uuid attribute only (axl.xsd: "Only
+ * the uuid attribute is read by the AXL API"; its pattern and partition are not used to find it),
+ * and refuses the shorthand forms, which axl.xsd says not to use when adding or updating a phone
+ * (CUCM's exact fault for them is not published: 5000 here).
+ */
+function appearances(container: XEl | undefined, orders: AppearanceOrders): PhoneLineInput[] | undefined {
   if (!container) return undefined;
   const out: PhoneLineInput[] = [];
   for (const [i, l] of container.children.entries()) {
+    if (orders.lineRefs === "uuid" && l.local !== "line") {
+      throw faults.invalid(`${l.local} cannot be used when adding or updating a phone or device profile; give each line as a line whose dirn carries the directory number's uuid`);
+    }
     if (l.local === "lineIdentifier") {
       out.push({ index: i + 1, pattern: (str(l, "directoryNumber") ?? "").trim(), routePartitionName: refName(l, "routePartitionName") ?? null });
       continue;
@@ -116,6 +126,7 @@ function appearances(container: XEl | undefined): PhoneLineInput[] | undefined {
       index: lineIndex(l) ?? i + 1,
       pattern: (dirn ? (str(dirn, "pattern") ?? "") : "").trim(),
       routePartitionName: dirn ? (refName(dirn, "routePartitionName") ?? null) : null,
+      ...(orders.lineRefs === "uuid" ? { lineUuid: (dirn && attr(dirn, "uuid")) ?? "" } : {}),
       ...optional("label", str(l, "label")),
       ...optional("display", str(l, "display")),
       ...optional("displayAscii", strAny(l, "displayAscii", "displayASCII")),
@@ -137,7 +148,7 @@ function checkDeviceClass(w: XEl, cls: string, product: string | undefined): voi
   }
 }
 
-function phoneFields(w: XEl): Omit<PhonePatch, "newName"> {
+function phoneFields(w: XEl, orders: AppearanceOrders): Omit<PhonePatch, "newName"> {
   return {
     ...optional("description", str(w, "description")),
     ...optional("devicePoolName", refName(w, "devicePoolName")),
@@ -150,7 +161,7 @@ function phoneFields(w: XEl): Omit<PhonePatch, "newName"> {
     ...optional("presenceGroupName", refName(w, "presenceGroupName")),
     ...optional("ownerUserId", refName(w, "ownerUserName", "ownerUserId")),
     ...optional("enableExtensionMobility", bool(w, "enableExtensionMobility")),
-    ...optional("lines", appearances(child(w, "lines"))),
+    ...optional("lines", appearances(child(w, "lines"), orders)),
     ...optional("services", subscriptions(child(w, "services"))),
     settings: settingsOf(w, PHONE_HANDLED),
   };
@@ -210,6 +221,8 @@ export interface AppearanceOrders {
   service: string[];
   /** 12.x names references with a uuid attribute (XFkType); 7.0's plain strings carry none. */
   fkUuids: boolean;
+  /** How a line appearance names its directory number: 7.0 by the dirn's uuid attribute only; 12.x by pattern + partition. */
+  lineRefs: "uuid" | "pattern";
 }
 
 function renderAppearance(db: CucmDb, phone: LineDeviceRow, l: PhoneLineRow, orders: AppearanceOrders): XNode {
@@ -245,7 +258,7 @@ export function phoneCodec(orders: AppearanceOrders): KindCodec<PhoneInput, Devi
     input(w) {
       const product = str(w, "product") ?? "";
       checkDeviceClass(w, "Phone", product);
-      const f = phoneFields(w);
+      const f = phoneFields(w, orders);
       return {
         ...f,
         name: (str(w, "name") ?? "").trim(),
@@ -256,9 +269,9 @@ export function phoneCodec(orders: AppearanceOrders): KindCodec<PhoneInput, Devi
     },
     key: deviceKey,
     patch(req) {
-      const f = phoneFields(req);
-      const add = appearances(child(req, "addLines"));
-      const remove = appearances(child(req, "removeLines"));
+      const f = phoneFields(req, orders);
+      const add = appearances(child(req, "addLines"), orders);
+      const remove = appearances(child(req, "removeLines"), orders);
       return { ...f, ...optional("newName", str(req, "newName")?.trim()), ...optional("addLines", add), ...optional("removeLines", remove) };
     },
     render(db, row, order) {
@@ -692,11 +705,11 @@ function profileKey(req: XEl): DeviceKey {
   return { ...(name !== undefined ? { name: name.trim() } : {}), ...(uuid !== undefined ? { uuid } : {}) };
 }
 
-function profileFields(w: XEl): Omit<ProfilePatch, "newName"> {
+function profileFields(w: XEl, orders: AppearanceOrders): Omit<ProfilePatch, "newName"> {
   return {
     ...optional("description", str(w, "description")),
     ...optional("phoneTemplateName", refName(w, "phoneTemplateName")),
-    ...optional("lines", appearances(child(w, "lines"))),
+    ...optional("lines", appearances(child(w, "lines"), orders)),
     ...optional("services", subscriptions(child(w, "services"))),
     settings: settingsOf(w, PROFILE_HANDLED),
   };
@@ -708,14 +721,14 @@ export function profileCodec(orders: AppearanceOrders): KindCodec<ProfileInput, 
       const product = str(w, "product") ?? "";
       checkDeviceClass(w, "Device Profile", product);
       return {
-        ...profileFields(w),
+        ...profileFields(w, orders),
         name: (str(w, "name") ?? "").trim(),
         product,
         protocol: (str(w, "protocol") ?? "") as ProfileInput["protocol"],
       };
     },
     key: profileKey,
-    patch: (req) => ({ ...profileFields(req), ...optional("newName", str(req, "newName")?.trim()) }),
+    patch: (req) => ({ ...profileFields(req, orders), ...optional("newName", str(req, "newName")?.trim()) }),
     render(db, row, order) {
       const values: Values = {
         ...settingValues(row.settings),

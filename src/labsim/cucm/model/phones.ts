@@ -1,7 +1,7 @@
 /** IP phones (device rows of class Phone) and their line appearances. Natural key: name. */
 import { faults } from "../faults";
 import { DEFAULTS, PRODUCTS, standardSecurityProfileName, standardTemplateName } from "./catalog";
-import { type CucmDb, type PhoneLineRow, type PhoneRow, type Protocol, newPkid } from "./db";
+import { type CucmDb, type PhoneLineRow, type PhoneRow, type Protocol, newPkid, pkidOf } from "./db";
 import { type SubscriptionInput, resolveSubscriptions } from "./subscriptions";
 import { type DeviceKey, findDevice, checkDeviceName, removeDeviceReferences } from "./devices";
 import { lines } from "./lines";
@@ -10,6 +10,11 @@ export interface PhoneLineInput {
   index: number;
   pattern: string;
   routePartitionName?: string | null;
+  /**
+   * The directory number by its uuid (AXL 7.0 reads a line's dirn by uuid only): when given, it alone
+   * names the number ("" = none given) and pattern/partition are not used to find it.
+   */
+  lineUuid?: string;
   label?: string;
   display?: string;
   displayAscii?: string;
@@ -57,7 +62,15 @@ const DEFAULT_MAX_CALLS = 4;
 const DEFAULT_BUSY_TRIGGER = 2;
 
 export function resolveLine(db: CucmDb, input: PhoneLineInput): PhoneLineRow {
-  const dn = lines.find(db, { pattern: input.pattern, routePartitionName: input.routePartitionName ?? null });
+  if (input.lineUuid !== undefined && !input.lineUuid.trim()) {
+    // Nothing to read the number by. CUCM's exact answer is not published; a missing reference here.
+    throw faults.missingReference("Directory Number", `line ${input.index}: no uuid`);
+  }
+  const dn =
+    input.lineUuid !== undefined
+      ? db.lines.get(pkidOf(input.lineUuid))
+      : lines.find(db, { pattern: input.pattern, routePartitionName: input.routePartitionName ?? null });
+  if (input.lineUuid !== undefined && !dn) throw faults.missingReference("Directory Number", input.lineUuid.trim());
   if (!dn) {
     const where = input.routePartitionName ? ` in partition ${input.routePartitionName}` : "";
     throw faults.missingReference("Directory Number", `${input.pattern}${where}`);
