@@ -135,7 +135,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
   it("up from empty builds A, B and C: DNS, OCS, AD; CUCM trunk, phones, users, EM; CUP ACL, routes, desk phone control", async () => {
     const r = await rcclab("up");
     expect(r.code, r.err + r.out).toBe(0);
-    expect(r.out).toContain("+ create rcclab:cucm:Phone phone-asmith");
+    expect(r.out).toContain("+ create rcclab:cucm:Phone phone-SEP001E4AAABB01");
 
     const now = await snapshot();
     expect(now.devices).toEqual(
@@ -162,6 +162,10 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     expect(await axl.get(axl.adapter.deviceProfile, "EM-dlee-7970")).toMatchObject({ services: [expect.objectContaining({ serviceName: "Extension Mobility" })] });
     expect(await axl.get(axl.adapter.phone, "SEP001E4AAABB04")).toMatchObject({ enableExtensionMobility: true, services: [expect.objectContaining({ serviceName: "Extension Mobility" })] });
     expect((await axl.serviceability().status("Cisco Extension Mobility")).activated).toBe(true);
+    // RCC runs over CTI: Cisco CTIManager activated on the publisher (the lab's one CTI node).
+    expect((await axl.serviceability().status("Cisco CTIManager")).activated).toBe(true);
+    // The 7931G takes one call per line, whatever the lab-wide limit (4 / 2) says.
+    expect((await axl.get(axl.adapter.phone, "SEP001E4AAABB03"))!.lines[0]).toMatchObject({ maxNumCalls: 1, busyTrigger: 1 });
 
     // A1–A3.
     expect((await dns.getRRset("lab.example.com", "cup.lab.example.com", "A"))?.records).toEqual(["127.0.0.1"]);
@@ -209,7 +213,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
 
     const d = await rcclab("drift");
     expect(d.code).toBe(2);
-    expect(d.out).toMatch(/~ rcclab:cucm:Phone phone-bjones \(SEP001E4AAABB02\): lines/);
+    expect(d.out).toMatch(/~ rcclab:cucm:Phone phone-SEP001E4AAABB02 \(SEP001E4AAABB02\): lines/);
     expect(d.out).toMatch(/1 of \d+ resources drifted/);
     const json = JSON.parse((await rcclab("drift", "--json")).out);
     expect(json.resources).toEqual([expect.objectContaining({ name: "phone-SEP001E4AAABB02", fields: [expect.objectContaining({ field: "lines" })] })]);
@@ -231,7 +235,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
 
     const repaired = await rcclab("up");
     expect(repaired.code, repaired.err).toBe(0);
-    expect(repaired.out).toMatch(/~ update rcclab:cucm:Phone phone-bjones/);
+    expect(repaired.out).toMatch(/~ update rcclab:cucm:Phone phone-SEP001E4AAABB02/);
     expect((await axl.get(axl.adapter.phone, "SEP001E4AAABB02"))!.lines[0]!.label).toBe("Bob Jones");
     expect((await dns.getRRset("lab.example.com", "cup.lab.example.com", "A"))?.records).toEqual(["127.0.0.1"]);
     const bobAgain = (await ldap.findUser("bjones", ["msRTCSIP-Line"]))!;
@@ -246,6 +250,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     expect(await snapshot()).toEqual(seeded);
     // Extension Mobility was activated by rcclab, so destroy deactivated it.
     expect((await axl.serviceability().status("Cisco Extension Mobility")).activated).toBe(false);
+    expect((await axl.serviceability().status("Cisco CTIManager")).activated).toBe(false);
     // The pre-existing phone kept its line and its controlling application user.
     expect((await axl.get(axl.adapter.appUser, "existing-app"))!.associatedDevices).toEqual(["SEP00AA00BB0001"]);
   });

@@ -25,7 +25,7 @@ import { LicenseCapabilities } from "../../providers/cucm/licenseCapabilities";
 import { Line } from "../../providers/cucm/line";
 import { MeetMe } from "../../providers/cucm/meetMe";
 import { Phone } from "../../providers/cucm/phone";
-import { ServiceActivation } from "../../providers/cucm/serviceActivation";
+import { CTI_MANAGER, ServiceActivation } from "../../providers/cucm/serviceActivation";
 import { SipTrunk } from "../../providers/cucm/sipTrunk";
 import { CucmVersion } from "../../providers/cucm/version";
 import { from } from "./origin";
@@ -52,6 +52,8 @@ type Res = pulumi.Resource;
 export class CucmSection extends pulumi.ComponentResource {
   /** B3's application user: C4 takes its userid and password from here, never from a second copy. */
   readonly ctiUser: InstanceType<typeof AppUser.Resource>;
+  /** Cisco CTIManager activated on each node CUP's desk phone control uses (C4 waits for them). */
+  readonly ctiManagers: pulumi.Resource[];
 
   constructor(name: string, cfg: LabConfig, opts: pulumi.ComponentResourceOptions = {}) {
     super("rcclab:lab:Cucm", name, {}, opts);
@@ -63,6 +65,12 @@ export class CucmSection extends pulumi.ComponentResource {
     const version = new CucmVersion.Resource(from("cucm", "cucm-version"), { expected: cfg.cucm.version ?? cfg.cucm.release, connection }, { parent: this });
     // B2
     new SipTrunk.Resource(from("trunk", "cup-trunk"), { ...cfg.trunk, destinationAddress: cfg.cup.host, destinationPort: cfg.cup.sipPort, connection }, after(version));
+
+    // Remote call control runs over CTI: Cisco CTIManager activated on every CTI node (default the
+    // publisher), each read and activated through that node's own Serviceability.
+    this.ctiManagers = (cfg.cucm.ctiManagers ?? [cfg.cucm.host]).map(
+      (node) => new ServiceActivation.Resource(from("cucm.ctiManagers", `cti-manager-${node}`), { service: CTI_MANAGER, node, connection }, after(version)),
+    );
 
     // B11 steps 1–2: the service activated, then the EM IP phone service (only with EM users).
     const em = cfg.extensionMobility;
