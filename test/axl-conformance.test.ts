@@ -42,6 +42,7 @@ import {
   type MeetMeSpec,
   type PhoneSpec,
   type ReleaseAdapter,
+  type SipTrunkSecurityProfileSpec,
   type SipTrunkSpec,
   axlNamespace,
 } from "../providers/cucm/axl/model";
@@ -163,6 +164,27 @@ const TRUNK_NO_CSS: SipTrunkSpec = {
   destinationAddress: "cup.lab.local",
   destinationPort: 5060,
 };
+
+/** B2: rcclab's copy of the Non Secure SIP Trunk Profile for the CUP trunk. */
+const TRUNK_SEC: SipTrunkSecurityProfileSpec = {
+  name: "CUP Non Secure SIP Trunk Profile",
+  description: "Non Secure SIP Trunk Profile for CUP",
+  securityMode: "Non Secure",
+  incomingTransport: "TCP+UDP",
+  outgoingTransport: "TCP",
+  incomingPort: 5060,
+  acceptPresenceSubscription: true,
+  acceptOutOfDialogRefer: true,
+  acceptUnsolicitedNotification: true,
+  allowReplaceHeader: true,
+};
+const TRUNK_SEC_UPDATES: [string, SipTrunkSecurityProfileSpec, SipTrunkSecurityProfileSpec][] = [
+  ["description", TRUNK_SEC, { ...TRUNK_SEC, description: "to CUP 7.0" }],
+  ["description-cleared", TRUNK_SEC, { ...TRUNK_SEC, description: undefined }],
+  ["flags", { ...TRUNK_SEC, acceptPresenceSubscription: false, allowReplaceHeader: false }, TRUNK_SEC],
+  ["transports", TRUNK_SEC, { ...TRUNK_SEC, incomingTransport: "TCP", outgoingTransport: "UDP", incomingPort: 5070 }],
+  ["security-mode", { ...TRUNK_SEC, securityMode: "Encrypted", outgoingTransport: "TLS" }, TRUNK_SEC],
+];
 
 const APP_USER: AppUserSpec = {
   userid: "cupappuser",
@@ -380,6 +402,11 @@ function requestsOf(a: ReleaseAdapter): { label: string; req: AxlRequest }[] {
     push(`sipTrunk.remove.${label}`, a.sipTrunk.remove(spec.name));
   }
   for (const [label, from, to] of TRUNK_UPDATES) push(`sipTrunk.update.${label}`, a.sipTrunk.update(got(from), to));
+  push("sipTrunkSecurityProfile.add", a.sipTrunkSecurityProfile.add(TRUNK_SEC));
+  push("sipTrunkSecurityProfile.add.bare", a.sipTrunkSecurityProfile.add({ ...TRUNK_SEC, name: "p", description: undefined, acceptOutOfDialogRefer: false }));
+  push("sipTrunkSecurityProfile.get", a.sipTrunkSecurityProfile.get(TRUNK_SEC.name));
+  push("sipTrunkSecurityProfile.remove", a.sipTrunkSecurityProfile.remove(TRUNK_SEC.name));
+  for (const [label, from, to] of TRUNK_SEC_UPDATES) push(`sipTrunkSecurityProfile.update.${label}`, a.sipTrunkSecurityProfile.update(got(from), to));
   push("appUser.add", a.appUser.add(APP_USER));
   push("appUser.add.bare", a.appUser.add({ userid: "rcc-bare", associatedDevices: [], userGroups: [] }));
   push("appUser.get", a.appUser.get(APP_USER.userid));
@@ -476,6 +503,7 @@ const U = {
   udp: "{C3D4E5F6-0718-4293-A4B5-C6D7E8F90A1B}",
   meetMe: "{E5F60718-2930-4A4B-8C6D-7E8F90A1B2C3}",
   rule: "{F6071829-3A4B-4C5D-9E6F-708192A3B4C5}",
+  trunkSec: "{07182930-4A5B-4C6D-8E7F-8192A3B4C5D6}",
 };
 
 /** The EM service URL as it appears in XML text. */
@@ -570,6 +598,16 @@ const responses12 = (ns: string) => ({
 <product>Cisco 7971</product><class>Device Profile</class><protocol>SIP</protocol><protocolSide>User</protocolSide><lines/><phoneTemplateName>Standard 7971 SIP</phoneTemplateName><services/>
 </deviceProfile></return></ns:getDeviceProfileResponse>`,
   version: `<ns:getCCMVersionResponse xmlns:ns="${ns}"><return><componentVersion><version>14.0.1.13900-155</version></componentVersion></return></ns:getCCMVersionResponse>`,
+  trunkSec: `<ns:getSipTrunkSecurityProfileResponse xmlns:ns="${ns}"><return><sipTrunkSecurityProfile uuid="${U.trunkSec}">
+<name>CUP Non Secure SIP Trunk Profile</name><description>Non Secure SIP Trunk Profile for CUP</description><securityMode>Non Secure</securityMode>
+<incomingTransport>TCP+UDP</incomingTransport><outgoingTransport>TCP</outgoingTransport><digestAuthentication>false</digestAuthentication>
+<noncePolicyTime>600</noncePolicyTime><x509SubjectName/><incomingPort>5060</incomingPort><applLevelAuthentication>f</applLevelAuthentication>
+<acceptPresenceSubscription>t</acceptPresenceSubscription><acceptOutOfDialogRefer>t</acceptOutOfDialogRefer><acceptUnsolicitedNotification>true</acceptUnsolicitedNotification>
+<allowReplaceHeader>true</allowReplaceHeader><transmitSecurityStatus>false</transmitSecurityStatus><sipV150OutboundSdpOfferFiltering>Use Default Filter</sipV150OutboundSdpOfferFiltering>
+<allowChargingHeader>false</allowChargingHeader></sipTrunkSecurityProfile></return></ns:getSipTrunkSecurityProfileResponse>`,
+  trunkSecStock: `<ns:getSipTrunkSecurityProfileResponse xmlns:ns="${ns}"><return><sipTrunkSecurityProfile uuid="${U.trunkSec}">
+<name>Non Secure SIP Trunk Profile</name><description>Non Secure SIP Trunk Profile authenticated by null String</description>
+<outgoingTransport>TCP</outgoingTransport></sipTrunkSecurityProfile></return></ns:getSipTrunkSecurityProfileResponse>`,
   ...sqlResponses(ns),
 });
 
@@ -659,6 +697,15 @@ const responses7 = (ns: string) => ({
 <product>Cisco 7971</product><model>Cisco 7971</model><class>Device Profile</class><protocol>SIP</protocol><protocolSide>User</protocolSide>
 <phoneTemplateName>Standard 7971 SIP</phoneTemplateName><presenceGroupName>Standard Presence group</presenceGroupName></profile></return></axl:getDeviceProfileResponse>`,
   version: `<axl:getCCMVersionResponse xmlns:axl="${ns}"><return><componentVersion><version>7.0.2.20000-5</version></componentVersion></return></axl:getCCMVersionResponse>`,
+  trunkSec: `<axl:getSIPTrunkSecurityProfileResponse xmlns:axl="${ns}"><return><SIPTrunkSecurityProfile uuid="${U.trunkSec}">
+<name>CUP Non Secure SIP Trunk Profile</name><description>Non Secure SIP Trunk Profile for CUP</description><securityMode>Non Secure</securityMode>
+<incomingTransport>TCP+UDP</incomingTransport><outgoingTransport>TCP</outgoingTransport><digestAuthentication>false</digestAuthentication>
+<noncePolicyTime>600</noncePolicyTime><incomingPort>5060</incomingPort><applLevelAuthentication>false</applLevelAuthentication>
+<acceptPresenceSubscription>true</acceptPresenceSubscription><acceptOutOfDialogRefer>true</acceptOutOfDialogRefer><acceptUnsolicitedNotification>true</acceptUnsolicitedNotification>
+<allowReplaceHeader>true</allowReplaceHeader><transmitSecurityStatus>false</transmitSecurityStatus></SIPTrunkSecurityProfile></return></axl:getSIPTrunkSecurityProfileResponse>`,
+  trunkSecStock: `<axl:getSIPTrunkSecurityProfileResponse xmlns:axl="${ns}"><return><SIPTrunkSecurityProfile uuid="${U.trunkSec}">
+<name>Non Secure SIP Trunk Profile</name><description>Non Secure SIP Trunk Profile authenticated by null String</description>
+<outgoingTransport>TCP</outgoingTransport></SIPTrunkSecurityProfile></return></axl:getSIPTrunkSecurityProfileResponse>`,
   ...sqlResponses(ns),
 });
 
@@ -1092,6 +1139,31 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
       const noPt = adapter.line.parse(returnOf(wsdl, r.lineNoPt));
       expect(noPt).toEqual({ ...LINE_NO_PT, uuid: "{3E2D1C0B-9A8F-4E7D-8C6B-5A4F3E2D1C0C}" });
       expect(noPt).not.toHaveProperty("routePartitionName");
+    });
+
+    it("reads SIP trunk security profiles (what CUCM leaves out is the schema's default)", () => {
+      const profile = adapter.sipTrunkSecurityProfile.parse(returnOf(wsdl, r.trunkSec));
+      expect(profile).toEqual({ ...TRUNK_SEC, uuid: U.trunkSec });
+      expect(adapter.sipTrunkSecurityProfile.update(profile!, TRUNK_SEC)).toEqual([]);
+      const stock = adapter.sipTrunkSecurityProfile.parse(returnOf(wsdl, r.trunkSecStock));
+      expect(stock).toEqual({
+        uuid: U.trunkSec,
+        name: "Non Secure SIP Trunk Profile",
+        description: "Non Secure SIP Trunk Profile authenticated by null String",
+        securityMode: "Non Secure",
+        incomingTransport: "TCP+UDP",
+        outgoingTransport: "TCP",
+        incomingPort: 5060,
+        acceptPresenceSubscription: false,
+        acceptOutOfDialogRefer: false,
+        acceptUnsolicitedNotification: false,
+        allowReplaceHeader: false,
+      });
+      // Only what differs is sent, after the name.
+      const [req] = adapter.sipTrunkSecurityProfile.update(stock!, { ...stock!, acceptPresenceSubscription: true });
+      expect(serializeRequest(wsdl, req!)).toMatch(
+        new RegExp(`^<\\w+:${release === "7.0" ? "updateSIPTrunkSecurityProfile" : "updateSipTrunkSecurityProfile"} [^>]*><name>Non Secure SIP Trunk Profile</name><acceptPresenceSubscription>true</acceptPresenceSubscription></\\w+:\\w+>$`),
+      );
     });
 
     it("reads SIP trunks", () => {

@@ -97,6 +97,28 @@ export interface SipTrunkSpec {
   destinationPort: number;
 }
 
+/**
+ * B2: the SIP trunk security profile of the trunk to CUP. Natural key: name. rcclab's is a copy of
+ * CUCM's stock "Non Secure SIP Trunk Profile" (non-secure, TCP out, TCP+UDP in on 5060) that accepts
+ * what CUP needs from the trunk: presence subscriptions, out-of-dialog REFER, unsolicited
+ * notifications and the Replaces header. AXL 7.0: add/get/update/removeSIPTrunkSecurityProfile
+ * (XSIPTrunkSecurityProfile); 12.5+: …SipTrunkSecurityProfile (XSipTrunkSecurityProfile).
+ */
+export interface SipTrunkSecurityProfileSpec {
+  name: string;
+  description?: string;
+  /** XDeviceSecurityMode; rcclab's profile is "Non Secure". */
+  securityMode: string;
+  /** XTransport: "TCP+UDP", "TCP", "UDP" ("TLS" belongs to secure profiles). */
+  incomingTransport: string;
+  outgoingTransport: string;
+  incomingPort: number;
+  acceptPresenceSubscription: boolean;
+  acceptOutOfDialogRefer: boolean;
+  acceptUnsolicitedNotification: boolean;
+  allowReplaceHeader: boolean;
+}
+
 /** B3: an application user (the CTI user CUP logs in with). Natural key: userid. */
 export interface AppUserSpec {
   userid: string;
@@ -259,6 +281,7 @@ export interface ReleaseAdapter {
   line: ObjectCodec<LineSpec, DnRef>;
   phone: ObjectCodec<PhoneSpec, string>;
   sipTrunk: ObjectCodec<SipTrunkSpec, string>;
+  sipTrunkSecurityProfile: ObjectCodec<SipTrunkSecurityProfileSpec, string>;
   appUser: ObjectCodec<AppUserSpec, string>;
   endUser: ObjectCodec<EndUserSpec, string>;
   licenses: ObjectCodec<LicenseCapabilitiesSpec, string>;

@@ -24,6 +24,7 @@ export { CCM_VERSIONS, DEFAULTS, PRODUCTS, STANDARD_USER_GROUPS } from "./model/
 export type { LineInput } from "./model/lines";
 export type { PhoneInput, PhoneLineInput } from "./model/phones";
 export type { TrunkInput } from "./model/trunks";
+export type { SipTrunkSecuritySettings, TrunkSecurityProfileInput } from "./model/trunkSecurityProfiles";
 export type { AppUserInput } from "./model/appusers";
 export type { EndUserInput, EndUserPatch, ProfileRef } from "./model/endusers";
 export type { MeetMeInput } from "./model/meetme";

@@ -17,6 +17,7 @@ import type {
   PhoneSpec,
   ReleaseAdapter,
   ServiceSubscription,
+  SipTrunkSecurityProfileSpec,
   SipTrunkSpec,
 } from "../model";
 
@@ -514,6 +515,89 @@ export function appUserCodec(addWrapper: string, getWrapper: string): ObjectCode
     },
     remove: (userid) => request("removeAppUser", { userid }),
   };
+}
+
+/**
+ * SIP trunk security profiles: the same elements, in the same order, in 7.0 (XSIPTrunkSecurityProfile)
+ * and 12.5+ (XSipTrunkSecurityProfile); the operation and wrapper names differ (7.0: …SIPTrunk…, the
+ * wrapper SIPTrunkSecurityProfile; 12.5+: …SipTrunk…, sipTrunkSecurityProfile), and 12.5+ requires
+ * sipV150OutboundSdpOfferFiltering on add (sent as the schema's default, "Use Default Filter"). The add
+ * copies the stock non-secure profile: digest authentication off; what the spec leaves to CUCM (nonce
+ * time, X.509 subject, application-level authorization, security status) keeps the schema's defaults.
+ * get and remove name the profile (NameAndGUIDRequest).
+ */
+export function sipTrunkSecurityProfileCodec(family: "7" | "12"): ObjectCodec<SipTrunkSecurityProfileSpec, string> {
+  const op = (verb: string) => `${verb}${family === "7" ? "SIPTrunkSecurityProfile" : "SipTrunkSecurityProfile"}`;
+  const wrapper = family === "7" ? "SIPTrunkSecurityProfile" : "sipTrunkSecurityProfile";
+  const settings = (p: Partial<Record<"description" | "securityMode" | "incomingTransport" | "outgoingTransport", string>>) => ({
+    description: p.description,
+    securityMode: p.securityMode,
+    incomingTransport: p.incomingTransport,
+    outgoingTransport: p.outgoingTransport,
+  });
+  const flags = (p: Partial<Record<keyof SipTrunkSecurityProfileSpec, string | undefined>>) => ({
+    incomingPort: p.incomingPort,
+    acceptPresenceSubscription: p.acceptPresenceSubscription,
+    acceptOutOfDialogRefer: p.acceptOutOfDialogRefer,
+    acceptUnsolicitedNotification: p.acceptUnsolicitedNotification,
+    allowReplaceHeader: p.allowReplaceHeader,
+  });
+  return {
+    add: (p) =>
+      request(op("add"), {
+        [wrapper]: {
+          name: p.name,
+          ...settings(p),
+          digestAuthentication: "false",
+          ...flags({
+            incomingPort: wire(p.incomingPort),
+            acceptPresenceSubscription: wire(p.acceptPresenceSubscription),
+            acceptOutOfDialogRefer: wire(p.acceptOutOfDialogRefer),
+            acceptUnsolicitedNotification: wire(p.acceptUnsolicitedNotification),
+            allowReplaceHeader: wire(p.allowReplaceHeader),
+          }),
+          ...(family === "12" ? { sipV150OutboundSdpOfferFiltering: "Use Default Filter" } : {}),
+        },
+      }),
+    get: (name) => request(op("get"), { name }),
+    parse: (ret) => parseSipTrunkSecurityProfile(ret, wrapper),
+    update(current, desired) {
+      const d = delta(current, desired, [
+        "description",
+        "securityMode",
+        "incomingTransport",
+        "outgoingTransport",
+        "incomingPort",
+        "acceptPresenceSubscription",
+        "acceptOutOfDialogRefer",
+        "acceptUnsolicitedNotification",
+        "allowReplaceHeader",
+      ]);
+      if (isEmpty(d)) return [];
+      return [request(op("update"), { name: desired.name, ...settings(d), ...flags(d) })];
+    },
+    remove: (name) => request(op("remove"), { name }),
+  };
+}
+
+export function parseSipTrunkSecurityProfile(ret: unknown, wrapper: string): Got<SipTrunkSecurityProfileSpec> | undefined {
+  const o = returned(ret, wrapper);
+  const name = o && text(o.name);
+  if (!o || name === undefined) return undefined;
+  // What CUCM leaves out is the schema's default.
+  return compact({
+    uuid: uuidOf(o),
+    name,
+    description: text(o.description),
+    securityMode: text(o.securityMode) ?? "Non Secure",
+    incomingTransport: text(o.incomingTransport) ?? "TCP+UDP",
+    outgoingTransport: text(o.outgoingTransport) ?? "",
+    incomingPort: int(o.incomingPort) ?? 5060,
+    acceptPresenceSubscription: flag(o.acceptPresenceSubscription) ?? false,
+    acceptOutOfDialogRefer: flag(o.acceptOutOfDialogRefer) ?? false,
+    acceptUnsolicitedNotification: flag(o.acceptUnsolicitedNotification) ?? false,
+    allowReplaceHeader: flag(o.allowReplaceHeader) ?? false,
+  });
 }
 
 /** getCCMVersion and executeSQL*: identical in every release rcclab speaks. */

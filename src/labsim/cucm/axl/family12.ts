@@ -196,6 +196,16 @@ const SECURITY_LEVEL = el("minimumSecurityLevel", { nillable: true });
 const MEET_ME = seq(opt(seq(fields("pattern description? routePartitionName?~"), SECURITY_LEVEL)));
 const MEET_ME_KEY = choice(el("uuid", { type: "uuid" }), fields("pattern routePartitionName?~"));
 
+// --- SIP trunk security profile (XSipTrunkSecurityProfile) -----------------------------------------
+
+/** After the name (the update's: after newName); the enumerations are unions with xsd:string (the model checks them). */
+const TRUNK_SECURITY_SETTINGS = `description?~ securityMode?~ incomingTransport? outgoingTransport?~ digestAuthentication?:b
+  noncePolicyTime?:i x509SubjectName? incomingPort?:i applLevelAuthentication?:b acceptPresenceSubscription?:b
+  acceptOutOfDialogRefer?:b acceptUnsolicitedNotification?:b allowReplaceHeader?:b transmitSecurityStatus?:b`;
+/** XSipTrunkSecurityProfile: sipV150OutboundSdpOfferFiltering is required on add. */
+const TRUNK_SECURITY_PROFILE = fields(`[ name ${TRUNK_SECURITY_SETTINGS} sipV150OutboundSdpOfferFiltering allowChargingHeader?:b ]?`);
+const UPDATE_TRUNK_SECURITY_PROFILE = fields(`(name|uuid:u) newName? ${TRUNK_SECURITY_SETTINGS} sipV150OutboundSdpOfferFiltering? allowChargingHeader?:b`);
+
 // --- application dial rules -----------------------------------------------------------------------
 
 const DIAL_RULE = seq(
@@ -295,6 +305,24 @@ export const FAMILY_12: Family = {
     names: { add: "addSipTrunk", get: "getSipTrunk", update: "updateSipTrunk", remove: "removeSipTrunk", addWrapper: "sipTrunk", getElement: "sipTrunk" },
     list: { name: "listSipTrunk", criteria: ["name", "description", "callingSearchSpaceName", "devicePoolName"] },
     models: { object: TRUNK, get: seq(NAME_OR_UUID, RETURNED_TAGS), update: UPDATE_TRUNK, remove: NAME_OR_UUID, response: elementOrder(TRUNK) },
+  },
+  sipTrunkSecurityProfile: {
+    names: {
+      add: "addSipTrunkSecurityProfile",
+      get: "getSipTrunkSecurityProfile",
+      update: "updateSipTrunkSecurityProfile",
+      remove: "removeSipTrunkSecurityProfile",
+      addWrapper: "sipTrunkSecurityProfile",
+      getElement: "sipTrunkSecurityProfile",
+    },
+    list: { name: "listSipTrunkSecurityProfile", criteria: ["name", "description"] },
+    models: {
+      object: TRUNK_SECURITY_PROFILE,
+      get: seq(NAME_OR_UUID, RETURNED_TAGS),
+      update: UPDATE_TRUNK_SECURITY_PROFILE,
+      remove: NAME_OR_UUID,
+      response: elementOrder(TRUNK_SECURITY_PROFILE),
+    },
   },
   appUser: {
     names: { add: "addAppUser", get: "getAppUser", update: "updateAppUser", remove: "removeAppUser", addWrapper: "appUser", getElement: "appUser" },

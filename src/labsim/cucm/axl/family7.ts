@@ -6,7 +6,7 @@
  * the group's required elements are required too (e.g. presenceGroupName on a phone).
  */
 import { SECURITY_LEVELS } from "../model/meetme";
-import { choice, el, elementOrder, fields, many, opt, seq } from "../schema";
+import { type Particle, choice, el, elementOrder, fields, many, opt, seq } from "../schema";
 import type { Family } from "./operations";
 
 // --- phone ----------------------------------------------------------------------------------------
@@ -206,6 +206,22 @@ const UPDATE_PROFILE = fields(
   { lines: UPDATE_LINES, services: SERVICES },
 );
 
+// --- SIP trunk security profile (XSIPTrunkSecurityProfile) -----------------------------------------
+
+const TRANSPORTS = ["TCP", "UDP", "TLS", "TCP+UDP"] as const;
+/** XSIPTrunkSecurityProfile's elements after the name (the update's too, after newName). */
+const trunkSecuritySettings = (): Particle[] => [
+  fields("description?"),
+  opt(el("securityMode", { type: SECURITY_LEVELS, nillable: true })),
+  opt(el("incomingTransport", { type: TRANSPORTS })),
+  opt(el("outgoingTransport", { type: TRANSPORTS, nillable: true })),
+  fields(`digestAuthentication?:b noncePolicyTime?:i x509SubjectName? incomingPort?:i applLevelAuthentication?:b
+    acceptPresenceSubscription?:b acceptOutOfDialogRefer?:b acceptUnsolicitedNotification?:b allowReplaceHeader?:b
+    transmitSecurityStatus?:b`),
+];
+const TRUNK_SECURITY_PROFILE = seq(fields("name"), ...trunkSecuritySettings());
+const UPDATE_TRUNK_SECURITY_PROFILE = seq(fields("(name|uuid:u) newName?"), ...trunkSecuritySettings());
+
 // --- user groups (7.0: end users join groups through updateUserGroup) -----------------------------
 
 /** XUserGroupMember: a whole user (only its uuid attribute is read) or a userId. */
@@ -294,6 +310,23 @@ export const FAMILY_7: Family = {
       getElement: "profile",
     },
     models: { object: PHONE, get: PROFILE_KEY, update: UPDATE_PROFILE, remove: PROFILE_KEY, response: elementOrder(PHONE) },
+  },
+  sipTrunkSecurityProfile: {
+    names: {
+      add: "addSIPTrunkSecurityProfile",
+      get: "getSIPTrunkSecurityProfile",
+      update: "updateSIPTrunkSecurityProfile",
+      remove: "removeSIPTrunkSecurityProfile",
+      addWrapper: "SIPTrunkSecurityProfile",
+      getElement: "SIPTrunkSecurityProfile",
+    },
+    models: {
+      object: TRUNK_SECURITY_PROFILE,
+      get: fields("(name|uuid:u)"),
+      update: UPDATE_TRUNK_SECURITY_PROFILE,
+      remove: fields("(name|uuid:u)"),
+      response: elementOrder(TRUNK_SECURITY_PROFILE),
+    },
   },
   licenses: { get: USERID, update: fields("userid enableUPS?:b enableUPC?:b") },
   userGroup: { get: USER_GROUP_KEY, update: UPDATE_USER_GROUP },

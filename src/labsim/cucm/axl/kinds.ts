@@ -32,6 +32,14 @@ import type { DeviceKey } from "../model/devices";
 import type { LineInput, LineKey, LinePatch } from "../model/lines";
 import type { PhoneInput, PhoneLineInput, PhonePatch } from "../model/phones";
 import type { TrunkInput, TrunkPatch } from "../model/trunks";
+import {
+  SIP_TRUNK_SECURITY_DEFAULTS,
+  type SipTrunkSecuritySettings,
+  type TrunkSecurityProfileInput,
+  type TrunkSecurityProfileKey,
+  type TrunkSecurityProfilePatch,
+  type TrunkSecurityProfileRow,
+} from "../model/trunkSecurityProfiles";
 import { faults } from "../faults";
 import { type XEl, type XNode, attr, child, childrenNamed, x } from "../xml";
 import { type Values, bool, fk, int, lineIndex, ordered, refName, settingValues, settingsOf, str, strAny, text } from "./io";
@@ -748,3 +756,26 @@ export function profileCodec(orders: AppearanceOrders): KindCodec<ProfileInput, 
     },
   };
 }
+
+// --- SIP trunk security profiles ----------------------------------------------------------------
+
+/** The settings a request carries (absent ones left out; a nil/empty outgoingTransport or securityMode left out too). */
+function trunkSecuritySettings(w: XEl): Partial<SipTrunkSecuritySettings> {
+  const out: Partial<SipTrunkSecuritySettings> = {};
+  for (const [k, d] of Object.entries(SIP_TRUNK_SECURITY_DEFAULTS) as [keyof SipTrunkSecuritySettings, unknown][]) {
+    const v = typeof d === "boolean" ? bool(w, k) : typeof d === "number" ? int(w, k) : str(w, k) || undefined;
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+export const trunkSecurityProfileCodec: KindCodec<TrunkSecurityProfileInput, TrunkSecurityProfileKey, TrunkSecurityProfilePatch, TrunkSecurityProfileRow> = {
+  input: (w) => ({ ...trunkSecuritySettings(w), name: (str(w, "name") ?? "").trim(), ...optional("description", str(w, "description")) }),
+  key: nameKey,
+  patch: (req) => ({ ...trunkSecuritySettings(req), ...optional("newName", str(req, "newName")?.trim()), ...optional("description", str(req, "description")) }),
+  render(_db, row, order) {
+    const values: Values = { name: x("name", row.name), description: x("description", row.description ?? "") };
+    for (const k of Object.keys(SIP_TRUNK_SECURITY_DEFAULTS) as (keyof SipTrunkSecuritySettings)[]) values[k] = x(k, String(row[k]));
+    return x("", ordered(order, values), { uuid: axlUuid(row.pkid) });
+  },
+};

@@ -14,6 +14,7 @@ import { phones } from "../model/phones";
 import { profiles } from "../model/profiles";
 import { executeQuery, executeUpdate, likeToRegExp } from "../model/sql";
 import { trunks } from "../model/trunks";
+import { trunkSecurityProfiles } from "../model/trunkSecurityProfiles";
 import { faults } from "../faults";
 import { type Particle, SchemaViolation, anyContent, el, fields, opt, seq, validateContent } from "../schema";
 import { type XEl, type XNode, attr, child, childrenNamed, x } from "../xml";
@@ -29,6 +30,7 @@ import {
   phoneCodec,
   profileCodec,
   trunkCodec,
+  trunkSecurityProfileCodec,
   userCodec,
 } from "./kinds";
 import type { KindCodec, KindModels, KindNames, KindStore, ListDef, OpContext, OpDef } from "./types";
@@ -47,6 +49,7 @@ export interface Family {
   phone: KindDef;
   appearance: AppearanceOrders;
   sipTrunk: KindDef;
+  sipTrunkSecurityProfile: KindDef;
   appUser: KindDef;
   endUser: KindDef;
   userOptions: UserCodecOptions;
@@ -278,6 +281,7 @@ export function operationTable(family: Family): Map<string, OpDef> {
     ...crud(family.line, lines, lineCodec),
     ...crud(family.phone, phones, phoneCodec(family.appearance)),
     ...crud(family.sipTrunk, trunks, trunkCodec),
+    ...crud(family.sipTrunkSecurityProfile, trunkSecurityProfiles, trunkSecurityProfileCodec),
     ...crud(family.appUser, appUsers, appUserCodec),
     ...crud(family.endUser, endUsers, userCodec(family.userOptions)),
     ...crud(family.meetMe, meetMes, meetMeCodec),

@@ -20,6 +20,7 @@ import { dialRules, type DialRuleInput } from "./dialrules";
 import { ipPhoneServices, type IpPhoneServiceInput } from "./ipphoneservices";
 import { meetMes, type MeetMeInput } from "./meetme";
 import { profiles, type ProfileInput } from "./profiles";
+import { addStockTrunkSecurityProfile } from "./trunkSecurityProfiles";
 
 export interface EndUserSeed {
   userid: string;
@@ -71,7 +72,7 @@ export function freshDb(): CucmDb {
   addStandard(db, "sipProfiles", DEFAULTS.sipProfile);
   addStandard(db, "commonPhoneConfigs", DEFAULTS.commonPhoneConfig);
   addStandard(db, "presenceGroups", DEFAULTS.presenceGroup);
-  addStandard(db, "trunkSecurityProfiles", DEFAULTS.trunkSecurityProfile);
+  addStockTrunkSecurityProfile(db);
   for (const g of STANDARD_USER_GROUPS) addStandard(db, "userGroups", g);
   for (const { product, protocol } of standardPhoneVariants()) {
     addStandard(db, "phoneTemplates", standardTemplateName(product, protocol), { product, protocol });
