@@ -112,6 +112,20 @@ const SIP_7971: PhoneSpec = {
 };
 const SIP_7971_UUID: PhoneSpec = { ...SIP_7971, lines: [{ ...SIP_7971.lines[0]!, dirn: { ...SIP_7971.lines[0]!.dirn, uuid: DN_UUID.d1003 } }] };
 
+/** A 7931G: CTI controls it only in No Rollover outbound call rollover mode, so rcclab sends that. */
+const SCCP_7931: PhoneSpec = {
+  name: "SEP001122337931",
+  product: "Cisco 7931",
+  protocol: "SCCP",
+  devicePoolName: "Default",
+  locationName: "Hub_None",
+  securityProfileName: "Cisco 7931 - Standard SCCP Non-Secure Profile",
+  phoneTemplateName: "Standard 7931 SCCP",
+  ownerUserName: "alice",
+  outboundCallRollover: "No Rollover",
+  lines: [{ index: 1, dirn: { pattern: "1001", routePartitionName: "Internal_PT", uuid: DN_UUID.d1001 }, maxNumCalls: 1, busyTrigger: 1 }],
+};
+
 /** Every directory number the specs here use, by pattern@partition: what a lookup on CUCM finds. */
 const LIVE_DN_UUIDS: Record<string, string> = {
   "1001@Internal_PT": DN_UUID.d1001,
@@ -392,6 +406,9 @@ function requestsOf(a: ReleaseAdapter): { label: string; req: AxlRequest }[] {
     push(`phone.remove.${label}`, a.phone.remove(spec.name));
   }
   for (const [label, from, to] of PHONE_UPDATES) push(`phone.update.${label}`, a.phone.update(got(from), to));
+  push("phone.add.sccp7931", a.phone.add(SCCP_7931));
+  push("phone.update.rollover", a.phone.update(got({ ...SCCP_7931, outboundCallRollover: "Rollover to any line" }), SCCP_7931));
+  push("phone.update.rollover-and-owner", a.phone.update(got({ ...SCCP_7931, ownerUserName: "bob", outboundCallRollover: "Rollover Within Same DN" }), SCCP_7931));
   if (a.family === "12") {
     push("phone.update.lines-cleared", a.phone.update(got(SIP_7971), { ...SIP_7971, lines: [] }));
     push("phone.update.lines-cleared.uuid", a.phone.update(got(SIP_7971_UUID), { ...SIP_7971, lines: [] }));
@@ -837,6 +854,16 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
       expect(sccp).toContain("<line><index>1</index>");
       expect(xml(adapter.appUser.add(APP_USER))).toMatch(/^<\w+:addAppUser [^>]*><appUser><userid>cupappuser<\/userid>/);
     }
+  });
+
+  it("7931: sends No Rollover on add and when CUCM has another mode; never touches a mode the spec leaves out", () => {
+    const xml = (req: AxlRequest) => serializeRequest(wsdl, req);
+    expect(xml(adapter.phone.add(SCCP_7931))).toMatch(/<outboundCallRollover>No Rollover<\/outboundCallRollover><\/\w*:?(newPhone|phone)>/);
+    const [fix] = adapter.phone.update(got({ ...SCCP_7931, outboundCallRollover: "Rollover to any line" }), SCCP_7931);
+    expect(xml(fix!)).toMatch(/<outboundCallRollover>No Rollover<\/outboundCallRollover><\/\w+:updatePhone>$/);
+    expect(adapter.phone.update(got(SCCP_7931), SCCP_7931)).toEqual([]);
+    expect(adapter.phone.update(got({ ...SCCP_7931, outboundCallRollover: "Rollover to any line" }), { ...SCCP_7931, outboundCallRollover: undefined })).toEqual([]);
+    expect(xml(adapter.phone.add(SCCP_7975))).not.toContain("outboundCallRollover");
   });
 
   it("returns no request when nothing differs", () => {

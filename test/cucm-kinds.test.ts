@@ -177,6 +177,41 @@ describe.each([
     expect(await axl.get(axl.adapter.phone, "SEP001E4AAABB01")).toBeUndefined();
   });
 
+  it("B4: a 7931 is sent and kept in No Rollover outbound call rollover mode (CTI controls it only so); another value is drift, up repairs it", async () => {
+    await Line.runtime.create(checked(Line, { pattern: "+14085552931", connection }));
+    const inputs = checked(Phone, { name: "SEP001E4AAA7931", model: "7931", protocol: "SCCP", lines: [{ index: 1, pattern: "+14085552931" }], connection });
+    expect(inputs.outboundCallRollover).toBe("No Rollover");
+    const created = await Phone.runtime.create(inputs);
+    const add = sim.requests.filter((r) => r.operation === "addPhone").at(-1)!.body;
+    expect(add).toContain("<outboundCallRollover>No Rollover</outboundCallRollover>");
+    expect((await axl.get(axl.adapter.phone, "SEP001E4AAA7931"))?.outboundCallRollover).toBe("No Rollover");
+    expect(Phone.runtime.changedFields((await Phone.runtime.read(created.id, created.outs)).props!, inputs)).toEqual([]);
+
+    // Someone sets the phone to roll over; refresh shows it; up puts No Rollover back.
+    const live = (await axl.get(axl.adapter.phone, "SEP001E4AAA7931"))!;
+    for (const req of axl.adapter.phone.update(live, { ...live, outboundCallRollover: "Rollover to any line" })) await axl.execute(req);
+    const drift = await Phone.runtime.read(created.id, created.outs);
+    expect(drift.props!.outboundCallRollover).toBe("Rollover to any line");
+    expect(Phone.runtime.changedFields(drift.props!, inputs)).toEqual(["outboundCallRollover"]);
+    expect(Phone.runtime.diff(created.id, drift.props! as never, inputs)).toMatchObject({ changes: true, replaces: [] });
+    const repaired = await Phone.runtime.update(created.id, drift.props! as never, inputs);
+    expect(sim.requests.filter((r) => r.operation === "updatePhone").at(-1)!.body).toContain("<outboundCallRollover>No Rollover</outboundCallRollover>");
+    expect((await axl.get(axl.adapter.phone, "SEP001E4AAA7931"))?.outboundCallRollover).toBe("No Rollover");
+    expect(Phone.runtime.changedFields((await Phone.runtime.read(created.id, repaired.outs)).props!, inputs)).toEqual([]);
+
+    // Import reports it; a stack cannot ask a 7931 for another mode; other models are left alone unless given.
+    expect((await Phone.runtime.read("SEP001E4AAA7931", { connection })).inputs).toMatchObject({ model: "7931", outboundCallRollover: "No Rollover" });
+    const refused = Phone.runtime.check({}, { ...inputs, outboundCallRollover: "Rollover Within Same DN" });
+    expect(refused.failures.map((f) => [f.property, f.reason])).toEqual([["outboundCallRollover", 'CTI (and so RCC) controls a 7931 only in "No Rollover" mode']]);
+    const other = checked(Phone, { name: "SEP001E4AAA7975", model: "7975", protocol: "SCCP", lines: [{ index: 1, pattern: "+14085552931" }], connection });
+    expect(other.outboundCallRollover).toBeUndefined();
+    const otherPhone = await Phone.runtime.create(other);
+    expect(sim.requests.filter((r) => r.operation === "addPhone").at(-1)!.body).not.toContain("outboundCallRollover");
+    expect((await Phone.runtime.read(otherPhone.id, otherPhone.outs)).props!.outboundCallRollover).toBeUndefined();
+    await Phone.runtime.delete(otherPhone.id, otherPhone.outs);
+    await Phone.runtime.delete(created.id, repaired.outs);
+  });
+
   it("B4: config errors name the field before any call", () => {
     const r = Phone.runtime.check({}, { name: "SEP1234", model: "7931", protocol: "SIP", lines: [{ index: 1, pattern: "+1 408" }, { index: 1, pattern: "1001" }], connection });
     expect(r.failures.map((f) => f.property).sort()).toEqual(["lines[0].pattern", "lines[1].index", "name", "protocol"]);

@@ -547,6 +547,7 @@ describe("CUCM 7.0: objects in the 7.0 shapes", () => {
     expect(d.ownerUserId).toBe("asmith");
     expect(d.ownerUserName).toBeUndefined();
     expect(d.enableExtensionMobility).toBe("true");
+    expect(d.outboundCallRollover).toBe("No Rollover"); // CUCM's default
     expect(d.lines.line[0]["@index"]).toBe("1");
     expect(d.lines.line[0].index).toBeUndefined();
     expect(d.lines.line[0].displayASCII).toBe("L1");

@@ -20,6 +20,14 @@ import { name, optionalName } from "./fields";
 import { PHONE_MODEL_NAMES, PHONE_MODELS, defaultSecurityProfile, defaultTemplate, modelOf, supports, type PhoneModel } from "./models";
 import { cucm } from "./system";
 
+/** XOutboundCallRollover (AXL 7.0 and 14.0 alike). */
+const ROLLOVER = ["No Rollover", "Rollover Within Same DN", "Rollover to any line"] as const;
+/**
+ * Models CTI controls only in "No Rollover" outbound call rollover mode (the CUCM JTAPI guide: the
+ * 7931G). For them the phone is sent and kept in that mode; another value on CUCM reads as drift.
+ */
+const NO_ROLLOVER_MODELS: readonly PhoneModel[] = ["7931"];
+
 /** "00:1e:4a:aa:bb:01" or "001E4AAABB01" → "SEP001E4AAABB01". */
 export const phoneNameFromMac = (mac: string): string => `SEP${mac.replace(/[:.\-]/g, "").toUpperCase()}`;
 
@@ -36,6 +44,8 @@ const fields = z
     sipProfileName: optionalName(),
     ownerUserName: optionalName(128),
     enableExtensionMobility: z.boolean().default(false),
+    /** Outbound call rollover; the 7931 is always "No Rollover" (CTI needs it); other models: managed when given. */
+    outboundCallRollover: z.enum(ROLLOVER).optional(),
     lines: z.array(appearanceSchema).min(1),
     /** IP phone service subscriptions (B11: the Extension Mobility service); left out: not managed. */
     services: z.array(subscriptionSchema).optional(),
@@ -48,9 +58,17 @@ const fields = z
       ctx.addIssue({ code: "custom", path: ["sipProfileName"], message: "only SIP phones have a SIP profile" });
     }
     checkAppearances(p.lines, PHONE_MODELS[p.model].maxLines, p.model, ctx);
+    if (NO_ROLLOVER_MODELS.includes(p.model) && p.outboundCallRollover !== undefined && p.outboundCallRollover !== "No Rollover") {
+      ctx.addIssue({ code: "custom", path: ["outboundCallRollover"], message: `CTI (and so RCC) controls a ${p.model} only in "No Rollover" mode` });
+    }
   })
-  .transform((p) => ({
+  .transform(({ outboundCallRollover, ...p }) => ({
     ...p,
+    ...(NO_ROLLOVER_MODELS.includes(p.model)
+      ? { outboundCallRollover: "No Rollover" as const }
+      : outboundCallRollover !== undefined
+        ? { outboundCallRollover }
+        : {}),
     securityProfileName: p.securityProfileName ?? defaultSecurityProfile(p.model, p.protocol),
     phoneTemplateName: p.phoneTemplateName ?? defaultTemplate(p.model, p.protocol),
     sipProfileName: p.protocol === "SIP" ? (p.sipProfileName ?? "Standard SIP Profile") : undefined,
@@ -64,10 +82,14 @@ type Fields = z.output<typeof fields>;
  * The kind's fields from the live phone (call limits left to CallPerLineLimit; subscriptions only
  * when the resource manages them).
  */
-function fromLive(p: PhoneSpec, managed: Fields["services"]): Fields {
+function fromLive(p: PhoneSpec, olds: Partial<Fields>): Fields {
+  const model = modelOf(p.product) as PhoneModel;
+  const managed = olds.services;
+  // The rollover mode as CUCM has it (any value, so that another one shows as drift), where managed.
+  const rollover = NO_ROLLOVER_MODELS.includes(model) || olds.outboundCallRollover !== undefined;
   return {
     name: p.name,
-    model: modelOf(p.product) as PhoneModel,
+    model,
     protocol: p.protocol,
     description: p.description,
     devicePoolName: p.devicePoolName,
@@ -77,6 +99,7 @@ function fromLive(p: PhoneSpec, managed: Fields["services"]): Fields {
     sipProfileName: p.protocol === "SIP" ? p.sipProfileName : undefined,
     ownerUserName: p.ownerUserName,
     enableExtensionMobility: p.enableExtensionMobility ?? false,
+    ...(rollover && p.outboundCallRollover !== undefined ? { outboundCallRollover: p.outboundCallRollover as NonNullable<Fields["outboundCallRollover"]> } : {}),
     lines: fromAppearances(p.lines),
     ...(managed ? { services: liveSubscriptions(p.services ?? [], managed) } : {}),
   };
@@ -91,5 +114,5 @@ export const Phone = defineKind({
   key: (f) => f.name,
   replaceOn: ["name", "model", "protocol"],
   computed: ["uuid"],
-  ...lineDeviceCrud<Fields, PhoneSpec>((a) => a.phone, (live, olds) => fromLive(live, olds.services)),
+  ...lineDeviceCrud<Fields, PhoneSpec>((a) => a.phone, fromLive),
 });

@@ -75,6 +75,12 @@ export interface PhoneSpec {
   ownerUserName?: string;
   /** Extension Mobility allowed on the phone (issue B11 uses it; default false). */
   enableExtensionMobility?: boolean;
+  /**
+   * XOutboundCallRollover ("No Rollover", "Rollover Within Same DN", "Rollover to any line"), for
+   * phones with Automatic Outbound Call Rollover. Left out: not sent, not compared. The 7931G must be
+   * in "No Rollover" for CTI (and so RCC) to control it.
+   */
+  outboundCallRollover?: string;
   lines: LineAppearance[];
   /**
    * IP phone service subscriptions (B11 step 4). Left out: keep what the phone has; given: the

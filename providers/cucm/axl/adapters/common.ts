@@ -166,6 +166,7 @@ export function parsePhone(ret: unknown, wrapper: string): Got<PhoneSpec> | unde
     sipProfileName: ref(o, "sipProfileName", "sipProfile"),
     ownerUserName: text(o.ownerUserName ?? o.ownerUserId), // 7.0: ownerUserId
     enableExtensionMobility: flag(o.enableExtensionMobility) ?? false,
+    outboundCallRollover: text(o.outboundCallRollover),
     lines: parseAppearances(o.lines),
     services: parseServices(o.services),
   });
@@ -397,6 +398,8 @@ export function phoneDelta(current: Got<PhoneSpec>, desired: PhoneSpec) {
     "ownerUserName",
     // SCCP phones have no SIP profile.
     ...(desired.protocol === "SIP" ? (["sipProfileName"] as const) : []),
+    // Managed only when the desired phone states it (the 7931G: No Rollover).
+    ...(desired.outboundCallRollover !== undefined ? (["outboundCallRollover"] as const) : []),
   ]);
   const lines = mergedLines(current.lines, desired.lines);
   // Services left out of the desired phone: keep the phone's.

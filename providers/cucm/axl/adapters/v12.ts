@@ -93,6 +93,7 @@ const phone: ObjectCodec<PhoneSpec, string> = {
         packetCaptureMode: "None",
         certificateOperation: "No Pending Operation",
         deviceMobilityMode: "Default",
+        outboundCallRollover: p.outboundCallRollover,
       },
     }),
   get: (name) => request("getPhone", { name }),
@@ -115,6 +116,7 @@ const phone: ObjectCodec<PhoneSpec, string> = {
         services: ss && subscriptions(ss),
         enableExtensionMobility: f.enableExtensionMobility,
         ownerUserName: f.ownerUserName,
+        outboundCallRollover: f.outboundCallRollover,
       }),
     ];
   },

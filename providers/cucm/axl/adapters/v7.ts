@@ -118,6 +118,8 @@ const phone: ObjectCodec<PhoneSpec, string> = {
         enableExtensionMobility: String(p.enableExtensionMobility ?? false),
         ownerUserId: p.ownerUserName,
         presenceGroupName: STANDARD_PRESENCE_GROUP,
+        // XIPPhone's last element.
+        outboundCallRollover: p.outboundCallRollover,
       },
     }),
   get: (name) => request("getPhone", { phoneName: name }),
@@ -141,6 +143,7 @@ const phone: ObjectCodec<PhoneSpec, string> = {
         services: ss && subscriptions(ss),
         enableExtensionMobility: f.enableExtensionMobility,
         ownerUserId: f.ownerUserName,
+        outboundCallRollover: f.outboundCallRollover,
       }),
     ];
   },

@@ -30,7 +30,7 @@ import {
 } from "../model/db";
 import type { DeviceKey } from "../model/devices";
 import type { LineInput, LineKey, LinePatch } from "../model/lines";
-import type { PhoneInput, PhoneLineInput, PhonePatch } from "../model/phones";
+import { DEFAULT_OUTBOUND_CALL_ROLLOVER, type PhoneInput, type PhoneLineInput, type PhonePatch } from "../model/phones";
 import type { TrunkInput, TrunkPatch } from "../model/trunks";
 import {
   SIP_TRUNK_SECURITY_DEFAULTS,
@@ -107,7 +107,7 @@ const PHONE_HANDLED = set(
   "name", "newName", "uuid", "phoneName", "phoneId", "description", "product", "model", "class", "protocol", "protocolSide",
   "devicePoolName", "locationName", "callingSearchSpaceName", "commonPhoneConfigName", "securityProfileName", "sipProfileName",
   "phoneTemplateName", "presenceGroupName", "ownerUserName", "ownerUserId", "enableExtensionMobility", "lines", "addLines",
-  "removeLines", "primaryPhoneName", "services",
+  "removeLines", "primaryPhoneName", "services", "outboundCallRollover",
 );
 const APPEARANCE_HANDLED = set("index", "label", "display", "dirn", "displayAscii", "displayASCII", "e164Mask", "maxNumCalls", "busyTrigger");
 
@@ -169,6 +169,7 @@ function phoneFields(w: XEl, orders: AppearanceOrders): Omit<PhonePatch, "newNam
     ...optional("presenceGroupName", refName(w, "presenceGroupName")),
     ...optional("ownerUserId", refName(w, "ownerUserName", "ownerUserId")),
     ...optional("enableExtensionMobility", bool(w, "enableExtensionMobility")),
+    ...optional("outboundCallRollover", str(w, "outboundCallRollover")),
     ...optional("lines", appearances(child(w, "lines"), orders)),
     ...optional("services", subscriptions(child(w, "services"))),
     settings: settingsOf(w, PHONE_HANDLED),
@@ -314,6 +315,7 @@ export function phoneCodec(orders: AppearanceOrders): KindCodec<PhoneInput, Devi
         ownerUserName: owner ? x("ownerUserName", owner.userid, { uuid: axlUuid(owner.pkid) }) : x("ownerUserName", ""),
         ownerUserId: x("ownerUserId", owner?.userid ?? ""),
         presenceGroupName: fk(db, "presenceGroupName", "presenceGroups", row.presenceGroupPkid),
+        outboundCallRollover: x("outboundCallRollover", row.outboundCallRollover ?? DEFAULT_OUTBOUND_CALL_ROLLOVER),
       };
       return x("", ordered(order, values), { ctiid: ctiid(row.pkid), uuid: axlUuid(row.pkid) });
     },

@@ -153,6 +153,8 @@ export interface PhoneRow extends DeviceBase {
   commonPhoneConfigPkid: string;
   ownerPkid: string | null;
   enableExtensionMobility: boolean;
+  /** XOutboundCallRollover (absent in older state files: CUCM's default, No Rollover). */
+  outboundCallRollover?: string;
   lines: PhoneLineRow[];
   services: SubscriptionRow[];
 }

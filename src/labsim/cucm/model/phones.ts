@@ -39,6 +39,8 @@ export interface PhoneInput {
   presenceGroupName?: string | null;
   ownerUserId?: string | null;
   enableExtensionMobility?: boolean;
+  /** XOutboundCallRollover; CUCM's default is "No Rollover". */
+  outboundCallRollover?: string;
   lines?: PhoneLineInput[];
   /** IP phone service subscriptions; replaces the list on update. */
   services?: SubscriptionInput[];
@@ -120,6 +122,15 @@ function checkCompatibility(db: CucmDb, row: PhoneRow): void {
   if (row.protocol !== "SIP" && row.sipProfilePkid) throw faults.invalid("SIP Profile is only valid for SIP phones");
 }
 
+/** XOutboundCallRollover's values (7.0's enumeration; 12.5+'s union with xsd:string names the same three). */
+export const OUTBOUND_CALL_ROLLOVER = ["No Rollover", "Rollover Within Same DN", "Rollover to any line"];
+export const DEFAULT_OUTBOUND_CALL_ROLLOVER = "No Rollover";
+
+function checkRollover(value: string): string {
+  if (!OUTBOUND_CALL_ROLLOVER.includes(value)) throw faults.invalid(`Outbound Call Rollover ${value} is not valid (${OUTBOUND_CALL_ROLLOVER.join(", ")})`);
+  return value;
+}
+
 /** Physical phones are named SEP + their MAC address. */
 function checkPhoneName(name: string): void {
   if (!/^SEP[0-9A-F]{12}$/i.test(name)) {
@@ -174,6 +185,7 @@ export const phones = {
       presenceGroupPkid: db.ref("presenceGroups", input.presenceGroupName || DEFAULTS.presenceGroup).pkid,
       ownerPkid: ownerPkid(db, input.ownerUserId) ?? null,
       enableExtensionMobility: input.enableExtensionMobility ?? false,
+      outboundCallRollover: checkRollover(input.outboundCallRollover ?? DEFAULT_OUTBOUND_CALL_ROLLOVER),
       lines: checkLines((input.lines ?? []).map((l) => resolveLine(db, l))),
       services: [],
       settings: { ...(input.settings ?? {}) },
@@ -207,6 +219,7 @@ export const phones = {
     const owner = ownerPkid(db, patch.ownerUserId);
     if (owner !== undefined) next.ownerPkid = owner;
     if (patch.enableExtensionMobility !== undefined) next.enableExtensionMobility = patch.enableExtensionMobility;
+    if (patch.outboundCallRollover !== undefined) next.outboundCallRollover = checkRollover(patch.outboundCallRollover);
     let list = patch.lines ? patch.lines.map((l) => resolveLine(db, l)) : current.lines.map((l) => ({ ...l }));
     for (const r of patch.removeLines ?? []) {
       const dn = lines.find(db, { pattern: r.pattern, routePartitionName: r.routePartitionName ?? null });
