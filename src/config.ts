@@ -11,6 +11,7 @@ import { tlsSchema } from "../providers/core/tls";
 import { adConnectionSchema } from "../providers/ad/client";
 import { axlConnectionSchema } from "../providers/cucm/axl/client";
 import { AXL_RELEASES } from "../providers/cucm/axl/model";
+import { sipTrunkSecurityProfileFields } from "../providers/cucm/sipTrunkSecurityProfile";
 import { cupCliSchema } from "../providers/cup/client";
 import { ocsConnectionSchema } from "../providers/ocs/client";
 import { PHONE_MODEL_NAMES, PHONE_MODELS, supports, type PhoneModel } from "../providers/cucm/models";
@@ -201,6 +202,9 @@ export const ctiSchema = z
   })
   .strict();
 
+const TRUNK_PROFILE = sipTrunkSecurityProfileFields.shape;
+const TRUNK_PROFILE_DEFAULT = { name: "CUP Non Secure SIP Trunk Profile", description: "Non Secure SIP Trunk Profile for CUP (rcclab)" };
+
 export const trunkSchema = z
   .object({
     name: z.string().min(1).max(50).default("CUP-SIP-Trunk"),
@@ -208,7 +212,15 @@ export const trunkSchema = z
     devicePoolName: z.string().min(1).default("Default"),
     locationName: z.string().min(1).default("Hub_None"),
     callingSearchSpaceName: z.string().min(1).optional(),
-    securityProfileName: z.string().min(1).default("Non Secure SIP Trunk Profile"),
+    /**
+     * The trunk's own security profile, made by rcclab: a copy of the Non Secure SIP Trunk Profile
+     * (TCP) that accepts presence subscription, out-of-dialog REFER, unsolicited notification and
+     * Replaces (Cisco's IM and Presence guides).
+     */
+    securityProfile: z
+      .object({ name: TRUNK_PROFILE.name.default(TRUNK_PROFILE_DEFAULT.name), description: TRUNK_PROFILE.description.default(TRUNK_PROFILE_DEFAULT.description) })
+      .strict()
+      .default(TRUNK_PROFILE_DEFAULT),
     sipProfileName: z.string().min(1).default("Standard SIP Profile"),
   })
   .strict()
@@ -217,7 +229,7 @@ export const trunkSchema = z
     description: "SIP trunk to Cisco Unified Presence",
     devicePoolName: "Default",
     locationName: "Hub_None",
-    securityProfileName: "Non Secure SIP Trunk Profile",
+    securityProfile: TRUNK_PROFILE_DEFAULT,
     sipProfileName: "Standard SIP Profile",
   });
 

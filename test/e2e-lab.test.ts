@@ -143,7 +143,15 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
       [...seeded.devices, "CUP-SIP-Trunk", "EM-asmith-7975", "EM-dlee-7970", "SEP001E4AAABB01", "SEP001E4AAABB02", "SEP001E4AAABB03", "SEP001E4AAABB04", "SEP001E4AAABB05"].sort(),
     );
     const trunk = await axl.get(axl.adapter.sipTrunk, "CUP-SIP-Trunk");
-    expect(trunk).toMatchObject({ destinationAddress: "cup.lab.example.com", destinationPort: 5060 });
+    expect(trunk).toMatchObject({ destinationAddress: "cup.lab.example.com", destinationPort: 5060, securityProfileName: "CUP Non Secure SIP Trunk Profile" });
+    expect(await axl.get(axl.adapter.sipTrunkSecurityProfile, "CUP Non Secure SIP Trunk Profile")).toMatchObject({
+      securityMode: "Non Secure",
+      outgoingTransport: "TCP",
+      acceptPresenceSubscription: true,
+      acceptOutOfDialogRefer: true,
+      acceptUnsolicitedNotification: true,
+      allowReplaceHeader: true,
+    });
     const sip = await axl.get(axl.adapter.phone, "SEP001E4AAABB02");
     expect(sip).toMatchObject({ product: "Cisco 7971", protocol: "SIP" });
     expect(sip!.lines[0]).toMatchObject({ index: 1, dirn: { pattern: "\\+14085551002" }, maxNumCalls: 4, busyTrigger: 2 });
@@ -251,6 +259,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     // Extension Mobility was activated by rcclab, so destroy deactivated it.
     expect((await axl.serviceability().status("Cisco Extension Mobility")).activated).toBe(false);
     expect((await axl.serviceability().status("Cisco CTIManager")).activated).toBe(false);
+    expect(await axl.get(axl.adapter.sipTrunkSecurityProfile, "CUP Non Secure SIP Trunk Profile")).toBeUndefined();
     // The pre-existing phone kept its line and its controlling application user.
     expect((await axl.get(axl.adapter.appUser, "existing-app"))!.associatedDevices).toEqual(["SEP00AA00BB0001"]);
   });

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
+import { type Reply, httpsText } from "./support/https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
@@ -37,30 +38,12 @@ const CTI = "Cisco CTIManager";
 
 // --- HTTPS / SOAP ------------------------------------------------------------------------------------
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
 const basic = (user = DEFAULT_USER, password = DEFAULT_PASSWORD): string => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 function request(port: number, ca: string | null, o: { path: string; method?: string; body?: string; auth?: string | null; contentType?: string }): Promise<Reply> {
   const headers: Record<string, string> = { "Content-Type": o.contentType ?? "text/xml; charset=utf-8" };
   if (o.auth !== null) headers.Authorization = o.auth ?? basic();
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: "127.0.0.1", port, path: o.path, method: o.method ?? "POST", headers, ...(ca === null ? {} : { ca }), agent: false },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(o.body ?? "");
-  });
+  return httpsText({ host: "127.0.0.1", port, path: o.path, method: o.method ?? "POST", headers, ...(ca === null ? {} : { ca }) }, o.body ?? "");
 }
 
 const envelope = (inner: string): string =>
@@ -380,20 +363,9 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM %s: a second node of the cl
 
   /** A request to 127.0.0.2 (the second node), verified against the lab CA as 127.0.0.2. */
   function toSub(body: string, p = CONTROL_CENTER_PATH): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        { host: "127.0.0.2", port: sub.port, path: p, method: "POST", headers: { "Content-Type": "text/xml", Authorization: basic() }, ca: sim.caPem, agent: false },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => (text += c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
+    return httpsText({ host: "127.0.0.2", port: sub.port, path: p, method: "POST", headers: { "Content-Type": "text/xml", Authorization: basic() }, ca: sim.caPem }, body);
   }
+
 
   it("answers status for itself, and deploys only what names it", async () => {
     expect(sub.port).toBe(pub.port);

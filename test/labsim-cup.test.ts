@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as https from "node:https";
+import { type Reply, httpsText } from "./support/https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
@@ -62,12 +62,6 @@ const SEED = {
 
 // --- HTTPS / SOAP ------------------------------------------------------------------------------------
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
 const basic = (user = CUP_DEFAULT_USER, password = CUP_DEFAULT_PASSWORD): string => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 function request(
@@ -79,19 +73,7 @@ function request(
   if (o.cookie) headers.Cookie = o.cookie;
   if (o.soapAction !== null && o.soapAction !== undefined) headers.SOAPAction = o.soapAction;
   const ca = o.ca === undefined ? sim.caPem : o.ca;
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: "127.0.0.1", port: sim.port, path: o.path ?? CUP_AXL.path, method: o.method ?? "POST", headers, ...(ca === null ? {} : { ca }), agent: false },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(o.body ?? "");
-  });
+  return httpsText({ host: "127.0.0.1", port: sim.port, path: o.path ?? CUP_AXL.path, method: o.method ?? "POST", headers, ...(ca === null ? {} : { ca }) }, o.body ?? "");
 }
 
 const escapeXml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -3,14 +3,14 @@
  * standard (non-secure) security profile and phone button template for each.
  */
 export const PHONE_MODELS = {
-  "7975": { protocols: ["SCCP", "SIP"], maxLines: 8, oneCallPerLine: false },
-  "7971": { protocols: ["SCCP", "SIP"], maxLines: 6, oneCallPerLine: false },
-  "7970": { protocols: ["SCCP", "SIP"], maxLines: 8, oneCallPerLine: false },
+  "7975": { protocols: ["SCCP", "SIP"], maxLines: 8, oneCallPerLine: false, ctiNoRollover: false },
+  "7971": { protocols: ["SCCP", "SIP"], maxLines: 6, oneCallPerLine: false, ctiNoRollover: false },
+  "7970": { protocols: ["SCCP", "SIP"], maxLines: 8, oneCallPerLine: false, ctiNoRollover: false },
   /**
    * Cisco's 7931G administration guide: no multiple calls per line, so Maximum Number of Calls and
    * Busy Trigger are both 1; the CUCM JTAPI guide: CTI controls a 7931G only in No Rollover mode.
    */
-  "7931": { protocols: ["SCCP"], maxLines: 24, oneCallPerLine: true },
+  "7931": { protocols: ["SCCP"], maxLines: 24, oneCallPerLine: true, ctiNoRollover: true },
 } as const;
 
 export type PhoneModel = keyof typeof PHONE_MODELS;

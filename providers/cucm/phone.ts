@@ -23,10 +23,10 @@ import { cucm } from "./system";
 /** XOutboundCallRollover (AXL 7.0 and 14.0 alike). */
 const ROLLOVER = ["No Rollover", "Rollover Within Same DN", "Rollover to any line"] as const;
 /**
- * Models CTI controls only in "No Rollover" outbound call rollover mode (the CUCM JTAPI guide: the
- * 7931G). For them the phone is sent and kept in that mode; another value on CUCM reads as drift.
+ * Models CTI controls only in "No Rollover" outbound call rollover mode (models.ts: the 7931G). For
+ * them the phone is sent and kept in that mode; another value on CUCM reads as drift.
  */
-const NO_ROLLOVER_MODELS: readonly PhoneModel[] = ["7931"];
+const noRollover = (model: PhoneModel): boolean => PHONE_MODELS[model].ctiNoRollover;
 
 /** "00:1e:4a:aa:bb:01" or "001E4AAABB01" → "SEP001E4AAABB01". */
 export const phoneNameFromMac = (mac: string): string => `SEP${mac.replace(/[:.\-]/g, "").toUpperCase()}`;
@@ -58,13 +58,13 @@ const fields = z
       ctx.addIssue({ code: "custom", path: ["sipProfileName"], message: "only SIP phones have a SIP profile" });
     }
     checkAppearances(p.lines, PHONE_MODELS[p.model].maxLines, p.model, ctx);
-    if (NO_ROLLOVER_MODELS.includes(p.model) && p.outboundCallRollover !== undefined && p.outboundCallRollover !== "No Rollover") {
+    if (noRollover(p.model) && p.outboundCallRollover !== undefined && p.outboundCallRollover !== "No Rollover") {
       ctx.addIssue({ code: "custom", path: ["outboundCallRollover"], message: `CTI (and so RCC) controls a ${p.model} only in "No Rollover" mode` });
     }
   })
   .transform(({ outboundCallRollover, ...p }) => ({
     ...p,
-    ...(NO_ROLLOVER_MODELS.includes(p.model)
+    ...(noRollover(p.model)
       ? { outboundCallRollover: "No Rollover" as const }
       : outboundCallRollover !== undefined
         ? { outboundCallRollover }
@@ -86,7 +86,7 @@ function fromLive(p: PhoneSpec, olds: Partial<Fields>): Fields {
   const model = modelOf(p.product) as PhoneModel;
   const managed = olds.services;
   // The rollover mode as CUCM has it (any value, so that another one shows as drift), where managed.
-  const rollover = NO_ROLLOVER_MODELS.includes(model) || olds.outboundCallRollover !== undefined;
+  const rollover = noRollover(model as PhoneModel) || olds.outboundCallRollover !== undefined;
   return {
     name: p.name,
     model,

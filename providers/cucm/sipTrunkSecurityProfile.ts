@@ -12,7 +12,8 @@ import { axlCrud } from "./crud";
 import { name } from "./fields";
 import { cucm } from "./system";
 
-const fields = z.object({
+/** Exported for the stack schema, which takes the name and description rules from here. */
+export const sipTrunkSecurityProfileFields = z.object({
   /** 7.0's XSIPTrunkSecurityProfile allows 64 characters (12.5+: 75). */
   name: name(64),
   description: z.string().max(100).optional(),
@@ -26,6 +27,7 @@ const fields = z.object({
   acceptUnsolicitedNotification: z.boolean().default(true),
   allowReplaceHeader: z.boolean().default(true),
 });
+const fields = sipTrunkSecurityProfileFields;
 type Fields = z.output<typeof fields>;
 
 export const SipTrunkSecurityProfile = defineKind({

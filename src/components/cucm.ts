@@ -27,6 +27,7 @@ import { MeetMe } from "../../providers/cucm/meetMe";
 import { Phone } from "../../providers/cucm/phone";
 import { CTI_MANAGER, ServiceActivation } from "../../providers/cucm/serviceActivation";
 import { SipTrunk } from "../../providers/cucm/sipTrunk";
+import { SipTrunkSecurityProfile } from "../../providers/cucm/sipTrunkSecurityProfile";
 import { CucmVersion } from "../../providers/cucm/version";
 import { from } from "./origin";
 import { callsPerLine, deviceProfileName, emUsers, phoneName, rccUsers, type LabConfig, type LabUser } from "../config";
@@ -63,8 +64,19 @@ export class CucmSection extends pulumi.ComponentResource {
 
     // B1
     const version = new CucmVersion.Resource(from("cucm", "cucm-version"), { expected: cfg.cucm.version ?? cfg.cucm.release, connection }, { parent: this });
-    // B2
-    new SipTrunk.Resource(from("trunk", "cup-trunk"), { ...cfg.trunk, destinationAddress: cfg.cup.host, destinationPort: cfg.cup.sipPort, connection }, after(version));
+    // B2: the trunk's security profile first (destroy removes the trunk before it: CUCM refuses to
+    // remove a profile in use), then the trunk to CUP's SIP port.
+    const { securityProfile, ...trunk } = cfg.trunk;
+    const trunkProfile = new SipTrunkSecurityProfile.Resource(
+      from("trunk.securityProfile", `sip-trunk-security-profile-${securityProfile.name}`),
+      { ...securityProfile, incomingTransport: "TCP+UDP", outgoingTransport: "TCP", connection },
+      after(version),
+    );
+    new SipTrunk.Resource(
+      from("trunk", "cup-trunk"),
+      { ...trunk, securityProfileName: trunkProfile.name, destinationAddress: cfg.cup.host, destinationPort: cfg.cup.sipPort, connection },
+      after(version, trunkProfile),
+    );
 
     // Remote call control runs over CTI: Cisco CTIManager activated on every CTI node (default the
     // publisher), each read and activated through that node's own Serviceability.
