@@ -5,7 +5,7 @@
  * one pass with rcclab's own release adapters (whose requests are validated against Cisco's schema).
  */
 import * as fs from "node:fs";
-import * as https from "node:https";
+import { type Reply, httpsText } from "./support/https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
@@ -33,12 +33,6 @@ afterAll(async () => {
 
 // --- HTTP and SOAP helpers ------------------------------------------------------------------------
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
 interface PostOpts {
   auth?: string | null;
   cookie?: string;
@@ -56,27 +50,10 @@ function request(s: CucmSim, body: string, o: PostOpts = {}): Promise<Reply> {
   if (o.auth !== null) headers.Authorization = o.auth ?? basic();
   if (o.cookie) headers.Cookie = o.cookie;
   if (o.soapAction !== null && o.soapAction !== undefined) headers.SOAPAction = o.soapAction;
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: "127.0.0.1",
-        port: s.port,
-        path: o.path ?? "/axl/",
-        method: o.method ?? "POST",
-        headers,
-        ...(o.ca === null ? {} : { ca: o.ca ?? s.caPem }),
-        agent: false,
-      },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+  return httpsText(
+    { host: "127.0.0.1", port: s.port, path: o.path ?? "/axl/", method: o.method ?? "POST", headers, ...(o.ca === null ? {} : { ca: o.ca ?? s.caPem }) },
+    body,
+  );
 }
 
 const envelopeOf = (release: AxlRelease, op: string, inner: string, prefix = "ns"): string =>
