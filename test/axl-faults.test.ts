@@ -279,9 +279,12 @@ describe("fault helpers", () => {
   it("reads a fault from the raw body when no parse was kept, and maps transport errors with a plain cause", () => {
     const raw = { response: { status: 500, data: faultXml(SPELLINGS[0]![1]), config: { headers: { Authorization: "Basic c2VjcmV0" } } } };
     expect(axlFaultOf(raw)).toMatchObject({ shape: "7.0", axlcode: 5007, request: "getLine", httpStatus: 500 });
-    const e = mapAxlError(raw, "getLine", "https://cucm:8443/axl/", "7.0");
+    const e = mapAxlError(raw, "getLine", "https://cucm:8443/axl/", { system: "CUCM", release: "7.0", setting: "cucm.release" });
     expect([e.code, e.systemCode]).toEqual(["NotFound", 5007]);
     expect(JSON.stringify((e as Error & { cause?: unknown }).cause)).not.toContain("c2VjcmV0");
+    // CUP's AXL client names CUP and its own setting.
+    const cup = mapAxlError({ response: { status: 599, data: "The specified version is not available. Available versions are 8.0" } }, "executeSQLQuery", "https://cup:8443/axl/", { system: "CUP", release: "7.0", setting: "cup.release" });
+    expect([cup.code, cup.message]).toEqual(["VersionMismatch", "executeSQLQuery: CUP at cup:8443 does not serve the configured AXL release 7.0 (cup.release) (HTTP 599); it serves 8.0"]);
     const reset = mapAxlError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET", config: { headers: { Authorization: "Basic c2VjcmV0" } } }), "addLine", "https://cucm:8443/axl/");
     expect(reset.code).toBe("Transport");
     expect((reset as Error & { cause?: unknown }).cause).toEqual({ code: "ECONNRESET", message: "socket hang up" });

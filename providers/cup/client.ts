@@ -130,7 +130,7 @@ class CupAxl {
       const [result] = await client[`${operation}Async`](body, { httpsAgent: this.agent, timeout: this.c.timeoutMs });
       return result?.return;
     };
-    return this.session.call(call, (e) => mapAxlError(e, operation, this.target));
+    return this.session.call(call, (e) => mapAxlError(e, operation, this.target, { system: "CUP", release: this.c.release, setting: "cup.release" }));
   }
 
   close(): void {

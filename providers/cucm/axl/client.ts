@@ -96,7 +96,7 @@ export class AxlClient {
       const [result] = await method.call(client, req.body, { httpsAgent: this.httpsAgent(), timeout: this.connection.timeoutMs });
       return result?.return as unknown;
     };
-    return this.session.call(call, (e) => mapAxlError(e, req.operation, this.target, this.connection.release));
+    return this.session.call(call, (e) => mapAxlError(e, req.operation, this.target, { system: "CUCM", release: this.connection.release, setting: "cucm.release" }));
   }
 
   /** One request with retries for throttling and lost connections (for idempotent requests). */

@@ -140,7 +140,16 @@ function causeOf(fault: AxlFaultInfo | undefined, err: any, httpStatus: number |
  * Map a soap/axios error to a typed error. `release`: the AXL release the client speaks (its
  * cucm.release), named when the server does not serve it.
  */
-export function mapAxlError(e: unknown, operation: string, target: string, release?: string): RcclabError {
+/** What the stack declared, for the message of a version the server does not serve (HTTP 599). */
+export interface DeclaredRelease {
+  /** "CUCM" or "CUP". */
+  system: string;
+  release: string;
+  /** The stack setting that declares it, e.g. "cucm.release". */
+  setting: string;
+}
+
+export function mapAxlError(e: unknown, operation: string, target: string, declared?: DeclaredRelease): RcclabError {
   if (e instanceof RcclabError) return e;
   const err = e as any;
   if (err?.cause instanceof RcclabError) return err.cause;
@@ -157,9 +166,12 @@ export function mapAxlError(e: unknown, operation: string, target: string, relea
     } catch {
       /* keep the target as given */
     }
-    const what = release ? `the configured AXL release ${release} (cucm.release)` : "the requested AXL version";
+    const what = declared ? `the configured AXL release ${declared.release} (${declared.setting})` : "the requested AXL version";
     const list = served.length ? `it serves ${served.join(", ")}` : "it did not say which versions it serves";
-    return new RcclabError("VersionMismatch", `${operation}: CUCM at ${host} does not serve ${what} (HTTP 599); ${list}`, { systemCode: 599, cause });
+    return new RcclabError("VersionMismatch", `${operation}: ${declared?.system ?? "the server"} at ${host} does not serve ${what} (HTTP 599); ${list}`, {
+      systemCode: 599,
+      cause,
+    });
   }
   if (fault) {
     const f = fault;
