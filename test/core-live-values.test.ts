@@ -98,4 +98,13 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("CUCM end user over AXL %s: a tel
     expect((await axl.get(axl.adapter.endUser, "drifty"))?.telephoneNumber).toBe("+14085558001");
     await EndUser.runtime.delete(made.id, made.outs);
   });
+
+  it("keeps CUCM's code and the fault's fields as the cause of a failed create, without the password", async () => {
+    const inputs = checked(EndUser, { userid: "noline", lastName: "None", primaryExtension: { pattern: "+14085558999" }, connection });
+    const e = (await failure(EndUser.runtime.create(inputs))) as RcclabError;
+    expect(e.systemCode).toBe(5007);
+    const fault = (e.cause as RcclabError).cause as Record<string, unknown>;
+    expect(fault).toMatchObject({ axlcode: 5007, httpStatus: 500, shape: release === "7.0" ? "7.0" : "8+" });
+    expect(JSON.stringify(fault)).not.toContain("Axl-Pa55");
+  });
 });

@@ -43,19 +43,32 @@ export function isRetryable(e: unknown): boolean {
 /**
  * A copy of an error chain that is safe to keep as a `cause`: each link's name, message (through
  * `scrub`), code, systemCode and stack (scrubbed too), and nothing else — no request config, no
- * headers, no response body that might carry a credential. At most `depth` links.
+ * headers, no response body that might carry a credential. A plain-data cause (an AXL fault's
+ * fields) is kept as data, its strings scrubbed. At most `depth` links.
  */
-export function safeCause(e: unknown, scrub: (text: string) => string, depth = 5): Error | undefined {
+export function safeCause(e: unknown, scrub: (text: string) => string, depth = 5): unknown {
   if (e === undefined || e === null || depth <= 0) return undefined;
-  const src = e instanceof Error ? e : new Error(String(e));
-  const cause = safeCause((src as { cause?: unknown }).cause, scrub, depth - 1);
-  const copy: Error & { code?: unknown; systemCode?: unknown } =
-    src instanceof RcclabError
-      ? new RcclabError(src.code, scrub(src.message), { retryable: src.retryable, systemCode: src.systemCode, cause })
-      : new Error(scrub(src.message), cause === undefined ? undefined : { cause });
-  copy.name = src.name;
-  const code = (src as { code?: unknown }).code;
-  if (!(src instanceof RcclabError) && (typeof code === "string" || typeof code === "number")) copy.code = code;
-  copy.stack = src.stack === undefined ? undefined : scrub(src.stack);
+  if (!(e instanceof Error)) return scrubData(e, scrub, depth);
+  const cause = safeCause((e as { cause?: unknown }).cause, scrub, depth - 1);
+  const copy: Error & { code?: unknown } =
+    e instanceof RcclabError
+      ? new RcclabError(e.code, scrub(e.message), { retryable: e.retryable, systemCode: e.systemCode, cause })
+      : new Error(scrub(e.message), cause === undefined ? undefined : { cause });
+  copy.name = e.name;
+  const code = (e as { code?: unknown }).code;
+  if (!(e instanceof RcclabError) && (typeof code === "string" || typeof code === "number")) copy.code = code;
+  copy.stack = e.stack === undefined ? undefined : scrub(e.stack);
   return copy;
+}
+
+/** Strings, numbers, booleans, arrays and plain objects, strings scrubbed; anything else dropped. */
+function scrubData(v: unknown, scrub: (text: string) => string, depth: number): unknown {
+  if (typeof v === "string") return scrub(v);
+  if (typeof v === "number" || typeof v === "boolean") return v;
+  if (depth <= 0) return undefined;
+  if (Array.isArray(v)) return v.map((x) => scrubData(x, scrub, depth - 1));
+  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubData(x, scrub, depth - 1)]));
+  }
+  return undefined;
 }
