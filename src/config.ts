@@ -168,6 +168,12 @@ export const dnsSchema = z
       .optional(),
     /** Unsigned RFC 2136 updates, for AD-integrated zones that allow nonsecure updates. Explicit only. */
     allowUnsignedUpdates: z.boolean().default(false),
+    /**
+     * Adopt the lab's records where they already hold exactly what the lab needs (made by hand or by
+     * another tool); adopted records are left in place on destroy. Without it, a record that exists
+     * already stops the run: rcclab never takes over records it did not create.
+     */
+    adopt: z.boolean().default(false),
   })
   .strict()
   .refine((d) => d.tsig || d.allowUnsignedUpdates, { path: ["tsig"], message: "set a TSIG key, or allowUnsignedUpdates: true for a zone that takes nonsecure updates" });

@@ -161,17 +161,49 @@ function suite(label: string, start: () => Promise<Backend>, skip = false) {
       await rt.delete(b2.id, b2.outs);
     });
 
-    it("adopts an RRset that already holds exactly the records; refuses one with other records (AlreadyExists)", async () => {
+    it("never takes over an RRset it did not create; adopts one holding exactly the records only when told, and leaves it on delete", async () => {
       await b.outOfBand(ZONE, ["update add same.lab.example.com 900 A 10.10.10.40", "update add other.lab.example.com 3600 A 10.10.10.41"]);
-      const adopted = await rt.create(inputs({ zone: ZONE, name: "same.lab.example.com", type: "A", ttl: 3600, records: ["10.10.10.40"] }));
-      // Adopted, and its TTL set to the desired one.
+      const want = { zone: ZONE, name: "same.lab.example.com", type: "A", ttl: 3600, records: ["10.10.10.40"] };
+      // Made by hand (or by another stack): the create fails and says how to adopt it; nothing changes.
+      const taken = await fail(rt.create(inputs(want)));
+      expect(taken.code).toBe("AlreadyExists");
+      expect(taken.message).toContain("same.lab.example.com A already exists in zone lab.example.com with [10.10.10.40], made by hand or by another stack");
+      expect(taken.message).toContain("rcclab:dns.adopt: true");
+      expect(await live("same.lab.example.com", "A")).toMatchObject({ ttl: 900, records: ["10.10.10.40"] });
+      // Told to adopt: taken in, its TTL set to the desired one, marked adopted.
+      const adopted = await rt.create(inputs({ ...want, adopt: true }));
+      expect(adopted.outs).toMatchObject({ adopted: true });
       expect(await live("same.lab.example.com", "A")).toMatchObject({ ttl: 3600, records: ["10.10.10.40"] });
-      const e = await fail(rt.create(inputs({ zone: ZONE, name: "other.lab.example.com", type: "A", records: ["10.10.10.42"] })));
+      expect((await rt.read(adopted.id, adopted.outs)).props).toMatchObject({ adopted: true, adopt: true });
+      // Other records are never adopted.
+      const e = await fail(rt.create(inputs({ zone: ZONE, name: "other.lab.example.com", type: "A", records: ["10.10.10.42"], adopt: true })));
       expect(e.code).toBe("AlreadyExists");
-      expect(e.message).toContain("other.lab.example.com A already exists in zone lab.example.com with [10.10.10.41]");
-      expect(e.message).toContain('import it (ID "other.lab.example.com/A")');
+      expect(e.message).toContain("other.lab.example.com A already exists in zone lab.example.com with [10.10.10.41], not [10.10.10.42]");
       expect(await live("other.lab.example.com", "A")).toMatchObject({ records: ["10.10.10.41"] });
+      // Delete leaves the adopted RRset where it was.
       await rt.delete(adopted.id, adopted.outs);
+      expect(await live("same.lab.example.com", "A")).toMatchObject({ records: ["10.10.10.40"] });
+    });
+
+    it("creates with the RRset-does-not-exist prerequisite, so a record made by another writer in between stops it", async () => {
+      const want = inputs({ zone: ZONE, name: "racy.lab.example.com", type: "A", records: ["10.10.10.45"] });
+      const real = client;
+      // Another writer adds the RRset right after rcclab's read, before its update.
+      let raced = false;
+      const racing = new Proxy(real, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver);
+          if (prop !== "update" || raced) return typeof v === "function" ? v.bind(target) : v;
+          return async (...args: unknown[]) => {
+            raced = true;
+            await b.outOfBand(ZONE, ["update add racy.lab.example.com 300 A 10.10.10.46"]);
+            return (v as (...a: unknown[]) => Promise<void>).apply(target, args);
+          };
+        },
+      });
+      const e = await fail(RecordSet.runtime.spec.create({ client: racing, connection: connection as never, log: quiet }, want as never));
+      expect(e.code).toBe("AlreadyExists");
+      expect(await live("racy.lab.example.com", "A")).toMatchObject({ records: ["10.10.10.46"] });
     });
 
     it("imports an RRset by ID (the zone found from the server's SOA)", async () => {

@@ -2,13 +2,16 @@
  * A1: one DNS RRset (A, PTR, SRV or CNAME records at one name), written with RFC 2136 updates.
  * Natural key: "<name>/<type>". A change of name, type or zone replaces it.
  *
- * - create: an RRset that is already there with the same records is adopted silently (its TTL set);
- *   with other records it is AlreadyExists (import it, or remove it first).
+ * - create: never takes over records it did not make. The write carries RFC 2136's "RRset does not
+ *   exist" prerequisite, so an RRset that is already there — made by hand or by another stack —
+ *   fails the create (AlreadyExists, saying how to adopt it). Adoption is explicit: with `adopt`, an
+ *   RRset holding exactly the desired records is taken in (its TTL set), marked adopted, and left in
+ *   place by delete.
  * - read: the live RRset (every record at the name and type, whoever added it): drift and import.
  * - update: reconciles the RRset to the desired records (adds the missing ones, deletes the extra
  *   ones), guarded by a prerequisite that the RRset is still what was read.
  * - delete: removes only the records in the resource's state, one by one (class NONE), never the whole
- *   name or RRset, so records others added at the same name survive.
+ *   name or RRset, so records others added at the same name survive; an adopted RRset stays.
  */
 import { z } from "zod";
 import { RcclabError, isCode } from "../core/errors";
@@ -40,6 +43,8 @@ export const recordSetFields = z
     ttl: z.number().int().min(0).max(2_147_483_647).default(3600),
     /** RDATA in presentation form: "10.10.10.20", "cup.lab.example.com.", "0 0 5061 pool1.lab.example.com.". */
     records: z.array(z.string().min(1)).min(1, "must hold at least one record"),
+    /** Adopt an RRset that already holds exactly these records (left in place on delete). */
+    adopt: z.boolean().default(false),
   })
   .superRefine((f, ctx) => {
     if (!inZone(f.name, f.zone)) ctx.addIssue({ code: "custom", path: ["name"], message: `"${f.name}" is not in zone "${f.zone}"` });
@@ -137,45 +142,53 @@ export const RecordSet = defineKind({
   fields: recordSetFields,
   key: recordSetKey,
   replaceOn: ["zone", "name", "type"],
-  computed: [],
+  computed: ["adopted"],
   async create(ctx, f) {
     const live = await ctx.client.getRRset(f.zone, f.name, f.type);
-    if (live && !same(live.records, f.records)) {
+    if (live && !(f.adopt && same(live.records, f.records))) {
+      const held = `${f.name} ${f.type} already exists in zone ${f.zone} with [${live.records.join(", ")}]`;
       throw new RcclabError(
         "AlreadyExists",
-        `${f.name} ${f.type} already exists in zone ${f.zone} with [${live.records.join(", ")}], not [${f.records.join(", ")}]; ` +
-          `import it (ID "${recordSetKey(f)}") or remove those records first`,
+        same(live.records, f.records)
+          ? `${held}, made by hand or by another stack; rcclab does not take over records it did not create: ` +
+              `set rcclab:dns.adopt: true to adopt records that already hold exactly these values (they are then left in place on destroy), or remove them first`
+          : `${held}, not [${f.records.join(", ")}], made by hand or by another stack; rcclab does not take them over: remove those records first (or import it, ID "${recordSetKey(f)}")`,
       );
     }
-    if (live) ctx.log.info(`adopting the existing RRset ${f.name} ${f.type}: it already holds exactly the desired records`);
+    if (live) ctx.log.info(`adopting the existing RRset ${f.name} ${f.type}: it already holds exactly the desired records; it stays on destroy`);
     try {
       await reconcile(ctx, f, live, "create", 1);
     } catch (e) {
       // Someone wrote the RRset between our read and our update.
       if (isCode(e, "Conflict")) {
         const now = await ctx.client.getRRset(f.zone, f.name, f.type);
-        if (now && same(now.records, f.records) && now.ttl === f.ttl) return {};
+        // Our own update, whose answer was lost and whose retry met its prerequisite: done.
+        if (now && same(now.records, f.records) && now.ttl === f.ttl) return { adopted: false };
         if (now) throw new RcclabError("AlreadyExists", `${f.name} ${f.type} was created by someone else meanwhile with [${now.records.join(", ")}]`);
       }
       throw e;
     }
-    return {};
+    return { adopted: live !== undefined };
   },
   async read({ client }, id, olds) {
     const { name, type } = parseRecordSetId(id);
     const zone = olds.zone ?? (await client.findZone(name));
     const live = await client.getRRset(zone, name, type);
     if (!live) return undefined;
-    return { fields: { zone: canonicalName(zone), name, type, ttl: live.ttl, records: sortRecords(live.records) }, outputs: {} };
+    return {
+      fields: { zone: canonicalName(zone), name, type, ttl: live.ttl, records: sortRecords(live.records), adopt: olds.adopt ?? false },
+      outputs: { adopted: olds.adopted ?? false },
+    };
   },
-  async update(ctx, _id, _olds, news) {
+  async update(ctx, _id, olds, news) {
     const live = await ctx.client.getRRset(news.zone, news.name, news.type);
     if (!live) ctx.log.warn(`${news.name} ${news.type} was deleted outside rcclab; creating it again`);
     await reconcile(ctx, news, live, "update", 3);
-    return {};
+    return { adopted: olds.adopted ?? false };
   },
   async delete(ctx, id, olds) {
     const { name, type } = parseRecordSetId(id);
+    if (olds.adopted) return ctx.log.info(`leaving ${name} ${type} in place: it was adopted, not created, by rcclab`);
     const zone = olds.zone ?? (await ctx.client.findZone(name));
     const live = await ctx.client.getRRset(zone, name, type);
     const mine = (olds.records ?? []).filter((r) => live?.records.includes(r));

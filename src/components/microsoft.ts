@@ -48,7 +48,7 @@ export class MicrosoftSide extends pulumi.ComponentResource {
     const dnsConnection = pulumi.secret(
       dnsConnectionSchema.parse({ server: dns.server, port: dns.port, ...(dns.tsig ? { tsig: dns.tsig } : {}), allowUnsignedUpdates: dns.allowUnsignedUpdates }),
     );
-    const records = recordSets.map((r) => new RecordSet.Resource(from("dns", r.resourceName), { ...r.fields, connection: dnsConnection }, { parent: this }));
+    const records = recordSets.map((r) => new RecordSet.Resource(from("dns", r.resourceName), { ...r.fields, adopt: dns.adopt, connection: dnsConnection }, { parent: this }));
 
     // A2: on each pool (its routes and authorizations live in the pool's back end: one front end serves).
     const frontEnds: pulumi.Resource[] = [];
