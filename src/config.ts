@@ -14,6 +14,7 @@ import { AXL_RELEASES } from "../providers/cucm/axl/model";
 import { sipTrunkSecurityProfileFields } from "../providers/cucm/sipTrunkSecurityProfile";
 import { cupCliSchema } from "../providers/cup/client";
 import { ocsConnectionSchema } from "../providers/ocs/client";
+import { NORMALIZATION_RULES_WHERE } from "./components/normalization";
 import { PHONE_MODEL_NAMES, PHONE_MODELS, supports, type PhoneModel } from "../providers/cucm/models";
 
 export const NAMESPACE = "rcclab";
@@ -507,6 +508,7 @@ export function communicatorSettings(cfg: LabConfig) {
 export const NOT_AUTOMATED = [
   "B10 phone selection plug-in: installed on each Communicator client by hand",
   "A4 Communicator client settings: applied by the user from the communicatorSettings output",
+  `A2 normalization rules: ${NORMALIZATION_RULES_WHERE}`,
   "Multiple points of presence (Communicator signed in twice): not supported by the guide",
   "Conferencing through RCC: not supported (phone-only or Communicator-only conferences work)",
   "Call forward set on the phone is not shown in Communicator; each side can override the other",

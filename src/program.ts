@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CucmSection } from "./components/cucm";
 import { CupSection } from "./components/cup";
 import { MicrosoftSide } from "./components/microsoft";
+import { normalizationRules } from "./components/normalization";
 import { NOT_AUTOMATED, phoneName, requireConfig, rccUsers } from "./config";
 
 export async function lab(): Promise<Record<string, unknown>> {
@@ -29,6 +30,7 @@ export async function lab(): Promise<Record<string, unknown>> {
       cup: { host: cfg.cup.host, acl: c.acl, deskPhoneControlUser: c.deskPhoneControlUser },
     },
     communicatorSettings: a.communicatorSettings,
+    normalizationRules: normalizationRules(cfg),
     notAutomated: [...NOT_AUTOMATED],
   };
 }
