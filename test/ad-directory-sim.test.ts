@@ -13,6 +13,7 @@ import { User } from "../providers/ad/user";
 import { directorySchema } from "../src/config";
 import { ensureLabCa, type LabCa } from "../src/labsim/ca";
 import { startDirectorySim, type DirectorySeed, type DirectorySim } from "../src/labsim/directory";
+import * as simDn from "../src/labsim/directory/dn";
 
 const BASE = "DC=lab,DC=example,DC=com";
 const ADMIN = `CN=Administrator,CN=Users,${BASE}`;
@@ -31,6 +32,11 @@ const seed: DirectorySeed = {
 const attr = (type: string, ...values: (string | Buffer)[]) => new Attribute({ type, values: values as string[] });
 const userAttrs = (sam: string, ...more: Attribute[]) => [attr("objectClass", "top", "person", "organizationalPerson", "user"), attr("sAMAccountName", sam), ...more];
 const pwd = (p: string) => Buffer.from(`"${p}"`, "utf16le");
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: { code?: number }) => e.code,
+  );
 
 describe("the embedded directory", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-dirsim-"));
@@ -40,11 +46,6 @@ describe("the embedded directory", () => {
   let admin: Client;
 
   const start = (port = 0, ldapsPort = 0) => startDirectorySim({ port, ldapsPort, ca, baseDn: BASE, bindDn: ADMIN, password: PASSWORD, stateFile, seed });
-  const code = (p: Promise<unknown>) =>
-    p.then(
-      () => "ok",
-      (e: { code?: number }) => e.code,
-    );
 
   beforeAll(async () => {
     ca = ensureLabCa(path.join(dir, "ca"));
@@ -214,5 +215,113 @@ describe("the embedded directory", () => {
     await client.close();
     expect(adConnectionSchema.safeParse({ ...fields, usersDn: "CN=Users" }).success).toBe(false);
     expect(adConnectionSchema.safeParse({ ...fields, initialPassword: "x" }).success).toBe(false); // strict: no secret rides along unnoticed
+  });
+});
+
+describe("the embedded directory's own DN reading (independent of the rcclab client's)", () => {
+  it("reads RFC 4514 names leniently, as AD does, and compares them as AD does", () => {
+    expect(simDn.parseDn("")).toEqual([]);
+    expect(simDn.parseDn(" CN = a\\,b\\3Dc ; OU=x+CN=y , DC=lab")).toEqual([
+      [{ type: "CN", value: "a,b=c" }],
+      [
+        { type: "OU", value: "x" },
+        { type: "CN", value: "y" },
+      ],
+      [{ type: "DC", value: "lab" }],
+    ]);
+    expect(simDn.parseDn("CN=Jos\\C3\\A9\\ ,DC=x")[0]![0]!.value).toBe("José ");
+    expect(simDn.parseDn("CN=\\#lead,DC=x")[0]![0]!.value).toBe("#lead");
+    expect(simDn.parseDn("CN=#04024869,DC=x")[0]![0]!.value).toBe("#04024869");
+    for (const bad of ["CN", "CN=a,", "=a", "CN=a\\", 'CN=a"b', "CN=#123", "C N=a", "CN=a,,DC=x"]) {
+      expect(() => simDn.parseDn(bad), bad).toThrow(simDn.DnSyntaxError);
+    }
+    expect(simDn.normalizeDn("OU=X+CN=Y,DC=Lab")).toBe(simDn.normalizeDn("cn=y+ou=x, dc=LAB"));
+    expect(simDn.normalizeDn("CN=a\\2Cb,DC=x")).toBe("cn=a\\,b,dc=x");
+    expect(simDn.childDn("CN", " a,b ", "DC=x")).toBe("CN=\\ a\\,b\\ ,DC=x");
+    expect(simDn.parseDn(simDn.childDn("CN", ' #a"+<>;=\\ ', "DC=x"))[0]![0]!.value).toBe(' #a"+<>;=\\ ');
+    expect(simDn.dnsNameOf("DC=lab,DC=example,DC=com")).toBe("lab.example.com");
+  });
+});
+
+describe("the embedded directory's partitions and the OCS pools", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-dirsim-nc-"));
+  let ca: LabCa;
+  const sims: DirectorySim[] = [];
+  const clients: Client[] = [];
+  const start = async (name: string, extra: Partial<Parameters<typeof startDirectorySim>[0]>, s: DirectorySeed) => {
+    const sim = await startDirectorySim({ port: 0, ldapsPort: 0, ca, baseDn: BASE, bindDn: ADMIN, password: PASSWORD, stateFile: path.join(dir, name, "directory.json"), seed: s, ...extra });
+    sims.push(sim);
+    const c = new Client({ url: sim.ldapsUrl!, tlsOptions: { ca: sim.caPem } });
+    await c.bind(extra.bindDn ?? ADMIN, PASSWORD);
+    clients.push(c);
+    return { sim, c };
+  };
+  const sams = async (c: Client, base: string, filter: string) => {
+    const r = await c.search(base, { scope: "sub", filter, attributes: ["cn"] });
+    return { dns: r.searchEntries.map((e) => e.dn), references: r.searchReferences };
+  };
+
+  beforeAll(() => {
+    ca = ensureLabCa(path.join(dir, "ca"));
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.unbind().catch(() => {});
+    for (const s of sims) await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("holds its domain and the Configuration partition; a search stays in its partition and refers to the other", async () => {
+    const { sim, c } = await start("config", {}, { pools: ["pool1"], poolsIn: "configuration" });
+    const config = `CN=Configuration,${BASE}`;
+    expect(sim.configurationDn).toBe(config);
+    const dse = (await c.search("", { scope: "base", attributes: ["namingContexts", "configurationNamingContext", "rootDomainNamingContext", "defaultNamingContext"] })).searchEntries[0]!;
+    expect(dse).toMatchObject({ configurationNamingContext: config, rootDomainNamingContext: BASE, defaultNamingContext: BASE });
+    expect(dse.namingContexts).toEqual(expect.arrayContaining([BASE, config]));
+
+    const lc = `CN=LC Services,CN=Microsoft,CN=pool1,CN=Pools,CN=RTC Service,CN=Services,${config}`;
+    // From the domain: no entry of the Configuration partition, and a continuation reference to it.
+    const fromDomain = await sams(c, BASE, "(objectClass=*)");
+    expect(fromDomain.dns.some((dn) => /Configuration/i.test(dn))).toBe(false);
+    expect(fromDomain.references).toEqual([`ldap://lab.example.com/${config}`]);
+    // In the Configuration partition: the pool's objects, with OCS's classes.
+    expect((await sams(c, config, "(objectClass=msRTCSIP-PoolService)")).dns).toEqual([lc]);
+    const classes = async (dn: string) => (await c.search(dn, { scope: "base", attributes: ["objectClass"] })).searchEntries[0]!.objectClass;
+    expect(await classes(lc)).toEqual(["top", "msRTCSIP-PoolService"]);
+    expect(await classes(`CN=pool1,CN=Pools,CN=RTC Service,CN=Services,${config}`)).toEqual(["top", "msRTCSIP-Pool"]);
+    expect(await classes(`CN=RTC Service,CN=Services,${config}`)).toEqual(["top", "msRTCSIP-Service"]);
+    expect(await classes(config)).toEqual(["top", "configuration"]);
+    // Nothing of the pool in the System container.
+    expect((await sams(c, `CN=System,${BASE}`, "(cn=LC Services)")).dns).toEqual([]);
+
+    // A user may reference an object in the other partition; partitions' heads stay; nothing moves across.
+    const user = `CN=nc-user,CN=Users,${BASE}`;
+    await c.add(user, [...userAttrs("nc-user"), attr("msRTCSIP-PrimaryHomeServer", lc)]);
+    expect(await code(c.del(config))).toBe(53);
+    expect(await code(c.modifyDN(user, `CN=nc-user,CN=Services,${config}`))).toBe(53);
+    expect(await code(c.add(`CN=elsewhere,DC=other,DC=com`, [attr("objectClass", "container")]))).toBe(32);
+  });
+
+  it("keeps the pools in the System container, or under any RTC Service object it is told", async () => {
+    const system = (await start("system", {}, { pools: ["pool1"], poolsIn: "system" })).c;
+    expect((await sams(system, BASE, "(objectClass=msRTCSIP-PoolService)")).dns).toEqual([
+      `CN=LC Services,CN=Microsoft,CN=pool1,CN=Pools,CN=RTC Service,CN=Microsoft,CN=System,${BASE}`,
+    ]);
+    const rtc = `CN=RTC Service,OU=OCS,OU=Lab,${BASE}`;
+    const custom = (await start("custom", {}, { pools: ["pool9"], poolsIn: { rtcServiceDn: rtc } })).c;
+    expect((await sams(custom, BASE, "(objectClass=msRTCSIP-PoolService)")).dns).toEqual([`CN=LC Services,CN=Microsoft,CN=pool9,CN=Pools,${rtc}`]);
+  });
+
+  it("can be a child domain's controller: the Configuration partition is the forest root's", async () => {
+    const root = "DC=example,DC=com";
+    const { sim, c } = await start("child", { forestRootDn: root }, { pools: ["pool1"], poolsIn: "configuration" });
+    const config = `CN=Configuration,${root}`;
+    expect(sim.configurationDn).toBe(config);
+    const dse = (await c.search("", { scope: "base", attributes: ["configurationNamingContext", "rootDomainNamingContext", "defaultNamingContext"] })).searchEntries[0]!;
+    expect(dse).toMatchObject({ configurationNamingContext: config, rootDomainNamingContext: root, defaultNamingContext: BASE });
+    expect((await sams(c, config, "(cn=LC Services)")).dns).toEqual([`CN=LC Services,CN=Microsoft,CN=pool1,CN=Pools,CN=RTC Service,CN=Services,${config}`]);
+    // The forest root domain itself is not held here.
+    expect(await code(c.search(`CN=System,${root}`, { scope: "base" }))).toBe(32);
+    // …so its System container cannot hold the lab's pools.
+    await expect(start("child-system", { forestRootDn: root }, { pools: ["pool1"], poolsIn: "system" })).rejects.toThrow(/none of this directory's naming contexts/);
   });
 });

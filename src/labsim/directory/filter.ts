@@ -5,7 +5,7 @@
  * attributes that are not in the schema. Filters are decoded from BER here (RFC 4511 §4.5.1).
  */
 import { Ber, type BerReader } from "ldapts";
-import { normalizeDn } from "../../../providers/ad/dn";
+import { normalizeDn } from "./dn";
 import { ATTRIBUTES, CLASSES } from "./schema";
 
 export const BIT_AND = "1.2.840.113556.1.4.803";

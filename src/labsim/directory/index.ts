@@ -14,12 +14,13 @@
  * presence filters.
  */
 import * as path from "node:path";
-import { dnsNameOf, formatDn, parseDn } from "../../../providers/ad/dn";
+import { dnsNameOf, formatDn, parseDn } from "./dn";
 import { issueServerCert, type LabCa } from "../ca";
 import { listen } from "./server";
 import { DirectoryStore, type DirectorySeed } from "./store";
 
 export { DirectoryStore, LdapError, RC, meetsComplexity, type DirectorySeed, type SeedUser } from "./store";
+export { OCS_ATTRIBUTES, OCS_CLASSES, poolObjects, rtcServiceDnFor, type RtcServiceLocation } from "./ocsSchema";
 
 export interface DirectorySimOptions {
   /** Plain LDAP port (StartTLS offered); 0: any free port. */
@@ -32,6 +33,12 @@ export interface DirectorySimOptions {
   ca: LabCa;
   /** The domain, e.g. DC=lab,DC=example,DC=com. */
   baseDn: string;
+  /**
+   * The forest root domain (default: baseDn). Set it to make this directory a child domain's
+   * controller: it then holds its domain and the forest's Configuration partition
+   * (CN=Configuration,<forest root>), not the forest root domain.
+   */
+  forestRootDn?: string;
   /** The administrator rcclab binds as, e.g. CN=Administrator,CN=Users,DC=lab,DC=example,DC=com. */
   bindDn: string;
   password: string;
@@ -58,6 +65,8 @@ export interface DirectorySim {
   hostName: string;
   baseDn: string;
   usersDn: string;
+  /** The forest's Configuration partition: CN=Configuration,<forest root>. */
+  configurationDn: string;
   bindDn: string;
   /** The lab CA's certificate: what clients verify the directory against. */
   caPem: string;
@@ -71,7 +80,7 @@ export async function startDirectorySim(opts: DirectorySimOptions): Promise<Dire
   const host = opts.host ?? "127.0.0.1";
   const baseDn = formatDn(parseDn(opts.baseDn));
   const hostName = opts.hostName ?? `dc1.${dnsNameOf(baseDn)}`;
-  const store = new DirectoryStore(baseDn, opts.stateFile);
+  const store = new DirectoryStore(baseDn, opts.stateFile, { forestRootDn: opts.forestRootDn });
   store.initialize({ bindDn: opts.bindDn, password: opts.password, seed: opts.seed });
   const cert = issueServerCert(opts.ca, [hostName, host], {
     dir: opts.certDir ?? path.dirname(opts.stateFile),
@@ -93,6 +102,7 @@ export async function startDirectorySim(opts: DirectorySimOptions): Promise<Dire
     hostName,
     baseDn,
     usersDn: `CN=Users,${baseDn}`,
+    configurationDn: store.configurationDn,
     bindDn: opts.bindDn,
     caPem: opts.ca.caPem,
     certPem: cert.certPem,

@@ -1,11 +1,12 @@
 /**
- * The embedded directory's schema: the classes and attributes an AD domain of the lab needs, with
+ * The embedded directory's schema: the classes and attributes an AD forest of the lab needs, with
  * AD's rules where rcclab depends on them (syntaxes, single values, who may carry what, what only
- * the directory writes), and the OCS 2007 R2 user attributes from providers/ad/ocsSchema.ts.
+ * the directory writes), and what OCS 2007 R2 adds (./ocsSchema.ts: the user attributes and the
+ * classes of the pools' objects).
  */
-import { OCS_USER_ATTRIBUTES, type AdSyntax } from "../../../providers/ad/ocsSchema";
+import { OCS_ATTRIBUTES, OCS_CLASSES, OCS_USER_CLASSES, type OcsSyntax } from "./ocsSchema";
 
-export type Syntax = AdSyntax | "large" | "guid" | "time" | "oid" | "password";
+export type Syntax = OcsSyntax | "large" | "guid" | "time" | "oid" | "password";
 
 export interface AttributeDef {
   /** The lDAPDisplayName, as the directory writes it in answers. */
@@ -55,7 +56,7 @@ const defs: AttributeDef[] = [
   { name: "member", syntax: "dn", single: false, classes: ["group"] },
   { name: "dnsHostName", syntax: "unicode", single: true },
   // OCS schema preparation adds these to the mayContain of User and Contact.
-  ...OCS_USER_ATTRIBUTES.map((a) => ({ name: a.lDAPDisplayName, syntax: a.syntax, single: a.singleValued, classes: ["user", "contact"] })),
+  ...OCS_ATTRIBUTES.map((a) => ({ name: a.lDAPDisplayName, syntax: a.syntax, single: a.isSingleValued, classes: OCS_USER_CLASSES })),
 ];
 
 export const ATTRIBUTES = new Map(defs.map((d) => [d.name.toLowerCase(), d]));
@@ -77,6 +78,13 @@ export const CLASSES: Record<string, ClassDef> = {
   computer: { chain: ["top", "person", "organizationalPerson", "user", "computer"], rdn: "cn", category: "Computer" },
   contact: { chain: ["top", "person", "organizationalPerson", "contact"], rdn: "cn", category: "Person" },
   group: { chain: ["top", "group"], rdn: "cn", category: "Group" },
+  // The head of the Configuration partition.
+  configuration: { chain: ["top", "configuration"], rdn: "cn", category: "Configuration" },
+  // OCS forest preparation and pool activation (their superclass here is top: the published class
+  // descriptions do not say; the category is named after the class).
+  ...Object.fromEntries(
+    Object.values(OCS_CLASSES).map((name) => [name.toLowerCase(), { chain: ["top", name], rdn: "cn" as const, category: name }]),
+  ),
 };
 
 /** The most specific known class among objectClass values (the structural class). */

@@ -8,7 +8,7 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { AddRequest, Ber, BerReader, BerWriter, BindRequest, CompareRequest, ExtendedRequest, ModifyDNRequest, ModifyRequest } from "ldapts";
-import { normalizeDn } from "../../../providers/ad/dn";
+import { normalizeDn } from "./dn";
 import { filterToString, parseFilter, type Filter } from "./filter";
 import { DirectoryStore, LdapError, RC, type RawAttribute, type SearchOptions, type SearchResultEntry } from "./store";
 
@@ -19,6 +19,7 @@ const OP = {
   searchRequest: 0x63,
   searchResEntry: 0x64,
   searchResDone: 0x65,
+  searchResRef: 0x73,
   modifyRequest: 0x66,
   modifyResponse: 0x67,
   addRequest: 0x68,
@@ -238,6 +239,7 @@ class Connection {
         const req = parseSearch(reader);
         log(`search ${req.baseDn} ${req.scope} ${filterToString(req.filter)} [${req.attributes.join(",")}]`);
         let entries: SearchResultEntry[];
+        let references: string[] = [];
         let truncated = false;
         if (req.baseDn === "" && req.scope === "base") {
           entries = [this.project(store.rootDse(this.opts.dnsName), req.attributes)];
@@ -245,9 +247,12 @@ class Connection {
           this.requireBound();
           const r = store.search(req.baseDn, req);
           entries = r.entries;
+          references = r.references;
           truncated = r.truncated;
         }
         for (const e of entries) this.sendEntry(messageId, e);
+        // SearchResultReference: [APPLICATION 19] SEQUENCE OF URI.
+        for (const uri of references) this.send(messageId, OP.searchResRef, (w) => w.writeString(uri));
         this.result(messageId, OP.searchResDone, truncated ? RC.sizeLimitExceeded : RC.success);
         return;
       }

@@ -8,8 +8,8 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { childDn, DnSyntaxError, dnsNameOf, formatDn, normalizeDn, parseDn, type Rdn } from "../../../providers/ad/dn";
-import { poolContainerDns } from "../../../providers/ad/ocsSchema";
+import { childDn, DnSyntaxError, dnsNameOf, formatDn, normalizeDn, parseDn, type Rdn } from "./dn";
+import { poolObjects, rtcServiceDnFor, type RtcServiceLocation } from "./ocsSchema";
 import { evaluate, type Filter } from "./filter";
 import { ATTRIBUTES, CLASSES, SAM_INVALID, structuralClass, UAC, type AttributeDef } from "./schema";
 
@@ -76,6 +76,13 @@ export interface SearchOptions {
   sizeLimit: number;
 }
 
+export interface SearchResult {
+  entries: SearchResultEntry[];
+  /** Continuation references (RFC 4511 §4.5.3): naming contexts below the search base that the search does not enter. */
+  references: string[];
+  truncated: boolean;
+}
+
 export interface SearchResultEntry {
   dn: string;
   attributes: { type: string; values: (string | Buffer)[] }[];
@@ -101,6 +108,13 @@ export interface DirectorySeed {
   users?: SeedUser[];
   /** OCS pools whose home server objects (CN=LC Services,…) users can reference. */
   pools?: string[];
+  /**
+   * Where OCS keeps them (the RTC Service object): "configuration" (OCS 2007 R2's default:
+   * CN=RTC Service,CN=Services,CN=Configuration,<forest root>), "system" (older deployments:
+   * CN=RTC Service,CN=Microsoft,CN=System,<forest root domain>), or any RTC Service DN in a partition
+   * this directory holds (missing containers above it are created).
+   */
+  poolsIn?: RtcServiceLocation | { rtcServiceDn: string };
   /** More containers (DNs under the base), e.g. OU=Lab,DC=lab,DC=example,DC=com. */
   containers?: string[];
 }
@@ -191,18 +205,52 @@ function decodeUnicodePwd(v: Buffer): string {
 
 const WILL_NOT_PERFORM = "0000001F: SvcErr: DSID-031A12D2, problem 5003 (WILL_NOT_PERFORM), data 0";
 
+export interface DirectoryStoreOptions {
+  /**
+   * The forest root domain (default: this domain, the forest's only one). The Configuration
+   * partition is CN=Configuration,<forest root>; when the forest root is another domain, this
+   * directory holds its own domain and the Configuration partition, not the forest root domain.
+   */
+  forestRootDn?: string;
+}
+
+/**
+ * The directory's data. It holds naming contexts (partitions), as a domain controller does: its
+ * domain's and the forest's Configuration partition. A search stays inside the partition of its
+ * base and answers a continuation reference for a partition below it, as AD does.
+ */
 export class DirectoryStore {
   readonly baseDn: string;
   readonly baseNorm: string;
+  readonly forestRootDn: string;
+  /** CN=Configuration,<forest root>. */
+  readonly configurationDn: string;
+  /** The heads of the naming contexts this directory holds (normalized). */
+  private readonly heads: string[];
   private readonly entries = new Map<string, Entry>();
 
   constructor(
     baseDn: string,
     private readonly stateFile: string,
+    opts: DirectoryStoreOptions = {},
   ) {
     this.baseDn = formatDn(parse(baseDn));
     this.baseNorm = norm(baseDn);
+    this.forestRootDn = formatDn(parse(opts.forestRootDn ?? baseDn));
+    const forestNorm = norm(this.forestRootDn);
+    if (forestNorm !== this.baseNorm && !this.isUnder(this.baseNorm, forestNorm)) {
+      throw new Error(`the domain ${this.baseDn} is not below the forest root ${this.forestRootDn} (a tree of its own is not supported)`);
+    }
+    this.configurationDn = `CN=Configuration,${this.forestRootDn}`;
+    this.heads = [this.baseNorm, norm(this.configurationDn)];
     this.load();
+  }
+
+  /** The naming context (its normalized head) an entry belongs to, or undefined outside them all. */
+  private partitionOf(key: string): string | undefined {
+    let best: string | undefined;
+    for (const h of this.heads) if (this.isUnder(key, h) && (!best || depth(h) > depth(best))) best = h;
+    return best;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -395,8 +443,10 @@ export class DirectoryStore {
     const key = norm(dn);
     if (rdns.length === 0) throw new LdapError(RC.invalidDNSyntax, "00002081: NameErr: empty DN");
     if (this.entries.has(key)) throw new LdapError(RC.entryAlreadyExists, `00002071: UpdErr: DSID-0305038D, problem 6005 (ENTRY_EXISTS), data 0 (${dn})`);
-    if (!this.isUnder(key, this.baseNorm)) throw new LdapError(RC.noSuchObject, `0000208D: NameErr: ${dn} is not in this directory's naming context ${this.baseDn}`);
-    if (key !== this.baseNorm && !this.entries.has(norm(formatDn(rdns.slice(1))))) {
+    if (!this.partitionOf(key)) {
+      throw new LdapError(RC.noSuchObject, `0000208D: NameErr: ${dn} is in none of this directory's naming contexts (${this.baseDn}, ${this.configurationDn})`);
+    }
+    if (!this.heads.includes(key) && !this.entries.has(norm(formatDn(rdns.slice(1))))) {
       const matched = this.matched(dn);
       throw new LdapError(RC.noSuchObject, `0000208D: NameErr: DSID-0310028D, problem 2001 (NO_OBJECT), data 0, best match of: '${matched}'`, matched);
     }
@@ -432,7 +482,7 @@ export class DirectoryStore {
     entry.attrs.set("name", [rdnValue]);
     entry.attrs.set("distinguishedname", [canonical]);
     entry.attrs.set("objectguid", [crypto.randomUUID()]);
-    entry.attrs.set("objectcategory", [`CN=${cls.category},CN=Schema,CN=Configuration,${this.baseDn}`]);
+    entry.attrs.set("objectcategory", [`CN=${cls.category},CN=Schema,${this.configurationDn}`]);
     const now = generalizedTime();
     entry.attrs.set("whencreated", [now]);
     entry.attrs.set("whenchanged", [now]);
@@ -516,7 +566,7 @@ export class DirectoryStore {
   modifyDn(dn: string, newRdn: string, newSuperior: string | undefined): void {
     const current = this.require(dn);
     const oldKey = norm(current.dn);
-    if (oldKey === this.baseNorm) throw new LdapError(RC.unwillingToPerform, `${WILL_NOT_PERFORM} (the domain cannot be renamed)`);
+    if (this.heads.includes(oldKey)) throw new LdapError(RC.unwillingToPerform, `${WILL_NOT_PERFORM} (the head of a naming context cannot be renamed)`);
     const rdns = parse(newRdn);
     if (rdns.length !== 1 || rdns[0]!.length !== 1) throw new LdapError(RC.invalidDNSyntax, `00002081: NameErr: new RDN must be one attribute=value, got ${newRdn}`);
     const struct = structuralClass(current.attrs.get("objectclass") ?? []) ?? "";
@@ -528,6 +578,9 @@ export class DirectoryStore {
     const newKey = norm(newDn);
     if (newKey !== oldKey && this.entries.has(newKey)) throw new LdapError(RC.entryAlreadyExists, `00002071: UpdErr: ${newDn} already exists`);
     if (this.isUnder(newKey, oldKey) && newKey !== oldKey) throw new LdapError(RC.unwillingToPerform, `${WILL_NOT_PERFORM} (cannot move an object below itself)`);
+    if (this.partitionOf(newKey) !== this.partitionOf(oldKey)) {
+      throw new LdapError(RC.unwillingToPerform, `${WILL_NOT_PERFORM} (${current.dn} cannot move to another naming context)`);
+    }
     const oldRdnCount = parseDn(current.dn).length;
     const moved = new Map<string, string>(); // old normalized DN → new DN
     for (const [k, e] of [...this.entries]) {
@@ -566,6 +619,7 @@ export class DirectoryStore {
   delete(dn: string): void {
     const e = this.require(dn);
     const key = norm(e.dn);
+    if (this.heads.includes(key)) throw new LdapError(RC.unwillingToPerform, `${WILL_NOT_PERFORM} (the head of a naming context cannot be deleted)`);
     if (this.childrenOf(key).length > 0) throw new LdapError(RC.notAllowedOnNonLeaf, `00002015: UpdErr: DSID-031A1236, problem 6003 (CANT_ON_NON_LEAF), data 0 (${e.dn})`);
     this.entries.delete(key);
     this.save();
@@ -580,11 +634,11 @@ export class DirectoryStore {
 
   /** The root DSE: what the directory is and where its naming contexts are. */
   rootDse(dnsName: string): SearchResultEntry {
-    const config = `CN=Configuration,${this.baseDn}`;
+    const config = this.configurationDn;
     const attrs: Record<string, string[]> = {
       namingContexts: [this.baseDn, config, `CN=Schema,${config}`],
       defaultNamingContext: [this.baseDn],
-      rootDomainNamingContext: [this.baseDn],
+      rootDomainNamingContext: [this.forestRootDn],
       configurationNamingContext: [config],
       schemaNamingContext: [`CN=Schema,${config}`],
       supportedLDAPVersion: ["3"],
@@ -601,10 +655,12 @@ export class DirectoryStore {
     return { dn: "", attributes: Object.entries(attrs).map(([type, values]) => ({ type, values })) };
   }
 
-  search(base: string, opts: SearchOptions): { entries: SearchResultEntry[]; truncated: boolean } {
+  search(base: string, opts: SearchOptions): SearchResult {
     const baseEntry = this.require(base);
     const baseKey = norm(baseEntry.dn);
+    const partition = this.partitionOf(baseKey);
     const candidates: Entry[] = [];
+    const references: string[] = [];
     const baseDepth = depth(baseKey);
     for (const [k, e] of this.entries) {
       if (!this.isUnder(k, baseKey)) continue;
@@ -612,16 +668,21 @@ export class DirectoryStore {
       if (opts.scope === "base" && d !== 0) continue;
       if (opts.scope === "one" && d !== 1) continue;
       if (opts.scope === "children" && d === 0) continue;
+      if (this.partitionOf(k) !== partition) {
+        // Another partition below the base: not entered; its head is answered with a reference.
+        if (this.heads.includes(k)) references.push(`ldap://${dnsNameOf(this.forestRootDn)}/${e.dn}`);
+        continue;
+      }
       candidates.push(e);
     }
     candidates.sort((a, b) => parseDn(a.dn).length - parseDn(b.dn).length || a.dn.localeCompare(b.dn));
     const out: SearchResultEntry[] = [];
     for (const e of candidates) {
       if (evaluate(opts.filter, e) !== true) continue;
-      if (opts.sizeLimit > 0 && out.length >= opts.sizeLimit) return { entries: out, truncated: true };
+      if (opts.sizeLimit > 0 && out.length >= opts.sizeLimit) return { entries: out, references, truncated: true };
       out.push(this.project(e, opts.attributes, opts.typesOnly));
     }
-    return { entries: out, truncated: false };
+    return { entries: out, references, truncated: false };
   }
 
   private project(e: Entry, requested: string[], typesOnly: boolean): SearchResultEntry {
@@ -660,13 +721,12 @@ export class DirectoryStore {
     const dc = parseDn(this.baseDn)[0]![0]!.value;
     this.ensure(this.baseDn, { objectClass: "domainDNS", dc });
     for (const c of ["Users", "Computers", "System"]) this.ensure(`CN=${c},${this.baseDn}`, { objectClass: "container" });
-    for (const dn of opts.seed?.containers ?? []) {
-      const first = parseDn(dn)[0]?.[0];
-      this.ensure(dn, { objectClass: first && lower(first.type) === "ou" ? "organizationalUnit" : "container" });
-    }
-    for (const pool of opts.seed?.pools ?? []) {
-      for (const dn of poolContainerDns(pool, this.baseDn)) this.ensure(dn, { objectClass: "container" });
-    }
+    this.ensure(this.configurationDn, { objectClass: "configuration" });
+    this.ensure(`CN=Services,${this.configurationDn}`, { objectClass: "container" });
+    for (const dn of opts.seed?.containers ?? []) this.ensureContainer(dn);
+    const where = opts.seed?.poolsIn ?? "system";
+    const rtcServiceDn = typeof where === "string" ? rtcServiceDnFor(where, this.forestRootDn) : where.rtcServiceDn;
+    for (const pool of opts.seed?.pools ?? []) this.seedPool(rtcServiceDn, pool);
     // The bind account: created when it lives in this domain; its password always the configured one.
     const bindKey = norm(opts.bindDn);
     if (this.isUnder(bindKey, this.baseNorm) && bindKey !== this.baseNorm) {
@@ -690,6 +750,23 @@ export class DirectoryStore {
       this.save();
     }
     for (const u of opts.seed?.users ?? []) this.seedUser(u);
+  }
+
+  /** A container (or OU, by its RDN) with any missing containers above it, inside a partition this directory holds. */
+  private ensureContainer(dn: string): void {
+    if (this.get(dn)) return;
+    const key = norm(dn);
+    if (!this.partitionOf(key)) throw new Error(`${dn} is in none of this directory's naming contexts (${this.baseDn}, ${this.configurationDn})`);
+    const rdns = parse(dn);
+    if (!this.heads.includes(key)) this.ensureContainer(formatDn(rdns.slice(1)));
+    const first = rdns[0]?.[0];
+    this.ensure(dn, { objectClass: first && lower(first.type) === "ou" ? "organizationalUnit" : "container" });
+  }
+
+  /** A pool's objects, as OCS setup leaves them: the RTC Service object down to CN=LC Services. */
+  private seedPool(rtcServiceDn: string, pool: string): void {
+    this.ensureContainer(formatDn(parse(rtcServiceDn).slice(1)));
+    for (const o of poolObjects(rtcServiceDn, pool)) this.ensure(o.dn, { objectClass: o.objectClass });
   }
 
   private seedUser(u: SeedUser): void {
