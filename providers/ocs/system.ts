@@ -1,4 +1,4 @@
-/** OCS 2007 R2 as a system rcclab talks to: PowerShell over SSH on one front end. */
+/** OCS 2007 R2 as a system rcclab talks to: one front end per pool, over WinRM (default) or SSH + PowerShell. */
 import { defineSystem } from "../core/kind";
 import { OcsClient, type OcsConnection, ocsConnectionSchema } from "./client";
 
