@@ -72,8 +72,8 @@ const NAME = /^([^\\]*)(?:\\(.*))?$/;
 export function sameBackend(a: string, b: string): boolean {
   const parse = (s: string) => {
     const m = NAME.exec(s.trim().toLowerCase())!;
-    let host = (m[1] ?? "").replace(/\.$/, "");
-    if (host === ".") host = "(local)";
+    let host = m[1] ?? "";
+    host = host === "." ? "(local)" : host.replace(/\.$/, "");
     const instance = m[2] === undefined || m[2] === "" ? "mssqlserver" : m[2];
     return { host, instance };
   };
