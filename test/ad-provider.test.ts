@@ -12,7 +12,7 @@ import { Attribute, Change, Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdClient, adConnectionSchema, mapLdapError, type AdConnection } from "../providers/ad/client";
 import { childDn, dnEquals, domainDnOf, escapeDnValue, escapeFilterValue, normalizeDn, parseDn, rdnValue } from "../providers/ad/dn";
-import { poolHomeServerDn } from "../providers/ad/ocsSchema";
+import { lcServicesDn, rtcServiceInConfiguration } from "../providers/ad/ocsSchema";
 import { RccSettings } from "../providers/ad/rccSettings";
 import { User } from "../providers/ad/user";
 import { ensureLabCa, sha256Fingerprint } from "../src/labsim/ca";
@@ -22,6 +22,8 @@ import { sambaRequired, startSamba } from "./support/samba";
 const quiet = { info: () => {}, warn: () => {} };
 const BASE = "DC=lab,DC=example,DC=com";
 const NASTY = "a,b=c*)(";
+/** Where OCS 2007 R2 keeps its pools by default: the Configuration partition. */
+const homeServerOf = (pool: string) => lcServicesDn(pool, rtcServiceInConfiguration(`CN=Configuration,${BASE}`));
 
 const failure = (p: Promise<unknown>): Promise<Error & { code?: string }> =>
   p.then(
@@ -324,7 +326,7 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
       "msRTCSIP-LineServer": "sip:rcc-dave@cup.lab.example.com",
       "msRTCSIP-OptionFlags": String(1 | 64 | 16 | 256),
     });
-    expect(dnEquals(live!["msRTCSIP-PrimaryHomeServer"] as string, poolHomeServerDn(d.pool, BASE))).toBe(true);
+    expect(dnEquals(live!["msRTCSIP-PrimaryHomeServer"] as string, homeServerOf(d.pool))).toBe(true);
 
     const read = await RccSettings.runtime.read(created.id, created.outs);
     expect(RccSettings.runtime.changedFields(read.props!, inputs)).toEqual([]);
@@ -372,7 +374,7 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
     const dn = await addUser("rcc-frank");
     await replace(dn, "msRTCSIP-UserEnabled", ["TRUE"]);
     await replace(dn, "msRTCSIP-PrimaryUserAddress", ["sip:frank@lab.example.com"]);
-    await replace(dn, "msRTCSIP-PrimaryHomeServer", [poolHomeServerDn(d.pool, BASE)]);
+    await replace(dn, "msRTCSIP-PrimaryHomeServer", [homeServerOf(d.pool)]);
     await replace(dn, "msRTCSIP-Line", ["tel:+14085551007"]);
     await replace(dn, "msRTCSIP-LineServer", ["sip:frank@cup.lab.example.com"]);
     await replace(dn, "msRTCSIP-OptionFlags", ["272"]);

@@ -33,6 +33,16 @@ export const adConnectionSchema = z
           return false;
         }
       }, "must be a DN inside the domain, ending in DC=… components, e.g. CN=Users,DC=lab,DC=example,DC=com"),
+    /**
+     * Where this forest keeps OCS's RTC Service object (its pools below it), e.g.
+     * CN=RTC Service,CN=Microsoft,CN=System,DC=lab,DC=example,DC=com. Left out: the Configuration
+     * partition first (OCS 2007 R2's default), then the System container of the forest root domain.
+     */
+    rtcServiceDn: z
+      .string()
+      .min(1)
+      .refine(isRtcServiceDn, "must be the DN of OCS's RTC Service object, e.g. CN=RTC Service,CN=Services,CN=Configuration,DC=lab,DC=example,DC=com")
+      .optional(),
     startTls: z.boolean().default(false),
     allowPlainLdap: z.boolean().default(false),
     tls: tlsSchema,
@@ -49,6 +59,27 @@ export const adConnectionSchema = z
   });
 
 export type AdConnection = z.infer<typeof adConnectionSchema>;
+
+/** A DN whose first RDN is CN=RTC Service and that ends in the forest's DC=… components. */
+function isRtcServiceDn(s: string): boolean {
+  try {
+    const first = parseDn(s)[0];
+    domainDnOf(s);
+    return !!first && first.length === 1 && first[0]!.type.toLowerCase() === "cn" && first[0]!.value.toLowerCase() === "rtc service";
+  } catch {
+    return false;
+  }
+}
+
+/** What the root DSE says of the forest (AD's operational attributes; RFC 4512 §5.1). */
+export interface NamingContexts {
+  /** This domain's naming context. */
+  defaultNamingContext: string;
+  /** The forest root domain's naming context. */
+  rootDomainNamingContext: string;
+  /** The forest's Configuration partition: CN=Configuration,<forest root>. */
+  configurationNamingContext: string;
+}
 
 /** An entry as rcclab sees it: the DN as the server wrote it, attribute names lower-cased. */
 export interface LdapEntry {
@@ -209,6 +240,7 @@ export class AdClient {
   readonly secure: boolean;
   private readonly url: Parsed;
   private session?: Promise<LdapClient>;
+  private contexts?: Promise<NamingContexts>;
 
   constructor(
     readonly connection: AdConnection,
@@ -327,6 +359,32 @@ export class AdClient {
       if (e instanceof RcclabError && e.code === "NotFound") return undefined;
       throw e;
     }
+  }
+
+  /**
+   * The forest's naming contexts, from the root DSE (read once per client). A server that does not
+   * name them (not AD) is taken as a one-domain forest: the domain of usersDn is its root.
+   */
+  namingContexts(): Promise<NamingContexts> {
+    if (!this.contexts) {
+      const p = this.search("", "(objectClass=*)", ["defaultNamingContext", "rootDomainNamingContext", "configurationNamingContext"], "base").then(([dse]) => {
+        const one = (name: string) => (dse ? first(dse, name) : undefined) || undefined;
+        const contexts = {
+          defaultNamingContext: one("defaultNamingContext") ?? this.domainDn,
+          rootDomainNamingContext: one("rootDomainNamingContext") ?? this.domainDn,
+          configurationNamingContext: one("configurationNamingContext") ?? `CN=Configuration,${one("rootDomainNamingContext") ?? this.domainDn}`,
+        };
+        if (!dse || !one("configurationNamingContext")) {
+          this.log.info(`${this.target}: the root DSE names no configurationNamingContext; taking ${contexts.configurationNamingContext}`);
+        }
+        return contexts;
+      });
+      this.contexts = p;
+      p.catch(() => {
+        if (this.contexts === p) this.contexts = undefined;
+      });
+    }
+    return this.contexts;
   }
 
   /** The user (not a computer) with this sAMAccountName anywhere in the domain, or undefined. */

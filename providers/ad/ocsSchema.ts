@@ -5,9 +5,10 @@
  * of the User and Contact classes (there is no msRTCSIP auxiliary class for users; the
  * msRTCSIP-UserExtension name is an attribute, 1.2.840.113556.1.6.24.1.63, not a class).
  *
- * The Samba test fixture extends its schema from this table, the embedded directory enforces it,
- * and the RccSettings kind writes these attributes.
+ * The Samba test fixture extends its schema from this table and the RccSettings kind writes these
+ * attributes (the embedded directory keeps its own copy, src/labsim/directory/ocsSchema.ts).
  */
+import { childDn, parseDn } from "./dn";
 
 /** AD attribute syntaxes used here: attributeSyntax and the matching oMSyntax. */
 export const AD_SYNTAX = {
@@ -60,25 +61,49 @@ export const OPTION_FLAGS = {
   enhancedPresence: 256,
 } as const;
 
-/** The container of the OCS pools in the domain partition (OCS 2007 R2 "RTC Service" in the System container). */
-export function poolsContainerDn(domainDn: string): string {
-  return `CN=Pools,CN=RTC Service,CN=Microsoft,CN=System,${domainDn}`;
+/**
+ * Where OCS keeps its pools. Forest preparation puts the "RTC Service" object (class
+ * msRTCSIP-Service) either in the Configuration partition, CN=RTC Service,CN=Services,
+ * CN=Configuration,<forest root> (OCS 2007 R2's default and recommendation), or in the System
+ * container of the forest root domain, CN=RTC Service,CN=Microsoft,CN=System,<forest root domain>
+ * (older deployments). Below it: CN=Pools (msRTCSIP-Pools), CN=<pool> (msRTCSIP-Pool), and the
+ * pool's service control point CN=LC Services,CN=Microsoft,CN=<pool> (msRTCSIP-PoolService), the
+ * object a homed user's msRTCSIP-PrimaryHomeServer points to.
+ */
+export function rtcServiceInConfiguration(configurationNamingContext: string): string {
+  return `CN=RTC Service,CN=Services,${configurationNamingContext}`;
 }
 
-/** The home server DN of users homed on a pool: the pool's "LC Services" object. */
-export function poolHomeServerDn(pool: string, domainDn: string): string {
-  // Pool names are NetBIOS-like ([A-Za-z0-9-]); nothing to escape, but stay safe.
-  const escaped = pool.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`);
-  return `CN=LC Services,CN=Microsoft,CN=${escaped},${poolsContainerDn(domainDn)}`;
+export function rtcServiceInSystem(rootDomainNamingContext: string): string {
+  return `CN=RTC Service,CN=Microsoft,CN=System,${rootDomainNamingContext}`;
 }
 
-/** The containers from the domain down to a pool's LC Services object, parents first. */
-export function poolContainerDns(pool: string, domainDn: string): string[] {
-  const system = `CN=System,${domainDn}`;
-  const microsoft = `CN=Microsoft,${system}`;
-  const rtc = `CN=RTC Service,${microsoft}`;
-  const pools = `CN=Pools,${rtc}`;
-  const poolDn = `CN=${pool},${pools}`;
-  const poolMicrosoft = `CN=Microsoft,${poolDn}`;
-  return [system, microsoft, rtc, pools, poolDn, poolMicrosoft, poolHomeServerDn(pool, domainDn)];
+/** The home server DN of users homed on a pool: the pool's LC Services object below an RTC Service object. */
+export function lcServicesDn(pool: string, rtcServiceDn: string): string {
+  return `CN=LC Services,CN=Microsoft,${childDn("CN", pool, `CN=Pools,${rtcServiceDn}`)}`;
+}
+
+/** The objects from an RTC Service object down to a pool's LC Services object, parents first. */
+export function poolObjectDns(pool: string, rtcServiceDn: string): string[] {
+  const pools = `CN=Pools,${rtcServiceDn}`;
+  const poolDn = childDn("CN", pool, pools);
+  return [rtcServiceDn, pools, poolDn, `CN=Microsoft,${poolDn}`, lcServicesDn(pool, rtcServiceDn)];
+}
+
+/**
+ * The pool a home server DN names, when it has the shape of a pool's LC Services object
+ * (CN=LC Services,CN=Microsoft,CN=<pool>,CN=Pools,CN=RTC Service,…), wherever that RTC Service is.
+ */
+export function poolOfHomeServer(dn: string): string | undefined {
+  let rdns;
+  try {
+    rdns = parseDn(dn);
+  } catch {
+    return undefined;
+  }
+  if (rdns.length < 6 || rdns.slice(0, 5).some((r) => r.length !== 1 || r[0]!.type.toLowerCase() !== "cn")) return undefined;
+  const names = rdns.slice(0, 5).map((r) => r[0]!.value);
+  const expected = ["lc services", "microsoft", undefined, "pools", "rtc service"];
+  if (!expected.every((e, i) => e === undefined || names[i]!.toLowerCase() === e)) return undefined;
+  return names[2];
 }

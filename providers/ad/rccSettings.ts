@@ -4,7 +4,8 @@
  *
  *   msRTCSIP-UserEnabled        TRUE
  *   msRTCSIP-PrimaryUserAddress sip:<sipUser>@<sipDomain>
- *   msRTCSIP-PrimaryHomeServer  CN=LC Services,CN=Microsoft,CN=<pool>,CN=Pools,CN=RTC Service,CN=Microsoft,CN=System,<domain>
+ *   msRTCSIP-PrimaryHomeServer  CN=LC Services,CN=Microsoft,CN=<pool>,CN=Pools,CN=RTC Service,…
+ *                               (the pool's object where OCS keeps it: see ./pools.ts)
  *   msRTCSIP-Line               tel:<E.164>            (the guide's Line URI)
  *   msRTCSIP-LineServer         sip:<sipUser>@<CUP FQDN> (the guide's Server URI)
  *   msRTCSIP-OptionFlags        bit 16 (remote call control), bit 256 (enhanced presence) when
@@ -18,9 +19,10 @@ import { z } from "zod";
 import { RcclabError } from "../core/errors";
 import { defineKind } from "../core/kind";
 import { AdClient, first, type LdapEntry, type Modification } from "./client";
-import { dnEquals, domainDnOf } from "./dn";
+import { dnEquals } from "./dn";
 import { domain, e164, fqdn, poolName, samAccountName, SIP_USER } from "./fields";
-import { OPTION_FLAGS, poolHomeServerDn, RTC } from "./ocsSchema";
+import { OPTION_FLAGS, poolOfHomeServer, RTC } from "./ocsSchema";
+import { findPool, locatePool } from "./pools";
 import { ad } from "./system";
 
 const fields = z
@@ -75,12 +77,12 @@ interface Outputs extends Record<string, unknown> {
   previousOptionFlags: number | null;
 }
 
-/** The string attribute values the fields call for. */
-function desiredStrings(f: Fields, domainDn: string): Record<StringAttr, string> {
+/** The string attribute values the fields call for; homeServer: the pool's LC Services DN. */
+function desiredStrings(f: Fields, homeServer: string): Record<StringAttr, string> {
   return {
     [RTC.userEnabled]: f.userEnabled ? "TRUE" : "FALSE",
     [RTC.primaryUserAddress]: `sip:${f.sipUser}@${f.sipDomain}`,
-    [RTC.primaryHomeServer]: poolHomeServerDn(f.pool, domainDn),
+    [RTC.primaryHomeServer]: homeServer,
     [RTC.line]: `tel:${f.e164}`,
     [RTC.lineServer]: `sip:${f.sipUser}@${f.cupFqdn}`,
   };
@@ -133,15 +135,6 @@ async function userOrFail(client: AdClient, sam: string): Promise<LdapEntry> {
   return e;
 }
 
-/** The pool's home server object must exist (AD refuses a reference to a missing object anyway). */
-async function checkPool(client: AdClient, pool: string): Promise<string> {
-  const dn = poolHomeServerDn(pool, client.domainDn);
-  if (!(await client.get(dn, ["cn"]))) {
-    throw new RcclabError("InvalidRequest", `OCS pool ${pool} is not in Active Directory (no ${dn}); OCS setup creates it: check the pool name`);
-  }
-  return dn;
-}
-
 /** Put a bit field's managed bits back to their previous values where they still hold what rcclab set. */
 function restoreBits(current: number, mask: number, setTo: number, previous: number): number {
   let out = current;
@@ -177,7 +170,7 @@ export const RccSettings = defineKind({
   ],
   async create({ client }, f): Promise<Outputs> {
     const live = await userOrFail(client, f.sAMAccountName);
-    await checkPool(client, f.pool);
+    const homeServer = await locatePool(client, f.pool);
     const previous: Outputs = {
       dn: live.dn,
       previousUserEnabled: first(live, RTC.userEnabled) ?? null,
@@ -189,10 +182,10 @@ export const RccSettings = defineKind({
     };
     const { mask, bits } = desiredBits(f);
     const flags = ((flagsOf(live) ?? 0) & ~mask) | bits;
-    await client.modify(live.dn, [...stringChanges(live, desiredStrings(f, client.domainDn)), ...flagsChange(live, flags)]);
+    await client.modify(live.dn, [...stringChanges(live, desiredStrings(f, homeServer)), ...flagsChange(live, flags)]);
     return previous;
   },
-  async read({ client, connection }, id, olds) {
+  async read({ client }, id, olds) {
     const e = await client.findUser(id, ATTRS);
     if (!e) return undefined;
     const importing = olds.sAMAccountName === undefined;
@@ -200,10 +193,10 @@ export const RccSettings = defineKind({
     const sip = parseSip(primary);
     const lineServer = parseSip(first(e, RTC.lineServer));
     const homeServer = first(e, RTC.primaryHomeServer);
-    const domainDn = domainDnOf(connection.usersDn);
-    const pool = homeServer
-      ? (/^CN=LC Services,CN=Microsoft,CN=([^,]+),/i.exec(homeServer)?.[1] ?? homeServer)
-      : "";
+    // The pool's name when the home server is that pool's object where OCS keeps it; else the DN.
+    const named = homeServer ? poolOfHomeServer(homeServer) : undefined;
+    const located = named ? await findPool(client, named) : undefined;
+    const pool = named && located && dnEquals(homeServer!, located) ? named : (homeServer ?? "");
     const line = first(e, RTC.line);
     const flags = flagsOf(e) ?? 0;
     const liveSam = first(e, "sAMAccountName") ?? id;
@@ -211,8 +204,8 @@ export const RccSettings = defineKind({
       sAMAccountName: olds.sAMAccountName && olds.sAMAccountName.toLowerCase() === liveSam.toLowerCase() ? olds.sAMAccountName : liveSam,
       sipDomain: sip?.host ?? primary ?? "",
       sipUser: sip?.user ?? "",
-      // A home server that is not <pool>'s LC Services object shows as its DN.
-      pool: homeServer && dnEquals(homeServer, poolHomeServerDn(pool, domainDn)) ? pool : (homeServer ?? ""),
+      // A home server that is not a pool's LC Services object where OCS keeps it shows as its DN.
+      pool,
       e164: /^tel:(\+\d+)$/i.exec(line ?? "")?.[1] ?? line ?? "",
       cupFqdn: lineServer && lineServer.user === sip?.user ? lineServer.host : (first(e, RTC.lineServer) ?? ""),
       enhancedPresence: importing || olds.enhancedPresence !== undefined ? (flags & OPTION_FLAGS.enhancedPresence) !== 0 : undefined,
@@ -234,7 +227,7 @@ export const RccSettings = defineKind({
   async update({ client }, id, olds, news): Promise<Outputs> {
     const live = await client.findUser(id, ATTRS);
     if (!live) throw new RcclabError("NotFound", `AD user ${id} is gone from the directory`);
-    if (news.pool !== olds.pool) await checkPool(client, news.pool);
+    const homeServer = await locatePool(client, news.pool);
     const liveFlags = flagsOf(live) ?? 0;
     let previousFlags = olds.previousOptionFlags ?? null;
     const was = desiredBits(olds);
@@ -246,7 +239,7 @@ export const RccSettings = defineKind({
     const lost = was.mask & ~now.mask;
     let flags = lost ? restoreBits(liveFlags, lost, was.bits, previousFlags ?? 0) : liveFlags;
     flags = (flags & ~now.mask) | now.bits;
-    await client.modify(live.dn, [...stringChanges(live, desiredStrings(news, client.domainDn)), ...flagsChange(live, flags)]);
+    await client.modify(live.dn, [...stringChanges(live, desiredStrings(news, homeServer)), ...flagsChange(live, flags)]);
     return {
       dn: live.dn,
       previousUserEnabled: olds.previousUserEnabled ?? null,
@@ -261,7 +254,13 @@ export const RccSettings = defineKind({
     // The user may be gone already (deleted with its settings): nothing to put back then.
     const live = await client.findUser(id, ATTRS);
     if (!live) return;
-    const set = desiredStrings(olds, client.domainDn);
+    // The home server rcclab wrote: the pool's object where OCS keeps it (if the pool is gone, any
+    // object of the shape CN=LC Services,CN=Microsoft,CN=<that pool>,…).
+    const livePool = poolOfHomeServer(first(live, RTC.primaryHomeServer) ?? "");
+    const wrote =
+      (await findPool(client, olds.pool)) ??
+      (livePool !== undefined && livePool.toLowerCase() === olds.pool.toLowerCase() ? first(live, RTC.primaryHomeServer)! : "");
+    const set = desiredStrings(olds, wrote);
     const restore: Partial<Record<StringAttr, string | null>> = {};
     for (const attr of STRING_ATTRS) {
       // Only what still holds the value rcclab wrote; a later change by someone else stays.

@@ -3,7 +3,11 @@
  * listening on its own loopback address (127.x.y.z, so parallel test files never share 389/636/53),
  * with the OCS 2007 R2 schema extension applied the way OCS setup does it (attributeSchema objects
  * under Microsoft's OIDs over LDAP, schemaUpdateNow, then the attributes added to the mayContain of
- * User and Contact) and the pools' objects created so msRTCSIP-PrimaryHomeServer can reference them.
+ * User and Contact) and the pools' objects created so msRTCSIP-PrimaryHomeServer can reference them:
+ * where OCS 2007 R2 keeps them by default (the Configuration partition), in the System container of
+ * the forest root domain (older deployments), or under any RTC Service DN a test names. Samba's
+ * schema has no msRTCSIP-* classes (their classSchema definitions are not reproduced here), so the
+ * pools' objects are plain containers with OCS's names.
  *
  * Provisioning (~6 s) and the schema extension happen once per machine and fixture version into a
  * template folder (guarded by a lock, shared by parallel workers); each instance copies it (~0.2 s),
@@ -18,7 +22,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Attribute, Change, Client } from "ldapts";
-import { AD_SYNTAX, OCS_USER_ATTRIBUTES, poolContainerDns } from "../../providers/ad/ocsSchema";
+import { AD_SYNTAX, OCS_USER_ATTRIBUTES, poolObjectDns, rtcServiceInConfiguration, rtcServiceInSystem } from "../../providers/ad/ocsSchema";
 import { ensureLabCa, issueServerCert } from "../../src/labsim/ca";
 
 /** Bump when the template's content changes (schema, options). */
@@ -27,6 +31,8 @@ const FIXTURE_VERSION = 1;
 export const SAMBA_REALM = "LAB.EXAMPLE.COM";
 export const SAMBA_DOMAIN = "LAB";
 export const SAMBA_BASE_DN = "DC=lab,DC=example,DC=com";
+/** The forest's Configuration partition (Samba's forest has one domain: it is the forest root). */
+export const SAMBA_CONFIGURATION_DN = `CN=Configuration,${SAMBA_BASE_DN}`;
 export const SAMBA_ADMIN_DN = `CN=Administrator,CN=Users,${SAMBA_BASE_DN}`;
 export const SAMBA_ADMIN_PASSWORD = "Rcclab-Adm1n-P4ss!";
 const HOST_NAME = "dc1";
@@ -43,6 +49,8 @@ export interface SambaDc {
   password: string;
   baseDn: string;
   usersDn: string;
+  /** The RTC Service object the pools were put under. */
+  rtcServiceDn: string;
   /** The CA that signed the DC's certificate, and the certificate itself (for pinning). */
   caPem: string;
   certPem: string;
@@ -53,9 +61,39 @@ export interface SambaDc {
   stop(): Promise<void>;
 }
 
+/** Where OCS keeps its RTC Service object (and the pools below it). */
+export type PoolsIn = "configuration" | "system" | { rtcServiceDn: string };
+
 export interface SambaOptions {
   /** OCS pools whose LC Services objects are created (default ["pool1"]). */
   pools?: string[];
+  /** Where (default "configuration": OCS 2007 R2's default). */
+  poolsIn?: PoolsIn;
+}
+
+/** The RTC Service DN of a place. */
+export function rtcServiceDnOf(where: PoolsIn): string {
+  if (typeof where !== "string") return where.rtcServiceDn;
+  return where === "configuration" ? rtcServiceInConfiguration(SAMBA_CONFIGURATION_DN) : rtcServiceInSystem(SAMBA_BASE_DN);
+}
+
+/**
+ * Create a pool's objects as OCS setup leaves them, from the RTC Service object down to its LC
+ * Services object (and, for the System container, CN=Microsoft,CN=System). Containers above the
+ * RTC Service object must exist otherwise. Objects already there are kept.
+ */
+export async function addOcsPool(c: Client, pool: string, where: PoolsIn = "configuration"): Promise<string> {
+  const rtc = rtcServiceDnOf(where);
+  const dns = poolObjectDns(pool, rtc);
+  if (where === "system") dns.unshift(`CN=Microsoft,CN=System,${SAMBA_BASE_DN}`);
+  for (const dn of dns) {
+    try {
+      await c.add(dn, { objectClass: ["top", "container"] });
+    } catch (e) {
+      if ((e as { code?: number }).code !== 68) throw e;
+    }
+  }
+  return dns[dns.length - 1]!;
 }
 
 function which(cmd: string): string | undefined {
@@ -362,15 +400,7 @@ export async function startSamba(opts: SambaOptions = {}): Promise<SambaDc> {
     const ldapsUrl = `ldaps://${ip}:636`;
     const c = await waitReady(ldapsUrl, proc, dir, { ca: ca.caPem });
     try {
-      for (const pool of opts.pools ?? ["pool1"]) {
-        for (const dn of poolContainerDns(pool, SAMBA_BASE_DN)) {
-          try {
-            await c.add(dn, { objectClass: ["top", "container"] });
-          } catch (e) {
-            if ((e as { code?: number }).code !== 68) throw e;
-          }
-        }
-      }
+      for (const pool of opts.pools ?? ["pool1"]) await addOcsPool(c, pool, opts.poolsIn ?? "configuration");
     } finally {
       await c.unbind().catch(() => {});
     }
@@ -384,6 +414,7 @@ export async function startSamba(opts: SambaOptions = {}): Promise<SambaDc> {
       password: SAMBA_ADMIN_PASSWORD,
       baseDn: SAMBA_BASE_DN,
       usersDn: `CN=Users,${SAMBA_BASE_DN}`,
+      rtcServiceDn: rtcServiceDnOf(opts.poolsIn ?? "configuration"),
       caPem: ca.caPem,
       certPem: cert.certPem,
       dnsPort,

@@ -724,7 +724,7 @@ export class DirectoryStore {
     this.ensure(this.configurationDn, { objectClass: "configuration" });
     this.ensure(`CN=Services,${this.configurationDn}`, { objectClass: "container" });
     for (const dn of opts.seed?.containers ?? []) this.ensureContainer(dn);
-    const where = opts.seed?.poolsIn ?? "system";
+    const where = opts.seed?.poolsIn ?? "configuration";
     const rtcServiceDn = typeof where === "string" ? rtcServiceDnFor(where, this.forestRootDn) : where.rtcServiceDn;
     for (const pool of opts.seed?.pools ?? []) this.seedPool(rtcServiceDn, pool);
     // The bind account: created when it lives in this domain; its password always the configured one.
