@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Attribute, Change, Client } from "ldapts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AdClient, adConnectionSchema, mapLdapError, type AdConnection } from "../providers/ad/client";
 import { childDn, dnEquals, domainDnOf, escapeDnValue, escapeFilterValue, normalizeDn, parseDn, rdnValue } from "../providers/ad/dn";
 import { lcServicesDn, rtcServiceInConfiguration } from "../providers/ad/ocsSchema";
@@ -32,6 +32,20 @@ const failure = (p: Promise<unknown>): Promise<Error & { code?: string }> =>
     },
     (e: unknown) => e as Error & { code?: string },
   );
+
+/** What a kind logs (to stderr) while `fn` runs. */
+async function logged<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    return { result: await fn(), lines };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 type AnyKind = { runtime: { check(o: object, n: object): { inputs: Record<string, unknown>; failures: { property: string; reason: string }[] } } };
 function checked(kind: AnyKind, news: Record<string, unknown>): Record<string, unknown> {
@@ -341,19 +355,20 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
     drift = await RccSettings.runtime.read(created.id, created.outs);
     expect(RccSettings.runtime.changedFields(drift.props!, inputs)).toEqual(["e164", "remoteCallControl"]);
 
-    // Update repairs it, keeping the other bits; enhanced presence no longer managed: put back.
+    // Update repairs it, keeping the other bits; enhanced presence no longer managed: it stays
+    // (OCS 2007 R2 cannot disable it once enabled).
     const news = { ...inputs, e164: "+14085551005" };
     delete (news as Record<string, unknown>).enhancedPresence;
     const updated = await RccSettings.runtime.update(created.id, { ...created.outs, ...drift.props }, news);
-    expect(updated.outs).toMatchObject({ previousOptionFlags: 65 });
-    expect(await get(dn)).toMatchObject({ "msRTCSIP-Line": "tel:+14085551005", "msRTCSIP-OptionFlags": String(1 | 64 | 16 | 2048) });
+    expect(updated.outs).toMatchObject({ previousOptionFlags: 65, enhancedPresenceLive: true });
+    expect(await get(dn)).toMatchObject({ "msRTCSIP-Line": "tel:+14085551005", "msRTCSIP-OptionFlags": String(1 | 64 | 16 | 256 | 2048) });
 
     // Someone changes the Server URI after rcclab: delete leaves that one alone.
     await replace(dn, "msRTCSIP-LineServer", ["sip:rcc-dave@cup2.lab.example.com"]);
     await RccSettings.runtime.delete(created.id, { ...updated.outs, ...news });
     const restored = await get(dn);
     expect(restored).toMatchObject({
-      "msRTCSIP-OptionFlags": String(1 | 64 | 2048),
+      "msRTCSIP-OptionFlags": String(1 | 64 | 256 | 2048),
       "msRTCSIP-PrimaryUserAddress": "sip:dave.old@lab.example.com",
       "msRTCSIP-LineServer": "sip:rcc-dave@cup2.lab.example.com",
     });
@@ -368,6 +383,59 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
     await RccSettings.runtime.delete(eve.id, eve.outs);
     expect((await get(eveDn))?.["msRTCSIP-OptionFlags"]).toBeUndefined();
     await RccSettings.runtime.delete(eve.id, eve.outs); // nothing left to restore: no error
+  });
+
+  it.skipIf(!enabled)("RccSettings: enhanced presence is set, never cleared; enhancedPresence: false on a user who has it is reported, not applied, and is no drift", async () => {
+    const base = { sipDomain: "lab.example.com", pool: d.pool, e164: "+14085551020", cupFqdn: "cup.lab.example.com", connection };
+    const flagsOf = async (dn: string) => (await get(dn))?.["msRTCSIP-OptionFlags"];
+    const warnings = (lines: string[]) => lines.filter((l) => l.includes("WARNING") && l.includes("enhancedPresence: false is not applied"));
+
+    // A user OCS enabled for enhanced presence before rcclab; the stack says false.
+    const dn = await addUser("rcc-ivan", { "msRTCSIP-OptionFlags": String(256 | 1) });
+    const inputs = checked(RccSettings, { ...base, sAMAccountName: "rcc-ivan", enhancedPresence: false });
+    const created = await logged(() => RccSettings.runtime.create(inputs));
+    expect(await flagsOf(dn)).toBe(String(256 | 16 | 1));
+    expect(warnings(created.lines)).toHaveLength(1);
+    expect(warnings(created.lines)[0]).toMatch(/rcc-ivan is enabled for enhanced presence, which OCS 2007 R2 cannot disable/);
+    expect(created.result.outs).toMatchObject({ enhancedPresence: false, enhancedPresenceLive: true });
+    // It reads back as declared (no update could change it: no drift), the live bit in enhancedPresenceLive, and refresh repeats the warning.
+    const read = await logged(() => RccSettings.runtime.read(created.result.id, created.result.outs));
+    expect(read.result.props).toMatchObject({ enhancedPresence: false, enhancedPresenceLive: true });
+    expect(RccSettings.runtime.changedFields(read.result.props!, inputs)).toEqual([]);
+    expect(warnings(read.lines)).toHaveLength(1);
+    // true, then false again: still on.
+    const on = await RccSettings.runtime.update(created.result.id, read.result.props!, { ...inputs, enhancedPresence: true });
+    const off = await logged(() => RccSettings.runtime.update(created.result.id, on.outs, inputs));
+    expect(warnings(off.lines)).toHaveLength(1);
+    expect(await flagsOf(dn)).toBe(String(256 | 16 | 1));
+    // Delete restores the rest, never enhanced presence.
+    await RccSettings.runtime.delete(created.result.id, off.result.outs);
+    expect(await flagsOf(dn)).toBe(String(256 | 1));
+
+    // A user without it, enabled by rcclab: delete leaves it enabled.
+    const judyDn = await addUser("rcc-judy");
+    const judy = await RccSettings.runtime.create(checked(RccSettings, { ...base, sAMAccountName: "rcc-judy", enhancedPresence: true }));
+    expect(await flagsOf(judyDn)).toBe(String(256 | 16));
+    const gone = await logged(() => RccSettings.runtime.delete(judy.id, judy.outs));
+    expect(await flagsOf(judyDn)).toBe("256");
+    expect(gone.lines.join("")).toMatch(/enhanced presence stays enabled on rcc-judy/);
+    // enhancedPresence: false on a user who does not have it: nothing to report, nothing set; true by hand later is no drift either.
+    const kenDn = await addUser("rcc-ken");
+    const kenInputs = checked(RccSettings, { ...base, sAMAccountName: "rcc-ken", enhancedPresence: false });
+    const ken = await logged(() => RccSettings.runtime.create(kenInputs));
+    expect(warnings(ken.lines)).toEqual([]);
+    expect(await flagsOf(kenDn)).toBe("16");
+    await replace(kenDn, "msRTCSIP-OptionFlags", [String(16 | 256)]);
+    const kenRead = await RccSettings.runtime.read(ken.result.id, ken.result.outs);
+    expect(RccSettings.runtime.changedFields(kenRead.props!, kenInputs)).toEqual([]);
+    expect(kenRead.props).toMatchObject({ enhancedPresenceLive: true });
+    // enhancedPresence: true and the bit cleared by hand: drift, which update repairs.
+    const kenOn = await RccSettings.runtime.update(ken.result.id, kenRead.props!, { ...kenInputs, enhancedPresence: true });
+    await replace(kenDn, "msRTCSIP-OptionFlags", ["16"]);
+    const kenDrift = await RccSettings.runtime.read(ken.result.id, kenOn.outs);
+    expect(RccSettings.runtime.changedFields(kenDrift.props!, { ...kenInputs, enhancedPresence: true })).toEqual(["enhancedPresence"]);
+    await RccSettings.runtime.update(ken.result.id, { ...kenOn.outs, ...kenDrift.props }, { ...kenInputs, enhancedPresence: true });
+    expect(await flagsOf(kenDn)).toBe(String(16 | 256));
   });
 
   it.skipIf(!enabled)("RccSettings: import, a missing user or pool, replace on the user", async () => {
@@ -391,10 +459,10 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
       remoteCallControl: true,
     });
     expect(imported.props).toMatchObject({ previousOptionFlags: null, previousLine: null });
-    // Imported: nothing known of before, so delete turns RCC off.
+    // Imported: nothing known of before, so delete turns RCC off (enhanced presence stays).
     await RccSettings.runtime.delete("rcc-frank", imported.props!);
     const off = await get(dn);
-    expect(off?.["msRTCSIP-OptionFlags"]).toBeUndefined();
+    expect(off?.["msRTCSIP-OptionFlags"]).toBe("256");
     expect(off?.["msRTCSIP-Line"]).toBeUndefined();
 
     const base = { sipDomain: "lab.example.com", pool: d.pool, e164: "+14085551008", cupFqdn: "cup.lab.example.com", connection };

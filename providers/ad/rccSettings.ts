@@ -14,10 +14,18 @@
  * The values found before rcclab changed anything are kept in the outputs; delete puts back what
  * rcclab changed (an attribute or bit someone changed since is left alone). Refresh reads the live
  * attributes, so an out-of-band change shows as drift on the field it belongs to.
+ *
+ * Enhanced presence is one way: OCS 2007 R2 cannot disable it for a user once it is enabled (the R2
+ * User Properties page). So bit 256 is set, never cleared — not by delete, not when rcclab stops
+ * managing it, not for enhancedPresence: false. enhancedPresence: false means "rcclab does not
+ * enable it"; on a user who has it, it is reported (a warning on create, update and refresh), not
+ * applied, and it reads back as declared — a difference no update can remove is no drift, or
+ * `rcclab drift` would fail and every `up` would try again forever. The live bit is always in the
+ * enhancedPresenceLive output.
  */
 import { z } from "zod";
 import { RcclabError } from "../core/errors";
-import { defineKind } from "../core/kind";
+import { defineKind, type Logger } from "../core/kind";
 import { AdClient, first, type LdapEntry, type Modification } from "./client";
 import { dnEquals } from "./dn";
 import { domain, e164, fqdn, poolName, samAccountName, SIP_USER } from "./fields";
@@ -75,6 +83,8 @@ interface Outputs extends Record<string, unknown> {
   previousLineServer: string | null;
   /** msRTCSIP-OptionFlags before rcclab changed it (null: absent); only the managed bits matter. */
   previousOptionFlags: number | null;
+  /** Whether the user has enhanced presence (bit 256), as last read or written. */
+  enhancedPresenceLive: boolean;
 }
 
 /** The string attribute values the fields call for; homeServer: the pool's LC Services DN. */
@@ -135,6 +145,21 @@ async function userOrFail(client: AdClient, sam: string): Promise<LdapEntry> {
   return e;
 }
 
+const ENHANCED = OPTION_FLAGS.enhancedPresence;
+
+/** Flags to write, with enhanced presence kept where the user has it: OCS 2007 R2 cannot disable it. */
+function keepEnhancedPresence(liveFlags: number, next: number): number {
+  return next | (liveFlags & ENHANCED);
+}
+
+/** enhancedPresence: false on a user who has it: said, not applied. */
+function reportUnappliable(log: Logger, sam: string, declared: boolean | undefined, liveFlags: number): void {
+  if (declared !== false || !(liveFlags & ENHANCED)) return;
+  log.warn(
+    `enhancedPresence: false is not applied: ${sam} is enabled for enhanced presence, which OCS 2007 R2 cannot disable once enabled; it stays enabled (set enhancedPresence: true, or leave it out, to say so)`,
+  );
+}
+
 /** Put a bit field's managed bits back to their previous values where they still hold what rcclab set. */
 function restoreBits(current: number, mask: number, setTo: number, previous: number): number {
   let out = current;
@@ -167,8 +192,9 @@ export const RccSettings = defineKind({
     "previousLine",
     "previousLineServer",
     "previousOptionFlags",
+    "enhancedPresenceLive",
   ],
-  async create({ client }, f): Promise<Outputs> {
+  async create({ client, log }, f): Promise<Outputs> {
     const live = await userOrFail(client, f.sAMAccountName);
     const homeServer = await locatePool(client, f.pool);
     const previous: Outputs = {
@@ -179,13 +205,16 @@ export const RccSettings = defineKind({
       previousLine: first(live, RTC.line) ?? null,
       previousLineServer: first(live, RTC.lineServer) ?? null,
       previousOptionFlags: flagsOf(live) ?? null,
+      enhancedPresenceLive: false,
     };
+    const liveFlags = flagsOf(live) ?? 0;
     const { mask, bits } = desiredBits(f);
-    const flags = ((flagsOf(live) ?? 0) & ~mask) | bits;
+    const flags = keepEnhancedPresence(liveFlags, (liveFlags & ~mask) | bits);
+    reportUnappliable(log, f.sAMAccountName, f.enhancedPresence, liveFlags);
     await client.modify(live.dn, [...stringChanges(live, desiredStrings(f, homeServer)), ...flagsChange(live, flags)]);
-    return previous;
+    return { ...previous, enhancedPresenceLive: (flags & ENHANCED) !== 0 };
   },
-  async read({ client }, id, olds) {
+  async read({ client, log }, id, olds) {
     const e = await client.findUser(id, ATTRS);
     if (!e) return undefined;
     const importing = olds.sAMAccountName === undefined;
@@ -208,7 +237,8 @@ export const RccSettings = defineKind({
       pool,
       e164: /^tel:(\+\d+)$/i.exec(line ?? "")?.[1] ?? line ?? "",
       cupFqdn: lineServer && lineServer.user === sip?.user ? lineServer.host : (first(e, RTC.lineServer) ?? ""),
-      enhancedPresence: importing || olds.enhancedPresence !== undefined ? (flags & OPTION_FLAGS.enhancedPresence) !== 0 : undefined,
+      // Declared false reads back as false: no update can disable it (see above); imported: live.
+      enhancedPresence: importing ? (flags & ENHANCED) !== 0 : olds.enhancedPresence === false ? false : olds.enhancedPresence === undefined ? undefined : (flags & ENHANCED) !== 0,
       userEnabled: first(e, RTC.userEnabled)?.toUpperCase() === "TRUE",
       remoteCallControl: (flags & OPTION_FLAGS.remoteCallControl) !== 0,
     };
@@ -221,10 +251,12 @@ export const RccSettings = defineKind({
       previousLine: olds.previousLine ?? null,
       previousLineServer: olds.previousLineServer ?? null,
       previousOptionFlags: olds.previousOptionFlags ?? null,
+      enhancedPresenceLive: (flags & ENHANCED) !== 0,
     };
+    if (!importing) reportUnappliable(log, f.sAMAccountName, olds.enhancedPresence, flags);
     return { fields: f as Fields, outputs };
   },
-  async update({ client }, id, olds, news): Promise<Outputs> {
+  async update({ client, log }, id, olds, news): Promise<Outputs> {
     const live = await client.findUser(id, ATTRS);
     if (!live) throw new RcclabError("NotFound", `AD user ${id} is gone from the directory`);
     const homeServer = await locatePool(client, news.pool);
@@ -235,10 +267,11 @@ export const RccSettings = defineKind({
     // A bit rcclab starts managing: remember what it was, for delete.
     const gained = now.mask & ~was.mask;
     if (gained) previousFlags = ((previousFlags ?? 0) & ~gained) | (liveFlags & gained);
-    // A bit rcclab stops managing: put it back now.
+    // A bit rcclab stops managing: put it back now (enhanced presence stays: see above).
     const lost = was.mask & ~now.mask;
     let flags = lost ? restoreBits(liveFlags, lost, was.bits, previousFlags ?? 0) : liveFlags;
-    flags = (flags & ~now.mask) | now.bits;
+    flags = keepEnhancedPresence(liveFlags, (flags & ~now.mask) | now.bits);
+    reportUnappliable(log, news.sAMAccountName, news.enhancedPresence, liveFlags);
     await client.modify(live.dn, [...stringChanges(live, desiredStrings(news, homeServer)), ...flagsChange(live, flags)]);
     return {
       dn: live.dn,
@@ -248,9 +281,10 @@ export const RccSettings = defineKind({
       previousLine: olds.previousLine ?? null,
       previousLineServer: olds.previousLineServer ?? null,
       previousOptionFlags: previousFlags,
+      enhancedPresenceLive: (flags & ENHANCED) !== 0,
     };
   },
-  async delete({ client }, id, olds) {
+  async delete({ client, log }, id, olds) {
     // The user may be gone already (deleted with its settings): nothing to put back then.
     const live = await client.findUser(id, ATTRS);
     if (!live) return;
@@ -269,7 +303,11 @@ export const RccSettings = defineKind({
     const { mask, bits } = desiredBits(olds);
     const liveFlags = flagsOf(live);
     const previousFlags = olds.previousOptionFlags ?? null;
-    let flags: number | null = restoreBits(liveFlags ?? 0, mask, bits, previousFlags ?? 0);
+    const restored = restoreBits(liveFlags ?? 0, mask, bits, previousFlags ?? 0);
+    if ((liveFlags ?? 0) & ENHANCED & ~restored) {
+      log.info(`enhanced presence stays enabled on ${id}: OCS 2007 R2 cannot disable it once enabled`);
+    }
+    let flags: number | null = keepEnhancedPresence(liveFlags ?? 0, restored);
     if (previousFlags === null && flags === 0) flags = null;
     await client.modify(live.dn, [...stringChanges(live, restore), ...flagsChange(live, flags)]);
   },
