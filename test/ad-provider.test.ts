@@ -243,10 +243,10 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
     const drift = await User.runtime.read(created.id, updated.outs);
     expect(User.runtime.changedFields(drift.props!, news)).toEqual(["sn"]);
 
-    // Import by natural key: every attribute the user has.
+    // Import by natural key: every attribute the user has; not created by the importing stack, so not owned.
     const imported = await User.runtime.read("rcc-alice", { connection });
     expect(imported.inputs).toMatchObject({ sAMAccountName: "rcc-alice", cn: "Alice Ng (RCC)", sn: "Nguyen", enabled: false, adopt: false });
-    expect(imported.props).toMatchObject({ owned: true });
+    expect(imported.props).toMatchObject({ owned: false });
 
     await User.runtime.delete(created.id, updated.outs);
     expect(await userDn("rcc-alice")).toBeUndefined();

@@ -395,19 +395,23 @@ export class AdClient {
     return found[0];
   }
 
-  /** Add an entry. A retry after a lost answer finds the entry there and takes it as done. */
-  async add(dn: string, attributes: Record<string, string | Buffer | (string | Buffer)[]>): Promise<void> {
+  /**
+   * Add an entry. "existed": a retry (after an attempt whose answer was lost) found the name taken,
+   * by the lost attempt or by someone else in between: the caller checks which.
+   */
+  async add(dn: string, attributes: Record<string, string | Buffer | (string | Buffer)[]>): Promise<"added" | "existed"> {
     checkDn(dn);
     const attrs = Object.entries(attributes).map(
       ([type, v]) => new Attribute({ type, values: (Array.isArray(v) ? v : [v]) as string[] | Buffer[] }),
     );
-    await this.run(`add ${dn}`, async (c, attempt) => {
+    return this.run(`add ${dn}`, async (c, attempt) => {
       try {
         await c.add(dn, attrs);
+        return "added" as const;
       } catch (e) {
         if (attempt > 1 && (e as { code?: unknown }).code === 68) {
-          this.log.info(`add ${dn}: already there after a retried request; taking the earlier attempt as done`);
-          return;
+          this.log.info(`add ${dn}: the name is taken after a retried request (the earlier attempt's answer was lost)`);
+          return "existed" as const;
         }
         throw e;
       }

@@ -3,18 +3,24 @@
  *
  * - rcclab creates the user under the connection's usersDn (CN=<cn>), with the initial password set
  *   through unicodePwd over TLS, and deletes it again on delete.
- * - With `adopt: true` an existing user (found anywhere in the domain) is used as it is and not
- *   owned: delete leaves it in place. When it does not exist, rcclab creates and owns it.
+ * - No user is taken over: without `adopt`, a create whose sAMAccountName exists fails
+ *   (AlreadyExists, saying how to adopt or import it) — unless the user there is the one this very
+ *   create made, found by its retry after an attempt whose answer was lost (same DN, name and
+ *   attributes).
+ * - Only what this stack created is deleted: the `owned` output, true only when create made the
+ *   user. An adopted user (`adopt: true`: found anywhere in the domain, used as it is) and an
+ *   imported one are not owned, and stay in the directory on delete; adopt: false later does not make
+ *   them the stack's. With `adopt: true` a user that does not exist is created, and owned.
  * - Attributes left out of the config (cn, givenName, sn, displayName, userPrincipalName) are not
  *   managed: rcclab neither sets nor clears them on an existing user, and refresh does not report
  *   them. `enabled` is always managed (default true). The password is write-only: it is set when
  *   rcclab creates the user, and reset when it changes on a user rcclab owns.
  */
 import { z } from "zod";
-import { RcclabError } from "../core/errors";
+import { isCode, RcclabError } from "../core/errors";
 import { defineKind } from "../core/kind";
 import { AdClient, first, unicodePwd, type LdapEntry, type Modification } from "./client";
-import { childDn, escapeDnValue, rdnValue } from "./dn";
+import { childDn, dnEquals, escapeDnValue, rdnValue } from "./dn";
 import { samAccountName } from "./fields";
 import { ad } from "./system";
 
@@ -69,6 +75,17 @@ function changesFor(live: LdapEntry, f: Fields): Modification[] {
   return mods;
 }
 
+/** Why an existing user is not taken, and how to use it. */
+function notTakenOver(sam: string, dn: string): RcclabError {
+  return new RcclabError(
+    "AlreadyExists",
+    `AD user ${sam} already exists (${dn}) and this stack did not create it; rcclab does not take over a user it did not create. To use it, adopt it: directory.users: adopt in the stack (adopt: true on this resource; rcclab then sets only the declared attributes and leaves the user in place on destroy), or import this resource by its sAMAccountName, ${sam} (the 'import' resource option; the user stays in place on destroy too)`,
+  );
+}
+
+/** The attributes a create sends besides the password, for telling its own user from someone else's. */
+const CREATED_ATTRS = ["cn", "sAMAccountName", "givenName", "sn", "displayName", "userPrincipalName"] as const;
+
 /** Rename when a declared cn differs from the live RDN; returns the (new) DN. */
 async function renameIfNeeded(client: AdClient, live: LdapEntry, cn: string | undefined): Promise<string> {
   if (cn === undefined || rdnValue(live.dn) === cn) return live.dn;
@@ -90,12 +107,7 @@ export const User = defineKind({
   async create({ client, connection, log }, f) {
     const existing = await client.findUser(f.sAMAccountName, ATTRS);
     if (existing) {
-      if (!f.adopt) {
-        throw new RcclabError(
-          "AlreadyExists",
-          `user ${f.sAMAccountName} already exists (${existing.dn}); set adopt: true to use it without owning it, or import it`,
-        );
-      }
+      if (!f.adopt) throw notTakenOver(f.sAMAccountName, existing.dn);
       log.info(`adopting the existing user ${existing.dn}: rcclab does not own it and will leave it in place`);
       if (f.password !== undefined) log.info("the password of an adopted user is left as it is");
       const dn = await renameIfNeeded(client, existing, f.cn);
@@ -118,8 +130,28 @@ export const User = defineKind({
       requireTls(client, "setting the password");
       attrs.unicodePwd = unicodePwd(f.password);
     }
-    await client.add(dn, attrs);
-    const created = await client.findUser(f.sAMAccountName, ["objectGUID"]);
+    let added: "added" | "existed";
+    try {
+      added = await client.add(dn, attrs);
+    } catch (e) {
+      if (!isCode(e, "AlreadyExists")) throw e;
+      // Taken since the lookup above: the name by another user, or the DN by another object.
+      const other = await client.findUser(f.sAMAccountName, ["sAMAccountName"]);
+      if (other) throw notTakenOver(f.sAMAccountName, other.dn);
+      throw new RcclabError("AlreadyExists", `${dn} already exists: another object in ${connection.usersDn} is named CN=${cn}; give this user another cn`, {
+        systemCode: e.systemCode,
+      });
+    }
+    const created = await client.findUser(f.sAMAccountName, [...CREATED_ATTRS, "objectGUID"]);
+    if (added === "existed") {
+      // The retry found the name taken: by this create's lost attempt, or by someone else meanwhile.
+      const mine =
+        created !== undefined &&
+        dnEquals(created.dn, dn) &&
+        CREATED_ATTRS.every((a) => (first(created, a) ?? "") === String(attrs[a] ?? ""));
+      if (!mine) throw notTakenOver(f.sAMAccountName, created?.dn ?? dn);
+      log.info(`${dn}: made by this create's earlier attempt (its answer was lost)`);
+    }
     return { dn: created?.dn ?? dn, owned: true, objectGuid: created?.objectGuid };
   },
   async read({ client }, id, olds) {
@@ -142,14 +174,18 @@ export const User = defineKind({
     for (const name of OPTIONAL) if (!importing && olds[name] === undefined) live[name] = undefined;
     return {
       fields: live as Fields,
-      outputs: { dn: e.dn, owned: olds.owned ?? !(olds.adopt ?? false), objectGuid: e.objectGuid },
+      // Imported: this stack did not create it, so it does not own it.
+      outputs: { dn: e.dn, owned: importing ? false : (olds.owned ?? !(olds.adopt ?? false)), objectGuid: e.objectGuid },
     };
   },
   async update({ client, log }, id, olds, news, changed) {
     const live = await client.findUser(id, ATTRS);
     if (!live) throw new RcclabError("NotFound", `user ${id} is gone from the directory; refresh to recreate it`);
-    // adopt: false declares the user rcclab's; adopt: true keeps whatever ownership it had.
-    const owned = news.adopt ? Boolean(olds.owned) : true;
+    // Owned only when this stack created it: adopt: false later does not take a user over.
+    const owned = olds.owned === true;
+    if (!owned && !news.adopt && olds.adopt) {
+      log.warn(`${id} was adopted, not created by this stack: it stays the directory's (rcclab sets its declared attributes and leaves it in place on destroy)`);
+    }
     const dn = await renameIfNeeded(client, live, news.cn);
     const mods = changesFor(live, news);
     if (changed.includes("password") && news.password !== undefined) {
