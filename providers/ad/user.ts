@@ -130,26 +130,25 @@ export const User = defineKind({
       requireTls(client, "setting the password");
       attrs.unicodePwd = unicodePwd(f.password);
     }
+    // Taken (since the lookup above, or by a retry's own lost attempt): the name by a user, or the DN by another object.
+    const cnTaken = (systemCode?: string | number) =>
+      new RcclabError("AlreadyExists", `${dn} already exists: another object in ${connection.usersDn} is named CN=${cn}; give this user another cn`, { systemCode });
     let added: "added" | "existed";
     try {
       added = await client.add(dn, attrs);
     } catch (e) {
       if (!isCode(e, "AlreadyExists")) throw e;
-      // Taken since the lookup above: the name by another user, or the DN by another object.
       const other = await client.findUser(f.sAMAccountName, ["sAMAccountName"]);
       if (other) throw notTakenOver(f.sAMAccountName, other.dn);
-      throw new RcclabError("AlreadyExists", `${dn} already exists: another object in ${connection.usersDn} is named CN=${cn}; give this user another cn`, {
-        systemCode: e.systemCode,
-      });
+      throw cnTaken(e.systemCode);
     }
     const created = await client.findUser(f.sAMAccountName, [...CREATED_ATTRS, "objectGUID"]);
     if (added === "existed") {
-      // The retry found the name taken: by this create's lost attempt, or by someone else meanwhile.
-      const mine =
-        created !== undefined &&
-        dnEquals(created.dn, dn) &&
-        CREATED_ATTRS.every((a) => (first(created, a) ?? "") === String(attrs[a] ?? ""));
-      if (!mine) throw notTakenOver(f.sAMAccountName, created?.dn ?? dn);
+      // The retry found the name taken: by this create's lost attempt (the user there is the one it
+      // sent: same DN, name and attributes), or by someone else meanwhile.
+      if (!created) throw cnTaken(68);
+      const mine = dnEquals(created.dn, dn) && CREATED_ATTRS.every((a) => (first(created, a) ?? "") === String(attrs[a] ?? ""));
+      if (!mine) throw notTakenOver(f.sAMAccountName, created.dn);
       log.info(`${dn}: made by this create's earlier attempt (its answer was lost)`);
     }
     return { dn: created?.dn ?? dn, owned: true, objectGuid: created?.objectGuid };
