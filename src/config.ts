@@ -128,6 +128,11 @@ export const directorySchema = z
     password: secret("rcclab:directory.password"),
     /** Where the lab's users live, e.g. CN=Users,DC=lab,DC=example,DC=com. */
     usersDn: ldap.usersDn,
+    /**
+     * Where OCS keeps its pools (the RTC Service object), when not in either of OCS 2007 R2's places:
+     * the Configuration partition (R2's default), then the forest root domain's System container.
+     */
+    rtcServiceDn: ldap.rtcServiceDn,
     startTls: z.boolean().default(false),
     allowPlainLdap: z.boolean().default(false),
     tls: tlsSchema,

@@ -82,6 +82,7 @@ export class MicrosoftSide extends pulumi.ComponentResource {
         bindDn: dir.bindDn,
         password: dir.password,
         usersDn: dir.usersDn,
+        ...(dir.rtcServiceDn ? { rtcServiceDn: dir.rtcServiceDn } : {}),
         startTls: dir.startTls,
         allowPlainLdap: dir.allowPlainLdap,
         tls: dir.tls,
