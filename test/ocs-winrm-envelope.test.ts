@@ -121,6 +121,11 @@ describe("answers", () => {
 
   it("a Get answer is the instance; Create answers ResourceCreated with the new instance's selectors", () => {
     expect(bodyInstance(soapBody(wrap("x", route("{9}", "b", "m.example.com"))))).toMatchObject({ InstanceID: "{9}", MatchURI: "m.example.com" });
+    // DSP0227's cim:Location (the instance's own EPR) is no property, and is never sent back.
+    const located = bodyInstance(
+      soapBody(wrap("x", route("{9}", "b", "m.example.com", '<cim:Location xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common"><a:Address>x</a:Address><a:ReferenceParameters><w:ResourceURI>u</w:ResourceURI></a:ReferenceParameters></cim:Location>'))),
+    )!;
+    expect(Object.keys(located)).not.toContain("Location");
     const created = soapBody(
       wrap(
         "http://schemas.xmlsoap.org/ws/2004/09/transfer/CreateResponse",

@@ -16,6 +16,8 @@ export interface WmiClass {
   key: string;
   /** The properties rcclab sets, the key first. */
   managed: readonly string[];
+  /** Every property of the class (OCS 2007 R2 WMI reference), in alphabetical order. */
+  properties: readonly string[];
   /** Properties that are not strings (the rest are): boolean, uint32, uint8[]. */
   types: Record<string, "boolean" | "uint32" | "uint8[]">;
 }
@@ -25,12 +27,14 @@ export const WMI_CLASSES: Record<EntryKind, WmiClass> = {
     name: "MSFT_SIPRoutingTableData",
     key: "MatchURI",
     managed: ["MatchURI", "NextHop", "NextHopPort", "NextHopTransport", "ReplaceHostInRequestURI", "Enabled"],
+    properties: ["Backend", "Enabled", "InstanceID", "MatchURI", "NextHop", "NextHopPort", "NextHopTransport", "ReplaceHostInRequestURI", "TLSCertIssuer", "TLSCertSN"],
     types: { Enabled: "boolean", NextHopPort: "uint32", ReplaceHostInRequestURI: "boolean", TLSCertIssuer: "uint8[]", TLSCertSN: "uint8[]" },
   },
   host: {
     name: "MSFT_SIPRemoteAddressData",
     key: "Server",
     managed: ["Server", "OutboundOnly", "ThrottleAsServer", "TreatAsAuthenticated"],
+    properties: ["Backend", "InstanceID", "OutboundOnly", "Server", "ThrottleAsServer", "TreatAsAuthenticated"],
     types: { OutboundOnly: "boolean", ThrottleAsServer: "boolean", TreatAsAuthenticated: "boolean" },
   },
 };

@@ -111,7 +111,10 @@ export class WinRmTransport implements OcsTransport {
     const cls = WMI_CLASSES[kind];
     const key = String(values[cls.key]);
     const current = this.single(cls, key, await this.rows(cls, key));
-    const props: Record<string, PropertyValue> = { ...current, ...values };
+    // The whole instance back: the class's own properties only, those rcclab does not manage as they were.
+    const props: Record<string, PropertyValue> = {};
+    for (const k of cls.properties) if (k in current) props[k] = current[k]!;
+    Object.assign(props, values);
     const body = await this.exchange("put", cls.name, instanceBody(cls.name, wmiResourceUri(cls.name), this.ordered(props)), this.selectors(current));
     const answered = bodyInstance(body);
     if (answered && answered.InstanceID !== undefined) return [typedRow(cls, answered)];

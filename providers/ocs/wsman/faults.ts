@@ -51,8 +51,9 @@ export function faultError(f: SoapFault, ctx: FaultContext, error: ErrorFactory)
   if (sub === "AccessDenied" || has(CODES.accessDenied, CODES.eAccessDenied, CODES.wbemAccessDenied)) {
     return say("Unauthorized", "access denied (the account needs OCS administration rights, RTCUniversalServerAdmins, and the right to use WinRM)");
   }
-  if (sub === "ActionNotSupported" || has(CODES.wsmanActionNotSupported)) {
-    return say("VersionMismatch", `the server does not support ${ctx.action} here: ${ctx.action === "create" || ctx.action === "delete" ? CREATE_DELETE_HINT : "see the detail"}`);
+  const createOrDelete = ctx.action === "create" || ctx.action === "delete";
+  if (sub === "ActionNotSupported" || has(CODES.wsmanActionNotSupported) || (createOrDelete && sub === "UnsupportedFeature")) {
+    return say("VersionMismatch", `the server does not support ${ctx.action} here: ${createOrDelete ? CREATE_DELETE_HINT : "see the detail"}`);
   }
   if (has(CODES.wbemInvalidClass, CODES.wbemInvalidNamespace)) {
     return say("VersionMismatch", `the OCS 2007 R2 WMI classes are not on this server: is ${ctx.host} an OCS 2007 R2 front end?`);

@@ -67,6 +67,8 @@ export function instanceProperties(el: unknown): Record<string, RawValue> {
   if (!el || typeof el !== "object" || Array.isArray(el)) return out;
   for (const [k, v] of Object.entries(el as Node)) {
     if (k.startsWith("@_") || k === "#text") continue;
+    // A structured child is not a property value: DSP0227's cim:Location (the instance's EPR), an embedded object.
+    if ((Array.isArray(v) ? v : [v]).some((x) => !isNil(x) && textOf(x) === undefined)) continue;
     if (Array.isArray(v)) out[k] = v.filter((x) => !isNil(x)).map((x) => textOf(x) ?? "");
     else if (isNil(v)) out[k] = null;
     else out[k] = textOf(v) ?? "";
