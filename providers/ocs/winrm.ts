@@ -6,11 +6,11 @@
  *   pool whose PoolFQDN is the connection's `pool` (the one pool, when `pool` is not given), found
  *   once per client.
  * - Reads: Enumerate (then Pull until the end of the sequence, Release when giving up half-way) with
- *   the WQL filter `SELECT * FROM <Class> WHERE Backend = '<back end>'` — the back end is the only
- *   value that reaches WQL, checked against a small character set and quoted as WQL wants. The key
- *   (MatchURI, Server) is compared in the client, case-insensitively, and so is the Backend of every
- *   row (tolerantly: case, short host vs FQDN, a missing default instance), so a server that spells
- *   the back end differently from BackEndDBPath still finds its rows.
+ *   the WQL filter `SELECT * FROM <Class>` — no input reaches WQL at all. The Backend of every row is
+ *   compared in the client, tolerantly (case, short host vs FQDN, a missing default instance), and so
+ *   is the key (MatchURI, Server, case-insensitively): a row whose Backend is spelled otherwise than
+ *   BackEndDBPath or the connection's `backend` is still this pool's, which a WHERE Backend = '…'
+ *   (compared as a string by the server) would miss. The SSH script reads the same way.
  * - Writes: Create carries the whole new instance (Backend and an InstanceID `{GUID}` chosen by the
  *   client, the managed properties); Put and Delete name the instance by its keys as selectors,
  *   Backend and InstanceID, exactly as the server answered them. Put sends the whole instance back,
@@ -163,7 +163,7 @@ export class WinRmTransport implements OcsTransport {
   /** This pool's rows of a class (raw), only those whose key equals `key` when given. */
   private async rows(cls: WmiClass, key?: string): Promise<RawRow[]> {
     const backend = await this.backend();
-    const all = await this.enumerate(cls.name, wqlSelect(cls.name, { property: "Backend", value: backend }));
+    const all = await this.enumerate(cls.name, wqlSelect(cls.name));
     return all.filter((r) => {
       if (typeof r.Backend !== "string" || !sameBackend(r.Backend, backend)) return false;
       return key === undefined || String(r[cls.key] ?? "").toLowerCase() === key.toLowerCase();
