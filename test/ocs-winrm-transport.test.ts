@@ -108,8 +108,9 @@ describe("StaticRoute and HostAuthorization over WinRM (NTLM, HTTPS with the lab
       { Backend: BACKEND, Enabled: "true", InstanceID: created.outs.instanceId, MatchURI: CUP, NextHop: CUP_IP, NextHopPort: "5060", NextHopTransport: "TCP", ReplaceHostInRequestURI: "true" },
     ]);
     const sent = ntlmTls.requests.slice(before);
-    // Pools (two: a Pull), the routes (two: a Pull), the create, the routes again (three: two Pulls).
-    expect(sent.map((r) => r.action)).toEqual(["Enumerate", "Pull", "Enumerate", "Pull", "Create", "Enumerate", "Pull", "Pull"]);
+    // Pools (two: a Pull), the routes (two: a Pull), the create, the new instance read by its selectors.
+    expect(sent.map((r) => r.action)).toEqual(["Enumerate", "Pull", "Enumerate", "Pull", "Create", "Get"]);
+    expect(sent[5]!.selectors).toEqual({ Backend: BACKEND, InstanceID: created.outs.instanceId });
     expect(sent[0]).toMatchObject({ resourceUri: expect.stringMatching(/\/root\/cimv2\/MSFT_SIPPoolSetting$/), filter: "SELECT * FROM MSFT_SIPPoolSetting", user: USER });
     // No input in the query: every route, this pool's picked in the client (the other pool's is not).
     expect(sent[2]!.filter).toBe("SELECT * FROM MSFT_SIPRoutingTableData");

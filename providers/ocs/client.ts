@@ -22,7 +22,7 @@ import { type ErrorCode, RcclabError, isCode } from "../core/errors";
 import type { Logger } from "../core/kind";
 import { redact } from "../core/redact";
 import { withRetry } from "../core/retry";
-import { type OcsConnection, ocsConnectionSchema } from "./connection";
+import type { OcsConnection } from "./connection";
 import { authorizedHost, hostOrAddress, matchUri } from "./fields";
 import { SshTransport } from "./ssh";
 import type { EntryKind, ErrorFactory, OcsTransport, WmiRow, WmiValues } from "./transport";
@@ -183,11 +183,6 @@ export class OcsClient {
     this.transport =
       transport ?? (connection.transport === "ssh" ? new SshTransport(connection, log, error) : new WinRmTransport(connection, log, error));
     this.target = this.transport.target;
-  }
-
-  /** A connection object as the schema makes it (defaults filled in). */
-  static parseConnection(raw: unknown): OcsConnection {
-    return ocsConnectionSchema.parse(raw);
   }
 
   /** A typed error whose message can never carry the password. */

@@ -12,7 +12,8 @@
  *   BackEndDBPath or the connection's `backend` is still this pool's, which a WHERE Backend = '…'
  *   (compared as a string by the server) would miss. The SSH script reads the same way.
  * - Writes: Create carries the whole new instance (Backend and an InstanceID `{GUID}` chosen by the
- *   client, the managed properties); Put and Delete name the instance by its keys as selectors,
+ *   client, the managed properties) and the new instance is read back with Get by the selectors its
+ *   answer (wxf:ResourceCreated) names; Put and Delete name the instance by its keys as selectors,
  *   Backend and InstanceID, exactly as the server answered them. Put sends the whole instance back,
  *   properties rcclab does not manage (TLSCertIssuer, TLSCertSN) as they were.
  * - Faults become typed errors (./wsman/faults.ts); HTTP and TLS problems too (./wsman/http.ts).
@@ -99,12 +100,17 @@ export class WinRmTransport implements OcsTransport {
     if (there.length > 0) throw this.error("AlreadyExists", `a ${cls.name} with ${cls.key} ${key} exists in back end ${backend}`);
     const props: Record<string, PropertyValue> = { Backend: backend, InstanceID: instanceId, ...values };
     const body = await this.exchange("create", cls.name, instanceBody(cls.name, wmiResourceUri(cls.name), this.ordered(props)));
+    // The answer names the new instance (the server may have chosen its own InstanceID): read it by its selectors.
     const made = createdSelectors(body);
-    const rows = (await this.rows(cls, key)).map((r) => typedRow(cls, r));
-    // The server may have chosen its own InstanceID: its answer names it.
-    const id = made?.InstanceID;
-    if (id && rows.length > 1) return rows.filter((r) => String(r.InstanceID).toUpperCase() === id.toUpperCase());
-    return rows;
+    if (made?.Backend !== undefined && made.InstanceID) {
+      try {
+        const got = bodyInstance(await this.exchange("get", cls.name, "", { Backend: made.Backend, InstanceID: made.InstanceID }));
+        if (got?.InstanceID) return [typedRow(cls, got)];
+      } catch (e) {
+        if (!(e instanceof RcclabError && e.code === "NotFound")) throw e;
+      }
+    }
+    return (await this.rows(cls, key)).map((r) => typedRow(cls, r));
   }
 
   async update(kind: EntryKind, values: WmiValues): Promise<WmiRow[]> {
