@@ -190,9 +190,41 @@ export const ocsSchema = z
   .object({
     /** OCS 2007 R2 Enterprise pools; the guide's lab has several, one front end each. */
     pools: z
-      .array(z.object({ name: z.string().regex(/^[A-Za-z0-9-]{1,15}$/, "must be a pool name (NetBIOS-like, up to 15 characters)"), fqdn, address: ipv4, frontEnds: z.array(frontEnd).min(1) }).strict())
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[A-Za-z0-9-]{1,15}$/, "must be a pool name (NetBIOS-like, up to 15 characters)"),
+            fqdn,
+            address: ipv4,
+            frontEnds: z.array(frontEnd).min(1),
+            /** How rcclab reaches this pool's front end (default: ocs.transport). */
+            transport: ssh.transport.unwrap().optional(),
+          })
+          .strict(),
+      )
       .min(1),
-    /** How rcclab reaches each pool's front end (PowerShell and WMI over SSH, A2). */
+    /**
+     * How rcclab reaches the front ends (A2): "winrm" (WS-Management, as Windows Server 2003 R2 / 2008
+     * offer it: the OCS WMI classes as WS-Man resources) or "ssh" (PowerShell over an SSH server).
+     */
+    transport: ssh.transport,
+    winrm: z
+      .object({
+        /** Default 5986 (HTTPS), 5985 with https: false. */
+        port: ssh.port,
+        username: ssh.username,
+        password: secret("rcclab:ocs.winrm.password"),
+        /** "ntlm" (default: domain accounts) or "basic" (local accounts, Basic enabled on the server). */
+        auth: ssh.auth,
+        https: ssh.https,
+        /** Plain HTTP (an unencrypted lab) only when this is true; Basic over it also needs allowBasicOverHttp. */
+        allowHttp: ssh.allowHttp,
+        allowBasicOverHttp: ssh.allowBasicOverHttp,
+        /** The lab CA or a pinned certificate; each front end is verified as its FQDN unless servername is set. */
+        tls: ssh.tls,
+      })
+      .strict()
+      .optional(),
     ssh: z
       .object({
         port: port(22),
@@ -201,9 +233,25 @@ export const ocsSchema = z
         /** Pin the front ends' SSH host key ("SHA256:<base64>"); without it the key is accepted and logged. */
         hostKeySha256: ssh.hostKeySha256,
       })
-      .strict(),
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    o.pools.forEach((p, i) => {
+      const t = p.transport ?? o.transport;
+      if (!o[t]) {
+        ctx.addIssue({
+          code: "custom",
+          path: p.transport ? ["pools", i, "transport"] : [t],
+          message: `missing: ${p.transport ? `pool ${p.name} is` : "the front ends are"} reached over ${t === "winrm" ? "WinRM" : "SSH"}, so set rcclab:ocs.${t} (port, username, password)`,
+        });
+      }
+    });
+  });
+
+/** How rcclab reaches a pool's front end. */
+export const ocsTransport = (cfg: LabConfig, pool: LabConfig["ocs"]["pools"][number]) => pool.transport ?? cfg.ocs.transport;
 
 export const ctiSchema = z
   .object({

@@ -14,7 +14,7 @@ const guideWithSecrets = () => {
   c["rcclab:cti"].password = "G-cti-1";
   c["rcclab:directory"].password = "G-dir-1";
   c["rcclab:directory"].initialPassword = "G-init-1";
-  c["rcclab:ocs"].ssh.password = "G-ssh-1";
+  c["rcclab:ocs"].winrm.password = "G-winrm-1";
   c["rcclab:cup"].cli.password = "G-cli-1";
   return c;
 };
@@ -59,7 +59,7 @@ describe("stack config", () => {
       "rcclab:cup.password",
       "rcclab:directory.initialPassword",
       "rcclab:directory.password",
-      "rcclab:ocs.ssh.password",
+      "rcclab:ocs.winrm.password",
     ]);
     expect(errors[0]!.message).toMatch(/^missing: set it with pulumi config set --secret --path .rcclab:/);
   });

@@ -18,7 +18,7 @@ import { RecordSet } from "../../providers/dns/recordSet";
 import { ocsConnectionSchema } from "../../providers/ocs/client";
 import { HostAuthorization } from "../../providers/ocs/hostAuthorization";
 import { StaticRoute } from "../../providers/ocs/staticRoute";
-import { communicatorSettings, rccUsers, type LabConfig } from "../config";
+import { communicatorSettings, ocsTransport, rccUsers, type LabConfig } from "../config";
 import { from } from "./origin";
 
 const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
@@ -32,7 +32,6 @@ export class MicrosoftSide extends pulumi.ComponentResource {
     super("rcclab:lab:Microsoft", name, {}, opts);
     const dns = cfg.dns;
     const dir = cfg.directory;
-    const ssh = cfg.ocs.ssh;
 
     // A1: DNS.
     const { recordSets, skipped } = guideRecordSets({
@@ -54,16 +53,7 @@ export class MicrosoftSide extends pulumi.ComponentResource {
     const frontEnds: pulumi.Resource[] = [];
     for (const pool of cfg.ocs.pools) {
       const fe = pool.frontEnds[0]!;
-      const connection = pulumi.secret(
-        ocsConnectionSchema.parse({
-          host: fe.address,
-          port: ssh.port,
-          username: ssh.username,
-          password: ssh.password,
-          ...(ssh.hostKeySha256 ? { hostKeySha256: ssh.hostKeySha256 } : {}),
-          pool: pool.fqdn,
-        }),
-      );
+      const connection = pulumi.secret(ocsConnectionSchema.parse({ host: fe.address, pool: pool.fqdn, ...frontEndAccess(cfg, pool, fe.fqdn) }));
       const after = { parent: this, dependsOn: records };
       frontEnds.push(
         new StaticRoute.Resource(
@@ -125,4 +115,18 @@ export class MicrosoftSide extends pulumi.ComponentResource {
     this.communicatorSettings = communicatorSettings(cfg);
     this.registerOutputs({});
   }
+}
+
+/**
+ * How a pool's front end is reached: WinRM (its certificate verified as the front end's FQDN unless
+ * the stack pins one or names another) or SSH, from the stack's ocs.winrm / ocs.ssh.
+ */
+function frontEndAccess(cfg: LabConfig, pool: LabConfig["ocs"]["pools"][number], fqdn: string): Record<string, unknown> {
+  if (ocsTransport(cfg, pool) === "ssh") {
+    const ssh = cfg.ocs.ssh!;
+    return { transport: "ssh", port: ssh.port, username: ssh.username, password: ssh.password, ...(ssh.hostKeySha256 ? { hostKeySha256: ssh.hostKeySha256 } : {}) };
+  }
+  const { tls, ...w } = cfg.ocs.winrm!;
+  const verifiedAs = tls && (tls.servername || tls.fingerprint256 || tls.insecureSkipVerify) ? {} : { servername: fqdn };
+  return { transport: "winrm", ...w, ...(w.https === false ? {} : { tls: { ...tls, ...verifiedAs } }) };
 }
