@@ -16,6 +16,7 @@ import { lcServicesDn, rtcServiceInConfiguration, rtcServiceInSystem } from "../
 import { RccSettings } from "../providers/ad/rccSettings";
 import { ensureLabCa } from "../src/labsim/ca";
 import { startDirectorySim } from "../src/labsim/directory";
+import { checked as checkedKind, failure } from "./support/kinds";
 import { addOcsPool, sambaRequired, startSamba } from "./support/samba";
 
 const BASE = "DC=lab,DC=example,DC=com";
@@ -23,19 +24,7 @@ const CONFIG_RTC = rtcServiceInConfiguration(`CN=Configuration,${BASE}`);
 const SYSTEM_RTC = rtcServiceInSystem(BASE);
 const CUSTOM_RTC = `CN=RTC Service,OU=OCS,${BASE}`;
 
-const failure = (p: Promise<unknown>): Promise<Error & { code?: string }> =>
-  p.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
-
-function checked(news: Record<string, unknown>): Record<string, unknown> {
-  const r = RccSettings.runtime.check({}, news);
-  expect(r.failures).toEqual([]);
-  return r.inputs;
-}
+const checked = (news: Record<string, unknown>): Record<string, unknown> => checkedKind(RccSettings, news);
 
 interface Directory {
   ldapsUrl: string;

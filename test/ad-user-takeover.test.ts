@@ -17,24 +17,13 @@ import { childDn } from "../providers/ad/dn";
 import { User } from "../providers/ad/user";
 import { ensureLabCa } from "../src/labsim/ca";
 import { startDirectorySim } from "../src/labsim/directory";
+import { checked as checkedKind, failure } from "./support/kinds";
 import { sambaRequired, startSamba } from "./support/samba";
 
 const BASE = "DC=lab,DC=example,DC=com";
 const OP = { addRequest: 0x68, addResponse: 0x69 } as const;
 
-const failure = (p: Promise<unknown>): Promise<Error & { code?: string }> =>
-  p.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
-
-function checked(news: Record<string, unknown>): Record<string, unknown> {
-  const r = User.runtime.check({}, news);
-  expect(r.failures).toEqual([]);
-  return r.inputs;
-}
+const checked = (news: Record<string, unknown>): Record<string, unknown> => checkedKind(User, news);
 
 async function logged<T>(fn: () => Promise<T>): Promise<{ result: T; text: string }> {
   const lines: string[] = [];
