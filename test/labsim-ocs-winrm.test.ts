@@ -449,3 +449,90 @@ describe("NTLM (curl as the client)", () => {
     ]);
   });
 });
+
+/**
+ * Debian's wsl ("Wsman Shell Command Line", Dell's bash client: curl with Basic auth, xmllint)
+ * against the endpoint over HTTPS, trusting the lab CA through the `<endpoint>.crt` file wsl reads.
+ * wsl reads response lines with `read` (no -r), which eats backslashes: this pool's back end is a
+ * default SQL instance ("computername" without "\instancename", which OCS also allows for
+ * Enterprise Edition), so its selectors survive wsl's round trip.
+ */
+const WSL_TOOLS = ["wsl", "curl", "xmllint", "uuidgen"];
+const missingTools = WSL_TOOLS.filter((t) => !(process.env.PATH ?? "").split(":").some((d) => fs.existsSync(path.join(d, t))));
+if (missingTools.length && process.env.CI) throw new Error(`wsl test needs ${missingTools.join(", ")} (Debian packages wsl, curl, libxml2-utils, uuid-runtime)`);
+
+describe.skipIf(missingTools.length > 0)("wsl (Dell's WS-Management shell client)", () => {
+  const WSL_BACKEND = "sql01.lab.example.com";
+  const user = { user: "wsladmin", password: "Wsl-Pa55word" };
+  let s: OcsWinRm;
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    s = await startOcsWinRm({
+      port: 0,
+      caDir: path.join(tmp, "ca"),
+      users: { [user.user]: user.password },
+      seed: {
+        pools: [{ fqdn: "pool01.lab.example.com", backend: WSL_BACKEND }],
+        routes: [
+          { MatchURI: "gw01.lab.example.com", NextHop: "192.0.2.10", NextHopPort: 5060, NextHopTransport: "TCP", ReplaceHostInRequestURI: false, Enabled: true },
+          { MatchURI: "gw02.lab.example.com", NextHop: "192.0.2.11", NextHopPort: 5061, NextHopTransport: "TLS", ReplaceHostInRequestURI: true, Enabled: true },
+        ],
+      },
+    });
+    work = fs.mkdtempSync(path.join(tmp, "wsl-"));
+    const home = path.join(work, "home");
+    fs.mkdirSync(home);
+    const endpoint = `127.0.0.1:${s.port}`;
+    fs.writeFileSync(path.join(work, `${endpoint}.crt`), s.caPem);
+    env = { PATH: process.env.PATH, HOME: home, SHELL: "/bin/bash", WSENDPOINT: endpoint, WSUSER: user.user, WSPASS: user.password, KEEPHISTORY: "0", WSAUTOMATED: "1", OUTLEVEL: "1" };
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  const wsl = (...args: string[]): Promise<{ code: number; stdout: string; response: string }> =>
+    new Promise((resolve) => {
+      execFile("wsl", args, { cwd: work, env, encoding: "utf8", timeout: 60_000 }, (err, stdout) => {
+        const file = path.join(work, "response.xml");
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, response: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "" });
+      });
+    });
+
+  it("identifies, enumerates with a WQL filter and with Pull, gets, puts a changed route and reads it back", async () => {
+    const id = await wsl("identify", "check");
+    expect(id.code).toBe(0);
+    expect(id.response).toContain("<wsmid:ProductVendor>Microsoft Corporation</wsmid:ProductVendor>");
+
+    const filtered = await wsl("enum", ROUTE, "-dialect", WQL, "-filter", "SELECT * FROM MSFT_SIPRoutingTableData WHERE MatchURI = 'GW02.lab.example.com'");
+    expect(filtered.code).toBe(0);
+    expect(filtered.response).toContain("<p:MatchURI>gw02.lab.example.com</p:MatchURI>");
+    expect(filtered.response).not.toContain("gw01");
+
+    const paged = await wsl("enum", ROUTE, "-opti", "1");
+    expect(paged.code).toBe(0);
+    expect(paged.stdout).toContain("<p:MatchURI>gw01.lab.example.com</p:MatchURI>");
+    expect(paged.stdout).toContain("<p:MatchURI>gw02.lab.example.com</p:MatchURI>");
+    expect(s.requests.filter((r) => r.action === "Pull").length).toBeGreaterThan(0);
+
+    const gwId = s.state().routes[0]!.InstanceID;
+    const got = await wsl("get", ROUTE, `Backend=${WSL_BACKEND}`, `InstanceID=${gwId}`);
+    expect(got.code).toBe(0);
+    expect(got.response).toContain("<p:NextHopPort>5060</p:NextHopPort>");
+
+    // wsl put enumerates (EnumerateObjectAndEPR), takes the first instance and its EPR, and Puts it
+    // back with the property changed. (Its exit status looks for "_OUTPUT", an invoke answer: 1.)
+    const put = await wsl("put", ROUTE, "NextHopPort=5070");
+    expect(put.response).toContain("http://schemas.xmlsoap.org/ws/2004/09/transfer/PutResponse");
+    expect(put.response).toContain("<p:NextHopPort>5070</p:NextHopPort>");
+    expect(s.requests.at(-1)).toMatchObject({ action: "Put", status: 200, auth: "Basic", user: user.user, selectors: { Backend: WSL_BACKEND, InstanceID: gwId } });
+    expect(s.state().routes.map((r) => [r.MatchURI, r.NextHopPort])).toEqual([
+      ["gw01.lab.example.com", 5070],
+      ["gw02.lab.example.com", 5061],
+    ]);
+    const back = await wsl("get", ROUTE, `Backend=${WSL_BACKEND}`, `InstanceID=${gwId}`);
+    expect(back.response).toContain("<p:NextHopPort>5070</p:NextHopPort>");
+    expect(back.response).toContain("<p:NextHop>192.0.2.10</p:NextHop>");
+  });
+});
