@@ -17,7 +17,8 @@ import { startCucmPlatform, type CucmPlatform } from "./cucm-platform";
 import { startCupSim, type CupSim } from "./cup";
 import { startDirectorySim, type DirectorySim } from "./directory";
 import { startDnsSim, type DnsSim } from "./dns";
-import { startOcsSim, type OcsSim } from "./ocs";
+import { OcsWmiStore, startOcsSim, type OcsSim } from "./ocs";
+import { startOcsWinRm, type OcsWinRm } from "./ocs/winrm";
 import type { CucmSeed } from "./cucm/model/seed";
 
 /** The lab's fixed endpoints and credentials (mirrored by stacks/Pulumi.local.yaml). */
@@ -41,10 +42,14 @@ export const LAB = {
     bindDn: "CN=Administrator,CN=Users,DC=lab,DC=example,DC=com",
     password: "Lab-Dc-Pa55!",
   },
-  /** Each pool's front end: SSH on its own loopback address. */
-  ocs: { port: 18122, username: "LAB\\rcclab-ocs", password: "Lab-Ocs-Pa55!", pools: [
-    { name: "pool1", fqdn: "pool1.lab.example.com", address: "127.0.0.11" },
-    { name: "pool2", fqdn: "pool2.lab.example.com", address: "127.0.0.12" },
+  /**
+   * Each pool's front end, on its own loopback address: SSH (PowerShell/WMI) on `port` and WinRM
+   * over HTTPS (WS-Management, https://<address>:<winrmPort>/wsman, certificate from the lab CA,
+   * Basic or Negotiate/NTLM) on `winrmPort`, both with the same account and the same WMI tables.
+   */
+  ocs: { port: 18122, winrmPort: 18986, username: "LAB\\rcclab-ocs", password: "Lab-Ocs-Pa55!", pools: [
+    { name: "pool1", fqdn: "pool1.lab.example.com", address: "127.0.0.11", frontEnd: "ocsfe1.lab.example.com" },
+    { name: "pool2", fqdn: "pool2.lab.example.com", address: "127.0.0.12", frontEnd: "ocsfe2.lab.example.com" },
   ] },
 } as const;
 
@@ -81,6 +86,8 @@ export interface LabOptions {
   directoryPort?: number;
   directoryLdapsPort?: number;
   ocsPort?: number;
+  /** The OCS front ends' WinRM (HTTPS) port (default: 0 when ocsPort is 0, else LAB.ocs.winrmPort). */
+  ocsWinRmPort?: number;
   cupPort?: number;
   cupSshPort?: number;
 }
@@ -93,6 +100,8 @@ export interface Lab {
   dns: DnsSim;
   directory: DirectorySim;
   ocs: OcsSim[];
+  /** Each pool's front end's WinRM endpoint (same order and tables as `ocs`). */
+  ocsWinRm: OcsWinRm[];
   cup: CupSim;
   endpoints: Record<string, string>;
   stop(): Promise<void>;
@@ -148,25 +157,47 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     },
   });
   const ocs: OcsSim[] = [];
-  // One SSH port for every front end (each on its own loopback address), as the stack has one.
+  const ocsWinRm: OcsWinRm[] = [];
+  // One SSH port and one WinRM port for every front end (each on its own loopback address).
   let ocsPort = opts.ocsPort ?? LAB.ocs.port;
+  // Ephemeral like the SSH port when the caller asks for ephemeral ports (tests).
+  let winrmPort = opts.ocsWinRmPort ?? (opts.ocsPort === 0 ? 0 : LAB.ocs.winrmPort);
   for (const pool of LAB.ocs.pools) {
+    // The front end's WMI tables, served by both its SSH and its WinRM faces.
+    const store = new OcsWmiStore({
+      stateFile: path.join(dir, `ocs-${pool.name}.json`),
+      seed: {
+        pools: LAB.ocs.pools.map((p) => ({ fqdn: p.fqdn })),
+        // A gateway route and its authorization that existed before rcclab, on this pool.
+        routes: [{ backend: `sql-${pool.fqdn}\\rtc`, matchUri: "gw01.lab.example.com", nextHop: "192.0.2.10", port: 5060, transport: "TCP", replaceHostInRequestUri: false, enabled: true }],
+        hosts: [{ backend: `sql-${pool.fqdn}\\rtc`, server: "192.0.2.10", outboundOnly: false, throttleAsServer: true, treatAsAuthenticated: true }],
+      },
+    });
+    const computerName = pool.frontEnd.split(".")[0]!.toUpperCase();
     ocs.push(
       await startOcsSim({
         host: pool.address,
         port: ocsPort,
         users: { [LAB.ocs.username]: LAB.ocs.password },
         hostKeyFile: path.join(dir, "ocs-ssh-host-key.pem"),
-        stateFile: path.join(dir, `ocs-${pool.name}.json`),
-        seed: {
-          pools: LAB.ocs.pools.map((p) => ({ fqdn: p.fqdn })),
-          // A gateway route and its authorization that existed before rcclab, on this pool.
-          routes: [{ backend: `sql-${pool.fqdn}\\rtc`, matchUri: "gw01.lab.example.com", nextHop: "192.0.2.10", port: 5060, transport: "TCP", replaceHostInRequestUri: false, enabled: true }],
-          hosts: [{ backend: `sql-${pool.fqdn}\\rtc`, server: "192.0.2.10", outboundOnly: false, throttleAsServer: true, treatAsAuthenticated: true }],
-        },
+        store,
+        computerName,
       }),
     );
     ocsPort = ocs[ocs.length - 1]!.port;
+    ocsWinRm.push(
+      await startOcsWinRm({
+        host: pool.address,
+        port: winrmPort,
+        https: true,
+        caDir: path.join(dir, "ca"),
+        serverNames: [pool.frontEnd, pool.fqdn],
+        users: { [LAB.ocs.username]: LAB.ocs.password },
+        store,
+        computerName,
+      }),
+    );
+    winrmPort = ocsWinRm[ocsWinRm.length - 1]!.port;
   }
   const cup = await startCupSim({
     port: opts.cupPort ?? LAB.cup.port,
@@ -188,10 +219,16 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     DNS: `127.0.0.1:${dns.port} (UDP/TCP; zones ${LAB.dns.zones.join(", ")}; TSIG key ${LAB.dns.tsig.name})`,
     Directory: `${directory.ldapsUrl} and ${directory.url} (StartTLS); bind ${LAB.directory.bindDn}`,
     ...Object.fromEntries(ocs.map((o, i) => [`OCS ${LAB.ocs.pools[i]!.name} (SSH)`, `${o.host}:${o.port} (user ${LAB.ocs.username})`])),
+    ...Object.fromEntries(
+      ocsWinRm.map((w, i) => [`OCS ${LAB.ocs.pools[i]!.name} (WinRM)`, `${w.url} (user ${LAB.ocs.username}, Basic or Negotiate/NTLM; certificate from the lab CA, names ${LAB.ocs.pools[i]!.frontEnd}, ${w.host})`]),
+    ),
     "CUP AXL": `${cup.url} (user ${LAB.cup.username})`,
     "CUP CLI (SSH)": `127.0.0.1:${cup.sshPort} (user ${LAB.cup.cliUsername}, admin: prompt)`,
   };
-  fs.writeFileSync(path.join(dir, "endpoints.json"), JSON.stringify({ caFile, cucm: { url: cucm.url, port: cucm.port } }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, "endpoints.json"),
+    JSON.stringify({ caFile, cucm: { url: cucm.url, port: cucm.port }, ocsWinRm: ocsWinRm.map((w, i) => ({ pool: LAB.ocs.pools[i]!.name, url: w.url })) }, null, 2),
+  );
   return {
     dir,
     caFile,
@@ -201,9 +238,11 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     dns,
     directory,
     ocs,
+    ocsWinRm,
     cup,
     stop: async () => {
       await cup.stop();
+      for (const w of ocsWinRm) await w.stop();
       for (const o of ocs) await o.stop();
       await directory.stop();
       await dns.stop();

@@ -301,11 +301,7 @@ class Parser {
     const at = this.i;
     const c = this.ch();
     if (c === "&" || (c === "." && (this.at(1) === " " || this.at(1) === "\t"))) throw this.err(`The '${c}' operator is not supported by this host.`);
-    if (c !== undefined && (/[A-Za-z_?%]/.test(c) || (c === "-" && false))) {
-      const kw = this.keyword();
-      if (kw === "not") return { k: "expr", e: this.expression(), at };
-      return this.command();
-    }
+    if (c !== undefined && /[A-Za-z_?%]/.test(c)) return this.command();
     return { k: "expr", e: this.expression(), at };
   }
 
