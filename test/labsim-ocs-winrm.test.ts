@@ -6,7 +6,7 @@
  * getting and putting a route.
  */
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OcsWinRm, startOcsWinRm } from "../src/labsim/ocs/winrm";
+import { md4 } from "../src/labsim/ocs/winrm/md4";
 import { type XmlElement, kid, kids, parseXml, text } from "../src/labsim/ocs/winrm/xml";
 
 const NS = {
@@ -534,5 +535,70 @@ describe.skipIf(missingTools.length > 0)("wsl (Dell's WS-Management shell client
     const back = await wsl("get", ROUTE, `Backend=${WSL_BACKEND}`, `InstanceID=${gwId}`);
     expect(back.response).toContain("<p:NextHopPort>5070</p:NextHopPort>");
     expect(back.response).toContain("<p:NextHop>192.0.2.10</p:NextHop>");
+  });
+});
+
+describe("NTLM inside SPNEGO (a GSS-API Negotiate token built here byte by byte)", () => {
+  const der = (tag: number, v: Buffer): Buffer => {
+    const n = v.length;
+    const len = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+    return Buffer.concat([Buffer.from([tag]), len, v]);
+  };
+  const NTLM_OID = Buffer.from("060a2b0601040182370202 0a".replace(/ /g, ""), "hex");
+  const SPNEGO_OID = Buffer.from("06062b0601050502", "hex");
+
+  it("MD4 matches RFC 1320's test vectors", () => {
+    expect(md4(Buffer.from("")).toString("hex")).toBe("31d6cfe0d16ae931b73c59d7e0c089c0");
+    expect(md4(Buffer.from("abc")).toString("hex")).toBe("a448017aaf21d8525fc10ae87aa6729d");
+    expect(md4(Buffer.from("12345678901234567890123456789012345678901234567890123456789012345678901234567890")).toString("hex")).toBe("e33b4ddc9c38f2199c3e7b164fcc0536");
+  });
+
+  it("NegTokenInit(NTLM NEGOTIATE) → 401 NegTokenResp(CHALLENGE); NegTokenResp(AUTHENTICATE, NTLMv2) → 200 accept-completed", async () => {
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+    const xml = envelope({ action: `${T}Get`, resourceUri: ROUTE, selectors: { Backend: BACKEND, InstanceID: gwId } });
+    const flags = 0x00000001 | 0x00000004 | 0x00000200 | 0x00008000 | 0x00080000;
+    const type1 = Buffer.alloc(32);
+    type1.write("NTLMSSP\0", 0, "latin1");
+    type1.writeUInt32LE(1, 8);
+    type1.writeUInt32LE(flags, 12);
+    const init = der(0x60, Buffer.concat([SPNEGO_OID, der(0xa0, der(0x30, Buffer.concat([der(0xa0, der(0x30, NTLM_OID)), der(0xa2, der(0x04, type1))])))]));
+    const r1 = await post(xml, { auth: null, agent, headers: { Authorization: `Negotiate ${init.toString("base64")}` } });
+    expect(r1.status).toBe(401);
+    const tok = Buffer.from(String(r1.headers["www-authenticate"]).replace(/^Negotiate /, ""), "base64");
+    expect(tok[0]).toBe(0xa1);
+    const type2 = tok.subarray(tok.indexOf(Buffer.from("NTLMSSP\0", "latin1")));
+    expect(type2.readUInt32LE(8)).toBe(2);
+    const serverChallenge = type2.subarray(24, 32);
+    const tiLen = type2.readUInt16LE(40);
+    const targetInfo = type2.subarray(type2.readUInt32LE(44), type2.readUInt32LE(44) + tiLen);
+
+    const [domain, user] = ["LAB", "rcclab-ocs"];
+    const key = createHmac("md5", md4(Buffer.from(ADMIN.password, "utf16le"))).update(Buffer.from(user.toUpperCase() + domain, "utf16le")).digest();
+    const time = Buffer.alloc(8);
+    time.writeBigUInt64LE((BigInt(Date.now()) + 11644473600000n) * 10000n);
+    const temp = Buffer.concat([Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), time, randomBytes(8), Buffer.alloc(4), targetInfo, Buffer.alloc(4)]);
+    const nt = Buffer.concat([createHmac("md5", key).update(Buffer.concat([serverChallenge, temp])).digest(), temp]);
+    const fields: Buffer[] = [Buffer.alloc(24), nt, Buffer.from(domain, "utf16le"), Buffer.from(user, "utf16le"), Buffer.from("TESTWS", "utf16le"), Buffer.alloc(0)];
+    const head = Buffer.alloc(64);
+    head.write("NTLMSSP\0", 0, "latin1");
+    head.writeUInt32LE(3, 8);
+    let off = 64;
+    fields.forEach((f, i) => {
+      head.writeUInt16LE(f.length, 12 + i * 8);
+      head.writeUInt16LE(f.length, 14 + i * 8);
+      head.writeUInt32LE(off, 16 + i * 8);
+      off += f.length;
+    });
+    head.writeUInt32LE(flags, 60);
+    const type3 = Buffer.concat([head, ...fields]);
+    const resp = der(0xa1, der(0x30, der(0xa2, der(0x04, type3))));
+    const r2 = await post(xml, { auth: null, agent, headers: { Authorization: `Negotiate ${resp.toString("base64")}` } });
+    expect(r2.status).toBe(200);
+    expect(Buffer.from(String(r2.headers["www-authenticate"]).replace(/^Negotiate /, ""), "base64").toString("hex")).toBe("a1073005a0030a0100");
+    expect(w.requests.at(-1)).toMatchObject({ status: 200, auth: "Negotiate", user: ADMIN.user });
+    // The connection stays authenticated.
+    expect((await post(xml, { auth: null, agent })).status).toBe(200);
+    expect(w.requests.at(-1)).toMatchObject({ status: 200, auth: "connection" });
+    agent.destroy();
   });
 });
