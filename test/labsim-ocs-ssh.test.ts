@@ -142,3 +142,13 @@ if ('x' -match '[\\w.]' -and [int][char]'x' -lt 128) { 'ascii' } else { 'other' 
     expect(a.summary?.filters).toEqual([{ property: "MatchURI", variable: "matchUri" }]);
   });
 });
+
+describe("limits", () => {
+  it("a runaway recursion stops at PowerShell's call depth; a huge string is refused; nothing crashes", () => {
+    const store = new OcsWmiStore({ seed });
+    const deep = run(store, "function f { f }; f; 'after'");
+    expect(deep.stderr).toMatch(/call depth overflow/);
+    expect(run(store, "$ErrorActionPreference='Stop'; $x = 'a' * 100000000").exitCode).toBe(1);
+    expect(run(store, "for ($i = 0; $i -lt 10; $i++) { }; 'done'").stdout).toBe("done\r\n");
+  });
+});

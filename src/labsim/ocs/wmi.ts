@@ -200,7 +200,14 @@ export function runAnalyzed(store: OcsWmiStore, a: AnalyzedCommand, opts: ExecOp
       },
       a.script!,
     );
-    const r = interp.run(a.body!);
+    let r: { exitCode: number };
+    try {
+      r = interp.run(a.body!);
+    } catch (e) {
+      // Not PowerShell's to say: the simulator failed. Answer as a crashed powershell.exe would.
+      stderr += `powershell.exe: internal error of the simulator: ${(e as Error).message}${CRLF}`;
+      r = { exitCode: 1 };
+    }
     return {
       stdout,
       stderr,

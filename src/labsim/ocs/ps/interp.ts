@@ -257,6 +257,7 @@ export interface RunResult {
 export class Interpreter {
   private readonly global = new Scope();
   private lastFailed = false;
+  private depth = 0;
 
   constructor(
     private readonly host: PSHost,
@@ -555,7 +556,28 @@ export class Interpreter {
     return out;
   }
 
+  /** PowerShell's call depth limit (100). */
+  private enter(): void {
+    if (++this.depth > 100) {
+      this.depth = 0;
+      throw new PSRuntimeError("The script failed due to call depth overflow.  The call depth reached 101 and the maximum is 100.", {
+        category: "InvalidOperation",
+        errorId: "CallDepthOverflow",
+        exceptionType: "ScriptCallDepthException",
+      });
+    }
+  }
+
   private callFunction(fn: FunctionDef, args: Arg[], scope: Scope): PSValue[] {
+    this.enter();
+    try {
+      return this.callFunctionInner(fn, args, scope);
+    } finally {
+      if (this.depth > 0) this.depth--;
+    }
+  }
+
+  private callFunctionInner(fn: FunctionDef, args: Arg[], scope: Scope): PSValue[] {
     const { named, positional } = this.bindArgs(args, scope);
     const inner = new Scope(scope);
     const rest = [...positional];
@@ -874,7 +896,11 @@ export class Interpreter {
   }
 
   private arith(op: string, l: PSValue, r: PSValue): PSValue {
-    if (op === "*" && typeof l === "string") return l.repeat(toInteger(r, "System.Int32").v);
+    if (op === "*" && typeof l === "string") {
+      const n = toInteger(r, "System.Int32").v;
+      if (n < 0 || l.length * n > 1_000_000) throw new PSRuntimeError("The string is too long for this host.", { category: "InvalidOperation", errorId: "OutOfMemory" });
+      return l.repeat(n);
+    }
     const ln = l instanceof Num ? l : new Num(parseNumber(l, "System.Int32"), "Int32");
     const rn = r instanceof Num ? r : new Num(parseNumber(r, ln.t === "Double" ? "System.Double" : "System.Int32"), Number.isInteger(parseNumber(r, "System.Double")) ? "Int32" : "Double");
     let v: number;
