@@ -107,7 +107,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     dns = new DnsClient(dnsConnectionSchema.parse({ server: "127.0.0.1", port: lab.dns.port, tsig: LAB.dns.tsig }));
     ocs = LAB.ocs.pools.map(
       (p, i) =>
-        new OcsClient(ocsConnectionSchema.parse({ host: p.address, port: lab.ocs[i]!.port, username: LAB.ocs.username, password: LAB.ocs.password, pool: p.fqdn }), { info: () => {}, warn: () => {} }),
+        new OcsClient(ocsConnectionSchema.parse({ transport: "ssh", host: p.address, port: lab.ocs[i]!.port, username: LAB.ocs.username, password: LAB.ocs.password, pool: p.fqdn }), { info: () => {}, warn: () => {} }),
     );
     cup = new CupClient(
       cupConnectionSchema.parse({ host: "127.0.0.1", port: lab.cup.port, username: LAB.cup.username, password: LAB.cup.password, release: "7.0", tls: { caFile: lab.caFile, servername: "cup.lab.example.com" } }),
@@ -210,6 +210,36 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     expect(r.out).toContain("no changes");
     const writes = lab.cucm.requests.slice(before).filter((q) => /^(add|update|remove)/.test(q.operation));
     expect(writes).toEqual([]);
+  });
+
+  it("a second stack on the same lab takes over nothing of the first, and its destroy deletes nothing of it", async () => {
+    const built = await snapshot();
+    // Another lab engineer's stack: other users, numbers and phones, pointed at the same systems,
+    // allowed to adopt DNS records that already hold exactly what it needs.
+    const { config } = loadStackConfig(path.join(stacksDir, "Pulumi.local.yaml"), { passphrase: PASSPHRASE });
+    const users = config["rcclab:users"] as Record<string, any>[];
+    config["rcclab:users"] = users.map((u, i) => ({
+      ...u,
+      userid: `other${i}`,
+      firstName: "Other",
+      lastName: `User${i}`,
+      e164: `+1415555200${i}`,
+      phone: { ...u.phone, mac: `00:1E:4A:CC:DD:0${i}` },
+    }));
+    (config["rcclab:dns"] as Record<string, unknown>).adopt = true;
+    writeStackConfig(path.join(stacksDir, "Pulumi.other.yaml"), config, { passphrase: PASSPHRASE, secrets: SECRETS });
+    const other = (...args: string[]) => run([...args, "--stack", "other", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]);
+
+    // Its up stops at the first object the first stack made (an OCS entry for CUP), naming it and
+    // how to adopt it; the DNS records were adopted, being exactly what it needs.
+    const up = await other("up");
+    expect(up.code).toBe(1);
+    expect(up.err).toMatch(/rcclab:ocs:(StaticRoute|HostAuthorization) ".*already exists.*rcclab does not take over an entry it did not create/);
+    // Its destroy removes what it made itself and nothing of the first stack's.
+    expect((await other("destroy")).code).toBe(0);
+    expect(await snapshot()).toEqual(built);
+    // The first stack sees no drift.
+    expect((await rcclab("drift")).code).toBe(0);
   });
 
   it("drift exits 2 naming the resource and field changed behind rcclab's back; up repairs it", async () => {
