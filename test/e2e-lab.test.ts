@@ -33,6 +33,7 @@ const SECRETS = [
   "rcclab:directory.initialPassword",
   "rcclab:dns.tsig.secret",
   "rcclab:ocs.ssh.password",
+  "rcclab:ocs.winrm.password",
 ];
 
 // The whole lab (A, B and C: about 75 resources) runs several times: generous per-test time.
@@ -96,6 +97,8 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     Object.assign(config["rcclab:directory"] as Record<string, unknown>, { url: lab.directory.ldapsUrl, tls: { caFile: lab.caFile } });
     (config["rcclab:dns"] as Record<string, unknown>).port = lab.dns.port;
     ((config["rcclab:ocs"] as Record<string, any>).ssh as Record<string, unknown>).port = lab.ocs[0]!.port;
+    // A2 over WinRM (the local stack's transport): the front ends' WS-Management endpoints.
+    Object.assign((config["rcclab:ocs"] as Record<string, any>).winrm, { port: lab.ocsWinRm[0]!.port, tls: { caFile: lab.caFile } });
     writeStackConfig(path.join(stacksDir, "Pulumi.local.yaml"), config, {
       passphrase: PASSPHRASE,
       secrets: SECRETS,
@@ -175,6 +178,8 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     // The 7931G takes one call per line, whatever the lab-wide limit (4 / 2) says.
     expect((await axl.get(axl.adapter.phone, "SEP001E4AAABB03"))!.lines[0]).toMatchObject({ maxNumCalls: 1, busyTrigger: 1 });
 
+    // A2 went over WinRM (WS-Management Create on each pool's front end), not SSH.
+    for (const w of lab.ocsWinRm) expect(w.requests.filter((q) => /Create$/.test(q.action) && q.status === 200).length).toBeGreaterThanOrEqual(2);
     // A1–A3.
     expect((await dns.getRRset("lab.example.com", "cup.lab.example.com", "A"))?.records).toEqual(["127.0.0.1"]);
     expect((await dns.getRRset("lab.example.com", "_sipinternaltls._tcp.lab.example.com", "SRV"))?.records).toEqual(["0 0 5061 pool1.lab.example.com."]);
@@ -263,13 +268,16 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
       { op: "delete", name: "cup.lab.example.com", type: "A", rdata: "127.0.0.1" },
       { op: "add", name: "cup.lab.example.com", type: "A", ttl: 3600, rdata: "127.0.0.99" },
     ]);
-    // And a CUP ACL entry removed over SQL.
+    // And a CUP ACL entry removed over SQL, and pool2's static route to CUP re-pointed on its front end.
     await cup.write({ kind: "update", sql: "delete from incomingacl where address = 'ocsfe2.lab.example.com'", table: INCOMING_ACL });
+    const route = (await ocs[1]!.getRoute("cup.lab.example.com"))!;
+    await ocs[1]!.updateRoute({ matchUri: route.matchUri, nextHop: route.nextHop, port: 5070, transport: "TCP", replaceHostInRequestUri: true, enabled: true });
     const d2 = await rcclab("drift");
     expect(d2.code).toBe(2);
     expect(d2.out).toMatch(/~ rcclab:ad:RccSettings rcc-settings-bjones \(bjones\): e164/);
     expect(d2.out).toMatch(/~ rcclab:dns:RecordSet dns-a-cup\.lab\.example\.com \(cup\.lab\.example\.com\/A\): records/);
     expect(d2.out).toMatch(/- rcclab:cup:IncomingAcl incoming-acl-ocsfe2\.lab\.example\.com \(ocsfe2\.lab\.example\.com\): gone/);
+    expect(d2.out).toMatch(/~ rcclab:ocs:StaticRoute static-route-pool2 \(cup\.lab\.example\.com\): port/);
 
     const repaired = await rcclab("up");
     expect(repaired.code, repaired.err).toBe(0);
@@ -279,6 +287,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     const bobAgain = (await ldap.findUser("bjones", ["msRTCSIP-Line"]))!;
     expect(first(bobAgain, "msRTCSIP-Line")).toBe("tel:+14085551002");
     expect((await cup.query(select(INCOMING_ACL))).map((r) => String(r.address))).toContain("ocsfe2.lab.example.com");
+    expect((await ocs[1]!.getRoute("cup.lab.example.com"))?.port).toBe(5060);
     expect((await rcclab("drift")).code).toBe(0);
   });
 
