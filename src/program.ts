@@ -8,7 +8,8 @@ import { CucmSection } from "./components/cucm";
 import { CupSection } from "./components/cup";
 import { MicrosoftSide } from "./components/microsoft";
 import { normalizationRules } from "./components/normalization";
-import { NOT_AUTOMATED, phoneName, requireConfig, rccUsers } from "./config";
+import { requireConfig } from "./config";
+import { NOT_AUTOMATED, phoneName, rccUsers } from "./derive";
 
 export async function lab(): Promise<Record<string, unknown>> {
   const cfg = requireConfig(pulumi.runtime.allConfig());

@@ -1,7 +1,8 @@
 /** The stack config: one schema for the lab, errors named by YAML path, all at once, no secret shown. */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { communicatorSettings, cupAcl, lineServerUri, parseConfig, phoneName, requireConfig } from "../src/config";
+import { parseConfig, requireConfig } from "../src/config";
+import { communicatorSettings, cupAcl, lineServerUri, phoneName } from "../src/derive";
 import { loadStackConfig } from "../src/engine/stackConfig";
 import { LAB } from "../src/labsim/lab";
 

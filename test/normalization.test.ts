@@ -5,7 +5,8 @@
  * applies them (the first pattern that matches; .NET and JavaScript agree on this regex subset).
  */
 import { describe, expect, it } from "vitest";
-import { NOT_AUTOMATED, parseConfig } from "../src/config";
+import { parseConfig } from "../src/config";
+import { NOT_AUTOMATED } from "../src/derive";
 import { NORMALIZATION_RULES_FILE, normalizationRulePairs, normalizationRules } from "../src/components/normalization";
 import { loadStack } from "../src/commands";
 

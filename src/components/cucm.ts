@@ -30,7 +30,8 @@ import { SipTrunk } from "../../providers/cucm/sipTrunk";
 import { SipTrunkSecurityProfile } from "../../providers/cucm/sipTrunkSecurityProfile";
 import { CucmVersion } from "../../providers/cucm/version";
 import { from } from "./origin";
-import { callsPerLine, deviceProfileName, emUsers, phoneName, rccUsers, type LabConfig, type LabUser } from "../config";
+import type { LabConfig, LabUser } from "../config";
+import { callsPerLine, deviceProfileName, emUsers, phoneName, rccUsers } from "../derive";
 
 export function cucmConnection(cfg: LabConfig): pulumi.Output<AxlConnection> {
   const c = cfg.cucm;

@@ -16,7 +16,8 @@ import { IncomingAcl } from "../../providers/cup/incomingAcl";
 import { PresenceSettings } from "../../providers/cup/presenceSettings";
 import { StaticRoute as CupStaticRoute } from "../../providers/cup/staticRoute";
 import { CupVersion } from "../../providers/cup/version";
-import { cupAcl, rccUsers, type LabConfig } from "../config";
+import type { LabConfig } from "../config";
+import { cupAcl, rccUsers } from "../derive";
 import { from } from "./origin";
 import type { CucmSection } from "./cucm";
 

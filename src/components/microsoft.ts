@@ -18,7 +18,8 @@ import { RecordSet } from "../../providers/dns/recordSet";
 import { ocsConnectionSchema } from "../../providers/ocs/client";
 import { HostAuthorization } from "../../providers/ocs/hostAuthorization";
 import { StaticRoute } from "../../providers/ocs/staticRoute";
-import { communicatorSettings, ocsTransport, rccUsers, type LabConfig } from "../config";
+import type { LabConfig } from "../config";
+import { communicatorSettings, ocsTransport, rccUsers } from "../derive";
 import { from } from "./origin";
 
 const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
