@@ -291,7 +291,7 @@ export class CupCli {
         }
       }
     };
-    const every = this.c.progressEveryMs;
+    const every = this.c.progressEveryMs ?? 30_000;
     const ticker = setInterval(
       () => log.info(`still waiting for "${service}" on ${this.host} to restart: ${Math.round((Date.now() - t0) / 1000)} s of at most ${Math.round(this.c.timeoutMs / 1000)} s (last status: ${last ?? "none yet"})`),
       every,
