@@ -33,8 +33,14 @@ import {
   CUP_DEFAULT_PASSWORD,
   CUP_DEFAULT_USER,
   CUP_DEFAULT_VERSION,
+  COLTYPE,
   type CupSim,
+  FIRST_USER_TABID,
   PRE_EXISTING_ROWS,
+  RELOADS,
+  SIM_TABLES,
+  type SchemaVariant,
+  informixType,
   startCupSim,
 } from "../src/labsim/cup";
 
@@ -701,5 +707,116 @@ describe("CUP simulator driven by rcclab's CUP client", () => {
     } finally {
       c.close();
     }
+  });
+});
+
+describe("CUP simulator: its own schema, the Informix catalog and schema variants", () => {
+  const started: CupSim[] = [];
+  const start = async (schemaVariant?: SchemaVariant): Promise<CupSim> => {
+    const s = await startCupSim({ caDir, sshPort: false, seed: SEED, ...(schemaVariant ? { schemaVariant } : {}) });
+    stops.push(() => s.stop());
+    started.push(s);
+    return s;
+  };
+  const columnsOf = async (sim: CupSim, table: string): Promise<Array<Record<string, string>>> => {
+    const [t] = await rows(sim, `SELECT tabid FROM systables WHERE tabname = '${table}'`);
+    return rows(sim, `SELECT colname, colno, coltype, collength FROM syscolumns WHERE tabid = ${t!.tabid} ORDER BY colno`);
+  };
+
+  it("marks every table and column as documented (with its source) or assumed", () => {
+    const documented = SIM_TABLES.filter((t) => t.provenance.status === "documented").map((t) => t.docName);
+    // the names in the interoperability guide's change-notifier list
+    expect(documented).toEqual(["CUPSystemCfg", "UcProxyProfile", "UcCtiGatewayProfile", "UcCtiGatewayHost", "EndUser", "UCEnduserCfg"]);
+    for (const t of SIM_TABLES) {
+      expect(t.provenance.source, t.table).toMatch(/\S/);
+      for (const [name, c] of Object.entries(t.columns)) {
+        expect(c.provenance?.status, `${t.table}.${name}`).toBe("assumed"); // no CUP data dictionary exists
+        expect(c.provenance?.source, `${t.table}.${name}`).toMatch(/\S/);
+      }
+      expect(RELOADS[t.table], t.table).toEqual(t.reloadServices);
+    }
+  });
+
+  it("serves systables: the catalog's own tables below tabid 100, CUP's tables from 100", async () => {
+    const sim = await start();
+    expect(await rows(sim, "SELECT tabname, tabid, tabtype FROM systables WHERE tabid < 100 ORDER BY tabid")).toEqual([
+      { tabname: "systables", tabid: "1", tabtype: "T" },
+      { tabname: "syscolumns", tabid: "2", tabtype: "T" },
+    ]);
+    const user = await rows(sim, `SELECT tabname, tabid, ncols, owner FROM systables WHERE tabid > 99 ORDER BY tabid`);
+    expect(user.map((r) => r.tabname)).toEqual(SIM_TABLES.map((t) => t.table));
+    user.forEach((r, i) => {
+      expect(Number(r.tabid)).toBe(FIRST_USER_TABID + i);
+      expect(Number(r.ncols)).toBe(Object.keys(SIM_TABLES[i]!.columns).length);
+      expect(r.owner).toBe("informix");
+    });
+    expect(await rows(sim, "SELECT tabname FROM systables WHERE tabname LIKE 'ucctigateway%' ORDER BY tabname")).toEqual([
+      { tabname: "ucctigatewayhost" },
+      { tabname: "ucctigatewayprofile" },
+    ]);
+  });
+
+  it("serves syscolumns with Informix coltype codes (+256 NOT NULL) and collengths", async () => {
+    const sim = await start();
+    expect(await columnsOf(sim, "incomingacl")).toEqual([
+      { colname: "pkid", colno: "1", coltype: "256", collength: "36" }, // CHAR(36) NOT NULL
+      { colname: "address", colno: "2", coltype: "269", collength: "255" }, // VARCHAR(255) NOT NULL
+      { colname: "description", colno: "3", coltype: "269", collength: "128" },
+    ]);
+    expect((await columnsOf(sim, "ucendusercfg")).map((c) => [c.colname, c.coltype])).toEqual([
+      ["pkid", "256"],
+      ["fkenduser", "256"],
+      ["fkucctigatewayprofile", "0"], // nullable CHAR(36)
+    ]);
+    const proxy = await columnsOf(sim, "ucproxyprofile");
+    expect(proxy.find((c) => c.colname === "enableavailabilitysharing")).toMatchObject({ coltype: String(COLTYPE.BOOLEAN + 256), collength: "1" });
+    expect(proxy.find((c) => c.colname === "maxwatchers")).toMatchObject({ coltype: "258", collength: "4" });
+    expect((await columnsOf(sim, "systables")).find((c) => c.colname === "tabid")).toMatchObject({ coltype: "262" }); // SERIAL NOT NULL
+    // every table's columns, in order, with the types the schema gives them
+    for (const t of SIM_TABLES) {
+      expect(await columnsOf(sim, t.table), t.table).toEqual(
+        Object.entries(t.columns).map(([colname, c], i) => ({ colname, colno: String(i + 1), coltype: String(informixType(c).coltype), collength: String(informixType(c).collength) })),
+      );
+    }
+    // read-only
+    expect((await axlError(sim, "executeSQLUpdate", "UPDATE systables SET tabname = 'x' WHERE tabid = 100")).code).not.toBe(0);
+    expect((await axlError(sim, "executeSQLUpdate", "DELETE FROM syscolumns")).code).not.toBe(0);
+    expect(await rows(sim, "SELECT tabname FROM systables WHERE tabid = 100")).toEqual([{ tabname: "cupsystemcfg" }]);
+  });
+
+  it("variant renameColumn: SQL and syscolumns show the new name only; the data and keys stay", async () => {
+    const sim = await start({ renameColumn: { table: "incomingacl", from: "address", to: "addresspattern" } });
+    expect((await axlError(sim, "executeSQLQuery", "SELECT address FROM incomingacl")).code).toBe(-217);
+    expect((await axlError(sim, "executeSQLUpdate", "INSERT INTO incomingacl (address) VALUES ('x.example.com')")).code).toBe(-217);
+    expect(await rows(sim, "SELECT addresspattern, description FROM incomingacl")).toEqual([
+      { addresspattern: "sipgw.lab.example.com", description: "Pre-existing: the lab's SIP gateway (not rcclab's)" },
+    ]);
+    expect(Object.keys((await rows(sim, "SELECT * FROM incomingacl"))[0]!)).toEqual(["pkid", "addresspattern", "description"]);
+    expect((await columnsOf(sim, "incomingacl")).map((c) => c.colname)).toEqual(["pkid", "addresspattern", "description"]);
+    expect(await rows(sim, "SELECT colname FROM syscolumns WHERE colname = 'addresspattern'")).toEqual([{ colname: "addresspattern" }]);
+    expect(await update(sim, "INSERT INTO incomingacl (addresspattern, description) VALUES ('ocs1.lab.example.com', 'OCS')")).toBe(1);
+    expect((await axlError(sim, "executeSQLUpdate", "INSERT INTO incomingacl (addresspattern) VALUES ('OCS1.lab.example.com')")).code).toBe(-239);
+    expect(await update(sim, "UPDATE incomingacl SET addresspattern = 'ocs2.lab.example.com' WHERE addresspattern = 'ocs1.lab.example.com'")).toBe(1);
+    expect(sim.rows("incomingacl").map((r) => r.address)).toEqual(["sipgw.lab.example.com", "ocs2.lab.example.com"]);
+    // the other tables are as the schema has them
+    expect((await columnsOf(sim, "ucctigatewayhost")).map((c) => c.colname)).toEqual(Object.keys(SIM_TABLES.find((t) => t.table === "ucctigatewayhost")!.columns));
+  });
+
+  it("variant dropTable: the table is gone from SQL and systables; the others keep their tabids", async () => {
+    const sim = await start({ dropTable: "staticroute" });
+    expect((await axlError(sim, "executeSQLQuery", "SELECT * FROM staticroute")).code).toBe(-206);
+    expect((await axlError(sim, "executeSQLUpdate", "INSERT INTO staticroute (destinationpattern, nexthop) VALUES ('a', 'b')")).code).toBe(-206);
+    const user = await rows(sim, "SELECT tabname, tabid FROM systables WHERE tabid >= 100 ORDER BY tabid");
+    expect(user.map((r) => r.tabname)).toEqual(SIM_TABLES.map((t) => t.table).filter((t) => t !== "staticroute"));
+    expect(user.find((r) => r.tabname === "ucendusercfg")!.tabid).toBe(String(FIRST_USER_TABID + SIM_TABLES.findIndex((t) => t.table === "ucendusercfg")));
+    const tabid = FIRST_USER_TABID + SIM_TABLES.findIndex((t) => t.table === "staticroute");
+    expect(await rows(sim, `SELECT colname FROM syscolumns WHERE tabid = ${tabid}`)).toEqual([]);
+    expect(await rows(sim, "SELECT userid FROM enduser ORDER BY userid")).toHaveLength(3);
+  });
+
+  it("refuses a variant that names no table or column", async () => {
+    await expect(startCupSim({ caDir, sshPort: false, schemaVariant: { dropTable: "nosuchtable" } })).rejects.toThrow(/no table nosuchtable/);
+    await expect(startCupSim({ caDir, sshPort: false, schemaVariant: { renameColumn: { table: "incomingacl", from: "nope", to: "x" } } })).rejects.toThrow(/no column/);
+    await expect(startCupSim({ caDir, sshPort: false, schemaVariant: { renameColumn: { table: "incomingacl", from: "address", to: "description" } } })).rejects.toThrow(/bad new name/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * CUP's AXL service without HTTP: envelope in, envelope out. The endpoint, namespace and SOAPAction
- * are the catalog's (CUP_AXL, cupSoapAction: the same constants the client and its WSDL use):
+ * are the simulator's own (schema.ts CUP_SIM_AXL, simSoapAction; ASSUMED, not imported from the client):
  *   getCUPVersion     → return/componentVersion/version
  *   executeSQLQuery   → return/row* (a row's children are the selected columns; NULL comes back empty)
  *   executeSQLUpdate  → return/rowsUpdated
@@ -8,7 +8,7 @@
  * unknown operation, wrong SOAPAction, unexpected children) is a soapenv:Client fault; SQL errors are
  * soapenv:Server faults with detail/axlError{axlcode (Informix's negative code), axlmessage, request}.
  */
-import { CUP_AXL, type CupAxlOperation, cupSoapAction } from "../../../providers/cup/catalog";
+import { CUP_SIM_AXL as CUP_AXL, type CupSimAxlOperation as CupAxlOperation, simSoapAction as cupSoapAction } from "./schema";
 import { AxlFault, SoapFault, faults } from "../cucm/faults";
 import { faultEnvelope } from "../cucm/soap";
 import { SOAP_ENV_NS, type XEl, type XNode, XmlSyntaxError, attr, parseXml, serialize, x } from "../cucm/xml";

@@ -1,19 +1,19 @@
 /**
- * The simulated CUP's database: the tables of providers/cup/catalog.ts (the one place CUP's table
- * and column names live), each a list of rows of Informix values (text; integers as decimal text;
- * booleans 't'/'f'; NULL = null), plus the platform services' state. Constraints are the catalog's,
+ * The simulated CUP's database: the tables of ./schema.ts (the simulator's own reading of CUP's
+ * schema, independent of rcclab's client), each a list of rows of Informix values (text; integers as decimal text;
+ * booleans 't'/'f'; NULL = null), plus the platform services' state. Constraints are the schema's,
  * enforced as Informix enforces them on SQL writes:
  *   NOT NULL (-391); integer ranges as check constraints (-530); references as foreign keys (-691 on
  *   insert/update, -692 on delete); the primary key pkid (-268); `unique` columns and
  *   `uniqueTogether` sets as unique indexes (-239 on insert, -346 on update). Strings longer than the
  *   column are truncated, as a non-ANSI Informix database does. Unique string comparisons ignore
- *   case (the catalog's rule for CUP's names).
+ *   case (as CUP's admin pages treat names).
  * Singleton (settings) tables take UPDATE only: the simulator refuses INSERT and DELETE on them.
  */
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type ColumnSpec, type TableSpec, SEED_ROWS, TABLES } from "../../../providers/cup/catalog";
+import { type SchemaVariant, type SimColumn as ColumnSpec, type SimTable as TableSpec, SIM_SEED_ROWS as SEED_ROWS, SIM_TABLES as TABLES } from "./schema";
 import { AxlFault, faults } from "../cucm/faults";
 import type { SqlRow, SqlValue } from "../sql/engine";
 
@@ -34,7 +34,7 @@ export interface CupDbJson {
   services: CupServiceRow[];
 }
 
-/** A literal as the catalog writes it (seed rows, defaults) → the stored Informix value. */
+/** A literal as the schema writes it (seed rows, defaults) → the stored Informix value. */
 export function toSqlValue(v: string | number | boolean | null | undefined): SqlValue {
   if (v === null || v === undefined) return null;
   if (typeof v === "boolean") return v ? "t" : "f";
@@ -60,6 +60,8 @@ export const cupFaults = {
 export class CupDb {
   tables = new Map<string, SqlRow[]>();
   services: CupServiceRow[] = [];
+  /** What SQL and the catalog show (a renamed column, a missing table); the stored rows keep the schema's names. */
+  variant?: SchemaVariant;
 
   constructor() {
     for (const t of TABLES) this.tables.set(t.table, []);
@@ -180,7 +182,7 @@ export class CupDb {
     if (json.format !== STATE_FORMAT) throw new Error(`not a CUP simulator state (format ${String(json.format)})`);
     this.tables = new Map();
     for (const spec of TABLES) {
-      // Columns the catalog added since the state was written get their defaults; dropped ones go.
+      // Columns the schema added since the state was written get their defaults; dropped ones go.
       const rows = (json.tables[spec.table] ?? []).map((r) =>
         Object.fromEntries(Object.entries(spec.columns).map(([c, col]) => [c, c in r ? (r[c] ?? null) : toSqlValue(col.default)])),
       );
@@ -203,7 +205,7 @@ export class CupDb {
     return db;
   }
 
-  /** Inserts a row given as catalog-style literals (seeds), with the database's checks. */
+  /** Inserts a row given as schema-style literals (seeds), with the database's checks. */
   insertLiteral(table: string, row: Readonly<Record<string, string | number | boolean | null>>): void {
     const spec = this.spec(table.toLowerCase());
     const values = new Map<string, SqlValue>();
@@ -215,7 +217,7 @@ export class CupDb {
     this.insert(spec, values);
   }
 
-  /** A fresh CUP: the catalog's seed rows (one row in each settings table, the desk phone control profile). */
+  /** A fresh CUP: the schema's seed rows (one row in each settings table, the desk phone control profile). */
   static fresh(): CupDb {
     const db = new CupDb();
     for (const spec of TABLES) for (const seed of SEED_ROWS[spec.table] ?? []) db.insertLiteral(spec.table, seed);

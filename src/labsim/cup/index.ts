@@ -25,3 +25,23 @@ export { cliWords, cupBanner, runCupCli, type CupCliContext } from "./cli";
 export { CupDb, STATE_FORMAT as CUP_STATE_FORMAT, type CupDbJson, type CupServiceRow } from "./db";
 export { CUP_SERVICE_CATALOG, CupServices, type CupRestart, type CupServiceDef } from "./services";
 export { cupQuery, cupSqlDatabase, cupUpdate } from "./sql";
+export {
+  CATALOG_TABLES,
+  COLTYPE,
+  CUP_SIM_AXL,
+  CUP_SIM_SERVICES,
+  FIRST_USER_TABID,
+  RELOADS,
+  SIM_DESK_PHONE_CONTROL_PROFILE,
+  SIM_SEED_ROWS,
+  SIM_TABLES,
+  type CupSimService,
+  type Provenance,
+  type SchemaVariant,
+  type SimColumn,
+  type SimTable,
+  catalogRows,
+  informixType,
+  simSoapAction,
+  visibleTables,
+} from "./schema";

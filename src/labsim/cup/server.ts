@@ -2,12 +2,12 @@
  * The simulated CUP 7.0(3): its AXL endpoint over HTTPS (lab CA certificate, HTTP Basic auth with
  * session cookies, a request log, fault injection) and its platform CLI over SSH (`admin:` prompt,
  * `show version active`, `utils service list|start|stop|restart`), over one persisted database (the
- * catalog's tables and the services' states).
+ * tables of ./schema.ts and the services' states).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CUP_AXL, SEED_ROWS } from "../../../providers/cup/catalog";
+import { CUP_SIM_AXL as CUP_AXL, type SchemaVariant, SIM_SEED_ROWS as SEED_ROWS, visibleTables } from "./schema";
 import { type LabCa, ensureLabCa, issueServerCert, sha256Fingerprint } from "../ca";
 import { AxlFault } from "../cucm/faults";
 import { stablePkid } from "../cucm/model/catalog";
@@ -52,7 +52,7 @@ export interface CupSeed {
   /** End users (default DEFAULT_CUP_END_USERS: the CUCM simulator's default users). */
   endUsers?: CupEndUserSeed[];
   /**
-   * Rows beyond a fresh CUP's, by table (catalog names), inserted after the end users through the
+   * Rows beyond a fresh CUP's, by table (schema.ts names), inserted after the end users through the
    * database's constraints. Default PRE_EXISTING_ROWS and, when jdoe is an end user,
    * PRE_EXISTING_ASSIGNMENT; `{}` for none.
    */
@@ -66,7 +66,7 @@ export const DEFAULT_CUP_END_USERS: CupEndUserSeed[] = DEFAULT_END_USERS.map((u)
   ...(u.lastName !== undefined ? { lastName: u.lastName } : {}),
 }));
 
-/** The desk phone control profile a fresh CUP has (the catalog's seed row). */
+/** The desk phone control profile a fresh CUP has (schema.ts's seed row). */
 const PROFILE_PKID = String(SEED_ROWS.ucctigatewayprofile?.[0]?.pkid ?? "");
 
 /** What the lab's CUP holds that rcclab did not make and must leave alone: an incoming ACL entry for another SIP server. */
@@ -120,6 +120,11 @@ export interface CupSimOptions {
   endUserSource?: () => CupEndUserSeed[];
   /** Idle lifetime of a session cookie. Default 30 minutes. */
   sessionTtlMs?: number;
+  /**
+   * A CUP whose schema differs from ./schema.ts (for tests of a preflight): one column renamed or one
+   * table missing, as SQL and systables / syscolumns show them.
+   */
+  schemaVariant?: SchemaVariant;
 }
 
 export type CupInjectionKind = "503" | "reset-before" | "reset-after" | "fault" | "delay";
@@ -255,7 +260,9 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
     baseName: `cup-sim-${[...names].sort().join("_").replace(/[^\w.-]/g, "") || "default"}`,
   });
 
+  if (opts.schemaVariant) visibleTables(opts.schemaVariant); // refuses a variant naming no table or column
   const db = (opts.stateFile ? CupDb.loadFile(opts.stateFile) : undefined) ?? seededDb(opts.seed ?? {}, opts.endUserSource);
+  if (opts.schemaVariant) db.variant = opts.schemaVariant;
   const save = (): void => {
     if (opts.stateFile) service.db.save(opts.stateFile, version);
   };

@@ -1,13 +1,12 @@
 /**
  * The platform services of a CUP 7.0 node, as `utils service list` shows them and `utils service
- * start|stop|restart` controls them. The three services rcclab restarts are the catalog's
- * (CUP_SERVICES: SIP Proxy, Presence Engine, Sync Agent), so the simulator and the client agree on
- * their names. The rest is a representative part of a CUP 7.x node's list (the platform services CUP
+ * start|stop|restart` controls them. The three services that reload tables are the
+ * simulator's own (schema.ts CUP_SIM_SERVICES: SIP Proxy, Presence Engine, Sync Agent). The rest is a representative part of a CUP 7.x node's list (the platform services CUP
  * shares with CUCM, and CUP's own "Cisco UP ..." services) from the CUP 7.x serviceability guide's
  * service list as we read it; the full list and its exact spelling were not checked on a real CUP.
  * A fresh node runs every activated service; feature services not activated are stopped.
  */
-import { CUP_SERVICES } from "../../../providers/cup/catalog";
+import { CUP_SIM_SERVICES as CUP_SERVICES } from "./schema";
 import { ServiceTable, type ServiceTableChange } from "../cucm-platform/services";
 import type { CupServiceRow } from "./db";
 

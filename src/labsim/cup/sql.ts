@@ -1,38 +1,57 @@
 /**
  * executeSQLQuery / executeSQLUpdate on the simulated CUP: the shared Informix SQL subset
  * (../sql/engine.ts: grammar, comments, one statement per request, Informix's error codes) over
- * CUP's tables as providers/cup/catalog.ts names them. A write runs all or nothing: when the
+ * CUP's tables as ./schema.ts names them (under the start option's schema variant, if any), and the
+ * Informix catalog tables systables / syscolumns describing them. A write runs all or nothing: when the
  * statement or the keys it leaves fail, the database is restored.
  */
-import { TABLES, type ColumnType, type TableSpec } from "../../../providers/cup/catalog";
 import { type ColType, type SqlDatabase, type SqlRow, type SqlTable, executeQuery, executeUpdate } from "../sql/engine";
 import { type CupDb, type WriteKind } from "./db";
+import { CATALOG_TABLES, type SimColumnType, type VisibleTable, catalogRows, visibleTables } from "./schema";
 
-const COL_TYPES: Record<ColumnType, ColType> = { guid: "pkid", string: "text", int: "int", boolean: "bool" };
+const COL_TYPES: Record<SimColumnType, ColType> = { guid: "pkid", string: "text", int: "int", boolean: "bool" };
 
-function view(db: CupDb, spec: TableSpec): SqlTable<SqlRow> {
-  const columns = Object.keys(spec.columns);
+/** A table as SQL sees it: visible column names over the stored rows (a variant may rename one). */
+function view(db: CupDb, t: VisibleTable): SqlTable<SqlRow> {
+  const { spec } = t;
+  const columns = [...t.columns.keys()];
+  const stored = (c: string): string => t.columns.get(c)!;
+  const renamed = columns.some((c) => stored(c) !== c);
   return {
     columns,
-    rows: () => db.rows(spec.table).map((row) => ({ row, target: row })),
-    types: Object.fromEntries(columns.map((c) => [c, COL_TYPES[spec.columns[c]!.type]])),
+    rows: () =>
+      db.rows(spec.table).map((row) => ({ row: renamed ? Object.fromEntries(columns.map((c) => [c, row[stored(c)] ?? null])) : row, target: row })),
+    types: Object.fromEntries(columns.map((c) => [c, COL_TYPES[spec.columns[stored(c)]!.type]])),
     // pkid is the primary key: the simulator does not change it.
-    setters: Object.fromEntries(columns.filter((c) => c !== "pkid").map((c) => [c, (row: SqlRow, v: string | null) => db.update(spec, row, c, v)])),
+    setters: Object.fromEntries(columns.filter((c) => stored(c) !== "pkid").map((c) => [c, (row: SqlRow, v: string | null) => db.update(spec, row, stored(c), v)])),
     ...(spec.singleton
       ? {}
       : {
-          insert: (values: Map<string, string | null>) => db.insert(spec, values),
+          insert: (values: Map<string, string | null>) => db.insert(spec, new Map([...values].map(([c, v]) => [stored(c), v]))),
           remove: (row: SqlRow) => db.remove(spec, row),
         }),
   };
 }
 
-/** CUP's tables bound to one database. */
+/** systables / syscolumns: read-only, built from the tables SQL sees (so a variant shows in them). */
+function catalogView(name: keyof typeof CATALOG_TABLES, tables: readonly VisibleTable[]): SqlTable<SqlRow> {
+  const cols = CATALOG_TABLES[name].columns;
+  return {
+    columns: cols.map((c) => c.name),
+    rows: () => catalogRows(tables)[name].map((row) => ({ row, target: row })),
+    types: Object.fromEntries(cols.map((c) => [c.name, c.int ? "int" : "text"])),
+  };
+}
+
+/** CUP's tables (and its Informix catalog) bound to one database. */
 export function cupSqlDatabase(db: CupDb): SqlDatabase {
+  const tables = visibleTables(db.variant);
   return {
     table(name) {
-      const spec = TABLES.find((t) => t.table === name.toLowerCase());
-      return spec ? view(db, spec) : undefined;
+      const n = name.toLowerCase();
+      if (n === "systables" || n === "syscolumns") return catalogView(n, tables);
+      const t = tables.find((v) => v.spec.table === n);
+      return t ? view(db, t) : undefined;
     },
   };
 }
