@@ -769,7 +769,13 @@ describe("CUP simulator: its own schema, the Informix catalog and schema variant
       ["fkucctigatewayprofile", "0"], // nullable CHAR(36)
     ]);
     const proxy = await columnsOf(sim, "ucproxyprofile");
-    expect(proxy.find((c) => c.colname === "enableavailabilitysharing")).toMatchObject({ coltype: String(COLTYPE.BOOLEAN + 256), collength: "1" });
+    expect(proxy.find((c) => c.colname === "enableavailabilitysharing")).toMatchObject({ coltype: "297", collength: "1" }); // BOOLEAN NOT NULL: built-in opaque (41)
+    expect(await rows(sim, "SELECT colname, extended_id FROM syscolumns WHERE coltype = 297 ORDER BY tabid, colno")).toEqual([
+      { colname: "enableavailabilitysharing", extended_id: "5" },
+      { colname: "allowautoapproval", extended_id: "5" },
+      { colname: "inservice", extended_id: "5" },
+    ]);
+    expect(COLTYPE.UDTFIXED + COLTYPE.NOT_NULL).toBe(297);
     expect(proxy.find((c) => c.colname === "maxwatchers")).toMatchObject({ coltype: "258", collength: "4" });
     expect((await columnsOf(sim, "systables")).find((c) => c.colname === "tabid")).toMatchObject({ coltype: "262" }); // SERIAL NOT NULL
     // every table's columns, in order, with the types the schema gives them

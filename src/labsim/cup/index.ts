@@ -26,6 +26,7 @@ export { CupDb, STATE_FORMAT as CUP_STATE_FORMAT, type CupDbJson, type CupServic
 export { CUP_SERVICE_CATALOG, CupServices, type CupRestart, type CupServiceDef } from "./services";
 export { cupQuery, cupSqlDatabase, cupUpdate } from "./sql";
 export {
+  BOOLEAN_EXTENDED_ID,
   CATALOG_TABLES,
   COLTYPE,
   CUP_SIM_AXL,

@@ -23,9 +23,12 @@
  *    heartbeat interval, session timer, up to eight CTI (CUCM) addresses; per-user assignment. Fields,
  *    not columns.
  *  - [IFX] Informix Guide to SQL: Reference, SYSTABLES and SYSCOLUMNS (IBM Informix 12.10 / HCL 14.10
- *    knowledge center pages ids_sqr_072, ids_sqr_025): catalog columns, coltype codes (0 CHAR, 2 INTEGER,
- *    6 SERIAL, 13 VARCHAR, 45 BOOLEAN, +256 when NOT NULL), VARCHAR collength = min * 256 + max, user
- *    tables from tabid 100, tabtype 'T' for a table.
+ *    knowledge center pages ids_sqr_072, ids_sqr_025): catalog columns, coltype codes (0 CHAR, 1 SMALLINT,
+ *    2 INTEGER, 6 SERIAL, 13 VARCHAR, 41 fixed-length opaque, +256 when NOT NULL), VARCHAR collength =
+ *    min * 256 + max, user tables from tabid 100, tabtype 'T' for a table. A BOOLEAN column is stored
+ *    as the built-in fixed-length opaque type: coltype 41 (297 NOT NULL), collength 1, told apart by
+ *    extended_id (45 = SQLBOOL is a client-side code only; sqltypes.h, as explained on
+ *    dba.stackexchange.com/questions/289296). extended_id 5 for BOOLEAN is ASSUMED (sysxtdtypes).
  * No CUP/IM&P data dictionary was ever published: every COLUMN name below is ASSUMED (modelled on
  * CUCM's conventions: lower-case, `pkid` GUID primary key, `fk<table>` references, `tk<enum>` codes).
  * The tables and columns today are the ones rcclab's client reads and writes, so the embedded lab
@@ -331,7 +334,9 @@ export function visibleTables(variant?: SchemaVariant): VisibleTable[] {
 // ---------------------------------------------------------------------------------------------------
 
 /** syscolumns.coltype codes [IFX]. */
-export const COLTYPE = { CHAR: 0, SMALLINT: 1, INTEGER: 2, SERIAL: 6, VARCHAR: 13, BOOLEAN: 45, NOT_NULL: 256 } as const;
+export const COLTYPE = { CHAR: 0, SMALLINT: 1, INTEGER: 2, SERIAL: 6, VARCHAR: 13, UDTFIXED: 41, NOT_NULL: 256 } as const;
+/** syscolumns.extended_id of the built-in BOOLEAN (its sysxtdtypes row; ASSUMED value); 0 for the other built-ins. */
+export const BOOLEAN_EXTENDED_ID = 5;
 /** The first tabid of a user table; the catalog's own tables are below it [IFX]. */
 export const FIRST_USER_TABID = 100;
 
@@ -360,6 +365,7 @@ const SYSCOLUMNS_COLUMNS: CatalogColumn[] = [
   { name: "colno", coltype: COLTYPE.SMALLINT, collength: 2, int: true },
   { name: "coltype", coltype: COLTYPE.SMALLINT, collength: 2, int: true },
   { name: "collength", coltype: COLTYPE.SMALLINT, collength: 2, int: true },
+  { name: "extended_id", coltype: COLTYPE.INTEGER, collength: 4, int: true },
 ];
 export const CATALOG_TABLES = {
   systables: { tabid: 1, columns: SYSTABLES_COLUMNS },
@@ -367,18 +373,18 @@ export const CATALOG_TABLES = {
 } as const;
 
 /** A simulator column's Informix type: coltype (with +256 for NOT NULL) and collength [IFX]. */
-export function informixType(c: SimColumn): { coltype: number; collength: number } {
+export function informixType(c: SimColumn): { coltype: number; collength: number; extendedId: number } {
   const notNull = c.nullable ? 0 : COLTYPE.NOT_NULL;
   switch (c.type) {
     case "guid":
-      return { coltype: COLTYPE.CHAR + notNull, collength: 36 };
+      return { coltype: COLTYPE.CHAR + notNull, collength: 36, extendedId: 0 };
     case "string":
       // VARCHAR: collength = min * 256 + max; no minimum reserved.
-      return { coltype: COLTYPE.VARCHAR + notNull, collength: c.max ?? 255 };
+      return { coltype: COLTYPE.VARCHAR + notNull, collength: c.max ?? 255, extendedId: 0 };
     case "int":
-      return { coltype: COLTYPE.INTEGER + notNull, collength: 4 };
+      return { coltype: COLTYPE.INTEGER + notNull, collength: 4, extendedId: 0 };
     case "boolean":
-      return { coltype: COLTYPE.BOOLEAN + notNull, collength: 1 };
+      return { coltype: COLTYPE.UDTFIXED + notNull, collength: 1, extendedId: BOOLEAN_EXTENDED_ID };
   }
 }
 
@@ -388,8 +394,10 @@ type CatalogRow = Record<string, string | null>;
 export function catalogRows(tables: readonly VisibleTable[]): { systables: CatalogRow[]; syscolumns: CatalogRow[] } {
   const systables: CatalogRow[] = [];
   const syscolumns: CatalogRow[] = [];
-  const addColumns = (tabid: number, cols: { name: string; coltype: number; collength: number }[]): void =>
-    cols.forEach((c, i) => syscolumns.push({ colname: c.name, tabid: String(tabid), colno: String(i + 1), coltype: String(c.coltype), collength: String(c.collength) }));
+  const addColumns = (tabid: number, cols: { name: string; coltype: number; collength: number; extendedId?: number }[]): void =>
+    cols.forEach((c, i) =>
+      syscolumns.push({ colname: c.name, tabid: String(tabid), colno: String(i + 1), coltype: String(c.coltype), collength: String(c.collength), extended_id: String(c.extendedId ?? 0) }),
+    );
   const rowsize = (cols: { coltype: number; collength: number }[]): number =>
     cols.reduce((n, c) => n + ((c.coltype & 0xff) === COLTYPE.VARCHAR ? (c.collength & 0xff) + 1 : c.collength), 0);
   for (const [name, t] of Object.entries(CATALOG_TABLES)) {
