@@ -2,9 +2,10 @@
  * The catalog of CUP (Cisco Unified Presence 7.0) database tables and columns rcclab reads and writes,
  * and the platform services that must reload them.
  *
- * This is the ONE place that names CUP's schema. providers/cup/sql.ts builds every statement from it,
- * and the CUP simulator (src/labsim/cup) builds its tables from it, so correcting a name against a
- * real CUP box is a change here and nowhere else.
+ * This is the ONE place in rcclab's providers that names CUP's schema: providers/cup/sql.ts builds
+ * every statement from it, so correcting a name against a real CUP box is a change here and nowhere
+ * else. The CUP simulator keeps its own reading of the sources (src/labsim/cup/schema.ts), so the two
+ * can disagree; today they name the same tables and columns.
  *
  * Honesty about sources. Cisco has never published a CUP 7.0 data dictionary (the published
  * dictionaries are CUCM's). The sources we could check are:
@@ -305,8 +306,7 @@ export const UC_ENDUSER_CFG: TableSpec = {
 };
 
 /**
- * Every table rcclab touches, in dependency order (referenced tables first): the simulator creates
- * them in this order.
+ * Every table rcclab touches, in dependency order (referenced tables first).
  */
 export const TABLES: readonly TableSpec[] = [
   CUP_SYSTEM_CFG,
@@ -325,7 +325,7 @@ export function tableByName(name: string): TableSpec | undefined {
 }
 
 /**
- * What a fresh CUP 7.0 install holds in the tables rcclab uses (the simulator's seed state): one row
+ * What a fresh CUP 7.0 install holds in the tables rcclab uses (as rcclab assumes it): one row
  * in each singleton table and the (empty) desk phone control profile. The pkids are fixed so seed
  * states are reproducible.
  */
