@@ -16,6 +16,7 @@ import { lcServicesDn, rtcServiceInConfiguration, rtcServiceInSystem } from "../
 import { RccSettings } from "../providers/ad/rccSettings";
 import { ensureLabCa } from "../src/labsim/ca";
 import { startDirectorySim } from "../src/labsim/directory";
+import { testAdConnection } from "./support/ad";
 import { checked as checkedKind, failure } from "./support/kinds";
 import { addOcsPool, sambaRequired, startSamba } from "./support/samba";
 
@@ -101,17 +102,7 @@ describe.each(backends)("OCS pools against %s", (_name, start, enabled) => {
   beforeAll(async () => {
     if (!enabled) return;
     d = await start();
-    connection = adConnectionSchema.parse({
-      url: d.ldapsUrl,
-      bindDn: d.bindDn,
-      password: d.password,
-      usersDn: d.usersDn,
-      tls: { caPem: d.caPem },
-      timeoutMs: 10_000,
-      retries: 2,
-      minRetryDelayMs: 5,
-      maxRetryDelayMs: 40,
-    });
+    connection = testAdConnection(d);
     admin = new Client({ url: d.ldapsUrl, tlsOptions: { ca: d.caPem } });
     await admin.bind(d.bindDn, d.password);
     await layPools(admin);

@@ -17,6 +17,7 @@ import { RccSettings } from "../providers/ad/rccSettings";
 import { User } from "../providers/ad/user";
 import { ensureLabCa, sha256Fingerprint } from "../src/labsim/ca";
 import { startDirectorySim } from "../src/labsim/directory";
+import { testAdConnection } from "./support/ad";
 import { sambaRequired, startSamba } from "./support/samba";
 
 const quiet = { info: () => {}, warn: () => {} };
@@ -182,17 +183,7 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
   beforeAll(async () => {
     if (!enabled) return;
     d = await start();
-    connection = adConnectionSchema.parse({
-      url: d.ldapsUrl,
-      bindDn: d.bindDn,
-      password: d.password,
-      usersDn: d.usersDn,
-      tls: { caPem: d.caPem },
-      timeoutMs: 10_000,
-      retries: 2,
-      minRetryDelayMs: 5,
-      maxRetryDelayMs: 40,
-    });
+    connection = testAdConnection(d);
     admin = new Client({ url: d.ldapsUrl, tlsOptions: { ca: d.caPem } });
     await admin.bind(d.bindDn, d.password);
   });
