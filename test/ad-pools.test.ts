@@ -16,7 +16,7 @@ import { lcServicesDn, rtcServiceInConfiguration, rtcServiceInSystem } from "../
 import { RccSettings } from "../providers/ad/rccSettings";
 import { ensureLabCa } from "../src/labsim/ca";
 import { startDirectorySim } from "../src/labsim/directory";
-import { testAdConnection } from "./support/ad";
+import { startTestDirectory, testAdConnection } from "./support/ad";
 import { checked as checkedKind, failure } from "./support/kinds";
 import { addOcsPool, sambaRequired, startSamba } from "./support/samba";
 
@@ -45,30 +45,8 @@ async function layPools(admin: Client): Promise<void> {
 }
 
 async function embedded(): Promise<Directory> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-adpools-"));
-  const ca = ensureLabCa(path.join(dir, "ca"));
-  const password = "Emb3dded-Adm1n!";
-  const sim = await startDirectorySim({
-    port: 0,
-    ldapsPort: 0,
-    ca,
-    baseDn: BASE,
-    bindDn: `CN=Administrator,CN=Users,${BASE}`,
-    password,
-    stateFile: path.join(dir, "directory.json"),
-    seed: { pools: ["cfgpool", "both"] },
-  });
-  return {
-    ldapsUrl: sim.ldapsUrl!,
-    bindDn: sim.bindDn,
-    password,
-    usersDn: sim.usersDn,
-    caPem: sim.caPem,
-    stop: async () => {
-      await sim.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const { sim: _sim, ...d } = await startTestDirectory("rcclab-adpools-", { pools: ["cfgpool", "both"] });
+  return d;
 }
 
 async function samba(): Promise<Directory> {

@@ -5,9 +5,6 @@
  * certificate verified; raw LDAP (ldapts) plays the administrator changing things behind rcclab's
  * back. Samba tests fail under CI when Samba is missing, and are skipped elsewhere.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Attribute, Change, Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AdClient, adConnectionSchema, mapLdapError, type AdConnection } from "../providers/ad/client";
@@ -15,9 +12,8 @@ import { childDn, dnEquals, domainDnOf, escapeDnValue, escapeFilterValue, normal
 import { lcServicesDn, rtcServiceInConfiguration } from "../providers/ad/ocsSchema";
 import { RccSettings } from "../providers/ad/rccSettings";
 import { User } from "../providers/ad/user";
-import { ensureLabCa, sha256Fingerprint } from "../src/labsim/ca";
-import { startDirectorySim } from "../src/labsim/directory";
-import { testAdConnection } from "./support/ad";
+import { sha256Fingerprint } from "../src/labsim/ca";
+import { startTestDirectory, testAdConnection } from "./support/ad";
 import { sambaRequired, startSamba } from "./support/samba";
 
 const quiet = { info: () => {}, warn: () => {} };
@@ -109,33 +105,8 @@ interface Directory {
 }
 
 async function embedded(): Promise<Directory> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-adsim-"));
-  const ca = ensureLabCa(path.join(dir, "ca"));
-  const password = "Emb3dded-Adm1n!";
-  const sim = await startDirectorySim({
-    port: 0,
-    ldapsPort: 0,
-    ca,
-    baseDn: BASE,
-    bindDn: `CN=Administrator,CN=Users,${BASE}`,
-    password,
-    stateFile: path.join(dir, "directory.json"),
-    seed: { pools: ["pool1"] },
-  });
-  return {
-    ldapsUrl: sim.ldapsUrl!,
-    url: sim.url,
-    bindDn: sim.bindDn,
-    password,
-    usersDn: sim.usersDn,
-    caPem: sim.caPem,
-    certPem: sim.certPem,
-    pool: "pool1",
-    stop: async () => {
-      await sim.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const { sim, ...d } = await startTestDirectory("rcclab-adsim-", { pools: ["pool1"] });
+  return { ...d, url: sim.url, certPem: sim.certPem, pool: "pool1" };
 }
 
 async function samba(): Promise<Directory> {

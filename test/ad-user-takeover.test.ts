@@ -6,18 +6,14 @@
  * races are staged by an LDAP proxy between rcclab and the directory (plain LDAP, so the proxy can
  * read the messages; no password travels in these tests).
  */
-import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Attribute, Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { adConnectionSchema, type AdConnection } from "../providers/ad/client";
 import { childDn } from "../providers/ad/dn";
 import { User } from "../providers/ad/user";
-import { ensureLabCa } from "../src/labsim/ca";
-import { startDirectorySim } from "../src/labsim/directory";
 import { checked as checkedKind, failure } from "./support/kinds";
+import { startTestDirectory } from "./support/ad";
 import { sambaRequired, startSamba } from "./support/samba";
 
 const BASE = "DC=lab,DC=example,DC=com";
@@ -149,32 +145,9 @@ interface Directory {
 }
 
 async function embedded(): Promise<Directory> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-adtakeover-"));
-  const ca = ensureLabCa(path.join(dir, "ca"));
-  const password = "Emb3dded-Adm1n!";
-  const sim = await startDirectorySim({
-    port: 0,
-    ldapsPort: 0,
-    ca,
-    baseDn: BASE,
-    bindDn: `CN=Administrator,CN=Users,${BASE}`,
-    password,
-    stateFile: path.join(dir, "directory.json"),
-    seed: { containers: [`OU=Elsewhere,${BASE}`] },
-  });
-  return {
-    ldapsUrl: sim.ldapsUrl!,
-    host: sim.host,
-    port: sim.port,
-    bindDn: sim.bindDn,
-    password,
-    usersDn: sim.usersDn,
-    caPem: sim.caPem,
-    stop: async () => {
-      await sim.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const d = await startTestDirectory("rcclab-adtakeover-", { containers: [`OU=Elsewhere,${BASE}`] });
+  const { sim, ...rest } = d;
+  return { ...rest, host: sim.host, port: sim.port };
 }
 
 async function samba(): Promise<Directory> {
