@@ -18,33 +18,19 @@ import { HostAuthorization } from "../providers/ocs/hostAuthorization";
 import { MAX_COMMAND_LENGTH, OPS, POWERSHELL_PREFIX, SCRIPT_PRELUDE, buildCommand, buildScript, encodeScript, headerVars, psLiteral, scriptBody } from "../providers/ocs/script";
 import { StaticRoute } from "../providers/ocs/staticRoute";
 import { DEFAULT_POOL, type OcsSim, seedState, startOcsSim } from "../src/labsim/ocs";
+import { checked, failure, quiet } from "./support/kinds";
 
 const USER = "LAB\\rcclab-ocs";
 const PASSWORD = "Ocs-P4ss;'\"<&> $x`";
 const CUP = "cup.lab.example.com";
 const CUP_IP = "10.10.20.30";
 const INJECTION = "cup'; Remove-Item C:\\ -Recurse; '";
-const quiet = { info: () => {}, warn: () => {} };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-ocs-"));
 const clients: OcsClient[] = [];
 let simA: OcsSim;
 let simB: OcsSim;
 let conn: OcsConnection;
-
-const failure = (p: Promise<unknown>): Promise<Error & { code?: string }> =>
-  p.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
-
-function checked(kind: { runtime: { check(o: object, n: object): { inputs: Record<string, unknown>; failures: unknown[] } } }, news: Record<string, unknown>) {
-  const r = kind.runtime.check({}, news);
-  expect(r.failures).toEqual([]);
-  return r.inputs;
-}
 
 function client(c: Partial<OcsConnection> = {}, log: Logger = quiet): OcsClient {
   const cl = new OcsClient(ocsConnectionSchema.parse({ ...conn, ...c }), log);

@@ -19,6 +19,7 @@ import { OcsClient, ocsConnectionSchema } from "../providers/ocs/client";
 import { HostAuthorization } from "../providers/ocs/hostAuthorization";
 import { StaticRoute } from "../providers/ocs/staticRoute";
 import { ensureLabCa, issueServerCert, sha256Fingerprint } from "../src/labsim/ca";
+import { checked, failure, quiet } from "./support/kinds";
 
 const USER = "LAB\\rcclab-ocs";
 const PASSWORD = "Ocs-P4ss;'\"<&> $x`";
@@ -26,7 +27,6 @@ const CUP = "cup.lab.example.com";
 const CUP_IP = "10.10.20.30";
 const POOL = "pool01.lab.example.com";
 const BACKEND = "sql01.lab.example.com\\rtc";
-const quiet = { info: () => {}, warn: () => {} };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-ocs-winrm-"));
 
 const seed = (): Record<string, Row[]> => ({
@@ -49,20 +49,6 @@ let basicTls: FakeWinRm;
 let plain: FakeWinRm;
 let conn: Record<string, unknown>;
 const clients: OcsClient[] = [];
-
-const failure = (p: Promise<unknown>): Promise<Error & { code?: string; systemCode?: unknown }> =>
-  p.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
-
-function checked(kind: { runtime: { check(o: object, n: object): { inputs: Record<string, unknown>; failures: unknown[] } } }, news: Record<string, unknown>) {
-  const r = kind.runtime.check({}, news);
-  expect(r.failures).toEqual([]);
-  return r.inputs;
-}
 
 function client(c: Record<string, unknown> = {}): OcsClient {
   const cl = new OcsClient(ocsConnectionSchema.parse({ ...conn, ...c }), quiet);

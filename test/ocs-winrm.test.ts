@@ -16,32 +16,18 @@ import { HostAuthorization } from "../providers/ocs/hostAuthorization";
 import { StaticRoute } from "../providers/ocs/staticRoute";
 import { DEFAULT_POOL } from "../src/labsim/ocs/store";
 import { type OcsWinRm, startOcsWinRm } from "../src/labsim/ocs/winrm";
+import { checked, failure, quiet } from "./support/kinds";
 
 const USER = "LAB\\rcclab-ocs";
 const PASSWORD = "Ocs-P4ss;'\"<&> $x`";
 const CUP = "cup.lab.example.com";
 const CUP_IP = "10.10.20.30";
 const POOL2 = { fqdn: "pool02.lab.example.com", backend: "sql02.lab.example.com\\rtc" };
-const quiet = { info: () => {}, warn: () => {} };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-ocs-winrm-sim-"));
 const clients: OcsClient[] = [];
 let fe: OcsWinRm;
 let conn: Record<string, unknown>;
-
-const failure = (p: Promise<unknown>): Promise<Error & { code?: string; systemCode?: unknown }> =>
-  p.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
-
-function checked(kind: { runtime: { check(o: object, n: object): { inputs: Record<string, unknown>; failures: unknown[] } } }, news: Record<string, unknown>) {
-  const r = kind.runtime.check({}, news);
-  expect(r.failures).toEqual([]);
-  return r.inputs;
-}
 
 function client(c: Record<string, unknown> = {}): OcsClient {
   const cl = new OcsClient(ocsConnectionSchema.parse({ ...conn, ...c }) as OcsConnection, quiet);

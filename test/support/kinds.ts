@@ -2,12 +2,12 @@
 import { expect } from "vitest";
 
 /** The error a promise rejects with; fails the test when it resolves. */
-export const failure = (p: Promise<unknown>): Promise<Error & { code?: string }> =>
+export const failure = (p: Promise<unknown>): Promise<Error & { code?: string; systemCode?: unknown }> =>
   p.then(
     () => {
       throw new Error("expected a failure");
     },
-    (e: unknown) => e as Error & { code?: string },
+    (e: unknown) => e as Error & { code?: string; systemCode?: unknown },
   );
 
 /** check() then the inputs, as the engine does; fails the test on any check failure. */
