@@ -8,6 +8,8 @@
  *   rcclab drift    [--stack S] [--json] exit 0: matches, 2: drifted, 1: error
  *   rcclab destroy  [--stack S]          remove what rcclab created
  *   rcclab rebuild  [--stack S]          destroy, then up
+ *   rcclab discover cup [--stack S] [--json]  read the live CUP's database (read only): its tables, rcclab's
+ *                                        CUP mapping against them, and a draft override file for the lab
  *   rcclab lab      [up] [--keep]        the embedded lab simulators (with `up`: and build the local stack on them)
  *
  * --engine local|pulumi picks the engine (default: pulumi when its CLI is found, else local).
@@ -17,7 +19,7 @@ import * as commands from "./commands";
 import type { EngineName } from "./commands";
 
 const USAGE =
-  "usage: rcclab <validate|preview|up|drift|destroy|rebuild|lab [up]> [--stack NAME] [--engine local|pulumi] [--json] [--keep] [--stacks-dir DIR] [--state-dir DIR]";
+  "usage: rcclab <validate|preview|up|drift|destroy|rebuild|discover cup|lab [up]> [--stack NAME] [--engine local|pulumi] [--json] [--keep] [--stacks-dir DIR] [--state-dir DIR]";
 
 interface Args {
   command: string;
@@ -97,6 +99,16 @@ async function main(argv: string[]): Promise<number> {
     case "rebuild": {
       const r = await commands.rebuild(opts);
       out(r.changed ? "lab rebuilt" : "no changes");
+      return 0;
+    }
+    case "discover": {
+      // Reads only: differences found are the answer, not an error (exit 0).
+      if (a.sub !== "cup") throw new commands.CommandError(`unknown discover command ${a.sub ?? "(none)"}: rcclab discover cup [--stack S] [--json]\n${USAGE}`);
+      // Loaded only for this command (it brings the CUP client).
+      const discover = require("./discoverCup") as typeof import("./discoverCup");
+      const r = await discover.runDiscoverCup(opts);
+      if (a.json) out(JSON.stringify(discover.toJson(r), null, 2));
+      else discover.format(r).forEach(out);
       return 0;
     }
     case "lab":
