@@ -15,6 +15,8 @@ import { NAMESPACE, parseConfig, type ConfigError } from "./config";
 import { checkPlanned, planProgram } from "./engine/programCheck";
 import * as local from "./engine/local";
 import { loadStackConfig, passphraseFromEnv, stackConfigPath } from "./engine/stackConfig";
+import { loadCupMapping } from "./cupMapping";
+import { PreflightFailed, preflightCup } from "./preflight";
 
 export const PROJECT = "rcclab";
 /** The embedded lab's stack keeps its (simulator) secrets under this public passphrase. */
@@ -52,12 +54,15 @@ function passphraseFor(opts: CommandOptions): string | undefined {
 
 /** The stack's config, decrypted and checked; every problem by its YAML path. */
 export function loadStack(opts: CommandOptions): { config: Record<string, any>; secretKeys: string[]; errors: ConfigError[]; passphrase: string } {
+  // The program reads files the stack names (the CUP mapping override) from the same folder.
+  if (opts.stacksDir) process.env.RCCLAB_STACKS_DIR = path.resolve(opts.stacksDir);
   const file = stackConfigPath(opts.stacksDir ?? path.join(projectRoot(), "stacks"), opts.stack);
   if (!fs.existsSync(file)) throw new CommandError(`no stack file ${file} (stacks are stacks/Pulumi.<name>.yaml)`);
   const passphrase = passphraseFor(opts);
   const loaded = loadStackConfig(file, { project: PROJECT, ...(passphrase !== undefined ? { passphrase } : {}) });
   opts.patchConfig?.(loaded.config);
-  const { errors } = parseConfig(loaded.config);
+  const { config, errors } = parseConfig(loaded.config);
+  if (config && !errors.length) errors.push(...loadCupMapping(config.cup.mapping).errors);
   return { config: loaded.config, secretKeys: loaded.secretKeys, errors, passphrase: passphrase ?? "" };
 }
 
@@ -73,7 +78,8 @@ export async function validate(opts: CommandOptions): Promise<ConfigError[]> {
 
 /** validate's checks on a config already loaded (the stack schema, then the program's resources). */
 export async function checkConfig(config: Record<string, any>, secretKeys: string[] = []): Promise<ConfigError[]> {
-  const { errors } = parseConfig(config);
+  const parsed = parseConfig(config);
+  const errors = parsed.config ? [...parsed.errors, ...loadCupMapping(parsed.config.cup.mapping).errors] : parsed.errors;
   return errors.length ? errors : checkProgram({ config, secretKeys });
 }
 
@@ -125,6 +131,19 @@ async function checkedStack(opts: CommandOptions) {
   return stack;
 }
 
+/**
+ * Preflight (src/preflight.ts): the live systems' catalogs against what rcclab will read and write,
+ * before anything is changed anywhere. A mismatch stops the command with one line per problem.
+ */
+async function preflightOrStop(config: Record<string, unknown>, print: (l: string) => void): Promise<void> {
+  try {
+    await preflightCup(config, print);
+  } catch (e) {
+    if (e instanceof PreflightFailed) throw new CommandError(e.message, 1);
+    throw new CommandError(`preflight could not read CUP: ${(e as Error).message}`, 1);
+  }
+}
+
 /** Load every kind the program uses (they register themselves: drift reports their managed fields). */
 function loadKinds(): void {
   require("./program");
@@ -146,6 +165,7 @@ export async function up(opts: CommandOptions, previewOnly = false): Promise<UpR
   const engine = chooseEngine(opts.engine, print);
   if (engine === "pulumi") return pulumiCli(opts, previewOnly ? "preview" : "up");
   const stack = await checkedStack(opts);
+  await preflightOrStop(stack.config, print);
   const run = previewOnly ? local.preview : local.up;
   const engineOpts = localOptions(opts, stack.passphrase);
   try {
@@ -177,6 +197,7 @@ export async function drift(opts: CommandOptions): Promise<local.DriftResult> {
     return r.outputs as unknown as local.DriftResult;
   }
   const stack = loadStack(opts);
+  if (!stack.errors.length) await preflightOrStop(stack.config, print);
   loadKinds();
   try {
     return await local.drift({ ...localOptions(opts, stack.passphrase), onEvent: () => {} });
@@ -215,9 +236,11 @@ async function pulumiCli(opts: CommandOptions, op: "up" | "preview" | "destroy" 
   const passphrase = passphraseFor(opts);
   const ws = {
     workDir: root,
-    envVars: { PULUMI_BACKEND_URL: backend, ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}) },
+    envVars: <Record<string, string>>{ PULUMI_BACKEND_URL: backend, ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}) },
   };
-  await checkedStack(opts);
+  const checked = await checkedStack(opts);
+  if (op !== "destroy") await preflightOrStop(checked.config, print);
+  if (opts.stacksDir) ws.envVars.RCCLAB_STACKS_DIR = path.resolve(opts.stacksDir);
   const stack = await auto.LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir: root }, ws);
   const onOutput = (s: string) => print(s.replace(/\n$/, ""));
   switch (op) {

@@ -100,6 +100,16 @@ export const cupSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * A lab's corrections to rcclab's CUP mapping: a YAML file in the stacks folder, e.g.
+     * cup-mapping.lab1.yaml (`rcclab discover cup` drafts one; see providers/cup/mapping.yaml).
+     */
+    mapping: z
+      .string()
+      .regex(/^[A-Za-z0-9][\w.-]*\.ya?ml$/, "must be a YAML file name in the stacks folder, e.g. cup-mapping.lab1.yaml")
+      .optional(),
+    /** Write passwords into CUP columns no source confirms (C2's AXL password, C4's application password). */
+    trustAssumedMapping: z.boolean().default(false),
     /** C4 desk phone control timers (seconds). */
     deskPhoneControl: z
       .object({ heartbeatInterval: z.number().int().min(1).max(3600).default(60), sessionTimer: z.number().int().min(1).max(86400).default(3600) })

@@ -129,15 +129,15 @@ describe("restarts against the CUP simulator", () => {
     const client = new CupClient(connection, l.log);
     const c0 = sim.commands.length;
     try {
-      client.intend(TABLES.find((t) => t.table === "staticroute")!); // as a session does before its write
-      expect(await client.restart(P, ["C3 static routes (Presence > Routing > Static Routes)"])).toBe(false);
+      client.intend(TABLES.find((t) => t.table === "incomingacl")!); // as a session does before its write
+      expect(await client.restart(P, ["C3 incoming ACL (System > Security > Incoming ACL)"])).toBe(false);
     } finally {
       svcRow.activated = true;
       sim.services.start(P);
     }
     expect(restartCommands(c0)).toEqual([`utils service restart "${P}"`]);
     expect(l.warn.join("\n")).toMatch(
-      new RegExp(`the change to C3 static routes \\(Presence > Routing > Static Routes\\) is saved in CUP's database, but restarting "${P}" on 127\\.0\\.0\\.1 failed: .*not activated.*utils service restart "${P}"`),
+      new RegExp(`the change to C3 incoming ACL \\(System > Security > Incoming ACL\\) is saved in CUP's database, but restarting "${P}" on 127\\.0\\.0\\.1 failed: .*not activated.*utils service restart "${P}"`),
     );
     expect(Object.keys(pendingRestarts("127.0.0.1"))).toEqual([P]);
     // Restarted (now that it can be), it leaves the journal.

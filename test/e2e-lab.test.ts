@@ -6,41 +6,27 @@
  * makes `drift` exit 2 naming the resource and field; up repairs it; destroy leaves only what the
  * lab was seeded with (pre-existing objects untouched); rebuild works twice in a row.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdClient, adConnectionSchema, first } from "../providers/ad/client";
 import { AxlClient } from "../providers/cucm/axl/client";
-import { INCOMING_ACL, STATIC_ROUTE, UC_CTI_GATEWAY_PROFILE } from "../providers/cup/catalog";
+import { CTI_GATEWAY_PROFILE as UC_CTI_GATEWAY_PROFILE, INCOMING_ACL, OUTGOING_ACL } from "../providers/cup/catalog";
 import { CupClient, cupConnectionSchema } from "../providers/cup/client";
-import { select } from "../providers/cup/sql";
+import { remove, select } from "../providers/cup/sql";
 import { DnsClient, dnsConnectionSchema } from "../providers/dns/client";
 import { OcsClient, ocsConnectionSchema } from "../providers/ocs/client";
 import { loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
-import { LAB, startLab, type Lab } from "../src/labsim/lab";
+import { LAB, type Lab } from "../src/labsim/lab";
+import { PASSPHRASE, SECRETS, runCli, startTestLab, type TestLab } from "./support/lab";
 
 const root = path.resolve(__dirname, "..");
-const cli = path.join(root, "dist/src/cli.js");
-const PASSPHRASE = "rcclab-local";
-const SECRETS = [
-  "rcclab:cucm.password",
-  "rcclab:cup.password",
-  "rcclab:cup.cli.password",
-  "rcclab:cti.password",
-  "rcclab:directory.password",
-  "rcclab:directory.initialPassword",
-  "rcclab:dns.tsig.secret",
-  "rcclab:ocs.ssh.password",
-  "rcclab:ocs.winrm.password",
-];
 
 // The whole lab (A, B and C: about 75 resources) runs several times: generous per-test time.
 describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-e2e-"));
-  const stacksDir = path.join(tmp, "stacks");
-  const stateDir = path.join(tmp, "state");
+  let stacksDir: string;
   let lab: Lab;
   let axl: AxlClient;
   let ldap: AdClient;
@@ -49,23 +35,10 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
   let cup: CupClient;
   let seeded: Snapshot;
 
-  /**
-   * The real CLI in a child process (asynchronously: the simulators answer from this process).
-   * By default against the test's stack file: the local stack, pointed at this test's lab.
-   */
-  const run = (args: string[]) =>
-    new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, out, err }));
-    });
-  const rcclab = (...args: string[]) => run([...args, "--stack", "local", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]);
+  let stateDir: string;
+  let rcclab: TestLab["rcclab"];
 
-  type Snapshot = Record<"devices" | "numbers" | "appUsers" | "endUsers" | "services" | "dialRules" | "dnsRecords" | "adUsers" | "ocsRoutes" | "ocsHosts" | "cupAcl" | "cupRoutes", string[]>;
+  type Snapshot = Record<"devices" | "numbers" | "appUsers" | "endUsers" | "services" | "dialRules" | "dnsRecords" | "adUsers" | "ocsRoutes" | "ocsHosts" | "cupAcl" | "cupOutgoingAcl", string[]>;
   const column = async (sql: string) => (await axl.sql<Record<string, string>>(sql)).map((r) => Object.values(r)[0]!);
   /** What CUCM holds, over AXL's SQL: devices (phones, trunks, profiles), numbers (lines, Meet-Me), users, services, dial rules. */
   const snapshot = async (): Promise<Snapshot> => ({
@@ -82,27 +55,13 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     ocsHosts: (await Promise.all(ocs.map((c) => c.listHosts()))).flat().map((h) => h.server).sort(),
     // CUP, over its AXL's SQL.
     cupAcl: (await cup.query(select(INCOMING_ACL))).map((r) => String(r.address)).sort(),
-    cupRoutes: (await cup.query(select(STATIC_ROUTE))).map((r) => `${r.destinationpattern ?? r.destinationPattern} ${r.nexthop ?? r.nextHop}`).sort(),
+    cupOutgoingAcl: (await cup.query(select(OUTGOING_ACL))).map((r) => String(r.address)).sort(),
   });
 
   beforeAll(async () => {
-    lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0, cucmSshPort: 0, dnsPort: 0, directoryPort: 0, directoryLdapsPort: 0, ocsPort: 0, cupPort: 0, cupSshPort: 0 });
-    // The committed local stack, pointed at this test's lab (its port and CA).
-    const { config } = loadStackConfig(path.join(root, "stacks/Pulumi.local.yaml"), { passphrase: PASSPHRASE });
-    (config["rcclab:cucm"] as Record<string, unknown>).port = lab.cucm.port;
-    (config["rcclab:cucm"] as Record<string, unknown>).tls = { caFile: lab.caFile };
-    (config["rcclab:cup"] as Record<string, unknown>).tls = { caFile: lab.caFile };
-    (config["rcclab:cup"] as Record<string, unknown>).port = lab.cup.port;
-    ((config["rcclab:cup"] as Record<string, any>).cli as Record<string, unknown>).port = lab.cup.sshPort;
-    Object.assign(config["rcclab:directory"] as Record<string, unknown>, { url: lab.directory.ldapsUrl, tls: { caFile: lab.caFile } });
-    (config["rcclab:dns"] as Record<string, unknown>).port = lab.dns.port;
-    ((config["rcclab:ocs"] as Record<string, any>).ssh as Record<string, unknown>).port = lab.ocs[0]!.port;
-    // A2 over WinRM (the local stack's transport): the front ends' WS-Management endpoints.
-    Object.assign((config["rcclab:ocs"] as Record<string, any>).winrm, { port: lab.ocsWinRm[0]!.port, tls: { caFile: lab.caFile } });
-    writeStackConfig(path.join(stacksDir, "Pulumi.local.yaml"), config, {
-      passphrase: PASSPHRASE,
-      secrets: SECRETS,
-    });
+    const t = await startTestLab(tmp);
+    ({ lab, stateDir, rcclab } = t);
+    stacksDir = t.stacksDir;
     ldap = new AdClient(
       adConnectionSchema.parse({ url: lab.directory.ldapsUrl, bindDn: LAB.directory.bindDn, password: LAB.directory.password, usersDn: `CN=Users,${LAB.directory.baseDn}`, tls: { caFile: lab.caFile } }),
       { info: () => {}, warn: () => {} },
@@ -135,7 +94,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     expect(lab.cucm.requests.length).toBe(before);
   });
 
-  it("up from empty builds A, B and C: DNS, OCS, AD; CUCM trunk, phones, users, EM; CUP ACL, routes, desk phone control", async () => {
+  it("up from empty builds A, B and C: DNS, OCS, AD; CUCM trunk, phones, users, EM; CUP incoming and outgoing ACLs, desk phone control", async () => {
     const r = await rcclab("up");
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.out).toContain("+ create rcclab:cucm:Phone phone-SEP001E4AAABB01");
@@ -196,11 +155,17 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
       expect(await c.getHost("127.0.0.1")).toMatchObject({ treatAsAuthenticated: true, throttleAsServer: true, outboundOnly: false });
     }
 
-    // C1–C7, over CUP's AXL: ACL and routes for the OCS pools, desk phone control with B3's user.
+    // C1–C7, over CUP's AXL: incoming and outgoing ACL entries for the OCS front ends and pools (no
+    // static route on CUP), desk phone control with B3's user and password (the local stack trusts the
+    // assumed mapping, so the password is written).
+    expect(r.out).toMatch(/CUP at cup\.lab\.example\.com \(7\.0[^)]*\): preflight passed/);
+    const ocsSide = ["ocsfe1.lab.example.com", "ocsfe2.lab.example.com", "pool1.lab.example.com", "pool2.lab.example.com"];
     const acl = (await cup.query(select(INCOMING_ACL))).map((r) => String(r.address));
-    expect(acl).toEqual(expect.arrayContaining(["pool1.lab.example.com", "ocsfe1.lab.example.com", "pool2.lab.example.com", "ocsfe2.lab.example.com"]));
+    expect(acl).toEqual(expect.arrayContaining(ocsSide));
+    expect((await cup.query(select(OUTGOING_ACL))).map((r) => String(r.address)).sort()).toEqual(ocsSide);
+    expect(lab.cup.rows("staticroute")).toEqual([]);
     const profile = (await cup.query(select(UC_CTI_GATEWAY_PROFILE)))[0]!;
-    expect(JSON.stringify(profile)).toContain("rcc-cti");
+    expect(profile).toMatchObject({ applicationusername: "rcc-cti", applicationpassword: "Lab-Cti-Pa55" });
     expect(lab.cup.restarts.length).toBeGreaterThan(0);
 
     // No secret in plain text in the state.
@@ -233,7 +198,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     }));
     (config["rcclab:dns"] as Record<string, unknown>).adopt = true;
     writeStackConfig(path.join(stacksDir, "Pulumi.other.yaml"), config, { passphrase: PASSPHRASE, secrets: SECRETS });
-    const other = (...args: string[]) => run([...args, "--stack", "other", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]);
+    const other = (...args: string[]) => runCli([...args, "--stack", "other", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]);
 
     // Its up stops at the first object the first stack made (an OCS entry for CUP), naming it and
     // how to adopt it; the DNS records were adopted, being exactly what it needs.
@@ -269,7 +234,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
       { op: "add", name: "cup.lab.example.com", type: "A", ttl: 3600, rdata: "127.0.0.99" },
     ]);
     // And a CUP ACL entry removed over SQL, and pool2's static route to CUP re-pointed on its front end.
-    await cup.write({ kind: "update", sql: "delete from incomingacl where address = 'ocsfe2.lab.example.com'", table: INCOMING_ACL });
+    await cup.write(remove(INCOMING_ACL, { address: "ocsfe2.lab.example.com" }));
     const route = (await ocs[1]!.getRoute("cup.lab.example.com"))!;
     await ocs[1]!.updateRoute({ matchUri: route.matchUri, nextHop: route.nextHop, port: 5070, transport: "TCP", replaceHostInRequestUri: true, enabled: true });
     const d2 = await rcclab("drift");
@@ -339,7 +304,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     const bad = path.join(tmp, "bad-stacks");
     writeStackConfig(path.join(bad, "Pulumi.local.yaml"), config, { passphrase: PASSPHRASE, secrets: SECRETS });
     const before = lab.cucm.requests.length;
-    const r = await run(["up", "--stack", "local", "--engine", "local", "--stacks-dir", bad, "--state-dir", stateDir]);
+    const r = await runCli(["up", "--stack", "local", "--engine", "local", "--stacks-dir", bad, "--state-dir", stateDir]);
     expect(r.code).toBe(1);
     expect(r.err).toContain("rcclab:users[3].e164: must be E.164, e.g. +14085551001");
     expect(r.err).not.toContain(LAB.cucm.password);

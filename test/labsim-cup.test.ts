@@ -14,17 +14,9 @@ import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { Client, type ClientChannel } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CUP_AXL,
-  CUP_SERVICES,
-  DESK_PHONE_CONTROL_PROFILE_NAME,
-  INCOMING_ACL,
-  SEED_ROWS,
-  TABLES,
-  UC_ENDUSER_CFG,
-  cupSoapAction,
-} from "../providers/cup/catalog";
+import { CTI_GATEWAY_PROFILE, CUP_AXL, CUP_SERVICES, END_USER_CFG as UC_ENDUSER_CFG, INCOMING_ACL, OUTGOING_ACL, TABLES, cupSoapAction } from "../providers/cup/catalog";
 import { CupClient, cupConnectionSchema } from "../providers/cup/client";
+import { preflight } from "../providers/cup/preflight";
 import * as sql from "../providers/cup/sql";
 import { stablePkid } from "../src/labsim/cucm/model/catalog";
 import {
@@ -38,6 +30,7 @@ import {
   FIRST_USER_TABID,
   PRE_EXISTING_ROWS,
   RELOADS,
+  SIM_SEED_ROWS as SEED_ROWS,
   SIM_TABLES,
   type SchemaVariant,
   informixType,
@@ -285,21 +278,26 @@ describe("CUP simulator: AXL over HTTPS", () => {
     );
   });
 
-  it("holds every catalog table with the catalog's columns, seeded as a fresh CUP plus the lab's extras", async () => {
-    for (const t of TABLES) {
-      const r = await rows(sim, `SELECT * FROM ${t.table}`);
-      const count = await rows(sim, `SELECT pkid FROM ${t.table}`);
-      expect(r.length, t.table).toBe(count.length);
-      for (const row of r) expect(Object.keys(row), t.table).toEqual(Object.keys(t.columns));
+  it("passes rcclab's preflight (every mapped table, column and type), seeded as a fresh CUP plus the lab's extras", async () => {
+    const c = new CupClient(cupConnectionSchema.parse({ host: "127.0.0.1", port: sim.port, username: CUP_DEFAULT_USER, password: CUP_DEFAULT_PASSWORD, release: "7.0", tls: { caPem: sim.caPem } }), {
+      info: () => {},
+      warn: () => {},
+    });
+    try {
+      const report = await preflight(c);
+      expect(report.problems).toEqual([]);
+      expect(report.checked.tables).toBe(TABLES.length);
+    } finally {
+      c.close();
     }
-    // a fresh CUP's rows, as the catalog gives them
+    // a fresh CUP's rows, as the simulator seeds them
     for (const [table, seedRows] of Object.entries(SEED_ROWS)) {
       for (const s of seedRows) {
         const [row] = await rows(sim, `SELECT * FROM ${table} WHERE pkid = '${s.pkid}'`);
         for (const [c, v] of Object.entries(s)) expect(row![c], `${table}.${c}`).toBe(v === true ? "t" : v === false ? "f" : v === null ? "" : String(v));
       }
     }
-    expect(await rows(sim, `SELECT name FROM ucctigatewayprofile`)).toEqual([{ name: DESK_PHONE_CONTROL_PROFILE_NAME }]);
+    expect(await rows(sim, `SELECT name FROM ucctigatewayprofile`)).toEqual([{ name: CTI_GATEWAY_PROFILE.profileName }]);
     // the extras that must survive rcclab
     expect(await rows(sim, "SELECT address, description FROM incomingacl")).toEqual([
       { address: "sipgw.lab.example.com", description: "Pre-existing: the lab's SIP gateway (not rcclab's)" },
@@ -335,11 +333,13 @@ describe("CUP simulator: AXL over HTTPS", () => {
     expect(await update(sim, sql.remove(INCOMING_ACL, { pkid: acl.pkid }).sql)).toBe(1);
     expect(await update(sim, sql.remove(INCOMING_ACL, { pkid: acl.pkid }).sql)).toBe(0);
 
-    // static route: defaults fill what the INSERT leaves out
-    const route = { destinationPattern: ".*@lab.example.com", description: "", nextHop: "pool1.lab.example.com", nextHopPort: 5060, routeType: "domain", protocol: "TCP", priority: 1, weight: 10, inService: true } as const;
-    const ins = sql.insert(sql.staticRoute.table, sql.staticRoute.toRow(route));
-    expect(await update(sim, ins.statement.sql)).toBe(1);
-    expect(sql.staticRoute.fromRow(sql.parseRow(sql.staticRoute.table, (await rows(sim, sql.routeByKey(route).sql))[0]!))).toEqual(route);
+    // outgoing ACL: the same statements on the other table
+    const out = sql.insert(OUTGOING_ACL, sql.outgoingAcl.toRow({ address: "ocsfe1.lab.example.com", description: "OCS front end" }));
+    expect(await update(sim, out.statement.sql)).toBe(1);
+    expect(await rows(sim, sql.aclByAddress("ocsfe1.lab.example.com", "outgoingAcl").sql)).toEqual([{ pkid: out.pkid, address: "ocsfe1.lab.example.com", description: "OCS front end" }]);
+    expect(await update(sim, sql.remove(OUTGOING_ACL, { pkid: out.pkid }).sql)).toBe(1);
+
+    // the simulator's static routes (CUP has the page; rcclab's C3 does not use it): defaults fill what the INSERT leaves out
     expect(await update(sim, `INSERT INTO staticroute (destinationpattern, nexthop) VALUES ('.*@other.example.com', 'pool2')`)).toBe(1);
     expect(await rows(sim, "SELECT nexthopport, tkprotocoltype, inservice, description FROM staticroute WHERE nexthop = 'pool2'")).toEqual([
       { nexthopport: "5060", tkprotocoltype: "2", inservice: "t", description: "" },
@@ -689,7 +689,7 @@ describe("CUP simulator driven by rcclab's CUP client", () => {
 
       // a duplicate comes back as the client's typed error
       await expect(c.insert(sql.insert(INCOMING_ACL, { address: "OCSFE1.lab.example.com", description: "" }))).rejects.toMatchObject({ code: "AlreadyExists" });
-      await expect(c.query({ kind: "query", table: INCOMING_ACL, sql: "SELECT * FROM nosuchtable" })).rejects.toMatchObject({ code: "InvalidRequest" });
+      await expect(c.query({ kind: "query", table: "incomingAcl", sql: "SELECT * FROM nosuchtable", render: () => "SELECT * FROM nosuchtable" })).rejects.toMatchObject({ code: "InvalidRequest" });
     } finally {
       c.close();
     }

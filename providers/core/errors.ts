@@ -12,6 +12,8 @@ export type ErrorCode =
   | "Timeout"
   | "Tls"
   | "VersionMismatch"
+  /** A live system's schema is not what rcclab's mapping expects (preflight): nothing was written. */
+  | "SchemaMismatch"
   | "Conflict";
 
 export class RcclabError extends Error {

@@ -1,393 +1,288 @@
 /**
- * The catalog of CUP (Cisco Unified Presence 7.0) database tables and columns rcclab reads and writes,
- * and the platform services that must reload them.
+ * CUP's database as rcclab maps it: the data of providers/cup/mapping.yaml (the one place that names
+ * CUP's tables and columns, each with its evidence), typed and checked, plus a lab's override file.
  *
- * This is the ONE place in rcclab's providers that names CUP's schema: providers/cup/sql.ts builds
- * every statement from it, so correcting a name against a real CUP box is a change here and nowhere
- * else. The CUP simulator keeps its own reading of the sources (src/labsim/cup/schema.ts), so the two
- * can disagree; today they name the same tables and columns.
- *
- * Honesty about sources. Cisco has never published a CUP 7.0 data dictionary (the published
- * dictionaries are CUCM's). The sources we could check are:
- *  - [IOG6] "Cisco Unified Presence Interoperability Guide, Release 6.0(1)", section "Unified Communicator
- *    Change Notifier (UCCN) → Example Notify Payloads", which lists CUP's change-notified tables:
- *    UcSystemCfg, EPASContacts, EPASContactGroup, ApplicationDialRule, UcAttributeMap, UcCtiGatewayProfile,
- *    UcCtiGatewayHost, EndUser, EpasDevice, UcLdapProfile, UcLdapHost, UcMeetingPlaceHost,
- *    UcMeetingPlaceProfile, ProcessConfig, UcProxyProfile, UcUnityHost, UcUnityProfile,
- *    VoiceMessagingPilot, EpasPrivacyPolicy, PeUriAcl, CUPSystemCfg, UCEnduserCfg, PEBackendGateway.
- *    (http://www.cisco.com/c/en/us/td/docs/voice_ip_comm/cups/6_0_1/interoperability/developer/guide/cpsinter.html)
- *    The table NAMES below that appear in that list are confirmed for CUP 6.0(1); 7.0 kept the same
- *    database lineage but we could not see 7.0's own list.
- *  - [ADM7] "Cisco Unified Presence Administration Guide, Release 7.0", chapter "Configuring Incoming ACL
- *    in Cisco Unified Presence Administration" (System > Security > Incoming ACL: an address pattern and
- *    a description per entry; IP, IP range/subnet, FQDN and wildcard domain patterns; "ALL"/"NONE").
- *    (https://www.cisco.com/c/en/us/td/docs/voice_ip_comm/cups/7_0/english/config_maintenance/administration/guide/b03iacl.html)
- *    This confirms the PAGE and its fields, not the table behind it.
- *  - [RCC7] DocWiki "Cisco Unified Presence, Release 7.x -- Overview of the Remote Call Control Feature":
- *    up to eight CTI connection addresses (CUCM nodes), used round-robin in the order configured.
- *
- * COLUMN names were not visible in any source we could read (the UCCN example payloads are not in
- * the text we could retrieve): every column name below is UNCONFIRMED, modelled on CUCM's conventions
- * (lower-case names, `pkid` GUID primary keys, `fk<table>` foreign keys, `tk<type>` enum codes) and
- * listed in `UNCONFIRMED`.
+ * Statements (sql.ts) name tables and columns by their KEYS (`incomingAcl`, `address`); a Catalog
+ * says what they are called on a given CUP (`incomingacl`, `address`, or what an override renames them
+ * to). The client renders every statement against its connection's catalog, and preflight
+ * (preflight.ts) checks each name and type against the live CUP before anything is written.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { projectRoot } from "../core/provider";
+
+export const STEPS = ["C1", "C2", "C3", "C4", "C5", "C6", "C7"] as const;
+export type Step = (typeof STEPS)[number];
+
+const evidenceSchema = z
+  .object({ status: z.enum(["confirmed", "assumed"]), source: z.string().min(1) })
+  .strict();
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+/** An Informix identifier (folded to lower case, as Informix does). */
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain SQL name (letters, digits, _)")
+  .max(128)
+  .transform((s) => s.toLowerCase());
+
+const columnSchema = z
+  .object({
+    type: z.enum(["guid", "string", "int", "boolean"]),
+    max: z.number().int().positive().optional(),
+    min: z.number().int().optional(),
+    maxValue: z.number().int().optional(),
+    nullable: z.boolean().optional(),
+    default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    secret: z.boolean().optional(),
+    references: z.string().optional(),
+    name: identifier.optional(),
+    evidence: evidenceSchema.optional(),
+  })
+  .strict();
+
+const tableSchema = z
+  .object({
+    name: identifier,
+    step: z.enum(STEPS),
+    about: z.string(),
+    evidence: evidenceSchema,
+    singleton: z.boolean().default(false),
+    key: z.array(z.string()).default([]),
+    reload: z.array(z.string()),
+    profileName: z.string().optional(),
+    columns: z.record(z.string(), columnSchema),
+  })
+  .strict();
+
+const mappingSchema = z
+  .object({
+    sources: z.record(z.string(), z.string()),
+    defaults: z.object({ columnEvidence: evidenceSchema }).strict(),
+    services: z.record(z.string(), z.string()),
+    steps: z.record(z.enum(STEPS), z.object({ title: z.string(), page: z.string() }).strict()),
+    tables: z.record(z.string(), tableSchema),
+  })
+  .strict();
 
 /** A column's type in CUP's Informix database, as rcclab reads and writes it. */
-export type ColumnType =
-  /** A GUID in CUCM/CUP's textual form (lower-case hex, dashes, no braces). */
-  | "guid"
-  /** A character string of at most `max` characters. */
-  | "string"
-  /** A 32-bit integer (enum codes are integers too). */
-  | "int"
-  /** Informix boolean: 't' / 'f'. */
-  | "boolean";
+export type ColumnType = "guid" | "string" | "int" | "boolean";
 
 export interface ColumnSpec {
+  /** The column's name on this CUP. */
+  readonly name: string;
   readonly type: ColumnType;
   /** Maximum length for strings. */
   readonly max?: number;
-  /** Integer bounds. */
   readonly min?: number;
   readonly maxValue?: number;
   /** NULL allowed (otherwise NOT NULL). */
   readonly nullable?: boolean;
-  /** The value a new row gets when an INSERT leaves the column out (as it would be stored). */
   readonly default?: string | number | boolean | null;
-  /** Unique on its own (case-insensitive for strings, as CUP's admin pages treat names). */
-  readonly unique?: boolean;
-  /** A foreign key: the referenced table (its `pkid`). */
+  /** Holds a password: written only when confirmed, or trusted (see Catalog.maySetSecret). */
+  readonly secret?: boolean;
+  /** A reference to another table's pkid (by table key). */
   readonly references?: string;
+  readonly evidence: Evidence;
 }
 
 export interface TableSpec {
-  /** The table name as used in SQL (Informix folds identifiers to lower case). */
+  /** The key statements use. */
+  readonly key: string;
+  /** The table's name on this CUP. */
   readonly table: string;
-  /** The name as the source spells it (or as we model it when unconfirmed). */
-  readonly docName: string;
-  /** What the table holds, which admin page edits it, and where its name was confirmed. */
+  readonly step: Step;
+  /** The guide step's admin page (where the step is done by hand). */
+  readonly page: string;
   readonly about: string;
-  /** Whether the table name itself is confirmed by a source (columns never are; see the module doc). */
-  readonly nameConfirmed: boolean;
-  readonly columns: Readonly<Record<string, ColumnSpec>>;
-  /** The primary key column. */
-  readonly primaryKey: "pkid";
-  /** Column sets that are unique together (the natural keys rcclab looks rows up by). */
-  readonly uniqueTogether: readonly (readonly string[])[];
-  /** True for tables CUP holds exactly one row of (settings pages); rcclab only updates them. */
+  readonly evidence: Evidence;
+  /** Exactly one row (a settings page): rcclab only updates it. */
   readonly singleton: boolean;
-  /**
-   * CUP platform services that read this table only when they start: a change to it takes effect after
-   * `utils service restart "<name>"`. The client restarts them once per operation that changed a row.
-   */
+  /** The natural key rcclab looks rows up by (column keys). */
+  readonly naturalKey: readonly string[];
+  /** CUP services that re-read this table only when they start. */
   readonly reloadServices: readonly CupServiceName[];
+  readonly columns: Readonly<Record<string, ColumnSpec>>;
+  readonly profileName?: string;
 }
 
+export type CupServiceName = string;
+
+const MAPPING_FILE = path.join(projectRoot(__dirname), "providers", "cup", "mapping.yaml");
+
+function loadBase(): z.infer<typeof mappingSchema> {
+  const parsed = mappingSchema.safeParse(parseYaml(fs.readFileSync(MAPPING_FILE, "utf8")));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`${MAPPING_FILE}: ${i.path.join(".")}: ${i.message}`);
+  }
+  const m = parsed.data;
+  for (const [key, t] of Object.entries(m.tables)) {
+    for (const s of t.reload) if (!(s in m.services)) throw new Error(`${MAPPING_FILE}: tables.${key}.reload: no service ${s}`);
+    for (const k of t.key) if (!(k in t.columns)) throw new Error(`${MAPPING_FILE}: tables.${key}.key: no column ${k}`);
+    for (const [c, col] of Object.entries(t.columns)) {
+      if (col.references && !(col.references in m.tables)) throw new Error(`${MAPPING_FILE}: tables.${key}.columns.${c}.references: no table ${col.references}`);
+    }
+  }
+  return m;
+}
+
+/** The mapping as published in providers/cup/mapping.yaml. */
+export const MAPPING = loadBase();
+
+/** The services CUP restarts, by key (sipProxy, presenceEngine, syncAgent). */
+export const CUP_SERVICES = MAPPING.services as { readonly sipProxy: string; readonly presenceEngine: string; readonly syncAgent: string };
+
+// ---------------------------------------------------------------------------------------------------
+// A lab's override file
+
+const overrideColumn = z.object({ name: identifier.optional(), evidence: evidenceSchema.optional() }).strict();
+
 /**
- * CUP 7.0 service names as `utils service list` prints them (and as `utils service restart` takes them).
- * "Cisco UP SIP Proxy" and "Cisco UP Presence Engine" are the names the CUP 7.x documentation uses
- * (Serviceability > Control Center - Feature Services); in CUP 6.x/7.x the CTI gateway (desk phone control)
- * runs inside the SIP proxy, so desk phone control changes reload with the SIP proxy. "Cisco UP Sync
- * Agent" syncs users and devices from the CUCM publisher. These names come from the CUP 7.x
- * administration and serviceability guides' service lists; the mapping from table to service is our
- * reading of those guides (the guides say "restart the SIP Proxy service" after incoming ACL, static route
- * and desk phone control changes) and is listed in UNCONFIRMED.
+ * What a lab's override file may say: per table a new name, evidence, the profile row's name, and per
+ * column a new name and evidence; `manual` lists the steps rcclab must leave to the admin pages.
+ * Built from the mapping, so an unknown table or column is an error naming its path.
  */
-export const CUP_SERVICES = {
-  sipProxy: "Cisco UP SIP Proxy",
-  presenceEngine: "Cisco UP Presence Engine",
-  syncAgent: "Cisco UP Sync Agent",
-} as const;
-export type CupServiceName = (typeof CUP_SERVICES)[keyof typeof CUP_SERVICES];
+export const mappingOverrideSchema = z
+  .object({
+    tables: z
+      .object(
+        Object.fromEntries(
+          Object.entries(MAPPING.tables).map(([key, t]) => [
+            key,
+            z
+              .object({
+                name: identifier.optional(),
+                evidence: evidenceSchema.optional(),
+                ...(t.profileName !== undefined ? { profileName: z.string().min(1).max(50).optional() } : {}),
+                columns: z
+                  .object(Object.fromEntries(Object.keys(t.columns).map((c) => [c, overrideColumn.optional()])))
+                  .strict()
+                  .optional(),
+              })
+              .strict()
+              .optional(),
+          ]),
+        ),
+      )
+      .strict()
+      .optional(),
+    manual: z.array(z.enum(STEPS.filter((s) => s !== "C1") as [Step, ...Step[]])).optional(),
+  })
+  .strict();
+export type MappingOverride = z.infer<typeof mappingOverrideSchema>;
 
 // ---------------------------------------------------------------------------------------------------
-// Enum / type codes
-// ---------------------------------------------------------------------------------------------------
+// The catalog a client works with
 
-/** Static route "Route Type" (Presence > Routing > Static Routes). Codes UNCONFIRMED. */
-export const ROUTE_TYPE = { user: 0, domain: 1 } as const;
-export type RouteType = keyof typeof ROUTE_TYPE;
+export interface CatalogOptions {
+  override?: MappingOverride;
+  /** Write secrets into assumed columns (cup.trustAssumedMapping). */
+  trustAssumedMapping?: boolean;
+}
 
-/** Static route "Protocol Type". Codes UNCONFIRMED. */
-export const PROTOCOL_TYPE = { UDP: 1, TCP: 2, TLS: 3 } as const;
-export type ProtocolType = keyof typeof PROTOCOL_TYPE;
+export class Catalog {
+  readonly tables: Readonly<Record<string, TableSpec>>;
+  readonly manual: ReadonlySet<Step>;
+  readonly trustAssumed: boolean;
 
-/** The CTI gateway profile rcclab manages: CUP 7.0 has one desk phone control profile. Name UNCONFIRMED. */
-export const DESK_PHONE_CONTROL_PROFILE_NAME = "DeskPhoneControl";
+  constructor(opts: CatalogOptions = {}) {
+    const o = opts.override ?? {};
+    this.trustAssumed = opts.trustAssumedMapping ?? false;
+    this.manual = new Set(o.manual ?? []);
+    const tables: Record<string, TableSpec> = {};
+    for (const [key, t] of Object.entries(MAPPING.tables)) {
+      const to = (o.tables as Record<string, any> | undefined)?.[key] ?? {};
+      const columns: Record<string, ColumnSpec> = {};
+      for (const [c, col] of Object.entries(t.columns)) {
+        const co = to.columns?.[c] ?? {};
+        const { name, evidence, ...rest } = col;
+        columns[c] = { ...rest, name: co.name ?? name ?? c.toLowerCase(), evidence: co.evidence ?? evidence ?? MAPPING.defaults.columnEvidence };
+      }
+      tables[key] = {
+        key,
+        table: to.name ?? t.name,
+        step: t.step,
+        page: MAPPING.steps[t.step]!.page,
+        about: t.about,
+        evidence: to.evidence ?? t.evidence,
+        singleton: t.singleton,
+        naturalKey: t.key,
+        reloadServices: t.reload.map((s) => MAPPING.services[s]!),
+        columns,
+        ...(t.profileName !== undefined ? { profileName: to.profileName ?? t.profileName } : {}),
+      };
+    }
+    this.tables = tables;
+  }
+
+  table(key: string): TableSpec {
+    const t = this.tables[key];
+    if (!t) throw new Error(`no table ${key} in rcclab's CUP mapping`);
+    return t;
+  }
+
+  /** The tables a step uses. */
+  tablesOf(step: Step): TableSpec[] {
+    return Object.values(this.tables).filter((t) => t.step === step);
+  }
+
+  /** Whether the lab does this step by hand (the override's `manual`). */
+  isManual(step: Step): boolean {
+    return this.manual.has(step);
+  }
+
+  /** Whether rcclab may write a secret into this column: confirmed (table and column), or trusted. */
+  maySetSecret(table: TableSpec, column: string): boolean {
+    const c = table.columns[column];
+    if (!c?.secret) return true;
+    return this.trustAssumed || (table.evidence.status === "confirmed" && c.evidence.status === "confirmed");
+  }
+
+  /** "C3 incoming and destination ... (System > Security > Incoming ACL ...)". */
+  describeStep(step: Step): string {
+    const s = MAPPING.steps[step]!;
+    return `${step} ${s.title} (${s.page})`;
+  }
+}
+
+/** The mapping as published, with no override (what the embedded lab and the tests use). */
+export const DEFAULT_CATALOG = new Catalog();
+
+/** Every table, as published, in the mapping file's order. */
+export const TABLES: readonly TableSpec[] = Object.values(DEFAULT_CATALOG.tables);
+
+/** The published tables by name, for tests and tools that talk to CUP outside a kind. */
+export const INCOMING_ACL = DEFAULT_CATALOG.table("incomingAcl");
+export const OUTGOING_ACL = DEFAULT_CATALOG.table("outgoingAcl");
+export const CTI_GATEWAY_PROFILE = DEFAULT_CATALOG.table("ctiGatewayProfile");
+export const END_USER_CFG = DEFAULT_CATALOG.table("endUserCfg");
 
 /** At most eight CTI gateway (CUCM) addresses [RCC7]. */
 export const MAX_CTI_GATEWAY_HOSTS = 8;
 
-// ---------------------------------------------------------------------------------------------------
-// Tables
-// ---------------------------------------------------------------------------------------------------
-
-/** CUCM publisher information (System > CUCM Publisher). C2. One row. */
-export const CUP_SYSTEM_CFG: TableSpec = {
-  table: "cupsystemcfg",
-  docName: "CUPSystemCfg",
-  about:
-    "CUP system-wide configuration; rcclab keeps the CUCM publisher binding here (address, AXL user, AXL " +
-    "password). Table name confirmed in [IOG6] (UCCN payload list); that the CUCM publisher lives in this " +
-    "table, and every column name, are UNCONFIRMED.",
-  nameConfirmed: true,
-  columns: {
-    pkid: { type: "guid" },
-    ccmpublisheraddress: { type: "string", max: 255, default: "" },
-    ccmaxlusername: { type: "string", max: 128, default: "" },
-    ccmaxlpassword: { type: "string", max: 128, default: "" },
-  },
-  primaryKey: "pkid",
-  uniqueTogether: [],
-  singleton: true,
-  reloadServices: [CUP_SERVICES.syncAgent],
-};
-
-/** Presence settings (Presence > Settings). C7. One row. */
-export const UC_PROXY_PROFILE: TableSpec = {
-  table: "ucproxyprofile",
-  docName: "UcProxyProfile",
-  about:
-    "SIP proxy profile; rcclab keeps the values of the Presence > Settings page here (SIP proxy domain, " +
-    "availability sharing, auto-approval, contact list and watcher limits). Table name confirmed in " +
-    "[IOG6]; that the presence settings live in it, and every column name, are UNCONFIRMED.",
-  nameConfirmed: true,
-  columns: {
-    pkid: { type: "guid" },
-    proxydomain: { type: "string", max: 255, default: "" },
-    enableavailabilitysharing: { type: "boolean", default: true },
-    allowautoapproval: { type: "boolean", default: false },
-    maxcontactlistsize: { type: "int", min: 0, maxValue: 1000, default: 200 },
-    maxwatchers: { type: "int", min: 0, maxValue: 1000, default: 200 },
-  },
-  primaryKey: "pkid",
-  uniqueTogether: [],
-  singleton: true,
-  reloadServices: [CUP_SERVICES.sipProxy, CUP_SERVICES.presenceEngine],
-};
-
-/** Incoming ACL entries (System > Security > Incoming ACL) [ADM7]. C3. */
-export const INCOMING_ACL: TableSpec = {
-  table: "incomingacl",
-  docName: "IncomingAcl",
-  about:
-    "SIP proxy incoming access control list: address patterns allowed in without digest authentication. " +
-    "The page and its fields (address pattern, description) are confirmed in [ADM7]; the TABLE NAME and " +
-    "columns are UNCONFIRMED (not in [IOG6]'s list).",
-  nameConfirmed: false,
-  columns: {
-    pkid: { type: "guid" },
-    address: { type: "string", max: 255, unique: true },
-    description: { type: "string", max: 128, default: "" },
-  },
-  primaryKey: "pkid",
-  uniqueTogether: [["address"]],
-  singleton: false,
-  reloadServices: [CUP_SERVICES.sipProxy],
-};
-
-/**
- * Static routes (Presence > Routing > Static Routes): the "destination" entries. C3: each OCS front
- * end / pool is a destination pattern whose next hop is that server, so CUP's SIP proxy routes the
- * requests for the OCS domain (the NOTIFYs of a desk phone control session) back to OCS.
- */
-export const STATIC_ROUTE: TableSpec = {
-  table: "staticroute",
-  docName: "StaticRoute",
-  about:
-    "SIP proxy static routes (destination pattern → next hop, port, protocol). The page exists in CUP " +
-    "(Presence > Routing > Static Routes, fields Destination Pattern, Description, Next Hop, Next Hop Port, " +
-    "Route Type, Protocol Type, Priority, Weight, In Service); the TABLE NAME and columns are UNCONFIRMED.",
-  nameConfirmed: false,
-  columns: {
-    pkid: { type: "guid" },
-    destinationpattern: { type: "string", max: 255 },
-    description: { type: "string", max: 128, default: "" },
-    nexthop: { type: "string", max: 255 },
-    nexthopport: { type: "int", min: 1, maxValue: 65535, default: 5060 },
-    tkroutetype: { type: "int", min: 0, maxValue: 1, default: ROUTE_TYPE.domain },
-    tkprotocoltype: { type: "int", min: 1, maxValue: 3, default: PROTOCOL_TYPE.TCP },
-    priority: { type: "int", min: 1, maxValue: 65535, default: 1 },
-    weight: { type: "int", min: 0, maxValue: 65535, default: 10 },
-    inservice: { type: "boolean", default: true },
-  },
-  primaryKey: "pkid",
-  uniqueTogether: [["destinationpattern", "nexthop", "nexthopport"]],
-  singleton: false,
-  reloadServices: [CUP_SERVICES.sipProxy],
-};
-
-/** Desk phone control settings (Application > Desk Phone Control > Settings). C4. */
-export const UC_CTI_GATEWAY_PROFILE: TableSpec = {
-  table: "ucctigatewayprofile",
-  docName: "UcCtiGatewayProfile",
-  about:
-    "The CTI gateway (desk phone control) profile: the CUCM application user CUP's CTI gateway signs in " +
-    "as, its password, and the timers (heartbeat interval, session timer). Table name confirmed in " +
-    "[IOG6]; columns UNCONFIRMED.",
-  nameConfirmed: true,
-  columns: {
-    pkid: { type: "guid" },
-    name: { type: "string", max: 50, unique: true },
-    description: { type: "string", max: 128, default: "" },
-    applicationusername: { type: "string", max: 128, default: "" },
-    applicationpassword: { type: "string", max: 128, default: "" },
-    heartbeatinterval: { type: "int", min: 1, maxValue: 3600, default: 60 },
-    sessiontimer: { type: "int", min: 1, maxValue: 86400, default: 3600 },
-  },
-  primaryKey: "pkid",
-  uniqueTogether: [["name"]],
-  singleton: false,
-  reloadServices: [CUP_SERVICES.sipProxy],
-};
-
-/** CTI gateway addresses (CUCM nodes, up to eight, in priority order) [RCC7]. C4. */
-export const UC_CTI_GATEWAY_HOST: TableSpec = {
-  table: "ucctigatewayhost",
-  docName: "UcCtiGatewayHost",
-  about:
-    "The CTI gateway's CUCM (CTI Manager) addresses, one row per address, ordered by priority. Table name " +
-    "confirmed in [IOG6]; columns UNCONFIRMED.",
-  nameConfirmed: true,
-  columns: {
-    pkid: { type: "guid" },
-    fkucctigatewayprofile: { type: "guid", references: "ucctigatewayprofile" },
-    address: { type: "string", max: 255 },
-    priority: { type: "int", min: 1, maxValue: MAX_CTI_GATEWAY_HOSTS },
-  },
-  primaryKey: "pkid",
-  uniqueTogether: [
-    ["fkucctigatewayprofile", "priority"],
-    ["fkucctigatewayprofile", "address"],
-  ],
-  singleton: false,
-  reloadServices: [CUP_SERVICES.sipProxy],
-};
-
-/** End users, synced from the CUCM publisher by the Sync Agent. C5 (read-only for rcclab). */
-export const END_USER: TableSpec = {
-  table: "enduser",
-  docName: "EndUser",
-  about:
-    "End users CUP knows, synced from CUCM (rcclab never writes them: C5 checks the stack's RCC users are " +
-    "here). Table name confirmed in [IOG6]; columns modelled on CUCM's enduser table (pkid, userid, " +
-    "firstname, lastname), UNCONFIRMED for CUP.",
-  nameConfirmed: true,
-  columns: {
-    pkid: { type: "guid" },
-    userid: { type: "string", max: 128, unique: true },
-    firstname: { type: "string", max: 64, default: "" },
-    lastname: { type: "string", max: 64, default: "" },
-  },
-  primaryKey: "pkid",
-  uniqueTogether: [["userid"]],
-  singleton: false,
-  reloadServices: [],
-};
-
-/** Per-user CUP configuration, including the desk phone control assignment. C5–C6. */
-export const UC_ENDUSER_CFG: TableSpec = {
-  table: "ucendusercfg",
-  docName: "UCEnduserCfg",
-  about:
-    "Per-end-user CUP settings; rcclab uses the desk phone control assignment (a reference to the CTI " +
-    "gateway profile: set = assigned, NULL = not assigned; Application > Desk Phone Control > Assign " +
-    "Users). Table name confirmed in [IOG6]; columns, and that the assignment lives here, UNCONFIRMED.",
-  nameConfirmed: true,
-  columns: {
-    pkid: { type: "guid" },
-    fkenduser: { type: "guid", unique: true, references: "enduser" },
-    fkucctigatewayprofile: { type: "guid", nullable: true, default: null, references: "ucctigatewayprofile" },
-  },
-  primaryKey: "pkid",
-  uniqueTogether: [["fkenduser"]],
-  singleton: false,
-  reloadServices: [CUP_SERVICES.sipProxy],
-};
-
-/**
- * Every table rcclab touches, in dependency order (referenced tables first).
- */
-export const TABLES: readonly TableSpec[] = [
-  CUP_SYSTEM_CFG,
-  UC_PROXY_PROFILE,
-  INCOMING_ACL,
-  STATIC_ROUTE,
-  UC_CTI_GATEWAY_PROFILE,
-  UC_CTI_GATEWAY_HOST,
-  END_USER,
-  UC_ENDUSER_CFG,
-];
-
-export function tableByName(name: string): TableSpec | undefined {
-  const n = name.toLowerCase();
-  return TABLES.find((t) => t.table === n);
+/** The items no source confirms (README and `rcclab discover cup` list them). */
+export function assumedItems(catalog: Catalog = DEFAULT_CATALOG): string[] {
+  const out: string[] = [];
+  for (const t of Object.values(catalog.tables)) {
+    if (t.evidence.status === "assumed") out.push(`${t.step} table ${t.table} (${t.key}): ${t.evidence.source}`);
+    const cols = Object.values(t.columns).filter((c) => c.evidence.status === "assumed").map((c) => c.name);
+    if (cols.length) out.push(`${t.step} columns of ${t.table}: ${cols.join(", ")}`);
+  }
+  return out;
 }
-
-/**
- * What a fresh CUP 7.0 install holds in the tables rcclab uses (as rcclab assumes it): one row
- * in each singleton table and the (empty) desk phone control profile. The pkids are fixed so seed
- * states are reproducible.
- */
-export const SEED_ROWS: Readonly<Record<string, readonly Readonly<Record<string, string | number | boolean | null>>[]>> = {
-  cupsystemcfg: [{ pkid: "8c6d2a10-0c1d-4a4e-9d7e-5b1f0a000001", ccmpublisheraddress: "", ccmaxlusername: "", ccmaxlpassword: "" }],
-  ucproxyprofile: [
-    {
-      pkid: "8c6d2a10-0c1d-4a4e-9d7e-5b1f0a000002",
-      proxydomain: "",
-      enableavailabilitysharing: true,
-      allowautoapproval: false,
-      maxcontactlistsize: 200,
-      maxwatchers: 200,
-    },
-  ],
-  ucctigatewayprofile: [
-    {
-      pkid: "8c6d2a10-0c1d-4a4e-9d7e-5b1f0a000003",
-      name: DESK_PHONE_CONTROL_PROFILE_NAME,
-      description: "",
-      applicationusername: "",
-      applicationpassword: "",
-      heartbeatinterval: 60,
-      sessiontimer: 3600,
-    },
-  ],
-};
-
-/**
- * Names rcclab uses that no source we could read confirms. The README lists them; correct them here
- * (and only here) against a real CUP 7.0 (`run sql select tabname from systables where tabid > 99` on
- * the CUP CLI, or `executeSQLQuery` on `systables` / `syscolumns`).
- */
-export const UNCONFIRMED: readonly string[] = [
-  "table incomingacl (System > Security > Incoming ACL; the page is confirmed, the table name is not)",
-  "table staticroute (Presence > Routing > Static Routes; the page is confirmed, the table name is not)",
-  "every column name in every table (cupsystemcfg, ucproxyprofile, incomingacl, staticroute, ucctigatewayprofile, ucctigatewayhost, enduser, ucendusercfg)",
-  "cupsystemcfg holds the CUCM publisher binding (address, AXL user, AXL password)",
-  "ucproxyprofile holds the Presence > Settings values (SIP proxy domain and the page's other values)",
-  "ucendusercfg.fkucctigatewayprofile is the desk phone control user assignment",
-  "static route enum codes: tkroutetype (user 0, domain 1), tkprotocoltype (UDP 1, TCP 2, TLS 3)",
-  `the desk phone control profile row name "${DESK_PHONE_CONTROL_PROFILE_NAME}"`,
-  "which service reloads which table (SIP Proxy: ACL, static routes, desk phone control, assignments; SIP Proxy + Presence Engine: presence settings; Sync Agent: CUCM publisher)",
-  'CUP AXL namespace http://www.cisco.com/AXL/API/1.0 and SOAPAction "CUCM:DB ver=1.0 <operation>" (see CUP_AXL)',
-  "getCUPVersion's answer shape (return/componentVersion/version, as CUCM's getCCMVersion)",
-];
 
 // ---------------------------------------------------------------------------------------------------
 // CUP's AXL interface
-// ---------------------------------------------------------------------------------------------------
 
 /**
- * CUP's AXL endpoint, namespace and SOAPAction. CUP 6.x/7.x serve AXL at https://<cup>:8443/axl/ with
- * a schema of their own, much smaller than CUCM's ([IOG6] "Network Management Interface → AXL
- * Versioning Support / AXL Configuration APIs"; the section text itself could not be retrieved).
- *
- * UNCONFIRMED: the namespace and SOAPAction. We could not read CUP 7.0's AXL WSDL or an example request.
- * Assuming CUP's small schema was not versioned per CUCM release, rcclab uses the original AXL
- * namespace `http://www.cisco.com/AXL/API/1.0` and the versioned SOAPAction form CUCM's AXL uses
- * (`CUCM:DB ver=1.0 <operation>`). Both are constants here (and in providers/cup/cup-axl.wsdl) so a
- * capture from a real CUP corrects them in one place. The getCUPVersion answer is modelled on
- * getCCMVersion's (`return/componentVersion/version`), also UNCONFIRMED.
+ * CUP's AXL endpoint, namespace and SOAPAction. CUP 6.x/7.x serve AXL at https://<cup>:8443/axl/ with a
+ * schema of their own ([IOG6] "AXL Configuration APIs"). ASSUMED: the namespace
+ * `http://www.cisco.com/AXL/API/1.0` and CUCM's SOAPAction form `CUCM:DB ver=1.0 <operation>`; the
+ * getCUPVersion answer modelled on getCCMVersion's (`return/componentVersion/version`). Constants
+ * here and in providers/cup/cup-axl.wsdl, so a capture from a real CUP corrects them in one place.
  */
 export const CUP_AXL = {
   path: "/axl/",
@@ -399,3 +294,34 @@ export type CupAxlOperation = (typeof CUP_AXL.operations)[number];
 
 /** The SOAPAction header of a CUP AXL request. */
 export const cupSoapAction = (operation: CupAxlOperation): string => `CUCM:DB ver=${CUP_AXL.schemaVersion} ${operation}`;
+
+/** An override file (YAML) read and checked; each problem by its path in the file. */
+export function readMappingOverride(file: string): { override?: MappingOverride; errors: { path: string; message: string }[] } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+  } catch (e) {
+    return { errors: [{ path: "", message: `cannot read ${file}: ${(e as Error).message}` }] };
+  }
+  const r = mappingOverrideSchema.safeParse(raw);
+  if (r.success) return { override: r.data, errors: [] };
+  return { errors: r.error.issues.map((i) => ({ path: i.path.join("."), message: overrideMessage(i) })) };
+}
+
+function overrideMessage(i: z.core.$ZodIssue): string {
+  if (i.code === "unrecognized_keys") {
+    const where = i.path.length ? i.path.join(".") : "the file";
+    const known = knownKeys(i.path.map(String));
+    return `unknown key(s) ${i.keys.join(", ")} in ${where}${known.length ? ` (known: ${known.join(", ")})` : ""}`;
+  }
+  return i.message;
+}
+
+function knownKeys(p: string[]): string[] {
+  if (p.length === 0) return ["tables", "manual"];
+  if (p.length === 1 && p[0] === "tables") return Object.keys(MAPPING.tables);
+  if (p.length === 2 && p[0] === "tables") return ["name", "evidence", "columns", ...(MAPPING.tables[p[1]!]?.profileName !== undefined ? ["profileName"] : [])];
+  if (p.length === 3 && p[2] === "columns") return Object.keys(MAPPING.tables[p[1]!]?.columns ?? {});
+  if (p.length === 4) return ["name", "evidence"];
+  return [];
+}

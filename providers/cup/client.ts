@@ -38,9 +38,11 @@ import { withRetry } from "../core/retry";
 import { httpsAgent, tlsSchema } from "../core/tls";
 import { TomcatSession } from "../core/tomcatSession";
 import { mapAxlError } from "../cucm/axl/client";
-import { CUP_AXL, type CupAxlOperation, type CupServiceName, type TableSpec } from "./catalog";
+import { CUP_AXL, Catalog, type CupAxlOperation, type CupServiceName, type TableSpec, mappingOverrideSchema } from "./catalog";
 import { CupCli, cupCliSchema } from "./cli";
+import { DEFAULT_CATALOG, MAPPING } from "./catalog";
 import { type Row, type Statement, byPkid, parseRows, rowsUpdated, select } from "./sql";
+import { type PreflightReport, preflight, preflightError } from "./preflight";
 
 export { type CliOutput, type CupCliConnection, CupCli, classifyRestart, cupCliSchema, parseActiveVersion, restartSucceeded } from "./cli";
 
@@ -63,6 +65,10 @@ export const cupConnectionSchema = z
     maxRetryDelayMs: z.number().int().min(0).default(10_000),
     /** The platform CLI, for service restarts; without it a needed restart is only reported. */
     cli: cupCliSchema.optional(),
+    /** A lab's corrections to rcclab's CUP mapping (its override file's content, checked). */
+    mapping: mappingOverrideSchema.optional(),
+    /** Write secrets into columns no source confirms (the embedded lab opts in). */
+    trustAssumedMapping: z.boolean().optional(),
   })
   .strict();
 
@@ -132,17 +138,8 @@ class CupAxl {
 // ---------------------------------------------------------------------------------------------------
 // Pending restarts: a write-ahead journal
 
-/** Where each table's change is made in the integration guide (named in warnings about restarts). */
-const GUIDE_STEP: Record<string, string> = {
-  cupsystemcfg: "C2 CUCM publisher (System > CUCM Publisher)",
-  ucproxyprofile: "C7 presence settings (Presence > Settings)",
-  incomingacl: "C3 incoming ACL (System > Security > Incoming ACL)",
-  staticroute: "C3 static routes (Presence > Routing > Static Routes)",
-  ucctigatewayprofile: "C4 desk phone control (Application > Desk Phone Control > Settings)",
-  ucctigatewayhost: "C4 desk phone control (Application > Desk Phone Control > Settings)",
-  ucendusercfg: "C5–C6 desk phone control users (Application > Desk Phone Control > Assign Users)",
-};
-export const guideStep = (table: TableSpec): string => GUIDE_STEP[table.table] ?? `${table.docName} (${table.table})`;
+/** Where a table's change is made in the integration guide, and its admin page (named in warnings). */
+export const guideStep = (table: TableSpec): string => `${table.step} ${MAPPING.steps[table.step]!.title} (${table.page})`;
 
 interface PendingEntry {
   /** When the latest write that needs this restart was about to be sent (ISO). */
@@ -206,7 +203,9 @@ function whereClause(sql: string): string | undefined {
 function probeFor(stmt: Statement): Statement | undefined {
   if (!/^(UPDATE|DELETE) /.test(stmt.sql)) return undefined;
   const where = whereClause(stmt.sql);
-  return where ? { kind: "query", table: stmt.table, sql: `${select(stmt.table).sql}${where}` } : undefined;
+  if (!where) return undefined;
+  const render = (c: Catalog) => `${select(stmt.table).render(c)}${whereClause(stmt.render(c)) ?? ""}`;
+  return { kind: "query", table: stmt.table, render, sql: render(DEFAULT_CATALOG) };
 }
 
 /** How many of the `before` rows are gone or different now. */
@@ -221,7 +220,10 @@ function rowsChanged(before: readonly Row[], now: readonly Row[]): number {
 export class CupClient {
   readonly axl: CupAxl;
   readonly cli?: CupCli;
+  /** rcclab's mapping of CUP's database, with this lab's override. */
+  readonly catalog: Catalog;
   private versionCheck?: Promise<string>;
+  private preflightCheck?: Promise<PreflightReport>;
   /** Restarts not yet started, by service: later requests join them. */
   private readonly queuedRestarts = new Map<CupServiceName, Promise<boolean>>();
   private restartChain: Promise<unknown> = Promise.resolve();
@@ -235,9 +237,10 @@ export class CupClient {
 
   constructor(
     readonly connection: CupConnection,
-    private readonly log: Logger,
+    readonly log: Logger,
   ) {
     this.axl = new CupAxl(connection, log);
+    this.catalog = new Catalog({ ...(connection.mapping ? { override: connection.mapping } : {}), trustAssumedMapping: connection.trustAssumedMapping ?? false });
     if (connection.cli) this.cli = new CupCli(connection.host, connection.cli, log);
   }
 
@@ -271,16 +274,37 @@ export class CupClient {
     return this.versionCheck;
   }
 
+  /**
+   * Preflight, once per client, before the first statement that uses the mapping: CUP's release, then
+   * every table, column and type the mapping uses, read from CUP's own catalog. Any difference stops
+   * here, before anything on CUP is read through the mapping or written.
+   */
+  ensureMapping(): Promise<PreflightReport> {
+    this.preflightCheck ??= this.ensureRelease().then(async () => {
+      const report = await preflight(this);
+      if (report.problems.length) throw preflightError(this.connection.host, report);
+      return report;
+    });
+    this.preflightCheck.catch(() => (this.preflightCheck = undefined));
+    return this.preflightCheck;
+  }
+
+  /** A catalog query (systables, syscolumns ...): raw rows, no mapping involved. */
+  async catalogQuery(sql: string): Promise<unknown> {
+    await this.ensureRelease();
+    return this.retrying(() => this.send("executeSQLQuery", sql));
+  }
+
   /** A SELECT: the answer rows, parsed for the statement's table. */
   async query(stmt: Statement): Promise<Row[]> {
-    return parseRows(stmt.table, await this.queryRaw(stmt));
+    return parseRows(this.catalog.table(stmt.table), await this.queryRaw(stmt));
   }
 
   /** A SELECT whose rows are not one table's (joins): the raw `return`. */
   async queryRaw(stmt: Statement): Promise<unknown> {
     if (stmt.kind !== "query") throw new RcclabError("InvalidRequest", "not a query");
-    await this.ensureRelease();
-    return this.retrying(() => this.send("executeSQLQuery", stmt.sql));
+    await this.ensureMapping();
+    return this.retrying(() => this.send("executeSQLQuery", stmt.render(this.catalog)));
   }
 
   /**
@@ -292,37 +316,39 @@ export class CupClient {
    */
   async write(stmt: Statement): Promise<number> {
     if (stmt.kind !== "update") throw new RcclabError("InvalidRequest", "not a write");
-    await this.ensureRelease();
+    await this.ensureMapping();
+    const table = this.catalog.table(stmt.table);
     const probe = probeFor(stmt);
     const before = probe ? await this.query(probe) : undefined;
     return this.retrying(async (attempt, lastError) => {
       if (attempt > 1 && lostAnswer(lastError)) {
         if (!probe || !before) {
-          this.log.warn(`the answer to a write to ${stmt.table.table} was lost and rcclab cannot read back whether it took effect; counting only what the retry reports`);
+          this.log.warn(`the answer to a write to ${table.table} was lost and rcclab cannot read back whether it took effect; counting only what the retry reports`);
         } else {
-          const changed = rowsChanged(before, parseRows(stmt.table, await this.axl.once("executeSQLQuery", { sql: probe.sql })));
+          const changed = rowsChanged(before, parseRows(table, await this.axl.once("executeSQLQuery", { sql: probe.render(this.catalog) })));
           if (changed > 0) {
-            this.log.info(`the write to ${stmt.table.table} whose answer was lost took effect (${changed} row(s)); not sending it again`);
+            this.log.info(`the write to ${table.table} whose answer was lost took effect (${changed} row(s)); not sending it again`);
             return changed;
           }
         }
       }
-      return rowsUpdated(await this.send("executeSQLUpdate", stmt.sql));
+      return rowsUpdated(await this.send("executeSQLUpdate", stmt.render(this.catalog)));
     });
   }
 
   /** An INSERT built by sql.insert(): retried safely (a lost answer is checked for by the row's pkid). */
   async insert(ins: { statement: Statement; pkid: string }): Promise<string> {
-    await this.ensureRelease();
+    await this.ensureMapping();
+    const table = this.catalog.table(ins.statement.table);
     return this.retrying(async (attempt, lastError) => {
       if (attempt > 1 && lostAnswer(lastError)) {
-        const existing = await this.axl.once("executeSQLQuery", { sql: byPkid(ins.statement.table, ins.pkid).sql });
-        if (parseRows(ins.statement.table, existing).length) {
-          this.log.info(`the INSERT into ${ins.statement.table.table} whose answer was lost took effect; not sending it again`);
+        const existing = await this.axl.once("executeSQLQuery", { sql: byPkid(table.key, ins.pkid).render(this.catalog) });
+        if (parseRows(table, existing).length) {
+          this.log.info(`the INSERT into ${table.table} whose answer was lost took effect; not sending it again`);
           return ins.pkid;
         }
       }
-      await this.send("executeSQLUpdate", ins.statement.sql);
+      await this.send("executeSQLUpdate", ins.statement.render(this.catalog));
       return ins.pkid;
     });
   }
@@ -455,6 +481,10 @@ export class CupSession {
     return this.client.connection;
   }
 
+  get catalog(): Catalog {
+    return this.client.catalog;
+  }
+
   version(): Promise<string> {
     return this.client.version();
   }
@@ -468,31 +498,33 @@ export class CupSession {
   }
 
   async write(stmt: Statement): Promise<number> {
-    this.client.intend(stmt.table);
+    const table = this.client.catalog.table(stmt.table);
+    this.client.intend(table);
     let n = 0;
     try {
       n = await this.client.write(stmt);
     } catch (e) {
       // An answer never seen may hide a change: the journal entry stays (a restart too many at worst).
-      this.client.settle(stmt.table, lostAnswer(e), this.needed(), this.hadBefore);
+      this.client.settle(table, lostAnswer(e), this.needed(), this.hadBefore);
       throw e;
     }
-    if (n > 0) this.changed(stmt.table);
-    this.client.settle(stmt.table, n > 0, this.needed(), this.hadBefore);
+    if (n > 0) this.changed(table);
+    this.client.settle(table, n > 0, this.needed(), this.hadBefore);
     return n;
   }
 
   async insert(ins: { statement: Statement; pkid: string }): Promise<string> {
-    this.client.intend(ins.statement.table);
+    const table = this.client.catalog.table(ins.statement.table);
+    this.client.intend(table);
     let pkid: string;
     try {
       pkid = await this.client.insert(ins);
     } catch (e) {
-      this.client.settle(ins.statement.table, lostAnswer(e), this.needed(), this.hadBefore);
+      this.client.settle(table, lostAnswer(e), this.needed(), this.hadBefore);
       throw e;
     }
-    this.changed(ins.statement.table);
-    this.client.settle(ins.statement.table, true, this.needed(), this.hadBefore);
+    this.changed(table);
+    this.client.settle(table, true, this.needed(), this.hadBefore);
     return pkid;
   }
 

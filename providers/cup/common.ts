@@ -1,7 +1,7 @@
 /** Field validators and row helpers the CUP kinds share (no SQL here: sql.ts builds it all). */
 import { z } from "zod";
 import { RcclabError } from "../core/errors";
-import type { TableSpec } from "./catalog";
+import { MAPPING } from "./catalog";
 import type { CupSession } from "./client";
 import { type Mapper, type Row, changedColumns, singletonRow, update } from "./sql";
 
@@ -64,11 +64,31 @@ export const description = (max = 128) =>
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters")
     .default("");
 
-/** The one row of a settings table. */
-export async function readSingleton(db: CupSession, table: TableSpec): Promise<Row> {
+/** The one row of a settings table (by its key in the mapping). */
+export async function readSingleton(db: CupSession, table: string): Promise<Row> {
   const rows = await db.query(singletonRow(table));
-  if (rows.length !== 1) throw new RcclabError("InvalidRequest", `CUP's ${table.table} holds ${rows.length} rows; a CUP install holds exactly one`);
+  if (rows.length !== 1) throw new RcclabError("InvalidRequest", `CUP's ${db.catalog.table(table).table} holds ${rows.length} rows; a CUP install holds exactly one`);
   return rows[0]!;
+}
+
+/**
+ * The columns of `set` rcclab may write. A secret (a password) goes only into a column a source
+ * confirms, or when the stack trusts the assumed mapping (cup.trustAssumedMapping); otherwise it is
+ * left out, with a warning naming the admin page where it is set by hand.
+ */
+function writable(db: CupSession, tableKey: string, set: Row): Row {
+  const table = db.catalog.table(tableKey);
+  const out: Row = {};
+  for (const [c, v] of Object.entries(set)) {
+    if (db.catalog.maySetSecret(table, c)) out[c] = v;
+    else {
+      db.client.log.warn(
+        `${table.step}: rcclab does not write the password into ${table.table}.${table.columns[c]!.name}: no source confirms that CUP keeps it there. ` +
+          `Set it by hand at ${MAPPING.steps[table.step]!.page}, or, once you have checked the column on your CUP, set cup.trustAssumedMapping: true (or mark it confirmed in the lab's mapping override)`,
+      );
+    }
+  }
+  return out;
 }
 
 /**
@@ -79,7 +99,7 @@ export async function updateSettings<R>(db: CupSession, mapper: Mapper<R>, desir
   const live = await readSingleton(db, mapper.table);
   const current = mapper.fromRow(live);
   const target = mapper.toRow({ ...current, ...stripUndefined(desired) });
-  const set = changedColumns(live, target);
+  const set = writable(db, mapper.table, changedColumns(live, target));
   if (!Object.keys(set).length) return false;
   await db.write(update(mapper.table, set, { pkid: live.pkid as string }));
   return true;
@@ -87,7 +107,7 @@ export async function updateSettings<R>(db: CupSession, mapper: Mapper<R>, desir
 
 /** Bring one row (by pkid) to a record, writing only the columns that differ. */
 export async function updateRow<R>(db: CupSession, mapper: Mapper<R>, live: Row, desired: R): Promise<boolean> {
-  const set = changedColumns(live, mapper.toRow(desired));
+  const set = writable(db, mapper.table, changedColumns(live, mapper.toRow(desired)));
   if (!Object.keys(set).length) return false;
   await db.write(update(mapper.table, set, { pkid: live.pkid as string }));
   return true;

@@ -29,6 +29,7 @@ export const CucmPublisher = defineCupKind({
   type: "rcclab:cup:CucmPublisher",
   file: __filename,
   exportName: "CucmPublisher",
+  step: "C2",
   fields,
   key: () => "cucm-publisher",
   secrets: ["axlPassword"],

@@ -73,6 +73,7 @@ export const DeskPhoneControl = defineCupKind({
   type: "rcclab:cup:DeskPhoneControl",
   file: __filename,
   exportName: "DeskPhoneControl",
+  step: "C4",
   fields,
   key: () => "desk-phone-control",
   secrets: ["applicationPassword"],

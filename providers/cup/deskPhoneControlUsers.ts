@@ -91,6 +91,7 @@ export const DeskPhoneControlUsers = defineCupKind({
   type: "rcclab:cup:DeskPhoneControlUsers",
   file: __filename,
   exportName: "DeskPhoneControlUsers",
+  step: ["C5", "C6"],
   fields,
   key: () => "desk-phone-control-users",
   computed: ["previouslyAssigned", "createdConfigs"],

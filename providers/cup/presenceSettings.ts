@@ -24,6 +24,7 @@ export const PresenceSettings = defineCupKind({
   type: "rcclab:cup:PresenceSettings",
   file: __filename,
   exportName: "PresenceSettings",
+  step: "C7",
   fields,
   key: () => "presence-settings",
   computed: ["previous"],

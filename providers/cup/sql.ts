@@ -1,9 +1,10 @@
 /**
  * ALL of CUP's SQL: every SELECT / INSERT / UPDATE / DELETE rcclab sends to CUP's executeSQLQuery /
- * executeSQLUpdate is built here, from the catalog (providers/cup/catalog.ts), and every answer row is
- * parsed here. Resource code never sees SQL text or column names: it works with the records below
- * (PublisherRecord, AclRecord, ...) and the `mappers`, so correcting a table or column against a real CUP
- * is a change to the catalog (names) or to this module (shape), never to a kind.
+ * executeSQLUpdate is built here, from the mapping (providers/cup/mapping.yaml via catalog.ts), and every
+ * answer row is parsed here. Resource code never sees SQL text or column names: it works with the records below
+ * (PublisherRecord, AclRecord, ...) and the `mappers`, which name columns by their KEYS in the mapping.
+ * A statement is rendered against the catalog of the CUP it goes to, so a lab's override file (renamed
+ * tables and columns) changes the SQL, never a kind.
  *
  * Literals. Every value goes in as a literal of its column's type, checked against the catalog:
  *  - strings single-quoted with quotes doubled (Informix has no backslash escape), at most the column's
@@ -18,31 +19,30 @@
 import { randomUUID } from "node:crypto";
 import { sqlBool, sqlInt, sqlRows } from "../cucm/axl/adapters/sql";
 import { RcclabError } from "../core/errors";
-import {
-  CUP_SYSTEM_CFG,
-  DESK_PHONE_CONTROL_PROFILE_NAME,
-  END_USER,
-  INCOMING_ACL,
-  PROTOCOL_TYPE,
-  type ProtocolType,
-  ROUTE_TYPE,
-  type RouteType,
-  STATIC_ROUTE,
-  type TableSpec,
-  UC_CTI_GATEWAY_HOST,
-  UC_CTI_GATEWAY_PROFILE,
-  UC_ENDUSER_CFG,
-  UC_PROXY_PROFILE,
-} from "./catalog";
+import { type Catalog, DEFAULT_CATALOG, type TableSpec } from "./catalog";
 
 export type Value = string | number | boolean | null;
 export type Row = Record<string, Value>;
 
-/** One statement: a query (executeSQLQuery) or a write (executeSQLUpdate), and the table it is about. */
+/** A table by its key in the mapping ("incomingAcl"), or its spec. */
+export type TableRef = string | TableSpec;
+const keyOf = (t: TableRef): string => (typeof t === "string" ? t : t.key);
+
+/**
+ * One statement: a query (executeSQLQuery) or a write (executeSQLUpdate), about one table (by key).
+ * Its text depends on the CUP it goes to (a lab's mapping may rename tables and columns): the client
+ * sends `render(its catalog)`. `sql` is the text under the published mapping, rendered when the
+ * statement is built, so a value a column refuses is refused there and then.
+ */
 export interface Statement {
   readonly kind: "query" | "update";
+  readonly table: string;
+  render(catalog: Catalog): string;
   readonly sql: string;
-  readonly table: TableSpec;
+}
+
+function statement(kind: Statement["kind"], table: TableRef, render: (c: Catalog) => string): Statement {
+  return { kind, table: keyOf(table), render, sql: render(DEFAULT_CATALOG) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -73,11 +73,11 @@ export const newPkid = (): string => randomUUID();
 /** A pkid as stored: braces dropped, lower case. */
 export const normalPkid = (s: string): string => s.trim().replace(/^\{|\}$/g, "").toLowerCase();
 
-/** The literal of a value for a column of a table, checked against the catalog. */
+/** The literal of a value for a column (by key) of a table, checked against the mapping. */
 export function literal(table: TableSpec, column: string, value: Value): string {
   const spec = table.columns[column];
-  if (!spec) throw invalid(`${table.table} has no column ${column} in rcclab's catalog`);
-  const what = `${table.table}.${column}`;
+  if (!spec) throw invalid(`${table.table} has no column ${column} in rcclab's CUP mapping`);
+  const what = `${table.table}.${spec.name}`;
   if (value === null) {
     if (!spec.nullable) throw invalid(`${what} cannot be NULL`);
     return "NULL";
@@ -103,48 +103,72 @@ export function literal(table: TableSpec, column: string, value: Value): string 
   }
 }
 
+/** A column's name on this CUP (by its key). */
+export function col(table: TableSpec, column: string): string {
+  const spec = table.columns[column];
+  if (!spec) throw invalid(`${table.table} has no column ${column} in rcclab's CUP mapping`);
+  return ident(spec.name);
+}
+
 function conditions(table: TableSpec, where: Row, alias = ""): string {
-  const parts = Object.entries(where).map(([c, v]) => `${alias}${ident(c)} ${v === null ? "IS NULL" : `= ${literal(table, c, v)}`}`);
+  const parts = Object.entries(where).map(([c, v]) => `${alias}${col(table, c)} ${v === null ? "IS NULL" : `= ${literal(table, c, v)}`}`);
   return parts.length ? ` WHERE ${parts.join(" AND ")}` : "";
 }
 
-const columnsOf = (table: TableSpec): string[] => Object.keys(table.columns).map(ident);
+/** The select list: each column by its name on this CUP, answered under its key. */
+const selectList = (table: TableSpec, alias = ""): string =>
+  Object.keys(table.columns)
+    .map((c) => (col(table, c) === c ? `${alias}${c}` : `${alias}${col(table, c)} AS ${ident(c)}`))
+    .join(", ");
 
 // ---------------------------------------------------------------------------------------------------
 // Generic statements
 
-export function select(table: TableSpec, where: Row = {}, orderBy: readonly string[] = []): Statement {
-  const order = orderBy.length ? ` ORDER BY ${orderBy.map(ident).join(", ")}` : "";
-  return { kind: "query", table, sql: `SELECT ${columnsOf(table).join(", ")} FROM ${ident(table.table)}${conditions(table, where)}${order}` };
+export function select(table: TableRef, where: Row = {}, orderBy: readonly string[] = []): Statement {
+  return statement("query", table, (c) => {
+    const t = c.table(keyOf(table));
+    const order = orderBy.length ? ` ORDER BY ${orderBy.map((o) => col(t, o)).join(", ")}` : "";
+    return `SELECT ${selectList(t)} FROM ${ident(t.table)}${conditions(t, where)}${order}`;
+  });
 }
 
 /** An INSERT with a new pkid (or the one given); returns the pkid with it. */
-export function insert(table: TableSpec, values: Row): { statement: Statement; pkid: string } {
+export function insert(table: TableRef, values: Row): { statement: Statement; pkid: string } {
   const pkid = typeof values.pkid === "string" ? normalPkid(values.pkid) : newPkid();
   const row: Row = { ...values, pkid };
   const cols = Object.keys(row).filter((c) => row[c] !== undefined);
-  const sql = `INSERT INTO ${ident(table.table)} (${cols.map(ident).join(", ")}) VALUES (${cols.map((c) => literal(table, c, row[c]!)).join(", ")})`;
-  return { statement: { kind: "update", table, sql }, pkid };
+  const statementOf = statement("update", table, (c) => {
+    const t = c.table(keyOf(table));
+    return `INSERT INTO ${ident(t.table)} (${cols.map((k) => col(t, k)).join(", ")}) VALUES (${cols.map((k) => literal(t, k, row[k]!)).join(", ")})`;
+  });
+  return { statement: statementOf, pkid };
 }
 
-export function update(table: TableSpec, set: Row, where: Row): Statement {
+export function update(table: TableRef, set: Row, where: Row): Statement {
   const cols = Object.keys(set);
-  if (!cols.length) throw invalid(`an UPDATE of ${table.table} needs at least one column`);
-  if (!Object.keys(where).length) throw invalid(`refusing an UPDATE of ${table.table} without a WHERE clause`);
-  const assignments = cols.map((c) => `${ident(c)} = ${literal(table, c, set[c]!)}`).join(", ");
-  return { kind: "update", table, sql: `UPDATE ${ident(table.table)} SET ${assignments}${conditions(table, where)}` };
+  if (!cols.length) throw invalid(`an UPDATE of ${keyOf(table)} needs at least one column`);
+  if (!Object.keys(where).length) throw invalid(`refusing an UPDATE of ${keyOf(table)} without a WHERE clause`);
+  return statement("update", table, (c) => {
+    const t = c.table(keyOf(table));
+    const assignments = cols.map((k) => `${col(t, k)} = ${literal(t, k, set[k]!)}`).join(", ");
+    return `UPDATE ${ident(t.table)} SET ${assignments}${conditions(t, where)}`;
+  });
 }
 
-export function remove(table: TableSpec, where: Row): Statement {
-  if (!Object.keys(where).length) throw invalid(`refusing a DELETE from ${table.table} without a WHERE clause`);
-  return { kind: "update", table, sql: `DELETE FROM ${ident(table.table)}${conditions(table, where)}` };
+export function remove(table: TableRef, where: Row): Statement {
+  if (!Object.keys(where).length) throw invalid(`refusing a DELETE from ${keyOf(table)} without a WHERE clause`);
+  return statement("update", table, (c) => {
+    const t = c.table(keyOf(table));
+    return `DELETE FROM ${ident(t.table)}${conditions(t, where)}`;
+  });
 }
 
-/** One answer row (strings, as AXL returns them; NULL comes back empty) → values of the columns' types. */
-export function parseRow(table: TableSpec, raw: Record<string, string>): Row {
+/** One answer row (strings, as AXL returns them; NULL comes back empty) → values of the columns' types, by column key. */
+export function parseRow(ref: TableRef, raw: Record<string, string>, catalog: Catalog = DEFAULT_CATALOG): Row {
+  const table = typeof ref === "string" ? catalog.table(ref) : ref;
   const out: Row = {};
   for (const [column, spec] of Object.entries(table.columns)) {
-    const v = raw[column];
+    const v = raw[column] ?? raw[spec.name];
     if (v === undefined || (v === "" && spec.type !== "string")) {
       out[column] = null;
       continue;
@@ -155,7 +179,7 @@ export function parseRow(table: TableSpec, raw: Record<string, string>): Row {
         break;
       case "int": {
         const n = Number(v);
-        if (!Number.isSafeInteger(n)) throw new RcclabError("InvalidRequest", `CUP answered ${table.table}.${column} = ${JSON.stringify(v)}, not an integer`);
+        if (!Number.isSafeInteger(n)) throw new RcclabError("InvalidRequest", `CUP answered ${table.table}.${spec.name} = ${JSON.stringify(v)}, not an integer`);
         out[column] = n;
         break;
       }
@@ -171,7 +195,7 @@ export function parseRow(table: TableSpec, raw: Record<string, string>): Row {
 }
 
 /** The rows of an executeSQLQuery answer (its `return`), parsed for a table. */
-export const parseRows = (table: TableSpec, ret: unknown): Row[] => sqlRows(ret).map((r) => parseRow(table, r));
+export const parseRows = (table: TableRef, ret: unknown, catalog: Catalog = DEFAULT_CATALOG): Row[] => sqlRows(ret).map((r) => parseRow(table, r, catalog));
 
 /** executeSQLUpdate's answer: the number of rows written. */
 export function rowsUpdated(ret: unknown): number {
@@ -182,11 +206,12 @@ export function rowsUpdated(ret: unknown): number {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Records: what the kinds work with, and how they map to rows
+// Records: what the kinds work with, and how they map to rows (by column key)
 
 /** A mapping between a record and its table's columns (pkid excluded). */
 export interface Mapper<R> {
-  readonly table: TableSpec;
+  /** The table's key in the mapping. */
+  readonly table: string;
   toRow(record: R): Row;
   fromRow(row: Row): R;
 }
@@ -194,8 +219,6 @@ export interface Mapper<R> {
 const str = (v: Value): string => (v === null ? "" : String(v));
 const num = (v: Value, fallback: number): number => (typeof v === "number" ? v : fallback);
 const bool = (v: Value, fallback: boolean): boolean => (typeof v === "boolean" ? v : fallback);
-const key = <T extends Record<string, number>>(codes: T, code: Value, fallback: keyof T): keyof T =>
-  (Object.keys(codes) as (keyof T)[]).find((k) => codes[k] === code) ?? fallback;
 
 /** C2: the CUCM publisher CUP is bound to. */
 export interface PublisherRecord {
@@ -204,7 +227,7 @@ export interface PublisherRecord {
   axlPassword: string;
 }
 export const publisher: Mapper<PublisherRecord> = {
-  table: CUP_SYSTEM_CFG,
+  table: "cupSystemCfg",
   toRow: (r) => ({ ccmpublisheraddress: r.address, ccmaxlusername: r.axlUsername, ccmaxlpassword: r.axlPassword }),
   fromRow: (row) => ({ address: str(row.ccmpublisheraddress), axlUsername: str(row.ccmaxlusername), axlPassword: str(row.ccmaxlpassword) }),
 };
@@ -218,7 +241,7 @@ export interface PresenceSettingsRecord {
   maxWatchers: number;
 }
 export const presenceSettings: Mapper<PresenceSettingsRecord> = {
-  table: UC_PROXY_PROFILE,
+  table: "ucProxyProfile",
   toRow: (r) => ({
     proxydomain: r.proxyDomain,
     enableavailabilitysharing: r.availabilitySharing,
@@ -235,59 +258,20 @@ export const presenceSettings: Mapper<PresenceSettingsRecord> = {
   }),
 };
 
-/** C3: one incoming ACL entry. */
+/** C3: one ACL entry (incoming or outgoing: the two tables have the same columns). */
 export interface AclRecord {
   address: string;
   description: string;
 }
-export const incomingAcl: Mapper<AclRecord> = {
-  table: INCOMING_ACL,
+const aclMapper = (table: "incomingAcl" | "outgoingAcl"): Mapper<AclRecord> => ({
+  table,
   toRow: (r) => ({ address: r.address, description: r.description }),
   fromRow: (row) => ({ address: str(row.address), description: str(row.description) }),
-};
-/** The incoming ACL entry for an address pattern. */
-export const aclByAddress = (address: string): Statement => select(INCOMING_ACL, { address });
-
-/** C3: one static route (a "destination" entry). */
-export interface RouteRecord {
-  destinationPattern: string;
-  description: string;
-  nextHop: string;
-  nextHopPort: number;
-  routeType: RouteType;
-  protocol: ProtocolType;
-  priority: number;
-  weight: number;
-  inService: boolean;
-}
-export const staticRoute: Mapper<RouteRecord> = {
-  table: STATIC_ROUTE,
-  toRow: (r) => ({
-    destinationpattern: r.destinationPattern,
-    description: r.description,
-    nexthop: r.nextHop,
-    nexthopport: r.nextHopPort,
-    tkroutetype: ROUTE_TYPE[r.routeType],
-    tkprotocoltype: PROTOCOL_TYPE[r.protocol],
-    priority: r.priority,
-    weight: r.weight,
-    inservice: r.inService,
-  }),
-  fromRow: (row) => ({
-    destinationPattern: str(row.destinationpattern),
-    description: str(row.description),
-    nextHop: str(row.nexthop),
-    nextHopPort: num(row.nexthopport, 5060),
-    routeType: key(ROUTE_TYPE, row.tkroutetype, "domain"),
-    protocol: key(PROTOCOL_TYPE, row.tkprotocoltype, "TCP"),
-    priority: num(row.priority, 1),
-    weight: num(row.weight, 10),
-    inService: bool(row.inservice, true),
-  }),
-};
-/** The static route with a destination pattern, next hop and port (its natural key). */
-export const routeByKey = (r: Pick<RouteRecord, "destinationPattern" | "nextHop" | "nextHopPort">): Statement =>
-  select(STATIC_ROUTE, { destinationpattern: r.destinationPattern, nexthop: r.nextHop, nexthopport: r.nextHopPort });
+});
+export const incomingAcl = aclMapper("incomingAcl");
+export const outgoingAcl = aclMapper("outgoingAcl");
+/** The ACL entry for an address pattern. */
+export const aclByAddress = (address: string, table: "incomingAcl" | "outgoingAcl" = "incomingAcl"): Statement => select(table, { address });
 
 /** C4: the desk phone control settings. */
 export interface DeskPhoneControlRecord {
@@ -297,7 +281,7 @@ export interface DeskPhoneControlRecord {
   sessionTimer: number;
 }
 export const deskPhoneControl: Mapper<DeskPhoneControlRecord> = {
-  table: UC_CTI_GATEWAY_PROFILE,
+  table: "ctiGatewayProfile",
   toRow: (r) => ({
     applicationusername: r.applicationUsername,
     applicationpassword: r.applicationPassword,
@@ -311,36 +295,49 @@ export const deskPhoneControl: Mapper<DeskPhoneControlRecord> = {
     sessionTimer: num(row.sessiontimer, 3600),
   }),
 };
-/** The desk phone control profile row. */
-export const deskPhoneControlProfile = (): Statement => select(UC_CTI_GATEWAY_PROFILE, { name: DESK_PHONE_CONTROL_PROFILE_NAME });
+/** The desk phone control profile row (its name from the mapping). */
+export const deskPhoneControlProfile = (): Statement =>
+  statement("query", "ctiGatewayProfile", (c) => select("ctiGatewayProfile", { name: c.table("ctiGatewayProfile").profileName ?? "" }).render(c));
 
 /** C4: the CTI gateway addresses of a profile, in priority order. */
-export const ctiGatewayHosts = (profilePkid: string): Statement => select(UC_CTI_GATEWAY_HOST, { fkucctigatewayprofile: profilePkid }, ["priority"]);
+export const ctiGatewayHosts = (profilePkid: string): Statement => select("ctiGatewayHost", { fkucctigatewayprofile: profilePkid }, ["priority"]);
 export const insertCtiGatewayHost = (profilePkid: string, address: string, priority: number) =>
-  insert(UC_CTI_GATEWAY_HOST, { fkucctigatewayprofile: profilePkid, address, priority });
-export const deleteCtiGatewayHosts = (profilePkid: string): Statement => remove(UC_CTI_GATEWAY_HOST, { fkucctigatewayprofile: profilePkid });
+  insert("ctiGatewayHost", { fkucctigatewayprofile: profilePkid, address, priority });
+export const deleteCtiGatewayHosts = (profilePkid: string): Statement => remove("ctiGatewayHost", { fkucctigatewayprofile: profilePkid });
 export const hostAddress = (row: Row): string => str(row.address);
 
 /** C5: the end users CUP knows (synced from CUCM), by userid. */
 export function endUsersByUserid(userids: readonly string[]): Statement {
   if (!userids.length) throw invalid("no userids to look up");
-  const list = userids.map((u) => literal(END_USER, "userid", u)).join(", ");
-  return { kind: "query", table: END_USER, sql: `SELECT ${columnsOf(END_USER).join(", ")} FROM enduser WHERE userid IN (${list}) ORDER BY userid` };
+  return statement("query", "endUser", (c) => {
+    const t = c.table("endUser");
+    const list = userids.map((u) => literal(t, "userid", u)).join(", ");
+    return `SELECT ${selectList(t)} FROM ${ident(t.table)} WHERE ${col(t, "userid")} IN (${list}) ORDER BY ${col(t, "userid")}`;
+  });
 }
 export const endUserid = (row: Row): string => str(row.userid);
 
 /** C5–C6: per-user configuration rows joined to their users, for the users assigned to a profile. */
 export function assignedUsers(profilePkid: string): Statement {
-  const sql =
-    `SELECT c.pkid, c.fkenduser, c.fkucctigatewayprofile, u.userid FROM ${ident(UC_ENDUSER_CFG.table)} c, ${ident(END_USER.table)} u ` +
-    `WHERE c.fkenduser = u.pkid AND c.fkucctigatewayprofile = ${literal(UC_ENDUSER_CFG, "fkucctigatewayprofile", profilePkid)} ORDER BY u.userid`;
-  return { kind: "query", table: UC_ENDUSER_CFG, sql };
+  return statement("query", "endUserCfg", (c) => {
+    const cfg = c.table("endUserCfg");
+    const u = c.table("endUser");
+    const as = (t: TableSpec, alias: string, k: string) => (col(t, k) === k ? `${alias}.${k}` : `${alias}.${col(t, k)} AS ${k}`);
+    return (
+      `SELECT ${as(cfg, "c", "pkid")}, ${as(cfg, "c", "fkenduser")}, ${as(cfg, "c", "fkucctigatewayprofile")}, ${as(u, "u", "userid")} ` +
+      `FROM ${ident(cfg.table)} c, ${ident(u.table)} u ` +
+      `WHERE c.${col(cfg, "fkenduser")} = u.${col(u, "pkid")} AND c.${col(cfg, "fkucctigatewayprofile")} = ${literal(cfg, "fkucctigatewayprofile", profilePkid)} ORDER BY u.${col(u, "userid")}`
+    );
+  });
 }
 /** C5–C6: the per-user configuration rows of some end users (by their pkids). */
 export function userConfigs(endUserPkids: readonly string[]): Statement {
   if (!endUserPkids.length) throw invalid("no end users to look up");
-  const list = endUserPkids.map((p) => literal(UC_ENDUSER_CFG, "fkenduser", p)).join(", ");
-  return { kind: "query", table: UC_ENDUSER_CFG, sql: `SELECT ${columnsOf(UC_ENDUSER_CFG).join(", ")} FROM ${ident(UC_ENDUSER_CFG.table)} WHERE fkenduser IN (${list})` };
+  return statement("query", "endUserCfg", (c) => {
+    const t = c.table("endUserCfg");
+    const list = endUserPkids.map((p) => literal(t, "fkenduser", p)).join(", ");
+    return `SELECT ${selectList(t)} FROM ${ident(t.table)} WHERE ${col(t, "fkenduser")} IN (${list})`;
+  });
 }
 /** An assigned-user row: its userid (the join's extra column). */
 export interface AssignmentRow {
@@ -352,17 +349,17 @@ export function parseAssignments(ret: unknown): AssignmentRow[] {
   return sqlRows(ret).map((raw) => ({ cfgPkid: normalPkid(raw.pkid ?? ""), endUserPkid: normalPkid(raw.fkenduser ?? ""), userid: raw.userid ?? "" }));
 }
 export const insertUserConfig = (endUserPkid: string, profilePkid: string | null) =>
-  insert(UC_ENDUSER_CFG, { fkenduser: endUserPkid, fkucctigatewayprofile: profilePkid });
+  insert("endUserCfg", { fkenduser: endUserPkid, fkucctigatewayprofile: profilePkid });
 export const setUserAssignment = (cfgPkid: string, profilePkid: string | null): Statement =>
-  update(UC_ENDUSER_CFG, { fkucctigatewayprofile: profilePkid }, { pkid: cfgPkid });
-export const deleteUserConfig = (cfgPkid: string): Statement => remove(UC_ENDUSER_CFG, { pkid: cfgPkid });
+  update("endUserCfg", { fkucctigatewayprofile: profilePkid }, { pkid: cfgPkid });
+export const deleteUserConfig = (cfgPkid: string): Statement => remove("endUserCfg", { pkid: cfgPkid });
 
 /** A row by its pkid (to check whether an insert whose answer was lost took effect). */
-export const byPkid = (table: TableSpec, pkid: string): Statement => select(table, { pkid });
+export const byPkid = (table: TableRef, pkid: string): Statement => select(table, { pkid });
 
 /** The one row of a settings (singleton) table. */
-export function singletonRow(table: TableSpec): Statement {
-  if (!table.singleton) throw invalid(`${table.table} is not a settings table`);
+export function singletonRow(table: TableRef): Statement {
+  if (!DEFAULT_CATALOG.table(keyOf(table)).singleton) throw invalid(`${keyOf(table)} is not a settings table`);
   return select(table);
 }
 

@@ -8,6 +8,7 @@
  */
 import type { z } from "zod";
 import { defineKind, defineSystem, type Kind, type KindSpec, type Logger } from "../core/kind";
+import { MAPPING, type Step } from "./catalog";
 import { CupClient, type CupConnection, type CupSession, cupConnectionSchema } from "./client";
 
 export const cup = defineSystem<CupConnection, CupClient>({
@@ -29,6 +30,8 @@ type Fields<S extends AnyObject> = z.output<S>;
 
 export interface CupKindSpec<S extends AnyObject, Out extends Record<string, unknown>>
   extends Omit<KindSpec<S, Out, CupConnection, CupClient>, "system" | "create" | "read" | "update" | "delete"> {
+  /** The guide step(s) this kind does: when the lab's mapping marks one manual, the kind leaves CUP alone. */
+  step: Step | readonly Step[];
   create(ctx: CupContext, fields: Fields<S>): Promise<Out>;
   read(ctx: CupContext, id: string, olds: Partial<Fields<S> & Out>): Promise<{ fields: Fields<S>; outputs: Out } | undefined>;
   update(ctx: CupContext, id: string, olds: Fields<S> & Out, news: Fields<S>, changed: readonly string[]): Promise<Out>;
@@ -50,15 +53,35 @@ async function inSession<T>(ctx: { client: CupClient; connection: CupConnection;
   return result;
 }
 
+/** The step of `steps` the lab does by hand (its override's `manual`), if any. */
+function manualStep(client: CupClient, steps: Step | readonly Step[]): Step | undefined {
+  return (typeof steps === "string" ? [steps] : steps).find((s) => client.catalog.isManual(s));
+}
+
+/**
+ * A kind whose step the lab does by hand touches nothing on CUP: create, update and delete say so (a
+ * warning naming the admin page); read gives back what was recorded, so it shows no drift.
+ */
 export function defineCupKind<S extends AnyObject, Out extends Record<string, unknown>>(
   spec: CupKindSpec<S, Out>,
 ): Kind<S, Out, CupConnection, CupClient> {
+  type Ctx = { client: CupClient; connection: CupConnection; log: Logger };
+  const byHand = (ctx: Ctx, what: string): boolean => {
+    const step = manualStep(ctx.client, spec.step);
+    if (step && what) ctx.log.warn(`${step} is done by hand in this lab (its CUP mapping marks it manual): rcclab does not ${what} it; ${MAPPING.steps[step]!.page}`);
+    return step !== undefined;
+  };
+  const recorded = (olds: Record<string, unknown>) => {
+    const keys = Object.keys((spec.fields as unknown as { shape: Record<string, unknown> }).shape);
+    const pick = (inFields: boolean) => Object.fromEntries(Object.entries(olds).filter(([k]) => keys.includes(k) === inFields));
+    return { fields: pick(true) as z.output<S>, outputs: pick(false) as Out };
+  };
   return defineKind<S, Out, CupConnection, CupClient>({
     ...spec,
     system: cup,
-    create: (ctx, fields) => inSession(ctx, (c) => spec.create(c, fields)),
-    read: (ctx, id, olds) => inSession(ctx, (c) => spec.read(c, id, olds)),
-    update: (ctx, id, olds, news, changed) => inSession(ctx, (c) => spec.update(c, id, olds, news, changed)),
-    delete: (ctx, id, olds) => inSession(ctx, (c) => spec.delete(c, id, olds)),
+    create: (ctx, fields) => (byHand(ctx, "create") ? Promise.resolve({} as Out) : inSession(ctx, (c) => spec.create(c, fields))),
+    read: (ctx, id, olds) => (byHand(ctx, "") ? Promise.resolve(recorded(olds)) : inSession(ctx, (c) => spec.read(c, id, olds))),
+    update: (ctx, id, olds, news, changed) => (byHand(ctx, "update") ? Promise.resolve(recorded(olds).outputs) : inSession(ctx, (c) => spec.update(c, id, olds, news, changed))),
+    delete: (ctx, id, olds) => (byHand(ctx, "delete") ? Promise.resolve() : inSession(ctx, (c) => spec.delete(c, id, olds))),
   });
 }

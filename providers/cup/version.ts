@@ -24,6 +24,7 @@ export const CupVersion = defineCupKind({
     /** Expected version prefix, e.g. "7.0" or "7.0.3". */
     expected: z.string().regex(/^\d+(\.\d+){1,3}(-\d+)?$/, "must be a version such as 7.0 or 7.0.3"),
   }),
+  step: "C1",
   key: () => "cup-version",
   computed: ["version"],
   create: ({ db }, f) => verified(db, f.expected),

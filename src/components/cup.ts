@@ -1,6 +1,6 @@
 /**
- * C. CUP, in the guide's order: version (C1), the CUCM publisher (C2), incoming ACL entries and
- * static routes for the OCS pools (C3), desk phone control with B3's application user (C4), the
+ * C. CUP, in the guide's order: version (C1), the CUCM publisher (C2), incoming and destination
+ * (outgoing) ACL entries for the OCS front ends and pools (C3), desk phone control with B3's application user (C4), the
  * desk phone control user assignment (C5–C6: exactly the stack's RCC users, which CUP's Sync Agent
  * has from CUCM's end users, B5), and the presence settings (C7).
  *
@@ -8,18 +8,40 @@
  * second copy in config — so the guide's "they must match" holds by construction.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cupConnectionSchema } from "../../providers/cup/client";
+import { type CupConnection, cupConnectionSchema } from "../../providers/cup/client";
 import { CucmPublisher } from "../../providers/cup/cucmPublisher";
 import { DeskPhoneControl } from "../../providers/cup/deskPhoneControl";
 import { DeskPhoneControlUsers } from "../../providers/cup/deskPhoneControlUsers";
 import { IncomingAcl } from "../../providers/cup/incomingAcl";
+import { OutgoingAcl } from "../../providers/cup/outgoingAcl";
 import { PresenceSettings } from "../../providers/cup/presenceSettings";
-import { StaticRoute as CupStaticRoute } from "../../providers/cup/staticRoute";
 import { CupVersion } from "../../providers/cup/version";
 import type { LabConfig } from "../config";
+import { loadCupMapping } from "../cupMapping";
 import { cupAcl, rccUsers } from "../derive";
 import { from } from "./origin";
 import type { CucmSection } from "./cucm";
+
+/**
+ * CUP's connection from the stack: AXL, the CLI, and the lab's mapping override (read from its file)
+ * with the trust setting. Also what `rcclab up` preflights before anything runs.
+ */
+export function cupConnection(cfg: LabConfig): CupConnection {
+  const c = cfg.cup;
+  const mapping = loadCupMapping(c.mapping);
+  if (mapping.errors.length) throw new Error(mapping.errors.map((e) => `${e.path}: ${e.message}`).join("\n"));
+  return cupConnectionSchema.parse({
+    host: c.address,
+    port: c.port,
+    username: c.username,
+    password: c.password,
+    release: c.release,
+    tls: { ...c.tls, ...(c.tls.servername || c.tls.fingerprint256 ? {} : { servername: c.host }) },
+    ...(c.cli ? { cli: c.cli } : {}),
+    ...(mapping.override ? { mapping: mapping.override } : {}),
+    trustAssumedMapping: c.trustAssumedMapping,
+  });
+}
 
 export class CupSection extends pulumi.ComponentResource {
   readonly acl: string[];
@@ -28,17 +50,7 @@ export class CupSection extends pulumi.ComponentResource {
   constructor(name: string, cfg: LabConfig, cucm: CucmSection, opts: pulumi.ComponentResourceOptions = {}) {
     super("rcclab:lab:Cup", name, {}, opts);
     const c = cfg.cup;
-    const connection = pulumi.secret(
-      cupConnectionSchema.parse({
-        host: c.address,
-        port: c.port,
-        username: c.username,
-        password: c.password,
-        release: c.release,
-        tls: { ...c.tls, ...(c.tls.servername || c.tls.fingerprint256 ? {} : { servername: c.host }) },
-        ...(c.cli ? { cli: c.cli } : {}),
-      }),
-    );
+    const connection = pulumi.secret(cupConnection(cfg));
     const version = new CupVersion.Resource(from("cup", "cup-version"), { expected: c.version ?? c.release, connection }, { parent: this });
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [version, ...deps] });
 
@@ -48,17 +60,13 @@ export class CupSection extends pulumi.ComponentResource {
       { address: cfg.cucm.address ?? cfg.cucm.host, axlUsername: cfg.cucm.username, axlPassword: pulumi.secret(cfg.cucm.password), connection },
       after(),
     );
-    // C3: the OCS front ends and pools may send SIP to CUP; CUP routes each pool's domain to it.
+    // C3: incoming and destination (outgoing) ACL entries for the OCS front ends and pools. CUP
+    // answers OCS along the requests' Record-Route: no static route on CUP (OCS's route to CUP is A2).
     this.acl = cupAcl(cfg);
+    const origin = c.acl ? "cup.acl" : "ocs.pools";
     for (const address of this.acl) {
-      new IncomingAcl.Resource(from(c.acl ? "cup.acl" : "ocs.pools", `incoming-acl-${address}`), { address, description: "OCS (rcclab)", connection }, after());
-    }
-    for (const pool of cfg.ocs.pools) {
-      new CupStaticRoute.Resource(
-        from(`ocs.pools[${cfg.ocs.pools.indexOf(pool)}]`, `static-route-${pool.name}`),
-        { destinationPattern: pool.fqdn, nextHop: pool.address, nextHopPort: 5060, protocol: c.transport, description: `OCS pool ${pool.name} (rcclab)`, connection },
-        after(),
-      );
+      new IncomingAcl.Resource(from(origin, `incoming-acl-${address}`), { address, description: "OCS (rcclab)", connection }, after());
+      new OutgoingAcl.Resource(from(origin, `outgoing-acl-${address}`), { address, description: "OCS (rcclab)", connection }, after());
     }
     // C4: B3's application user, from its outputs.
     const deskPhone = new DeskPhoneControl.Resource(

@@ -15,6 +15,7 @@ import { ensureLabCa } from "./ca";
 import { startCucmSim, type CucmSim } from "./cucm";
 import { startCucmPlatform, type CucmPlatform } from "./cucm-platform";
 import { startCupSim, type CupSim } from "./cup";
+import type { SchemaVariant } from "./cup/schema";
 import { startDirectorySim, type DirectorySim } from "./directory";
 import { startDnsSim, type DnsSim } from "./dns";
 import { OcsWmiStore, startOcsSim, type OcsSim } from "./ocs";
@@ -90,6 +91,8 @@ export interface LabOptions {
   ocsWinRmPort?: number;
   cupPort?: number;
   cupSshPort?: number;
+  /** CUP's database as a real CUP might differ from the simulator's reading (tests of preflight). */
+  cupSchemaVariant?: SchemaVariant;
 }
 
 export interface Lab {
@@ -208,6 +211,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     cliUsers: { [LAB.cup.cliUsername]: LAB.cup.cliPassword },
     hostKeyFile: path.join(dir, "cup-ssh-host-key.pem"),
     stateFile: path.join(dir, "cup.json"),
+    ...(opts.cupSchemaVariant ? { schemaVariant: opts.cupSchemaVariant } : {}),
     // CUP's Sync Agent: the end users come from the CUCM publisher.
     endUserSource: () => [...cucm.db.endUsers.values()].map((u) => ({ userid: u.userid, firstName: u.firstName, lastName: u.lastName })),
   });

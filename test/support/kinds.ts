@@ -22,3 +22,18 @@ export function checked(
 
 /** A logger that drops everything (tests assert on errors, not log lines). */
 export const quiet = { info: () => {}, warn: () => {} };
+
+/** Runs `fn` with the runtime's log lines (stderr) captured. */
+export async function withStderr<T>(fn: () => Promise<T>): Promise<{ result: T; log: string }> {
+  const lines: string[] = [];
+  const origWrite = process.stderr.write.bind(process.stderr);
+  (process.stderr as any).write = (chunk: unknown) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  try {
+    return { result: await fn(), log: lines.join("") };
+  } finally {
+    (process.stderr as any).write = origWrite;
+  }
+}

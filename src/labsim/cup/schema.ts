@@ -160,6 +160,23 @@ export const SIM_TABLES: readonly SimTable[] = [
     reloadServices: [sipProxy],
   },
   {
+    table: "outgoingacl",
+    docName: "OutgoingAcl",
+    provenance: {
+      status: "assumed",
+      source: "the guide's C3 'destination ACL' entries; later RCC guides document System > Security > Outgoing ACL (address pattern, description); no source names its table",
+    },
+    about: "SIP proxy outgoing ACL: the destinations the proxy may send to (the OCS front ends).",
+    columns: {
+      pkid: PKID,
+      address: { type: "string", max: 255, unique: true, provenance: field("System > Security > Outgoing ACL, Address Pattern (later RCC guides)") },
+      description: { type: "string", max: 128, default: "", provenance: field("System > Security > Outgoing ACL, Description (later RCC guides)") },
+    },
+    uniqueTogether: [["address"]],
+    singleton: false,
+    reloadServices: [sipProxy],
+  },
+  {
     table: "staticroute",
     docName: "StaticRoute",
     provenance: { status: "assumed", source: "Presence > Routing > Static Routes page; no source names its table" },

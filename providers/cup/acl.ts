@@ -1,0 +1,50 @@
+/**
+ * C3's two ACLs have the same shape (an address pattern and a description per entry), so one
+ * definition serves both kinds (incomingAcl.ts, outgoingAcl.ts): natural key the address pattern;
+ * delete removes only the entry rcclab created.
+ */
+import { z } from "zod";
+import { RcclabError } from "../core/errors";
+import { aclPattern, description, updateRow } from "./common";
+import { aclByAddress, incomingAcl, insert, outgoingAcl, remove } from "./sql";
+import { defineCupKind } from "./system";
+
+const fields = z.object({
+  address: aclPattern(),
+  description: description(128),
+});
+
+export function defineAclKind(which: "incoming" | "outgoing", where: { type: string; file: string; exportName: string }) {
+  const mapper = which === "incoming" ? incomingAcl : outgoingAcl;
+  const table = mapper.table as "incomingAcl" | "outgoingAcl";
+  const what = `${which} ACL entry`;
+  return defineCupKind({
+    ...where,
+    step: "C3",
+    fields,
+    key: (f) => f.address,
+    replaceOn: ["address"],
+    computed: ["pkid"],
+    async create({ db }, f) {
+      if ((await db.query(aclByAddress(f.address, table))).length) {
+        throw new RcclabError("AlreadyExists", `CUP already has an ${what} for ${f.address} (made by hand?): import it, or remove it first`);
+      }
+      return { pkid: await db.insert(insert(table, mapper.toRow(f))) };
+    },
+    async read({ db }, id) {
+      const [row] = await db.query(aclByAddress(id, table));
+      if (!row) return undefined;
+      return { fields: mapper.fromRow(row), outputs: { pkid: row.pkid as string } };
+    },
+    async update({ db }, id, _olds, news) {
+      const [row] = await db.query(aclByAddress(id, table));
+      if (!row) throw new RcclabError("NotFound", `CUP has no ${what} for ${id} any more`);
+      await updateRow(db, mapper, row, news);
+      return { pkid: row.pkid as string };
+    },
+    async delete({ db }, id, olds) {
+      // The row rcclab made (by pkid); by address when the pkid is unknown (an imported entry).
+      await db.write(remove(table, olds.pkid ? { pkid: olds.pkid } : { address: id }));
+    },
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * The embedded lab as the end-to-end tests use it: every simulator on an ephemeral port, the committed
+ * local stack rewritten to point at them (its ports and CA) in the test's own stacks folder, and the
+ * real compiled CLI run in a child process (asynchronously: the simulators answer from this process).
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadStackConfig, writeStackConfig } from "../../src/engine/stackConfig";
+import { type Lab, type LabOptions, startLab } from "../../src/labsim/lab";
+
+const root = path.resolve(__dirname, "../..");
+const cli = path.join(root, "dist/src/cli.js");
+export const PASSPHRASE = "rcclab-local";
+/** The local stack's secret settings (kept encrypted when the test rewrites the stack). */
+export const SECRETS = [
+  "rcclab:cucm.password",
+  "rcclab:cup.password",
+  "rcclab:cup.cli.password",
+  "rcclab:cti.password",
+  "rcclab:directory.password",
+  "rcclab:directory.initialPassword",
+  "rcclab:dns.tsig.secret",
+  "rcclab:ocs.ssh.password",
+  "rcclab:ocs.winrm.password",
+];
+
+export interface CliResult {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+export interface TestLab {
+  lab: Lab;
+  stacksDir: string;
+  stateDir: string;
+  /** The CLI against the test's local stack and state (local engine). */
+  rcclab(...args: string[]): Promise<CliResult>;
+  /** Rewrite the test's local stack (config by key, secrets kept encrypted). */
+  editStack(edit: (config: Record<string, any>) => void): void;
+}
+
+/** The real CLI in a child process. */
+export const runCli = (args: string[]): Promise<CliResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out, err }));
+  });
+
+/** Start the lab under `tmp` and write the local stack pointed at it. */
+export async function startTestLab(tmp: string, opts: Partial<LabOptions> = {}): Promise<TestLab> {
+  const stacksDir = path.join(tmp, "stacks");
+  const stateDir = path.join(tmp, "state");
+  fs.mkdirSync(stacksDir, { recursive: true });
+  const lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0, cucmSshPort: 0, dnsPort: 0, directoryPort: 0, directoryLdapsPort: 0, ocsPort: 0, cupPort: 0, cupSshPort: 0, ...opts });
+  const file = path.join(stacksDir, "Pulumi.local.yaml");
+  const { config } = loadStackConfig(path.join(root, "stacks/Pulumi.local.yaml"), { passphrase: PASSPHRASE });
+  (config["rcclab:cucm"] as Record<string, unknown>).port = lab.cucm.port;
+  (config["rcclab:cucm"] as Record<string, unknown>).tls = { caFile: lab.caFile };
+  (config["rcclab:cup"] as Record<string, unknown>).tls = { caFile: lab.caFile };
+  (config["rcclab:cup"] as Record<string, unknown>).port = lab.cup.port;
+  ((config["rcclab:cup"] as Record<string, any>).cli as Record<string, unknown>).port = lab.cup.sshPort;
+  Object.assign(config["rcclab:directory"] as Record<string, unknown>, { url: lab.directory.ldapsUrl, tls: { caFile: lab.caFile } });
+  (config["rcclab:dns"] as Record<string, unknown>).port = lab.dns.port;
+  ((config["rcclab:ocs"] as Record<string, any>).ssh as Record<string, unknown>).port = lab.ocs[0]!.port;
+  // A2 over WinRM (the local stack's transport): the front ends' WS-Management endpoints.
+  Object.assign((config["rcclab:ocs"] as Record<string, any>).winrm, { port: lab.ocsWinRm[0]!.port, tls: { caFile: lab.caFile } });
+  writeStackConfig(file, config, { passphrase: PASSPHRASE, secrets: SECRETS });
+  return {
+    lab,
+    stacksDir,
+    stateDir,
+    rcclab: (...args) => runCli([...args, "--stack", "local", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]),
+    editStack(edit) {
+      const current = loadStackConfig(file, { passphrase: PASSPHRASE }).config;
+      edit(current);
+      writeStackConfig(file, current, { passphrase: PASSPHRASE, secrets: SECRETS });
+    },
+  };
+}
