@@ -71,9 +71,14 @@ describe("CUP preflight on a CUP whose incomingacl.address is called ipaddress",
 
   it("an override that maps the column makes up build the lab; drift is clean; destroy takes rcclab's entries away", async () => {
     fs.writeFileSync(path.join(t.stacksDir, "cup-mapping.local.yaml"), "tables:\n  incomingAcl:\n    columns:\n      address: { name: ipaddress }\n");
+    // Not trusting the assumed mapping: the passwords are left to the admin pages, with a warning each.
+    t.editStack((c) => ((c["rcclab:cup"] as Record<string, unknown>).trustAssumedMapping = false));
     const up = await t.rcclab("up");
     expect(up.code, up.err + up.out).toBe(0);
     expect(up.out).toMatch(/preflight passed/);
+    expect(up.err).toMatch(/warning: cup: C4: rcclab does not write the password into ucctigatewayprofile\.applicationpassword: .*Application > Deskphone Control > Settings/);
+    expect(up.err).toMatch(/warning: cup: C2: rcclab does not write the password into cupsystemcfg\.ccmaxlpassword: .*System > CUCM Publisher/);
+    expect(lab.cup.rows("ucctigatewayprofile")[0]).toMatchObject({ applicationusername: "rcc-cti", applicationpassword: "" });
     const acl = lab.cup.rows("incomingacl").map((r) => r.address);
     expect(acl).toEqual(expect.arrayContaining(["ocsfe1.lab.example.com", "ocsfe2.lab.example.com", "pool1.lab.example.com", "pool2.lab.example.com"]));
     const drift = await t.rcclab("drift");

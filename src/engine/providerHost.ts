@@ -33,6 +33,8 @@ export interface DiffResult {
 export class ProviderError extends Error {}
 
 const DIFF_SOME = 2;
+/** How the provider core prints a warning (providers/core/kind.ts). */
+const WARNING = "[rcclab] WARNING ";
 
 export class ProviderHost {
   private constructor(
@@ -46,9 +48,15 @@ export class ProviderHost {
     // The engine address argument is required and unused.
     const child = spawn(process.execPath, [entry, "127.0.0.1:1"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
+    let partial = "";
     child.stderr!.on("data", (d: Buffer) => {
       stderr += d.toString();
-      if (process.env.RCCLAB_DEBUG) process.stderr.write(d);
+      if (process.env.RCCLAB_DEBUG) return void process.stderr.write(d);
+      // A provider's warnings (what the user must know or do by hand) are always shown; the rest of
+      // the host's log only with RCCLAB_DEBUG.
+      const lines = (partial + d.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const l of lines) if (l.startsWith(WARNING)) process.stderr.write(`warning: ${l.slice(WARNING.length)}\n`);
     });
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";
