@@ -14,6 +14,7 @@ import { projectRoot } from "../providers/core/provider";
 import { NAMESPACE, parseConfig, type ConfigError } from "./config";
 import { checkPlanned, planProgram } from "./engine/programCheck";
 import * as local from "./engine/local";
+import { pulumiCli as runPulumi } from "./engine/pulumi";
 import { loadStackConfig, passphraseFromEnv, stackConfigPath } from "./engine/stackConfig";
 import { loadCupMapping } from "./cupMapping";
 import { PreflightFailed, preflightCup } from "./preflight";
@@ -144,6 +145,10 @@ async function preflightOrStop(config: Record<string, unknown>, print: (l: strin
   }
 }
 
+/** The Pulumi engine (src/engine/pulumi.ts), with this module's checks. */
+const pulumiCli = (opts: CommandOptions, op: "up" | "preview" | "destroy" | "drift") =>
+  runPulumi(opts, { op, passphrase: passphraseFor(opts), checkedStack, preflight: preflightOrStop });
+
 /** Load every kind the program uses (they register themselves: drift reports their managed fields). */
 function loadKinds(): void {
   require("./program");
@@ -221,47 +226,4 @@ export function formatDrift(d: local.DriftResult): string[] {
     ),
     `${d.resources.length} of ${d.checked} resources drifted`,
   ];
-}
-
-/**
- * The Pulumi engine, through the Automation API (the Pulumi CLI must be installed). A local file
- * backend under .rcclab/pulumi unless PULUMI_BACKEND_URL says otherwise.
- */
-async function pulumiCli(opts: CommandOptions, op: "up" | "preview" | "destroy" | "drift"): Promise<UpResult> {
-  const print = opts.print ?? (() => {});
-  const auto = (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).automation;
-  const root = projectRoot();
-  const backend = process.env.PULUMI_BACKEND_URL ?? `file://${path.join(root, ".rcclab", "pulumi")}`;
-  if (backend.startsWith("file://")) fs.mkdirSync(backend.slice("file://".length), { recursive: true });
-  const passphrase = passphraseFor(opts);
-  const ws = {
-    workDir: root,
-    envVars: <Record<string, string>>{ PULUMI_BACKEND_URL: backend, ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}) },
-  };
-  const checked = await checkedStack(opts);
-  if (op !== "destroy") await preflightOrStop(checked.config, print);
-  if (opts.stacksDir) ws.envVars.RCCLAB_STACKS_DIR = path.resolve(opts.stacksDir);
-  const stack = await auto.LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir: root }, ws);
-  const onOutput = (s: string) => print(s.replace(/\n$/, ""));
-  switch (op) {
-    case "up": {
-      const r = await stack.up({ onOutput, refresh: true });
-      const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, (v as { value: unknown }).value]));
-      return { changed: Object.keys(r.summary.resourceChanges ?? {}).some((k) => k !== "same"), outputs };
-    }
-    case "preview": {
-      const r = await stack.preview({ onOutput });
-      return { changed: Object.keys(r.changeSummary).some((k) => k !== "same"), outputs: {} };
-    }
-    case "destroy":
-      await stack.destroy({ onOutput });
-      return { changed: true, outputs: {} };
-    case "drift": {
-      // A refresh preview shows what differs between the live objects and the state.
-      const r = await stack.refresh({ onOutput, previewOnly: true } as Parameters<typeof stack.refresh>[0]);
-      const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
-      const drifted = Object.entries(changes).some(([k, n]) => k !== "same" && n > 0);
-      return { changed: drifted, outputs: { drifted, checked: Object.values(changes).reduce((a, n) => a + n, 0), resources: [] } };
-    }
-  }
 }

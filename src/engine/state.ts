@@ -1,0 +1,168 @@
+/**
+ * The local engine's state file: every resource of a stack (wire form, secrets sealed with AES-256-GCM
+ * under a key derived from the passphrase with scrypt), replaced objects pending deletion, and the
+ * stack's outputs; written atomically.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Props } from "./providerHost";
+import { isSecret, markSecrets, reveal, secret } from "./wire";
+
+
+export interface Entry {
+  urn: string;
+  /** The Pulumi type token. */
+  type: string;
+  custom: boolean;
+  id?: string;
+  parent?: string;
+  dependencies: string[];
+  /** Wire form (secrets wrapped). */
+  inputs: Props;
+  outputs: Props;
+  /** A replaced object still to delete. */
+  delete?: boolean;
+}
+
+export interface StoredResource extends Omit<Entry, "inputs" | "outputs"> {
+  inputs: Props;
+  outputs: Props;
+}
+
+export interface StateFile {
+  version: 1;
+  project: string;
+  stack: string;
+  /** "v1:<base64 scrypt salt>:<base64 check value>"; the check value tells a wrong passphrase. */
+  encryptionSalt: string;
+  resources: StoredResource[];
+  outputs: Props;
+}
+
+const CHECK_TEXT = "rcclab-state";
+
+/** The key for the state's secrets: scrypt(passphrase, salt) for AES-256-GCM. */
+class StateCipher {
+  private constructor(
+    private readonly key: Buffer,
+    readonly encryptionSalt: string,
+  ) {}
+
+  static create(passphrase: string): StateCipher {
+    const salt = crypto.randomBytes(16);
+    const key = crypto.scryptSync(passphrase, salt, 32);
+    const c = new StateCipher(key, "");
+    return new StateCipher(key, `v1:${salt.toString("base64")}:${c.encrypt(CHECK_TEXT)}`);
+  }
+
+  static open(passphrase: string, encryptionSalt: string, file: string): StateCipher {
+    const [v, salt, check] = encryptionSalt.split(":");
+    if (v !== "v1" || !salt || !check) throw new Error(`${file}: malformed encryptionSalt`);
+    const c = new StateCipher(crypto.scryptSync(passphrase, Buffer.from(salt, "base64"), 32), encryptionSalt);
+    let ok = false;
+    try {
+      ok = c.decrypt(check) === CHECK_TEXT;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new Error(`${file}: wrong passphrase for the state file (it cannot decrypt the state's secrets)`);
+    return c;
+  }
+
+  /** base64(iv | tag | ciphertext). */
+  encrypt(text: string): string {
+    const iv = crypto.randomBytes(12);
+    const c = crypto.createCipheriv("aes-256-gcm", this.key, iv);
+    const ct = Buffer.concat([c.update(text, "utf8"), c.final()]);
+    return Buffer.concat([iv, c.getAuthTag(), ct]).toString("base64");
+  }
+
+  decrypt(b64: string): string {
+    const buf = Buffer.from(b64, "base64");
+    const d = crypto.createDecipheriv("aes-256-gcm", this.key, buf.subarray(0, 12));
+    d.setAuthTag(buf.subarray(12, 28));
+    return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString("utf8");
+  }
+}
+
+const SEALED = "__secret";
+const isSealed = (v: unknown): v is { [SEALED]: string } =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as Record<string, unknown>)[SEALED] === "string";
+
+/** The state of one stack: live resources (by URN, in order), replaced objects pending deletion, outputs. */
+export class StateStore {
+  live = new Map<string, Entry>();
+  pending: Entry[] = [];
+  outputs: Props = {};
+
+  private constructor(
+    readonly file: string,
+    readonly project: string,
+    readonly stack: string,
+    private readonly cipher: StateCipher,
+  ) {}
+
+  static load(file: string, passphrase: string, project?: string, stack?: string): StateStore {
+    if (!fs.existsSync(file)) {
+      if (!project || !stack) throw new Error(`${file}: no such state file`);
+      return new StateStore(file, project, stack, StateCipher.create(passphrase));
+    }
+    const data = JSON.parse(fs.readFileSync(file, "utf8")) as StateFile;
+    if (data.version !== 1) throw new Error(`${file}: unsupported state version ${String(data.version)}`);
+    if ((project && data.project !== project) || (stack && data.stack !== stack)) {
+      throw new Error(`${file}: holds stack ${data.project}/${data.stack}, not ${project}/${stack}`);
+    }
+    const store = new StateStore(file, data.project, data.stack, StateCipher.open(passphrase, data.encryptionSalt, file));
+    const open = (v: unknown): unknown => store.open(v);
+    for (const r of data.resources) {
+      const e: Entry = { ...r, dependencies: r.dependencies ?? [], inputs: open(r.inputs) as Props, outputs: open(r.outputs) as Props };
+      if (e.delete) store.pending.push(e);
+      else store.live.set(e.urn, e);
+    }
+    store.outputs = open(data.outputs ?? {}) as Props;
+    return store;
+  }
+
+  private open(v: unknown): unknown {
+    if (isSealed(v)) return secret(JSON.parse(this.cipher.decrypt(v[SEALED])));
+    if (Array.isArray(v)) return v.map((x) => this.open(x));
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.open(x)]));
+    return v;
+  }
+
+  private seal(v: unknown): unknown {
+    if (isSecret(v)) return { [SEALED]: this.cipher.encrypt(JSON.stringify(reveal(v.value) ?? null)) };
+    if (Array.isArray(v)) return v.map((x) => this.seal(x));
+    if (typeof v === "object" && v !== null) {
+      return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, this.seal(x)]));
+    }
+    return v;
+  }
+
+  toFile(sealed = true): StateFile {
+    const conv = (v: Props, e: Entry): Props => {
+      const marked = e.custom ? markSecrets(v, [], e.type) : v;
+      return (sealed ? this.seal(marked) : reveal(marked)) as Props;
+    };
+    const resources = [...this.live.values(), ...this.pending].map((e) => {
+      const r: StoredResource = { urn: e.urn, type: e.type, custom: e.custom, dependencies: e.dependencies, inputs: conv(e.inputs, e), outputs: conv(e.outputs, e) };
+      if (e.id !== undefined) r.id = e.id;
+      if (e.parent) r.parent = e.parent;
+      if (e.delete) r.delete = true;
+      return r;
+    });
+    const outputs = (sealed ? this.seal(this.outputs) : reveal(this.outputs)) as Props;
+    return { version: 1, project: this.project, stack: this.stack, encryptionSalt: this.cipher.encryptionSalt, resources, outputs };
+  }
+
+  /** Write atomically: a temp file next to the state, then rename. */
+  save(): void {
+    const text = JSON.stringify(this.toFile(), null, 2);
+    fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text, { mode: 0o600 });
+    fs.renameSync(tmp, this.file);
+  }
+}
+
