@@ -38,6 +38,10 @@ export interface CommandOptions {
   patchConfig?: (config: Record<string, any>) => void;
   /** One line of progress. */
   print?: (line: string) => void;
+  /** Each resource step as it happens (default: printed with local.formatEvent). */
+  onEvent?: (e: local.EngineEvent) => void;
+  /** Where a long phase is (refreshing 23/69 …). */
+  onProgress?: (p: local.Progress) => void;
 }
 
 export class CommandError extends Error {
@@ -118,7 +122,8 @@ function localOptions(opts: CommandOptions, passphrase: string): local.EngineOpt
     stack: opts.stack,
     stateFile: path.join(stateDir, `${opts.stack}.state.json`),
     passphrase,
-    onEvent: (e) => print(local.formatEvent(e)),
+    onEvent: opts.onEvent ?? ((e) => print(local.formatEvent(e))),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   };
 }
 
@@ -163,6 +168,9 @@ async function program(): Promise<Record<string, unknown>> {
 export interface UpResult {
   changed: boolean;
   outputs: Record<string, unknown>;
+  /** Each resource's step (done, or planned by preview); empty with the Pulumi engine. */
+  steps: local.Step[];
+  summary: local.Summary;
 }
 
 export async function up(opts: CommandOptions, previewOnly = false): Promise<UpResult> {
@@ -174,10 +182,10 @@ export async function up(opts: CommandOptions, previewOnly = false): Promise<UpR
   const run = previewOnly ? local.preview : local.up;
   const engineOpts = localOptions(opts, stack.passphrase);
   try {
-    // Like `pulumi up --refresh`: read the live objects first, so up repairs drift.
-    if (!previewOnly) await local.refresh({ ...engineOpts, onEvent: () => {} });
-    const r = await run({ ...engineOpts, program, config: stack.config, secretConfigKeys: stack.secretKeys });
-    return { changed: r.changed, outputs: r.outputs };
+    // Like `pulumi up --refresh`: read the live objects first, so up repairs drift, and preview
+    // shows the repairs up would make.
+    const r = await run({ ...engineOpts, program, config: stack.config, secretConfigKeys: stack.secretKeys, refresh: true });
+    return { changed: r.changed, outputs: r.outputs, steps: r.steps, summary: r.summary };
   } catch (e) {
     throw new CommandError((e as Error).message);
   }
@@ -189,6 +197,17 @@ export async function destroy(opts: CommandOptions): Promise<void> {
   const stack = loadStack(opts);
   try {
     await local.destroy(localOptions(opts, stack.passphrase));
+  } catch (e) {
+    throw new CommandError((e as Error).message);
+  }
+}
+
+/** What `destroy` would delete (from the state; no system is called). */
+export async function destroyPlan(opts: CommandOptions): Promise<{ steps: local.Step[]; summary: local.Summary }> {
+  const stack = loadStack(opts);
+  loadKinds();
+  try {
+    return await local.planDestroy({ ...localOptions(opts, stack.passphrase), onEvent: () => {} });
   } catch (e) {
     throw new CommandError((e as Error).message);
   }

@@ -85,7 +85,40 @@ export interface Step {
   id?: string;
   /** Fields that changed (update, replace, refresh) or that force the replacement (replace). */
   fields?: string[];
+  /** update / replace: each changed field, old → new (a secret's values as "[secret]"). */
+  changes?: FieldChange[];
+  /** An update whose only change is the connection to the system (a rotated password, a new port). */
+  connectionOnly?: boolean;
   detail?: string;
+}
+
+/** One field of a planned or applied change. */
+export interface FieldChange {
+  field: string;
+  /** The value before ("[secret]" for a secret; undefined: not set). */
+  old: unknown;
+  /** The value after ("[secret]" for a secret; undefined: removed). */
+  new: unknown;
+}
+
+/** How many steps of each kind a run did (or plans). */
+export interface Summary {
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+  same: number;
+}
+
+/** Where a long phase is: `refreshing 23/69`, the resource being worked on. */
+export interface Progress {
+  phase: "refresh" | "drift" | "apply" | "delete" | "destroy";
+  /** Resources done in this phase. */
+  done: number;
+  /** Resources in this phase, when known up front (refresh, drift, destroy). */
+  total?: number;
+  /** The resource being worked on ("rcclab:cucm:Phone phone-SEP…"). */
+  current?: string;
 }
 
 export interface EngineEvent extends Step {
@@ -104,6 +137,8 @@ export interface EngineOptions {
   passphrase: string;
   /** Progress, one event per resource step, as it goes. */
   onEvent?: (e: EngineEvent) => void;
+  /** Where a long phase is, before each resource's step starts. */
+  onProgress?: (p: Progress) => void;
   /** A running provider host to use (and leave running); by default one is started for the run. */
   host?: ProviderHost;
 }
@@ -125,6 +160,15 @@ export interface RunResult {
   secretOutputs: string[];
   /** Whether any step other than `same` happened (or is planned, for preview). */
   changed: boolean;
+  /** Steps by kind. */
+  summary: Summary;
+}
+
+/** Steps counted by kind. */
+export function summarize(steps: readonly Step[]): Summary {
+  const s: Summary = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+  for (const st of steps) if (st.op in s) s[st.op as keyof Summary]++;
+  return s;
 }
 
 export interface DriftField {
@@ -165,14 +209,40 @@ export class EngineError extends Error {
   }
 }
 
-/** Create/update the stack's objects to match the program. */
-export function up(opts: ProgramOptions): Promise<RunResult> {
-  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).run(opts)));
+/**
+ * Create/update the stack's objects to match the program. With `refresh`, every object is read
+ * first (the state takes what the systems hold), so the run repairs what changed behind its back.
+ */
+export function up(opts: ProgramOptions & { refresh?: boolean }): Promise<RunResult> {
+  return exclusive(() =>
+    withHost(opts, async (host) => {
+      const d = new Deployment(opts, host, false);
+      if (opts.refresh) await d.refresh(true);
+      return d.run(opts);
+    }),
+  );
 }
 
-/** What `up` would do, without changing anything. */
-export function preview(opts: ProgramOptions): Promise<RunResult> {
-  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, true).run(opts)));
+/**
+ * What `up` would do, without changing anything: with `refresh` (as `up` runs), the live objects are
+ * read first (into memory only), so the plan shows the repairs `up` would make.
+ */
+export function preview(opts: ProgramOptions & { refresh?: boolean }): Promise<RunResult> {
+  return exclusive(() =>
+    withHost(opts, async (host) => {
+      const d = new Deployment(opts, host, true);
+      if (opts.refresh) await d.refresh(true);
+      return d.run(opts);
+    }),
+  );
+}
+
+/** What `destroy` would delete, from the state alone (no system is called). */
+export function planDestroy(opts: EngineOptions): Promise<{ steps: Step[]; summary: Summary }> {
+  return exclusive(async () => {
+    const steps = (await new Deployment(opts, undefined, true).destroy()).steps;
+    return { steps, summary: summarize(steps) };
+  });
 }
 
 /** Read every object into the state. */
@@ -263,12 +333,22 @@ class Deployment {
   /** The root stack's outputs, as the program registered them (wire form). */
   private stackOutputs: Props = {};
 
+  private readonly host: ProviderHost;
+  /** Steps applied (or planned) so far, for progress. */
+  private applied = 0;
+
   constructor(
     private readonly opts: EngineOptions,
-    private readonly host: ProviderHost,
+    host: ProviderHost | undefined,
     private readonly dryRun: boolean,
   ) {
     this.state = StateStore.load(opts.stateFile, opts.passphrase, opts.project, opts.stack);
+    // Only a dry-run destroy runs without a host (it calls no system).
+    this.host = host as ProviderHost;
+  }
+
+  private progress(phase: Progress["phase"], done: number, total: number | undefined, e?: { urn: string; type: string }): void {
+    this.opts.onProgress?.({ phase, done, ...(total !== undefined ? { total } : {}), ...(e ? { current: `${readableType(e.type)} ${nameOf(e.urn)}` } : {}) });
   }
 
   private save(): void {
@@ -363,7 +443,9 @@ class Deployment {
 
     // Objects the program no longer declares, and replaced objects: dependents first.
     const gone = [...[...this.state.live.values()].filter((e) => !this.registered.has(e.urn)), ...this.state.pending];
-    for (const e of deletionOrder(gone)) {
+    const doomed = deletionOrder(gone);
+    for (const [i, e] of doomed.entries()) {
+      if (e.custom) this.progress("delete", i, doomed.length, e);
       const step = this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {});
       if (e.custom && !this.dryRun) {
         try {
@@ -387,6 +469,7 @@ class Deployment {
       outputs: reveal(this.stackOutputs) as Record<string, unknown>,
       secretOutputs: secretKeysOf(this.stackOutputs),
       changed: this.steps.some((s) => s.op !== "same"),
+      summary: summarize(this.steps),
     };
   }
 
@@ -451,6 +534,7 @@ class Deployment {
 
   private async step(req: any, urn: string, type: string, parent: string | undefined, dependencies: string[], inputs: Props): Promise<unknown> {
     const old = this.state.live.get(urn);
+    this.progress("apply", this.applied++, undefined, { urn, type });
     const secretKeys = new Set([...secretKeysOf(inputs), ...(req.getAdditionalsecretoutputsList() as string[])]);
     const mark = (p: Props) => markSecrets(p, secretKeys, type);
     const entry = (id: string, checked: Props, outs: Props): Entry => ({
@@ -522,8 +606,9 @@ class Deployment {
     }
 
     const changed = changedFieldsOf(type, reveal(old.outputs), checked);
+    const plan = changesOf(type, old, checked, changed, diff.replaces, mark(checked));
     if (diff.replaces.length === 0) {
-      const step = this.stepOf("update", base, { fields: changed });
+      const step = this.stepOf("update", base, { fields: plan.fields, changes: plan.changes, ...(plan.connectionOnly ? { connectionOnly: true } : {}) });
       if (this.dryRun) {
         this.record(step);
         return this.response(urn, id, { ...old.outputs, ...mark(checked) });
@@ -544,6 +629,7 @@ class Deployment {
     const deleteFirst = diff.deleteBeforeReplace || req.getDeletebeforereplace() === true;
     const step = this.stepOf("replace", base, {
       fields: diff.replaces,
+      changes: plan.changes,
       detail: deleteFirst ? "delete before create" : "create before delete",
     });
     if (this.dryRun) {
@@ -570,9 +656,14 @@ class Deployment {
 
   // -- refresh / drift / destroy --------------------------------------------------------------
 
-  async refresh(): Promise<{ steps: Step[] }> {
-    for (const e of [...this.state.live.values(), ...this.state.pending]) {
-      if (!e.custom) continue;
+  /**
+   * Read every object into the state (saved unless this is a dry run). `before`: the reads are the
+   * first phase of an up or preview: they report progress, not steps (the plan shows what they found).
+   */
+  async refresh(before = false): Promise<{ steps: Step[] }> {
+    const all = [...this.state.live.values(), ...this.state.pending].filter((e) => e.custom);
+    for (const [i, e] of all.entries()) {
+      this.progress("refresh", i, all.length, e);
       const step = this.stepOf("read", e);
       let r: { id: string; props: Props; inputs?: Props };
       try {
@@ -583,8 +674,8 @@ class Deployment {
       if (!r.id) {
         if (e.delete) this.state.pending = this.state.pending.filter((p) => p !== e);
         else this.state.live.delete(e.urn);
-        this.state.save();
-        this.record({ ...step, detail: "gone; removed from the state" });
+        this.save();
+        if (!before) this.record({ ...step, detail: "gone; removed from the state" });
         continue;
       }
       const keys = new Set([...secretKeysOf(e.outputs), ...secretKeysOf(e.inputs)]);
@@ -592,17 +683,19 @@ class Deployment {
       e.id = r.id;
       e.outputs = markSecrets(r.props, keys, e.type);
       if (r.inputs) e.inputs = markSecrets(r.inputs, keys, e.type);
-      this.state.save();
-      this.record({ ...step, ...(fields.length ? { fields, detail: "updated from the system" } : {}) });
+      this.save();
+      if (!before) this.record({ ...step, ...(fields.length ? { fields, detail: "updated from the system" } : {}) });
     }
+    this.progress("refresh", all.length, all.length);
     return { steps: this.steps };
   }
 
   async drift(): Promise<DriftResult> {
     const resources: DriftEntry[] = [];
     let checked = 0;
-    for (const e of this.state.live.values()) {
-      if (!e.custom) continue;
+    const all = [...this.state.live.values()].filter((e) => e.custom);
+    for (const e of all) {
+      this.progress("drift", checked, all.length, e);
       checked++;
       const step = this.stepOf("read", e);
       const base = { urn: e.urn, name: step.name, type: step.type, id: e.id ?? "" };
@@ -637,26 +730,38 @@ class Deployment {
       resources.push({ ...base, gone: false, fields });
       this.record({ ...step, fields: names, detail: "drifted" });
     }
+    this.progress("drift", all.length, all.length);
     return { drifted: resources.length > 0, checked, resources };
   }
 
+  /** Delete every object, dependents first (a dry run only lists the deletes, calling no system). */
   async destroy(): Promise<{ steps: Step[] }> {
-    for (const e of deletionOrder([...this.state.live.values(), ...this.state.pending])) {
+    const order = deletionOrder([...this.state.live.values(), ...this.state.pending]);
+    const total = order.filter((e) => e.custom).length;
+    let done = 0;
+    for (const e of order) {
       if (e.custom) {
-        const step = this.stepOf("delete", e);
-        try {
-          await this.host.delete(e.id ?? "", e.urn, e.type, reveal(e.outputs));
-        } catch (err) {
-          this.fail(step, err);
+        const step = this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {});
+        if (!this.dryRun) {
+          this.progress("destroy", done++, total, e);
+          try {
+            await this.host.delete(e.id ?? "", e.urn, e.type, reveal(e.outputs));
+          } catch (err) {
+            this.fail(step, err);
+          }
         }
         this.record(step);
       }
+      if (this.dryRun) continue;
       if (e.delete) this.state.pending = this.state.pending.filter((p) => p !== e);
       else this.state.live.delete(e.urn);
       this.state.save();
     }
-    this.state.outputs = {};
-    this.state.save();
+    if (!this.dryRun) {
+      this.progress("destroy", total, total);
+      this.state.outputs = {};
+      this.state.save();
+    }
     return { steps: this.steps };
   }
 }
@@ -670,6 +775,23 @@ function newUrn(opts: EngineOptions, parent: string | undefined, type: string, n
   const parentType = parent?.split("::")[2];
   const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
   return `urn:pulumi:${opts.stack}::${opts.project}::${qualified}::${name}`;
+}
+
+/**
+ * A planned update's or replacement's changes, old → new, field by field (secrets as "[secret]").
+ * When no managed field differs, the change is the connection's (its password, port or TLS
+ * settings): one "connection" change, labelled as such.
+ */
+function changesOf(type: string, old: Entry, checked: Props, changed: string[], replaces: string[], marked: Props): { fields: string[]; changes: FieldChange[]; connectionOnly: boolean } {
+  const before = reveal(old.outputs) as Props;
+  const fields = [...new Set([...replaces, ...changed])];
+  const hide = (f: string) => isSecretField(f, type, old.inputs, old.outputs, marked);
+  if (fields.length === 0) {
+    const was = (reveal(old.inputs) as Props).connection ?? before.connection;
+    if (!sameValue(was, checked.connection)) return { fields: ["connection"], changes: [{ field: "connection", old: "[secret]", new: "[secret]" }], connectionOnly: true };
+  }
+  const changes = fields.map((f) => (hide(f) ? { field: f, old: "[secret]", new: "[secret]" } : { field: f, old: before[f], new: checked[f] }));
+  return { fields: changed.length ? changed : fields, changes, connectionOnly: false };
 }
 
 /** The managed fields that differ (the kind's fields when known, else every key but __provider). */

@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { projectRoot } from "../../providers/core/provider";
 import type { CommandOptions, UpResult } from "../commands";
 
+const noSteps = { steps: [], summary: { create: 0, update: 0, replace: 0, delete: 0, same: 0 } };
+
 /** What the commands give the Pulumi engine: the stack's checks, run before Pulumi starts. */
 export interface PulumiRun {
   op: "up" | "preview" | "destroy" | "drift";
@@ -38,21 +40,21 @@ export async function pulumiCli(opts: CommandOptions, { op, passphrase, checkedS
     case "up": {
       const r = await stack.up({ onOutput, refresh: true });
       const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, (v as { value: unknown }).value]));
-      return { changed: Object.keys(r.summary.resourceChanges ?? {}).some((k) => k !== "same"), outputs };
+      return { changed: Object.keys(r.summary.resourceChanges ?? {}).some((k) => k !== "same"), outputs, ...noSteps };
     }
     case "preview": {
       const r = await stack.preview({ onOutput });
-      return { changed: Object.keys(r.changeSummary).some((k) => k !== "same"), outputs: {} };
+      return { changed: Object.keys(r.changeSummary).some((k) => k !== "same"), outputs: {}, ...noSteps };
     }
     case "destroy":
       await stack.destroy({ onOutput });
-      return { changed: true, outputs: {} };
+      return { changed: true, outputs: {}, ...noSteps };
     case "drift": {
       // A refresh preview shows what differs between the live objects and the state.
       const r = await stack.refresh({ onOutput, previewOnly: true } as Parameters<typeof stack.refresh>[0]);
       const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
       const drifted = Object.entries(changes).some(([k, n]) => k !== "same" && n > 0);
-      return { changed: drifted, outputs: { drifted, checked: Object.values(changes).reduce((a, n) => a + n, 0), resources: [] } };
+      return { changed: drifted, outputs: { drifted, checked: Object.values(changes).reduce((a, n) => a + n, 0), resources: [] }, ...noSteps };
     }
   }
 }
