@@ -42,6 +42,8 @@ export interface CommandOptions {
   onEvent?: (e: local.EngineEvent) => void;
   /** Where a long phase is (refreshing 23/69 …). */
   onProgress?: (p: local.Progress) => void;
+  /** The Pulumi engine's backend URL (default: the one `pulumi login` chose). */
+  backend?: string;
 }
 
 export class CommandError extends Error {
