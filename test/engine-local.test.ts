@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderHost } from "../src/engine/providerHost";
-import { EngineError, destroy, drift, preview, readState, refresh, up, type EngineEvent, type ProgramOptions } from "../src/engine/local";
+import { EngineError, destroy, drift, planDestroy, preview, readState, refresh, up, type EngineEvent, type Progress, type ProgramOptions } from "../src/engine/local";
 import { PassphraseCrypter, loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
 import { failure } from "./support/kinds";
 
@@ -29,6 +29,8 @@ interface Spec {
   withB?: boolean;
   /** Extra resources c (and d depending on c). */
   withCD?: boolean;
+  /** a's secret field. */
+  aSecret?: string;
 }
 
 /** Per-scenario files: the echo store (the "system") and the state. */
@@ -48,7 +50,7 @@ function scenario(name: string) {
       name: s.aName ?? "alpha",
       size: s.aSize ?? 1,
       color: s.aColor ?? "red",
-      secret: pulumi.secret(SECRET),
+      secret: pulumi.secret(s.aSecret ?? SECRET),
       connection: conn,
     });
     secretSeen = await (password as any).isSecret;
@@ -81,6 +83,70 @@ function scenario(name: string) {
     stateText: () => fs.readFileSync(stateFile, "utf8"),
   };
 }
+
+describe("local engine: plans that say what will change", () => {
+  let host: ProviderHost;
+  beforeAll(async () => {
+    host = await ProviderHost.start();
+  });
+  afterAll(async () => host?.stop());
+  const sc = scenario("plans");
+  const progress: Progress[] = [];
+  const withProgress = (o: ProgramOptions) => ({ ...o, onProgress: (p: Progress) => progress.push(p) });
+
+  it("up counts its steps and reports progress while it applies", async () => {
+    const r = await up(withProgress(sc.opts({}, host)));
+    expect(r.summary).toEqual({ create: 2, update: 0, replace: 0, delete: 0, same: 0 });
+    expect(progress.filter((p) => p.phase === "apply").map((p) => `${p.done} ${p.current}`)).toEqual(["0 rcclab:echo:Thing a", "1 rcclab:echo:Thing b"]);
+  });
+
+  it("preview reads the live objects first (in memory): a change made by hand shows as the update up will make, old → new", async () => {
+    sc.write({ ...sc.read(), alpha: { ...sc.read().alpha, size: 9 } });
+    const stateBefore = sc.stateText();
+    progress.length = 0;
+    const r = await preview({ ...withProgress(sc.opts({}, host)), refresh: true });
+    expect(r.steps.map((st) => `${st.op} ${st.name}`)).toEqual(["update a", "same b"]);
+    expect(r.steps[0]!.changes).toEqual([{ field: "size", old: 9, new: 1 }]);
+    expect(r.summary).toMatchObject({ update: 1, same: 1 });
+    // The refresh phase: n/N with the resource being read.
+    expect(progress.filter((p) => p.phase === "refresh").map((p) => `${p.done}/${p.total}`)).toEqual(["0/2", "1/2", "2/2"]);
+    // Nothing written: not the state, not the system.
+    expect(sc.stateText()).toBe(stateBefore);
+    expect(sc.read().alpha.size).toBe(9);
+    // Without reading first, the plan cannot see it.
+    expect((await preview(sc.opts({}, host))).steps[0]!.op).toBe("same");
+    expect((await up({ ...sc.opts({}, host), refresh: true })).steps[0]).toMatchObject({ op: "update", changes: [{ field: "size", old: 9, new: 1 }] });
+  });
+
+  it("a secret's change is shown as changed, never its values", async () => {
+    const r = await preview(sc.opts({ aSecret: "an0ther-s3cret" }, host));
+    expect(r.steps[0]).toMatchObject({ op: "update", changes: [{ field: "secret", old: "[secret]", new: "[secret]" }] });
+    expect(JSON.stringify(r.steps)).not.toMatch(/s3cret/);
+  });
+
+  it("a rotated connection password is one connection-only change per resource", async () => {
+    const o = sc.opts({}, host);
+    const r = await preview({ ...o, config: { ...o.config, "rcclab:echoPassword": "R0tated-Pa55" } });
+    expect(r.steps.map((st) => [st.op, st.connectionOnly, st.fields])).toEqual([
+      ["update", true, ["connection"]],
+      ["update", true, ["connection"]],
+    ]);
+    expect(r.steps[0]!.changes).toEqual([{ field: "connection", old: "[secret]", new: "[secret]" }]);
+    expect(JSON.stringify(r.steps)).not.toContain("R0tated-Pa55");
+  });
+
+  it("planDestroy lists what destroy would delete, dependents first, calling no system", async () => {
+    const before = fs.readFileSync(sc.store, "utf8");
+    const plan = await planDestroy({ project: "rcclab", stack: "test", stateFile: sc.stateFile, passphrase: "state-pass" });
+    expect(plan.steps.map((st) => `${st.op} ${st.name}`)).toEqual(["delete b", "delete a"]);
+    expect(plan.summary.delete).toBe(2);
+    expect(fs.readFileSync(sc.store, "utf8")).toBe(before);
+    progress.length = 0;
+    await destroy({ project: "rcclab", stack: "test", stateFile: sc.stateFile, passphrase: "state-pass", host, onProgress: (p) => progress.push(p) });
+    expect(progress.map((p) => `${p.phase} ${p.done}/${p.total}`)).toEqual(["destroy 0/2", "destroy 1/2", "destroy 2/2"]);
+    expect(sc.read()).toEqual({});
+  });
+});
 
 describe("local engine: up, preview, refresh, drift, destroy", () => {
   let host: ProviderHost;
