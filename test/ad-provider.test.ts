@@ -221,7 +221,7 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
     const inputs = checked(User, { sAMAccountName: "legacy-bob", sn: "Builder", connection });
     const err = await failure(User.runtime.create(inputs));
     expect(err.code).toBe("AlreadyExists");
-    expect(err.message).toMatch(/adopt: true/);
+    expect(err.message).toMatch(/rcclab:directory\.users: adopt/);
 
     const adopted = await User.runtime.create({ ...inputs, adopt: true, password: "Ign0red-Passw0rd!" });
     expect(adopted.outs).toMatchObject({ owned: false, dn });

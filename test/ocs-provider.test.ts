@@ -211,7 +211,7 @@ describe("rcclab:ocs:StaticRoute", () => {
   it("an existing route for the same match URI is reported, not overwritten", async () => {
     const err = await failure(StaticRoute.runtime.create(checked(StaticRoute, { matchUri: "gw01.lab.example.com", nextHop: CUP_IP, connection: conn })));
     expect(err.code).toBe("AlreadyExists");
-    expect(err.message).toMatch(/does not take over .*import: "gw01\.lab\.example\.com"/);
+    expect(err.message).toMatch(/does not take over .*remove it on the server first/);
     expect(simA.state().routes.find((r) => r.MatchURI === "gw01.lab.example.com")?.NextHop).toBe("192.0.2.10");
   });
 

@@ -117,7 +117,7 @@ describe("rcclab:ocs:StaticRoute over WinRM", () => {
     const before = fe.requests.length;
     const err = await failure(StaticRoute.runtime.create(checked(StaticRoute, { matchUri: "gw01.lab.example.com", nextHop: CUP_IP, connection: conn })));
     expect(err.code).toBe("AlreadyExists");
-    expect(err.message).toMatch(/does not take over .*import: "gw01\.lab\.example\.com"/);
+    expect(err.message).toMatch(/does not take over .*remove it on the server first/);
     expect(fe.requests.slice(before).map((r) => r.action)).not.toContain("Create");
     expect(fe.state().routes.find((r) => r.MatchURI === "gw01.lab.example.com")?.NextHop).toBe("192.0.2.10");
   });

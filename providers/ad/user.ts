@@ -4,7 +4,7 @@
  * - rcclab creates the user under the connection's usersDn (CN=<cn>), with the initial password set
  *   through unicodePwd over TLS, and deletes it again on delete.
  * - No user is taken over: without `adopt`, a create whose sAMAccountName exists fails
- *   (AlreadyExists, saying how to adopt or import it) — unless the user there is the one this very
+ *   (AlreadyExists, naming the stack setting that adopts existing users) — unless the user there is the one this very
  *   create made, found by its retry after an attempt whose answer was lost (same DN, name and
  *   attributes).
  * - Only what this stack created is deleted: the `owned` output, true only when create made the
@@ -79,7 +79,7 @@ function changesFor(live: LdapEntry, f: Fields): Modification[] {
 function notTakenOver(sam: string, dn: string): RcclabError {
   return new RcclabError(
     "AlreadyExists",
-    `AD user ${sam} already exists (${dn}) and this stack did not create it; rcclab does not take over a user it did not create. To use it, adopt it: directory.users: adopt in the stack (adopt: true on this resource; rcclab then sets only the declared attributes and leaves the user in place on destroy), or import this resource by its sAMAccountName, ${sam} (the 'import' resource option; the user stays in place on destroy too)`,
+    `AD user ${sam} already exists (${dn}) and this stack did not create it; rcclab does not take over a user it did not create. To use the users that exist, set rcclab:directory.users: adopt in the stack (rcclab then sets only their RCC attributes and leaves them in place on destroy); otherwise remove the user first`,
   );
 }
 

@@ -27,7 +27,11 @@ export function defineAclKind(which: "incoming" | "outgoing", where: { type: str
     computed: ["pkid"],
     async create({ db }, f) {
       if ((await db.query(aclByAddress(f.address, table))).length) {
-        throw new RcclabError("AlreadyExists", `CUP already has an ${what} for ${f.address} (made by hand?): import it, or remove it first`);
+        throw new RcclabError(
+          "AlreadyExists",
+          `CUP already has an ${what} for ${f.address}, made by hand or by another stack; rcclab does not take over an entry it did not create: ` +
+            `remove it first (${which === "incoming" ? "System > Security > Incoming ACL" : "System > Security > Outgoing ACL"}), or leave the address out of rcclab:cup.acl`,
+        );
       }
       return { pkid: await db.insert(insert(table, mapper.toRow(f))) };
     },

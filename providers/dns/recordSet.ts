@@ -152,7 +152,7 @@ export const RecordSet = defineKind({
         same(live.records, f.records)
           ? `${held}, made by hand or by another stack; rcclab does not take over records it did not create: ` +
               `set rcclab:dns.adopt: true to adopt records that already hold exactly these values (they are then left in place on destroy), or remove them first`
-          : `${held}, not [${f.records.join(", ")}], made by hand or by another stack; rcclab does not take them over: remove those records first (or import it, ID "${recordSetKey(f)}")`,
+          : `${held}, not [${f.records.join(", ")}], made by hand or by another stack; rcclab does not take them over: remove those records first, or declare the values they hold`,
       );
     }
     if (live) ctx.log.info(`adopting the existing RRset ${f.name} ${f.type}: it already holds exactly the desired records; it stays on destroy`);

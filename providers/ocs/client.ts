@@ -10,8 +10,8 @@
  * - Entries are parsed into rcclab's names; more than one entry for a key is a Conflict ("remove the
  *   extra ones"), never a guess.
  * - Create never takes over: an entry with the same match URI (route) or server (host) already in
- *   the pool is AlreadyExists, saying how to adopt it (Pulumi's `import` resource option with the
- *   natural key). A create whose answer was lost is checked before it is sent again: the retry looks
+ *   the pool is AlreadyExists, saying what is there and to remove it first (Pulumi cannot import
+ *   dynamic resources; adoption will be rcclab's own). A create whose answer was lost is checked before it is sent again: the retry looks
  *   for the key first, and an entry with the InstanceID this create chose or with exactly its values
  *   is this create's own work and counts as done; anything else is AlreadyExists.
  * - Errors never carry the password (it is scrubbed from every message).
@@ -290,7 +290,7 @@ export class OcsClient {
     return this.error(
       "AlreadyExists",
       `a ${d.what} for ${d.keyName} ${key} already exists in ${this.target}'s pool${what}; rcclab does not take over an entry it did not create: ` +
-        `to manage it, adopt it with Pulumi's import resource option (import: "${key}", the natural key of ${d.kindType}), or remove it on the server first`,
+        `remove it on the server first (OCS 2007 R2 Administrative Tools: the front end's properties, Routing or Host Authorization tab) and run up again`,
       { ...(e?.systemCode !== undefined ? { systemCode: e.systemCode } : {}), ...(e ? { cause: e } : {}) },
     );
   }
