@@ -173,6 +173,8 @@ export interface UpResult {
   /** Each resource's step (done, or planned by preview); empty with the Pulumi engine. */
   steps: local.Step[];
   summary: local.Summary;
+  /** Names of the outputs that are secrets (never print their values). */
+  secretOutputs: string[];
 }
 
 export async function up(opts: CommandOptions, previewOnly = false): Promise<UpResult> {
@@ -187,7 +189,7 @@ export async function up(opts: CommandOptions, previewOnly = false): Promise<UpR
     // Like `pulumi up --refresh`: read the live objects first, so up repairs drift, and preview
     // shows the repairs up would make.
     const r = await run({ ...engineOpts, program, config: stack.config, secretConfigKeys: stack.secretKeys, refresh: true });
-    return { changed: r.changed, outputs: r.outputs, steps: r.steps, summary: r.summary };
+    return { changed: r.changed, outputs: r.outputs, steps: r.steps, summary: r.summary, secretOutputs: r.secretOutputs };
   } catch (e) {
     throw new CommandError((e as Error).message);
   }

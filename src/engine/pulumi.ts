@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { projectRoot } from "../../providers/core/provider";
 import type { CommandOptions, UpResult } from "../commands";
 
-const noSteps = { steps: [], summary: { create: 0, update: 0, replace: 0, delete: 0, same: 0 } };
+const noSteps = { steps: [], summary: { create: 0, update: 0, replace: 0, delete: 0, same: 0 }, secretOutputs: [] };
 
 /** What the commands give the Pulumi engine: the stack's checks, run before Pulumi starts. */
 export interface PulumiRun {
