@@ -76,7 +76,10 @@ export function liveFields<S extends AnyObject>(schema: S, live: Record<string, 
 export interface KindSpec<S extends AnyObject, Out extends Record<string, unknown>, Conn, Client> {
   /** Readable type, "rcclab:<system>:<Kind>". */
   type: string;
-  /** `__filename` of the kind's module, so the provider can load it lazily after serialization. */
+  /**
+   * `__filename` of the kind's module, so the provider can load it lazily after serialization (only
+   * its path relative to the package root is kept, see ./provider.ts).
+   */
   file: string;
   /** The name the kind is exported under in that module. */
   exportName: string;

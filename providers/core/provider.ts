@@ -1,8 +1,9 @@
 /**
  * The serializable half of a kind: Pulumi serializes a dynamic provider's closure into the state and
  * runs it later in its provider host. The provider built here captures only strings (the kind's type,
- * its compiled module path relative to the project root, the absolute root as a fallback, the export
- * name) and loads the kind — with its client libraries — only when a method is called.
+ * its compiled module path relative to the package root, the export name: no absolute path, so a
+ * state stays valid when the project or the package moves) and loads the kind — with its client
+ * libraries — only when a method is called, finding the package by module resolution.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -18,6 +19,7 @@ interface RuntimeLike {
 }
 
 const REGISTRY = "__rcclabKinds";
+const PACKAGE = "rcclab";
 
 /** Kinds already loaded in this process, so in-process callers skip the module lookup. */
 export function registerKind(type: string, runtime: RuntimeLike): void {
@@ -25,12 +27,16 @@ export function registerKind(type: string, runtime: RuntimeLike): void {
   (g[REGISTRY] ??= new Map()).set(type, runtime);
 }
 
-/** The project root: the nearest folder above `file` whose package.json is rcclab's. */
+/**
+ * The package root: the nearest folder above `from` whose package.json is rcclab's. In this
+ * repository that is the checkout; in a program that installed rcclab, node_modules/rcclab. The
+ * non-TypeScript files the providers read at run time (WSDLs, the CUP mapping) are found from here.
+ */
 export function projectRoot(from: string = __dirname): string {
   let dir = from;
   for (;;) {
     const pj = path.join(dir, "package.json");
-    if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, "utf8")).name === "rcclab") return dir;
+    if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, "utf8")).name === PACKAGE) return dir;
     const up = path.dirname(dir);
     if (up === dir) throw new Error(`rcclab: no project root above ${from}`);
     dir = up;
@@ -38,28 +44,52 @@ export function projectRoot(from: string = __dirname): string {
 }
 
 /**
- * Where the compiled JS of a kind module lives, relative to the project root: a .ts source
- * (tests, ts-node) maps to its dist/ twin, compiled JS is used as is.
+ * Where the compiled JS of a kind module lives, relative to the package root ("dist/providers/cucm/
+ * line.js"): a .ts source (tests, ts-node) maps to its dist/ twin, compiled JS is used as is. Never an
+ * absolute path: this is what the serialized provider (and so every stack's state) keeps.
  */
-export function relativeModule(file: string): { rel: string; root: string } {
+export function relativeModule(file: string): string {
   const root = projectRoot(path.dirname(file));
-  let rel = path.relative(root, file).split(path.sep).join("/");
-  if (rel.endsWith(".ts")) rel = `dist/${rel.slice(0, -3)}.js`;
-  return { rel, root };
+  const rel = path.relative(root, file).split(path.sep).join("/");
+  return rel.endsWith(".ts") ? `dist/${rel.slice(0, -3)}.js` : rel;
 }
 
-export function makeProvider(type: string, where: { rel: string; root: string }, exportName: string): pulumi.dynamic.ResourceProvider {
-  const rel = where.rel;
-  const root = where.root;
+/**
+ * The dynamic provider of a kind. What Pulumi serializes into the state is these strings only: the
+ * kind's type, its module relative to the package root and its export name. The provider host finds
+ * the package when a method is first called, from its own working directory (Pulumi starts it in the
+ * program's project; rcclab's local engine in the package root):
+ * 1. module resolution, `rcclab/package.json` resolved as the program's project would: a program
+ *    that installed rcclab (node_modules/rcclab), wherever the project or the package has moved;
+ * 2. otherwise the nearest folder above the working directory whose package.json is rcclab's: this
+ *    repository itself (a package cannot resolve its own name from the host's anonymous module).
+ */
+export function makeProvider(type: string, rel: string, exportName: string): pulumi.dynamic.ResourceProvider {
   // Everything below runs in Pulumi's provider host after serialization: keep it self-contained.
   const load = (): RuntimeLike => {
     const loaded = (globalThis as unknown as Record<string, Map<string, RuntimeLike> | undefined>)["__rcclabKinds"]?.get(type);
     if (loaded) return loaded;
     const nodePath = require("node:path") as typeof path;
     const nodeFs = require("node:fs") as typeof fs;
-    const candidates = [nodePath.join(root, rel), nodePath.resolve(process.cwd(), rel)];
-    const file = candidates.find((c) => nodeFs.existsSync(c));
-    if (!file) throw new Error(`rcclab: cannot find ${rel} (looked in ${root} and ${process.cwd()}); run 'npm run build'`);
+    const isRcclab = (dir: string) => {
+      try {
+        return JSON.parse(nodeFs.readFileSync(nodePath.join(dir, "package.json"), "utf8")).name === "rcclab";
+      } catch {
+        return false;
+      }
+    };
+    let root: string | undefined;
+    try {
+      root = nodePath.dirname(require.resolve("rcclab/package.json"));
+    } catch {
+      for (let dir = process.cwd(); !root; dir = nodePath.dirname(dir)) {
+        if (isRcclab(dir)) root = dir;
+        else if (nodePath.dirname(dir) === dir) break;
+      }
+    }
+    if (!root) throw new Error(`rcclab: cannot find the rcclab package from ${process.cwd()} (install it in the program's project: npm i rcclab)`);
+    const file = nodePath.join(root, rel);
+    if (!nodeFs.existsSync(file)) throw new Error(`rcclab: cannot find ${rel} in ${root}; run 'npm run build'`);
     const kind = require(file)[exportName];
     if (!kind?.runtime) throw new Error(`rcclab: ${file} does not export kind ${exportName}`);
     return kind.runtime as RuntimeLike;
