@@ -2,8 +2,8 @@
  * What the rcclab CLI does, as functions (the CLI parses arguments and prints; tests call these).
  *
  * Two engines run the same program (src/program.ts):
- * - `pulumi`: Pulumi's Automation API over the Pulumi CLI (installed, or through `npx pulumi`),
- *   with a local file backend by default (`PULUMI_BACKEND_URL` for any other backend);
+ * - `pulumi`: Pulumi's Automation API over the Pulumi CLI (installed, or through `npx pulumi`), in
+ *   the backend `pulumi login` chose (`--backend URL` or `PULUMI_BACKEND_URL` for another);
  * - `local`: the stand-in of src/engine/local.ts for machines without the Pulumi CLI.
  * The default is `pulumi` when its CLI is found, otherwise `local` with a one-line notice.
  */
@@ -153,7 +153,7 @@ async function preflightOrStop(config: Record<string, unknown>, print: (l: strin
 }
 
 /** The Pulumi engine (src/engine/pulumi.ts), with this module's checks. */
-const pulumiCli = (opts: CommandOptions, op: "up" | "preview" | "destroy" | "drift") =>
+const pulumiCli = (opts: CommandOptions, op: "up" | "preview" | "destroy" | "destroy-plan" | "drift") =>
   runPulumi(opts, { op, passphrase: passphraseFor(opts), checkedStack, preflight: preflightOrStop });
 
 /** Load every kind the program uses (they register themselves: drift reports their managed fields). */
@@ -170,7 +170,7 @@ async function program(): Promise<Record<string, unknown>> {
 export interface UpResult {
   changed: boolean;
   outputs: Record<string, unknown>;
-  /** Each resource's step (done, or planned by preview); empty with the Pulumi engine. */
+  /** Each resource's step (done, or planned by preview); the Pulumi engine's come from its events (custom resources only). */
   steps: local.Step[];
   summary: local.Summary;
   /** Names of the outputs that are secrets (never print their values). */
@@ -208,6 +208,10 @@ export async function destroy(opts: CommandOptions): Promise<void> {
 
 /** What `destroy` would delete (from the state; no system is called). */
 export async function destroyPlan(opts: CommandOptions): Promise<{ steps: local.Step[]; summary: local.Summary }> {
+  if (chooseEngine(opts.engine, opts.print ?? (() => {})) === "pulumi") {
+    const r = await pulumiCli({ ...opts, onEvent: () => {} }, "destroy-plan");
+    return { steps: r.steps, summary: r.summary };
+  }
   const stack = loadStack(opts);
   loadKinds();
   try {

@@ -298,6 +298,10 @@ describe("a run, against a stand-in of the Automation API", () => {
         calls.push({ how: "", stackName: "", op: "destroy", options: o as Record<string, unknown> });
         play(o);
       },
+      async previewDestroy(o) {
+        calls.push({ how: "", stackName: "", op: "destroy-plan", options: o as Record<string, unknown> });
+        play(o);
+      },
     };
     const open = (how: string) => async (args: { stackName: string }, ws?: { envVars?: Record<string, string> }) => {
       calls.push({ how, stackName: args.stackName, ...(ws?.envVars ? { envVars: ws.envVars } : {}) });
@@ -387,5 +391,16 @@ describe("a run, against a stand-in of the Automation API", () => {
     expect(preflights).toBe(0);
     expect(r.steps.map((s) => s.op)).toEqual(["delete", "delete", "delete"]);
     expect(r.changed).toBe(true);
+  });
+
+  it("the destroy plan (for the CLI's question): a destroy preview on the existing stack, its deletes as steps, no preflight", async () => {
+    const { automation, calls } = standIn(fx.destroyEvents());
+    const run = runOf("destroy-plan", automation);
+    let preflights = 0;
+    run.preflight = async () => void preflights++;
+    const r = await pulumiCli({ stack: "guide" }, run);
+    expect(preflights).toBe(0);
+    expect(calls.map((c) => c.how || c.op)).toEqual(["select", "destroy-plan"]);
+    expect(r.summary.delete).toBe(3);
   });
 });

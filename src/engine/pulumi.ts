@@ -24,7 +24,7 @@ import { readableType } from "./wire";
 
 /** What the commands give the Pulumi engine: the stack's checks, run before Pulumi starts. */
 export interface PulumiRun {
-  op: "up" | "preview" | "destroy" | "drift";
+  op: "up" | "preview" | "destroy" | "destroy-plan" | "drift";
   passphrase: string | undefined;
   checkedStack(opts: CommandOptions): Promise<{ config: Record<string, any> }>;
   preflight(config: Record<string, unknown>, print: (l: string) => void): Promise<void>;
@@ -45,6 +45,7 @@ export interface PulumiStack {
   preview(opts?: Auto.PreviewOptions): Promise<unknown>;
   previewRefresh(opts?: Auto.RefreshOptions): Promise<unknown>;
   destroy(opts?: Auto.DestroyOptions): Promise<unknown>;
+  previewDestroy(opts?: Auto.DestroyOptions): Promise<unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +166,7 @@ export async function pulumiCli(opts: CommandOptions, run: PulumiRun): Promise<U
   const root = projectRoot();
   const env = pulumiEnv({ backend: opts.backend, passphrase, stacksDir: opts.stacksDir });
   const checked = await checkedStack(opts);
-  if (op !== "destroy") await preflight(checked.config, print);
+  if (op !== "destroy" && op !== "destroy-plan") await preflight(checked.config, print);
   print(describeBackend(env));
   if (env.folder) fs.mkdirSync(env.folder, { recursive: true });
   else if (!env.backend && fs.existsSync(path.join(root, ".rcclab", "pulumi", ".pulumi"))) {
@@ -212,6 +213,10 @@ export async function pulumiCli(opts: CommandOptions, run: PulumiRun): Promise<U
       return result();
     case "destroy":
       await stack.destroy(destroyOptions(handlers));
+      return result();
+    case "destroy-plan":
+      // What destroy would delete (pulumi destroy --preview-only): for the CLI's question.
+      await stack.previewDestroy({ onEvent: handlers.onEvent });
       return result();
     case "drift": {
       let done = 0;
