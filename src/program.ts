@@ -13,9 +13,9 @@ import { NOT_AUTOMATED, phoneName, rccUsers } from "./derive";
 
 export async function lab(): Promise<Record<string, unknown>> {
   const cfg = requireConfig(pulumi.runtime.allConfig());
-  const a = new MicrosoftSide("A-microsoft", cfg);
-  const b = new CucmSection("B-cucm", cfg, { dependsOn: [a] });
-  const c = new CupSection("C-cup", cfg, b, { dependsOn: [a, b] });
+  const a = new MicrosoftSide("microsoft", cfg, formerly("microsoft", "A-microsoft", "rcclab:lab:Microsoft"));
+  const b = new CucmSection("cucm", cfg, { dependsOn: [a], ...formerly("cucm", "B-cucm", "rcclab:lab:Cucm") });
+  const c = new CupSection("cup", cfg, b, { dependsOn: [a, b], ...formerly("cup", "C-cup", "rcclab:lab:Cup") });
   return {
     summary: {
       lab: cfg.lab.name,
@@ -33,5 +33,26 @@ export async function lab(): Promise<Record<string, unknown>> {
     communicatorSettings: a.communicatorSettings,
     normalizationRules: normalizationRules(cfg),
     notAutomated: [...NOT_AUTOMATED],
+  };
+}
+
+/**
+ * Until the components named their children under themselves, the lab's components were "A-microsoft",
+ * "B-cucm" and "C-cup" and their children had bare names ("phone-SEP…"). Aliases to those URNs let
+ * Pulumi carry a stack built before over to the new names without replacing anything (a replacement
+ * would create each object again under its new name, then delete it under the old one). rcclab's
+ * local engine ignores aliases.
+ */
+function formerly(name: string, formerName: string, type: string): pulumi.ComponentResourceOptions {
+  const formerParent = pulumi.createUrn(formerName, type);
+  const prefix = `${name}-`;
+  return {
+    aliases: [{ name: formerName }],
+    transformations: [
+      (child) =>
+        child.name.startsWith(prefix)
+          ? { props: child.props, opts: pulumi.mergeOptions(child.opts, { aliases: [{ name: child.name.slice(prefix.length), parent: formerParent }] }) }
+          : undefined,
+    ],
   };
 }

@@ -97,7 +97,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
   it("up from empty builds A, B and C: DNS, OCS, AD; CUCM trunk, phones, users, EM; CUP incoming and outgoing ACLs, desk phone control", async () => {
     const r = await rcclab("up");
     expect(r.code, r.err + r.out).toBe(0);
-    expect(r.out).toContain("+ create rcclab:cucm:Phone phone-SEP001E4AAABB01");
+    expect(r.out).toContain("+ create rcclab:cucm:Phone cucm-phone-SEP001E4AAABB01");
 
     const now = await snapshot();
     expect(now.devices).toEqual(
@@ -198,7 +198,7 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     }));
     (config["rcclab:dns"] as Record<string, unknown>).adopt = true;
     writeStackConfig(path.join(stacksDir, "Pulumi.other.yaml"), config, { passphrase: PASSPHRASE, secrets: SECRETS });
-    const other = (...args: string[]) => runCli([...args, "--stack", "other", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]);
+    const other = (...args: string[]) => runCli([...args, "--stack", "other", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir, "--yes"]);
 
     // Its up stops at the first object the first stack made (an OCS entry for CUP), naming it and
     // how to adopt it; the DNS records were adopted, being exactly what it needs.
@@ -221,10 +221,10 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
 
     const d = await rcclab("drift");
     expect(d.code).toBe(2);
-    expect(d.out).toMatch(/~ rcclab:cucm:Phone phone-SEP001E4AAABB02 \(SEP001E4AAABB02\): lines/);
+    expect(d.out).toMatch(/~ rcclab:cucm:Phone cucm-phone-SEP001E4AAABB02 \(SEP001E4AAABB02\): lines/);
     expect(d.out).toMatch(/1 of \d+ resources drifted/);
     const json = JSON.parse((await rcclab("drift", "--json")).out);
-    expect(json.resources).toEqual([expect.objectContaining({ name: "phone-SEP001E4AAABB02", fields: [expect.objectContaining({ field: "lines" })] })]);
+    expect(json.resources).toEqual([expect.objectContaining({ name: "cucm-phone-SEP001E4AAABB02", fields: [expect.objectContaining({ field: "lines" })] })]);
 
     // An msRTCSIP attribute changed over LDAP, and a DNS record changed over RFC 2136.
     const bob = (await ldap.findUser("bjones", ["distinguishedName"]))!;
@@ -239,14 +239,14 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     await ocs[1]!.updateRoute({ matchUri: route.matchUri, nextHop: route.nextHop, port: 5070, transport: "TCP", replaceHostInRequestUri: true, enabled: true });
     const d2 = await rcclab("drift");
     expect(d2.code).toBe(2);
-    expect(d2.out).toMatch(/~ rcclab:ad:RccSettings rcc-settings-bjones \(bjones\): e164/);
-    expect(d2.out).toMatch(/~ rcclab:dns:RecordSet dns-a-cup\.lab\.example\.com \(cup\.lab\.example\.com\/A\): records/);
-    expect(d2.out).toMatch(/- rcclab:cup:IncomingAcl incoming-acl-ocsfe2\.lab\.example\.com \(ocsfe2\.lab\.example\.com\): gone/);
-    expect(d2.out).toMatch(/~ rcclab:ocs:StaticRoute static-route-pool2 \(cup\.lab\.example\.com\): port/);
+    expect(d2.out).toMatch(/~ rcclab:ad:RccSettings microsoft-rcc-settings-bjones \(bjones\): e164/);
+    expect(d2.out).toMatch(/~ rcclab:dns:RecordSet microsoft-dns-a-cup\.lab\.example\.com \(cup\.lab\.example\.com\/A\): records/);
+    expect(d2.out).toMatch(/- rcclab:cup:IncomingAcl cup-incoming-acl-ocsfe2\.lab\.example\.com \(ocsfe2\.lab\.example\.com\): gone/);
+    expect(d2.out).toMatch(/~ rcclab:ocs:StaticRoute microsoft-static-route-pool2 \(cup\.lab\.example\.com\): port/);
 
     const repaired = await rcclab("up");
     expect(repaired.code, repaired.err).toBe(0);
-    expect(repaired.out).toMatch(/~ update rcclab:cucm:Phone phone-SEP001E4AAABB02/);
+    expect(repaired.out).toMatch(/~ update rcclab:cucm:Phone cucm-phone-SEP001E4AAABB02/);
     expect((await axl.get(axl.adapter.phone, "SEP001E4AAABB02"))!.lines[0]!.label).toBe("Bob Jones");
     expect((await dns.getRRset("lab.example.com", "cup.lab.example.com", "A"))?.records).toEqual(["127.0.0.1"]);
     const bobAgain = (await ldap.findUser("bjones", ["msRTCSIP-Line"]))!;
@@ -288,8 +288,8 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
     const restartsBefore = lab.cup.restarts.length;
     const r = await rcclab("up");
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/~ update rcclab:cucm:AppUser cti-app-user/);
-    expect(r.out).toMatch(/~ update rcclab:cup:DeskPhoneControl desk-phone-control/);
+    expect(r.out).toMatch(/~ update rcclab:cucm:AppUser cucm-cti-app-user/);
+    expect(r.out).toMatch(/~ update rcclab:cup:DeskPhoneControl cup-desk-phone-control/);
     const profile = (await cup.query(select(UC_CTI_GATEWAY_PROFILE)))[0]!;
     expect(profile.applicationpassword).toBe("Rotated-Cti-Pa55");
     expect(lab.cup.restarts.length).toBeGreaterThan(restartsBefore); // the SIP proxy reloads it

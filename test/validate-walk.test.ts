@@ -117,7 +117,7 @@ describe("validate walks every kind's field rules", () => {
     const errors = await checkConfig(long as Record<string, unknown>, stack.secretKeys);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((e) => e.path === "rcclab:users[1]")).toBe(true);
-    expect(errors.map((e) => e.message).join("\n")).toMatch(/rcclab:cucm:Phone phone-SEP001E4AAABB02: lines\[0\]\.label/);
+    expect(errors.map((e) => e.message).join("\n")).toMatch(/rcclab:cucm:Phone cucm-phone-SEP001E4AAABB02: lines\[0\]\.label/);
   });
 
   it("applies the 7931's one call per line and 12.5+'s single presence flag", async () => {
@@ -150,7 +150,7 @@ describe("resource names are natural keys", () => {
       if (/DeskPhoneControlUsers|AppUser/.test(k)) continue; // lists CUCM and CUP keep as sets
       expect(b[k], k).toEqual(a[k]);
     }
-    expect(Object.keys(a)).toContain("rcclab:cucm:MeetMe meet-me-+14085559001");
-    expect(base.some((r) => r.name === "line-+14085551001" && r.type === "rcclab:cucm:Line")).toBe(true);
+    expect(Object.keys(a)).toContain("rcclab:cucm:MeetMe cucm-meet-me-+14085559001");
+    expect(base.some((r) => r.name === "cucm-line-+14085551001" && r.type === "rcclab:cucm:Line")).toBe(true);
   });
 });

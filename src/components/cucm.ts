@@ -6,8 +6,9 @@
  * subscriptions, controlled profiles, EM enabled on the phones). B10, the phone selection plug-in,
  * is installed on the Communicator clients by hand.
  *
- * Every resource is named by its object's natural key (a line by its number, a phone by its device
- * name, a Meet-Me number by pattern@partition), so reordering a list in the stack changes nothing.
+ * Every resource is named under the component, then by its object's natural key (a line by its
+ * number, a phone by its device name, a Meet-Me number by pattern@partition: "cucm-phone-SEP…"), so
+ * reordering a list in the stack changes nothing.
  *
  * Everything waits for the version check, so a wrong CUCM stops the run before any change; inside
  * B, what is referenced exists first (lines before phones and profiles, the EM service before the
@@ -29,7 +30,7 @@ import { CTI_MANAGER, ServiceActivation } from "../../providers/cucm/serviceActi
 import { SipTrunk } from "../../providers/cucm/sipTrunk";
 import { SipTrunkSecurityProfile } from "../../providers/cucm/sipTrunkSecurityProfile";
 import { CucmVersion } from "../../providers/cucm/version";
-import { from } from "./origin";
+import { childrenOf } from "./origin";
 import type { LabConfig, LabUser } from "../config";
 import { callsPerLine, deviceProfileName, emUsers, phoneName, rccUsers } from "../derive";
 
@@ -59,6 +60,8 @@ export class CucmSection extends pulumi.ComponentResource {
 
   constructor(name: string, cfg: LabConfig, opts: pulumi.ComponentResourceOptions = {}) {
     super("rcclab:lab:Cucm", name, {}, opts);
+    // Every child is named under this component: two labs in one program never collide.
+    const from = childrenOf(name);
     const connection = cucmConnection(cfg);
     const after = (...deps: Res[]) => ({ parent: this, dependsOn: deps });
     const display = (u: LabUser) => `${u.firstName} ${u.lastName}`;

@@ -19,7 +19,7 @@ import { CupVersion } from "../../providers/cup/version";
 import type { LabConfig } from "../config";
 import { loadCupMapping } from "../cupMapping";
 import { cupAcl, rccUsers } from "../derive";
-import { from } from "./origin";
+import { childrenOf } from "./origin";
 import type { CucmSection } from "./cucm";
 
 /**
@@ -49,6 +49,8 @@ export class CupSection extends pulumi.ComponentResource {
 
   constructor(name: string, cfg: LabConfig, cucm: CucmSection, opts: pulumi.ComponentResourceOptions = {}) {
     super("rcclab:lab:Cup", name, {}, opts);
+    // Every child is named under this component: two labs in one program never collide.
+    const from = childrenOf(name);
     const c = cfg.cup;
     const connection = pulumi.secret(cupConnection(cfg));
     const version = new CupVersion.Resource(from("cup", "cup-version"), { expected: c.version ?? c.release, connection }, { parent: this });

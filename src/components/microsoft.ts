@@ -20,7 +20,7 @@ import { HostAuthorization } from "../../providers/ocs/hostAuthorization";
 import { StaticRoute } from "../../providers/ocs/staticRoute";
 import type { LabConfig } from "../config";
 import { communicatorSettings, ocsTransport, rccUsers } from "../derive";
-import { from } from "./origin";
+import { childrenOf } from "./origin";
 
 const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
@@ -31,6 +31,8 @@ export class MicrosoftSide extends pulumi.ComponentResource {
 
   constructor(name: string, cfg: LabConfig, opts: pulumi.ComponentResourceOptions = {}) {
     super("rcclab:lab:Microsoft", name, {}, opts);
+    // Every child is named under this component: two labs in one program never collide.
+    const from = childrenOf(name);
     const dns = cfg.dns;
     const dir = cfg.directory;
 
