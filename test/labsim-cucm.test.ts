@@ -14,7 +14,7 @@ import { adapterFor } from "../providers/cucm/axl/adapters";
 import { type AxlRelease, type AxlRequest, axlNamespace } from "../providers/cucm/axl/model";
 import { envelope as adapterEnvelope } from "../providers/cucm/axl/wsdl";
 import { ensureLabCa, issueServerCert, sha256Fingerprint } from "../src/labsim/ca";
-import { type CucmSim, type CucmSimOptions, DEFAULT_PASSWORD, DEFAULT_USER, startCucmSim } from "../src/labsim/cucm";
+import { type CucmSim, type CucmSimOptions, DEFAULT_PASSWORD, DEFAULT_USER, seededDb, startCucmSim } from "../src/labsim/cucm";
 import { validateAxlRequests } from "./support/axl-schema";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-labsim-"));
@@ -698,6 +698,66 @@ describe("seed and persistence", () => {
     const before = fs.readFileSync(stateFile, "utf8");
     expect(axlErrorOf(await axl(b, "addLine", line12("7001"))).axlcode).toBe("4052");
     expect(fs.readFileSync(stateFile, "utf8")).toBe(before);
+  });
+});
+
+describe("a failed write leaves the database exactly as it was (the undo log)", () => {
+  const dbJson = (s: CucmSim): string => JSON.stringify(s.db.toJSON());
+
+  it("7.0 updateUserGroup failing after it renamed the group and changed end users and application users", async () => {
+    const s = await sim({
+      release: "7.0",
+      seed: {
+        userGroups: ["Lab Group"],
+        endUsers: [{ userid: "jdoe", lastName: "Doe", userGroups: ["Lab Group"] }, { userid: "asmith", lastName: "Smith" }, { userid: "bwhite", lastName: "White" }],
+        appUsers: [{ userid: "rcc-cti" }],
+      },
+    });
+    const before = dbJson(s);
+    const member = (u: string) => `<member><userId>${u}</userId></member>`;
+    // rename (a reference row), add an end user and an application user, remove jdoe: then bwhite is not a member
+    const e = axlErrorOf(
+      await axl(s, "updateUserGroup", `<name>Lab Group</name><newName>Lab Group 2</newName><addMembers>${member("asmith")}${member("rcc-cti")}</addMembers><removeMembers>${member("jdoe")}${member("bwhite")}</removeMembers>`),
+    );
+    expect(e.axlmessage).toMatch(/bwhite is not a member of Lab Group 2/);
+    expect(dbJson(s)).toBe(before);
+    const g = returnOf(await axl(s, "getUserGroup", "<name>Lab Group</name>"), "getUserGroup").userGroup;
+    expect(g.members.member.userId).toBe("jdoe");
+  });
+
+  it("14.0 executeSQLUpdate failing on its second row, after changing the first", async () => {
+    const s = await sim({
+      release: "14.0",
+      seed: { dialRules: [{ name: "Rule A", numberOfDigits: 10, digitsToBeRemoved: 0, prefixPattern: "0" }, { name: "Rule B", numberOfDigits: 11, digitsToBeRemoved: 1 }] },
+    });
+    const before = dbJson(s);
+    const sql = (q: string) => axl(s, "executeSQLUpdate", `<sql>${q}</sql>`);
+    expect(axlErrorOf(await sql("update applicationdialrule set prefix = '9', name = 'Same'")).axlcode).toBe("-239");
+    expect(dbJson(s)).toBe(before);
+    // and a write that succeeds after it is kept
+    expect(returnOf(await sql("update applicationdialrule set prefix = '9'"), "executeSQLUpdate").rowsUpdated).toBe("2");
+    expect([...s.db.dialRules.values()].map((r) => r.prefixPattern)).toEqual(["9", "9"]);
+  });
+
+  it("undoes sets and deletes across tables in a transaction; stored rows are frozen, so no change escapes the log", () => {
+    const db = seededDb({ routePartitions: ["PT"], lines: [{ pattern: "1000", routePartitionName: "PT" }] });
+    const before = JSON.stringify(db.toJSON());
+    const line = [...db.lines.values()][0]!;
+    expect(() =>
+      db.transaction(() => {
+        db.lines.set(line.pkid, { ...line, description: "changed" });
+        db.lines.delete(line.pkid);
+        db.endUsers.delete(db.endUserById("jdoe")!.pkid);
+        db.addRef("devicePools", { name: "DP-new" });
+        db.load({ refs: {} as never, endUsers: [], lines: [], devices: [], appUsers: [] });
+        throw new Error("half-way");
+      }),
+    ).toThrow("half-way");
+    expect(JSON.stringify(db.toJSON())).toBe(before);
+    expect(() => {
+      (db.lines.get(line.pkid) as { description: string }).description = "in place";
+    }).toThrow(TypeError);
+    expect(() => db.endUserById("jdoe")!.groupPkids.push("x")).toThrow(TypeError);
   });
 });
 

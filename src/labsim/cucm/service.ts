@@ -94,13 +94,16 @@ export class AxlService {
   /** Runs a prepared request; a failed write leaves the database as it was. */
   run({ req, op }: Prepared): AxlResult {
     const base = { operation: req.operation, requestXml: standalone(req.element), write: op.write };
-    const snapshot = op.write ? structuredClone(this.db.toJSON()) : undefined;
     try {
-      const children = op.run({ db: this.db, release: this.release, family: familyOf(this.release), version: this.version }, req.element);
-      if (op.write) this.persist();
-      return { ...base, status: 200, xml: responseEnvelope(this.release, req, children) };
+      // All or nothing: the database's undo log puts back what a failed write changed (a deep copy
+      // of the whole database per write used to, at a cost that grew with the database: issue 13 §4).
+      const answer = (): AxlResult => {
+        const children = op.run({ db: this.db, release: this.release, family: familyOf(this.release), version: this.version }, req.element);
+        if (op.write) this.persist();
+        return { ...base, status: 200, xml: responseEnvelope(this.release, req, children) };
+      };
+      return op.write ? this.db.transaction(answer) : answer();
     } catch (e) {
-      if (snapshot) this.db.load(snapshot);
       const fault = e instanceof AxlFault || e instanceof SoapFault ? e : new AxlFault(5000, `Internal error: ${(e as Error).message}`);
       return { ...base, status: 500, xml: faultEnvelope(fault, req.operation, this.faultShape), fault };
     }

@@ -243,12 +243,13 @@ function userGroupOps(models: NonNullable<Family["userGroup"]>): OpDef[] {
       write: true,
       model: models.update,
       run(ctx, req) {
-        const g = group(ctx, req);
+        let g = group(ctx, req);
         const newName = str(req, "newName")?.trim();
         if (newName !== undefined && newName !== g.name) {
           if (g.standard) throw faults.invalid(`The standard user group ${g.name} cannot be renamed`);
           if (ctx.db.findRef("userGroups", newName)) throw faults.duplicate();
-          g.name = newName;
+          g = { ...g, name: newName };
+          ctx.db.refs.userGroups.set(g.pkid, g);
         }
         const replace = child(req, "members");
         if (replace) {

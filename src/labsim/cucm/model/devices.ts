@@ -20,11 +20,19 @@ export function checkDeviceName(db: CucmDb, name: string): void {
 
 /** Cascades of a device delete: user associations (controlled devices and profiles) go with it. */
 export function removeDeviceReferences(db: CucmDb, devicePkid: string): void {
-  for (const u of db.appUsers.values()) u.devicePkids = u.devicePkids.filter((p) => p !== devicePkid);
-  for (const u of db.endUsers.values()) {
-    u.devicePkids = u.devicePkids.filter((p) => p !== devicePkid);
-    u.profilePkids = u.profilePkids.filter((p) => p !== devicePkid);
-    u.ctiProfilePkids = u.ctiProfilePkids.filter((p) => p !== devicePkid);
-    if (u.defaultProfilePkid === devicePkid) u.defaultProfilePkid = null;
+  const without = (list: string[]) => list.filter((p) => p !== devicePkid);
+  for (const u of [...db.appUsers.values()]) {
+    if (u.devicePkids.includes(devicePkid)) db.appUsers.set(u.pkid, { ...u, devicePkids: without(u.devicePkids) });
+  }
+  for (const u of [...db.endUsers.values()]) {
+    const refers = [u.devicePkids, u.profilePkids, u.ctiProfilePkids].some((l) => l.includes(devicePkid)) || u.defaultProfilePkid === devicePkid;
+    if (!refers) continue;
+    db.endUsers.set(u.pkid, {
+      ...u,
+      devicePkids: without(u.devicePkids),
+      profilePkids: without(u.profilePkids),
+      ctiProfilePkids: without(u.ctiProfilePkids),
+      defaultProfilePkid: u.defaultProfilePkid === devicePkid ? null : u.defaultProfilePkid,
+    });
   }
 }

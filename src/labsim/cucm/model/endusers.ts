@@ -199,18 +199,30 @@ export const endUsers = {
   remove(db: CucmDb, key: EndUserKey): EndUserRow {
     const row = endUsers.get(db, key);
     db.endUsers.delete(row.pkid);
-    for (const p of db.phones()) if (p.ownerPkid === row.pkid) p.ownerPkid = null;
+    for (const p of db.phones()) if (p.ownerPkid === row.pkid) db.devices.set(p.pkid, { ...p, ownerPkid: null });
     return row;
   },
 
   /** 7.0 updateLicenseCapabilities: only the flags sent change. */
   setLicenses(db: CucmDb, userid: string, flags: { enableUps?: boolean; enableUpc?: boolean }): EndUserRow {
-    const row = endUsers.get(db, { userid });
+    const row = { ...endUsers.get(db, { userid }) };
     if (flags.enableUps !== undefined) row.enableUps = flags.enableUps;
     if (flags.enableUpc !== undefined) row.enableUpc = flags.enableUpc;
+    db.endUsers.set(row.pkid, row);
     return row;
   },
 };
+
+/** A member's user groups changed (rows are replaced, never changed in place). */
+function setGroups(db: CucmDb, m: { kind: "end" | "app"; pkid: string }, change: (groups: string[]) => string[]): void {
+  if (m.kind === "end") {
+    const row = db.endUsers.get(m.pkid)!;
+    db.endUsers.set(row.pkid, { ...row, groupPkids: change(row.groupPkids) });
+  } else {
+    const row = db.appUsers.get(m.pkid)!;
+    db.appUsers.set(row.pkid, { ...row, groupPkids: change(row.groupPkids) });
+  }
+}
 
 /** Members of a user group (end users and application users), as 7.0's updateUserGroup edits them. */
 export const userGroupMembers = {
@@ -236,12 +248,10 @@ export const userGroupMembers = {
   },
 
   add(db: CucmDb, groupPkid: string, m: { kind: "end" | "app"; pkid: string }): void {
-    const row = m.kind === "end" ? db.endUsers.get(m.pkid)! : db.appUsers.get(m.pkid)!;
-    if (!row.groupPkids.includes(groupPkid)) row.groupPkids = [...row.groupPkids, groupPkid];
+    setGroups(db, m, (groups) => (groups.includes(groupPkid) ? groups : [...groups, groupPkid]));
   },
 
   remove(db: CucmDb, groupPkid: string, m: { kind: "end" | "app"; pkid: string }): void {
-    const row = m.kind === "end" ? db.endUsers.get(m.pkid)! : db.appUsers.get(m.pkid)!;
-    row.groupPkids = row.groupPkids.filter((g) => g !== groupPkid);
+    setGroups(db, m, (groups) => groups.filter((g) => g !== groupPkid));
   },
 };

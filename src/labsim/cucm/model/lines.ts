@@ -84,20 +84,19 @@ export const lines = {
         : (db.optRef("routePartitions", patch.newRoutePartitionName) ?? null);
     const clash = db.numplanByKey(pattern, partitionPkid);
     if (clash && clash.pkid !== row.pkid) throw faults.dnExists();
-    row.pattern = pattern;
-    row.partitionPkid = partitionPkid;
-    if (patch.description !== undefined) row.description = patch.description;
-    if (patch.alertingName !== undefined) row.alertingName = patch.alertingName;
-    if (patch.asciiAlertingName !== undefined) row.asciiAlertingName = patch.asciiAlertingName;
-    Object.assign(row.settings, patch.settings ?? {});
-    return row;
+    const next: LineRow = { ...row, pattern, partitionPkid, settings: { ...row.settings, ...(patch.settings ?? {}) } };
+    if (patch.description !== undefined) next.description = patch.description;
+    if (patch.alertingName !== undefined) next.alertingName = patch.alertingName;
+    if (patch.asciiAlertingName !== undefined) next.asciiAlertingName = patch.asciiAlertingName;
+    db.lines.set(next.pkid, next);
+    return next;
   },
 
   remove(db: CucmDb, key: LineKey): LineRow {
     const row = lines.get(db, key);
     const user = db.lineDevices().find((p) => p.lines.some((l) => l.linePkid === row.pkid));
     if (user) throw faults.stillReferenced("fk_devicenumplanmap_fknumplan");
-    for (const u of db.endUsers.values()) if (u.primaryLinePkid === row.pkid) u.primaryLinePkid = null;
+    for (const u of [...db.endUsers.values()]) if (u.primaryLinePkid === row.pkid) db.endUsers.set(u.pkid, { ...u, primaryLinePkid: null });
     db.lines.delete(row.pkid);
     return row;
   },

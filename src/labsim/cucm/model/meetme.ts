@@ -96,11 +96,11 @@ export const meetMes = {
       patch.newRoutePartitionName === undefined ? row.partitionPkid : (db.optRef("routePartitions", patch.newRoutePartitionName) ?? null);
     checkUnique(db, pattern, partitionPkid, row);
     if (patch.minimumSecurityLevel !== undefined) checkLevel(patch.minimumSecurityLevel);
-    row.pattern = pattern;
-    row.partitionPkid = partitionPkid;
-    if (patch.description !== undefined) row.description = patch.description;
-    if (patch.minimumSecurityLevel !== undefined) row.minimumSecurityLevel = patch.minimumSecurityLevel;
-    return row;
+    const next: MeetMeRow = { ...row, pattern, partitionPkid };
+    if (patch.description !== undefined) next.description = patch.description;
+    if (patch.minimumSecurityLevel !== undefined) next.minimumSecurityLevel = patch.minimumSecurityLevel;
+    db.meetMes.set(next.pkid, next);
+    return next;
   },
 
   remove(db: CucmDb, key: MeetMeKey): MeetMeRow {

@@ -16,12 +16,15 @@ export function cucmSqlDatabase(db: CucmDb, family: SimFamily): SqlDatabase {
     table(name) {
       const v = TABLES[name];
       if (!v) return undefined;
-      const setters = v.setters;
+      const { setters, edit } = v;
+      // A setter changes a draft of the row; the view stores it (stored rows are frozen: ./db.ts).
+      const set = (s: (t: unknown, value: string | null, db: CucmDb) => void) => (t: unknown, value: string | null) =>
+        edit ? edit(db, t, (draft) => s(draft, value, db)) : s(t, value, db);
       return {
         columns: columnsOf(v, family),
         rows: () => v.rows(db, family),
         types: v.types,
-        setters: setters && Object.fromEntries(Object.entries(setters).map(([c, s]) => [c, (t: unknown, value: string | null) => s!(t, value, db)])),
+        setters: setters && Object.fromEntries(Object.entries(setters).map(([c, s]) => [c, set(s!)])),
         insert: v.insert && ((values) => v.insert!(db, values)),
         remove: v.remove && ((t) => v.remove!(db, t)),
       };

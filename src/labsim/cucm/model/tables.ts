@@ -29,7 +29,9 @@ import {
   type NamedRow,
   type PhoneLineRow,
   type RefTable,
+  type Row,
   type SubscriptionRow,
+  type Table,
   newPkid,
 } from "./db";
 import { checkDialRuleName, nextDialRulePriority } from "./dialrules";
@@ -52,6 +54,12 @@ export interface TableView<T = unknown> {
   /** Types of the writable columns (default text). */
   types?: Partial<Record<string, ColType>>;
   setters?: Partial<Record<string, Setter<T>>>;
+  /**
+   * How a setter's change is stored (needed with setters): stored rows are frozen (see Table in
+   * ./db.ts), so the setter runs on a draft — the target within a copy of the stored row that holds
+   * it, read afresh so that several setters on one row add up — and the copy is stored.
+   */
+  edit?(db: CucmDb, target: T, change: (draft: T) => void): void;
   /** INSERT: the values given, by column, already converted (null = SQL NULL). */
   insert?(db: CucmDb, values: Map<string, SqlValue>): void;
   /** DELETE of one row. */
@@ -60,6 +68,14 @@ export interface TableView<T = unknown> {
 
 export function columnsOf(view: TableView<any>, family: SimFamily): string[] {
   return family === "12" ? [...view.columns, ...(view.columns12 ?? [])] : view.columns;
+}
+
+/** Stores a changed copy of a row (read afresh by pkid; the copy is deep, so nested lists may be edited). */
+function editRow<R extends Row>(table: Table<R>, pkid: string, change: (draft: R) => void): void {
+  const draft = structuredClone(table.get(pkid));
+  if (draft === undefined) return;
+  change(draft);
+  table.set(pkid, draft);
 }
 
 const bool = (b: boolean): string => (b ? "t" : "f");
@@ -130,6 +146,7 @@ const DEVICE: TableView<DeviceRow> = {
       };
     }),
   types: { allowhoteling: "bool" },
+  edit: (db, d, change) => editRow(db.devices, d.pkid, change),
   setters: {
     description: (d, v) => {
       d.description = text(v);
@@ -140,12 +157,17 @@ const DEVICE: TableView<DeviceRow> = {
   },
 };
 
-const DEVICE_NUMPLAN_MAP: TableView<PhoneLineRow> = {
+interface LineAppearance {
+  device: LineDeviceRow;
+  line: PhoneLineRow;
+}
+
+const DEVICE_NUMPLAN_MAP: TableView<LineAppearance> = {
   columns: ["pkid", "fkdevice", "fknumplan", "numplanindex", "label", "display", "displayascii", "e164mask", "maxnumcalls", "busytrigger"],
   rows: (db) =>
     db.lineDevices().flatMap((p: LineDeviceRow) =>
       p.lines.map((l) => ({
-        target: l,
+        target: { device: p, line: l },
         row: {
           pkid: stablePkid(`devicenumplanmap:${p.pkid}:${l.index}`),
           fkdevice: p.pkid,
@@ -161,13 +183,18 @@ const DEVICE_NUMPLAN_MAP: TableView<PhoneLineRow> = {
       })),
     ),
   types: { maxnumcalls: "int", busytrigger: "int" },
+  edit: (db, t, change) =>
+    editRow(db.devices, t.device.pkid, (d) => {
+      const device = d as LineDeviceRow;
+      change({ device, line: device.lines.find((l) => l.index === t.line.index)! });
+    }),
   setters: {
-    label: (l, v) => void (l.label = text(v)),
-    display: (l, v) => void (l.display = text(v)),
-    displayascii: (l, v) => void (l.displayAscii = text(v)),
-    e164mask: (l, v) => void (l.e164Mask = text(v)),
-    maxnumcalls: (l, v) => void (l.maxNumCalls = toInt(v)),
-    busytrigger: (l, v) => void (l.busyTrigger = toInt(v)),
+    label: ({ line }, v) => void (line.label = text(v)),
+    display: ({ line }, v) => void (line.display = text(v)),
+    displayascii: ({ line }, v) => void (line.displayAscii = text(v)),
+    e164mask: ({ line }, v) => void (line.e164Mask = text(v)),
+    maxnumcalls: ({ line }, v) => void (line.maxNumCalls = toInt(v)),
+    busytrigger: ({ line }, v) => void (line.busyTrigger = toInt(v)),
   },
 };
 
@@ -201,6 +228,7 @@ const NUMPLAN: TableView<LineRow | MeetMeRow> = {
       },
     })),
   ],
+  edit: (db, l, change) => (db.lines.has(l.pkid) ? editRow(db.lines, l.pkid, change) : editRow(db.meetMes, l.pkid, change)),
   setters: {
     description: (l, v) => void (l.description = text(v)),
     alertingname: (l, v) => void ("alertingName" in l ? (l.alertingName = text(v)) : undefined),
@@ -247,6 +275,7 @@ const END_USER_DEVICE_MAP: TableView<UserDeviceLink> = {
       ),
     ),
   types: { fkenduser: "pkid", fkdevice: "pkid", defaultprofile: "bool", tkuserassociation: "int" },
+  edit: (db, t, change) => editRow(db.endUsers, t.user.pkid, (user) => change({ user, devicePkid: t.devicePkid })),
   setters: {
     defaultprofile: (t, v) => {
       if (isTrue(v)) t.user.defaultProfilePkid = t.devicePkid;
@@ -260,14 +289,18 @@ const END_USER_DEVICE_MAP: TableView<UserDeviceLink> = {
     if (user.devicePkids.includes(device.pkid) || user.profilePkids.includes(device.pkid)) {
       throw faults.duplicate("x_enduserdevicemap_fkenduser_fkdevice");
     }
-    if (device.cls === "Device Profile") user.profilePkids = [...user.profilePkids, device.pkid];
-    else user.devicePkids = [...user.devicePkids, device.pkid];
-    if (isTrue(values.get("defaultprofile") ?? "f")) user.defaultProfilePkid = device.pkid;
+    editRow(db.endUsers, user.pkid, (u) => {
+      if (device.cls === "Device Profile") u.profilePkids.push(device.pkid);
+      else u.devicePkids.push(device.pkid);
+      if (isTrue(values.get("defaultprofile") ?? "f")) u.defaultProfilePkid = device.pkid;
+    });
   },
-  remove(_db, t) {
-    t.user.devicePkids = t.user.devicePkids.filter((p) => p !== t.devicePkid);
-    t.user.profilePkids = t.user.profilePkids.filter((p) => p !== t.devicePkid);
-    if (t.user.defaultProfilePkid === t.devicePkid) t.user.defaultProfilePkid = null;
+  remove(db, t) {
+    editRow(db.endUsers, t.user.pkid, (u) => {
+      u.devicePkids = u.devicePkids.filter((p) => p !== t.devicePkid);
+      u.profilePkids = u.profilePkids.filter((p) => p !== t.devicePkid);
+      if (u.defaultProfilePkid === t.devicePkid) u.defaultProfilePkid = null;
+    });
   },
 };
 
@@ -292,10 +325,10 @@ const END_USER_DIRGROUP_MAP: TableView<UserGroupLink> = {
     const group = db.refs.userGroups.get(required("enduserdirgroupmap", "fkdirgroup", values));
     if (!group) throw faults.sqlMissingKey("fk_enduserdirgroupmap_fkdirgroup");
     if (user.groupPkids.includes(group.pkid)) throw faults.duplicate("x_enduserdirgroupmap_fkenduser_fkdirgroup");
-    user.groupPkids = [...user.groupPkids, group.pkid];
+    editRow(db.endUsers, user.pkid, (u) => void u.groupPkids.push(group.pkid));
   },
-  remove(_db, t) {
-    t.user.groupPkids = t.user.groupPkids.filter((g) => g !== t.groupPkid);
+  remove(db, t) {
+    editRow(db.endUsers, t.user.pkid, (u) => void (u.groupPkids = u.groupPkids.filter((g) => g !== t.groupPkid)));
   },
 };
 
@@ -324,6 +357,7 @@ const APPLICATION_DIAL_RULE: TableView<DialRuleRow> = {
       },
     })),
   types: { pkid: "pkid", numofdigits: "int", digitsremoved: "int" },
+  edit: (db, r, change) => editRow(db.dialRules, r.pkid, change),
   setters: {
     name: (r, v, db) => {
       if (v === null) throw faults.sqlNotNull("applicationdialrule", "name");
@@ -397,6 +431,7 @@ const TELECASTER_SERVICE: TableView<IpPhoneServiceRow> = {
   types: {
     pkid: "pkid", tkphoneservice: "int", tkphoneservicecategory: "int", enterprisesubscription: "bool", enabled: "bool", priority: "int",
   },
+  edit: (db, s, change) => editRow(db.ipPhoneServices, s.pkid, change),
   setters: {
     name: (s, v, db) => {
       if (v === null) throw faults.sqlNotNull("telecasterservice", "name");
@@ -485,6 +520,11 @@ const TELECASTER_SUBSCRIBED_SERVICE: TableView<SubscriptionLink> = {
       })),
     ),
   types: { pkid: "pkid", fkdevice: "pkid", fktelecasterservice: "pkid", urlbuttonindex: "int", priority: "int" },
+  edit: (db, t, change) =>
+    editRow(db.devices, t.device.pkid, (d) => {
+      const device = d as LineDeviceRow;
+      change({ device, sub: device.services.find((s) => s.pkid === t.sub.pkid)! });
+    }),
   setters: {
     serviceurl: (t, v) => void (t.sub.url = text(v)),
     servicename: (t, v) => void (t.sub.name = text(v)),
@@ -505,9 +545,11 @@ const TELECASTER_SUBSCRIBED_SERVICE: TableView<SubscriptionLink> = {
     const v = (c: string): string => text(values.get(c) ?? "");
     const index = values.get("urlbuttonindex");
     const priority = values.get("priority");
-    device.services = [
-      ...device.services,
-      {
+    db.devices.set(device.pkid, {
+      ...device,
+      services: [
+        ...device.services,
+        {
         pkid,
         servicePkid: service.pkid,
         name: v("servicename"),
@@ -516,12 +558,13 @@ const TELECASTER_SUBSCRIBED_SERVICE: TableView<SubscriptionLink> = {
         urlLabel: v("urllabel"),
         urlLabelAscii: v("urllabelascii"),
         serviceNameAscii: v("servicenameascii"),
-        priority: priority === undefined || priority === null ? null : toInt(priority),
-      },
-    ];
+          priority: priority === undefined || priority === null ? null : toInt(priority),
+        },
+      ],
+    });
   },
-  remove(_db, t) {
-    t.device.services = t.device.services.filter((s) => s.pkid !== t.sub.pkid);
+  remove(db, t) {
+    editRow(db.devices, t.device.pkid, (d) => void ((d as LineDeviceRow).services = (d as LineDeviceRow).services.filter((s) => s.pkid !== t.sub.pkid)));
   },
 };
 

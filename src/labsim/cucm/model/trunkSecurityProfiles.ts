@@ -67,8 +67,9 @@ const LABEL = "SIP Trunk Security Profile";
 /** A row with every setting (rows from older state files and seeds carry the name only). */
 export function normalizeTrunkSecurityProfile(r: NamedRow): TrunkSecurityProfileRow {
   const row = r as unknown as Record<string, unknown>;
-  for (const [k, v] of Object.entries(SIP_TRUNK_SECURITY_DEFAULTS)) if (row[k] === undefined) row[k] = v;
-  return r as TrunkSecurityProfileRow;
+  const missing = Object.entries(SIP_TRUNK_SECURITY_DEFAULTS).filter(([k]) => row[k] === undefined);
+  // A copy: stored rows are frozen (see Table in ./db.ts).
+  return (missing.length ? { ...r, ...Object.fromEntries(missing) } : r) as TrunkSecurityProfileRow;
 }
 
 function checkName(name: string): void {
