@@ -1,0 +1,315 @@
+/**
+ * The command line: which commands exist, the flags each takes and its exit codes — one table from
+ * which both the parser (node:util parseArgs) and `--help` are made. Every mistake (an unknown command
+ * or flag, a flag the command does not take, a missing or bad value) is a UsageError naming it,
+ * raised before anything starts: this module loads nothing but node:util.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** A mistake on the command line (exit 1, before anything ran). */
+export class UsageError extends Error {
+  readonly exitCode = 1;
+}
+
+type FlagType = "string" | "boolean";
+interface FlagSpec {
+  type: FlagType;
+  short?: string;
+  /** The value's placeholder in help (string flags). */
+  value?: string;
+  help: string;
+}
+
+export const FLAGS = {
+  stack: { type: "string", short: "s", value: "NAME", help: "the stack: stacks/Pulumi.NAME.yaml (default local)" },
+  engine: { type: "string", value: "local|pulumi", help: "the engine (default: pulumi when its CLI answers, else local)" },
+  "stacks-dir": { type: "string", value: "DIR", help: "folder of the stack files (default stacks/)" },
+  "state-dir": { type: "string", value: "DIR", help: "folder of the local engine's state (default .rcclab/)" },
+  backend: { type: "string", value: "URL", help: "the Pulumi engine's backend (file://…, s3://…, https://api.pulumi.com)" },
+  json: { type: "boolean", help: "print one JSON document on stdout (everything else on stderr; see docs/json.md)" },
+  quiet: { type: "boolean", short: "q", help: "print only errors, warnings and the result" },
+  verbose: { type: "boolean", short: "v", help: "also print unchanged resources and each phase" },
+  yes: { type: "boolean", short: "y", help: "do not ask; needed to delete anything without a terminal" },
+  "show-same": { type: "boolean", help: "also list the resources that do not change" },
+  "expect-no-changes": { type: "boolean", help: "exit 2 when the plan has changes (0 when none)" },
+  "detailed-exitcode": { type: "boolean", help: "exit 0: no changes, 2: changes, 1: error" },
+  dir: { type: "string", value: "DIR", help: "where to write the files (created if needed)" },
+  keep: { type: "boolean", help: "keep the simulators running after `lab up` (Ctrl-C stops them)" },
+  help: { type: "boolean", short: "h", help: "this help" },
+} as const satisfies Record<string, FlagSpec>;
+
+export type FlagName = keyof typeof FLAGS;
+
+/** The flags every command on a stack takes. */
+const COMMON: FlagName[] = ["stack", "engine", "stacks-dir", "state-dir", "backend", "json", "quiet", "verbose", "yes"];
+
+export type CommandName = "validate" | "preview" | "up" | "drift" | "destroy" | "rebuild" | "discover" | "outputs" | "lab";
+
+export interface CommandSpec {
+  name: CommandName;
+  /** How it is written: "discover cup", "lab [up]". */
+  usage: string;
+  summary: string;
+  description: string[];
+  flags: FlagName[];
+  exitCodes: [number, string][];
+}
+
+const ERROR_EXIT: [number, string] = [1, "error (a bad flag or stack, a failed call), refused or cancelled"];
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: "validate",
+    usage: "validate",
+    summary: "check the stack config and every resource input derived from it (no network)",
+    description: ["Every problem is named by its YAML path, all at once. No system is called."],
+    flags: COMMON,
+    exitCodes: [[0, "the stack is valid"], [1, "the stack has problems (each printed), or another error"]],
+  },
+  {
+    name: "preview",
+    usage: "preview",
+    summary: "what up would change: each change field by field, old → new",
+    description: [
+      "Reads the live objects first (as up does), then plans. Each change is listed with its fields",
+      "old → new (secrets as [secret]); a change of only the connection (a rotated password, a new port)",
+      "is one line. Unchanged resources are hidden unless --show-same. Nothing is changed.",
+    ],
+    flags: [...COMMON, "show-same", "expect-no-changes", "detailed-exitcode"],
+    exitCodes: [[0, "planned (with --expect-no-changes or --detailed-exitcode: no changes)"], ERROR_EXIT, [2, "with --expect-no-changes or --detailed-exitcode: the plan has changes"]],
+  },
+  {
+    name: "up",
+    usage: "up",
+    summary: "build the lab or converge it (repairs drift)",
+    description: [
+      "On a terminal without --yes: shows the plan and asks before changing anything. Without a",
+      "terminal: previews first and refuses a plan that deletes or replaces anything unless --yes.",
+      "Each step is printed as it happens, then the counts of what was done.",
+    ],
+    flags: [...COMMON, "show-same"],
+    exitCodes: [[0, "done, or nothing to do"], ERROR_EXIT],
+  },
+  {
+    name: "drift",
+    usage: "drift",
+    summary: "compare the live lab with what rcclab applied (changes nothing)",
+    description: ["Each drifted resource is printed with its fields: applied → live."],
+    flags: COMMON,
+    exitCodes: [[0, "the lab matches what rcclab applied"], ERROR_EXIT, [2, "the lab drifted"]],
+  },
+  {
+    name: "destroy",
+    usage: "destroy",
+    summary: "remove what rcclab created, nothing else",
+    description: [
+      "On a terminal without --yes: lists what will be deleted and asks. Without a terminal it",
+      "needs --yes.",
+    ],
+    flags: COMMON,
+    exitCodes: [[0, "destroyed, or nothing to destroy"], ERROR_EXIT],
+  },
+  {
+    name: "rebuild",
+    usage: "rebuild",
+    summary: "destroy, then up",
+    description: ["Asks as destroy does (without a terminal it needs --yes)."],
+    flags: [...COMMON, "show-same"],
+    exitCodes: [[0, "rebuilt"], ERROR_EXIT],
+  },
+  {
+    name: "discover",
+    usage: "discover cup",
+    summary: "read the live CUP's database (read only) and draft a CUP mapping override",
+    description: ["Its tables and columns of the guide's features, rcclab's CUP mapping against them, and a draft override file."],
+    flags: COMMON,
+    exitCodes: [[0, "read (differences are the answer, not an error)"], ERROR_EXIT],
+  },
+  {
+    name: "outputs",
+    usage: "outputs --dir DIR",
+    summary: "write each user's Communicator .reg file and the normalization rules into DIR",
+    description: [
+      "Reads the stack's outputs from the local engine's state (after an up): communicatorSettings",
+      "becomes DIR/<userid>.reg (UTF-16LE, as regedit writes them), normalizationRules its",
+      "Company_Phone_Number_Normalization_Rules.txt. Secret outputs are never written or printed.",
+    ],
+    flags: [...COMMON, "dir"],
+    exitCodes: [[0, "written"], ERROR_EXIT],
+  },
+  {
+    name: "lab",
+    usage: "lab [up]",
+    summary: "run the embedded lab's simulators (with up: and build the local stack on them)",
+    description: [
+      "Runs in the foreground until Ctrl-C. `lab up` also builds the local stack on the simulators",
+      "(without asking: the embedded lab is disposable), with the local stack's own passphrase, then",
+      "stops them unless --keep.",
+    ],
+    flags: ["engine", "quiet", "verbose", "show-same", "keep"],
+    exitCodes: [[0, "stopped (Ctrl-C), or built"], [1, "error (e.g. a port already in use: another lab is running)"]],
+  },
+];
+
+export interface Flags {
+  stack: string;
+  engine?: "local" | "pulumi";
+  stacksDir?: string;
+  stateDir?: string;
+  backend?: string;
+  dir?: string;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  yes: boolean;
+  showSame: boolean;
+  expectNoChanges: boolean;
+  detailedExitcode: boolean;
+  keep: boolean;
+}
+
+export type Invocation =
+  | { command: "help"; topic?: CommandSpec }
+  | { command: CommandName; sub?: string; flags: Flags };
+
+const spec = (name: string | undefined): CommandSpec | undefined => COMMANDS.find((c) => c.name === name);
+const helpHint = (c?: CommandSpec) => (c ? `(rcclab ${c.name} --help)` : "(rcclab --help)");
+
+/** parseArgs' own errors, reworded to name the flag. */
+function usageFrom(e: Error & { code?: string }, c?: CommandSpec): UsageError {
+  const flag = /'(-[-a-zA-Z]*)/.exec(e.message)?.[1] ?? /(--?[a-zA-Z][-a-zA-Z]*)/.exec(e.message)?.[1] ?? "?";
+  const long = /--[a-z-]+/.exec(e.message)?.[0] ?? flag;
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown flag ${flag} ${helpHint(c)}`);
+  if (/takes no argument|does not take an argument/.test(e.message)) return new UsageError(`${long} takes no value ${helpHint(c)}`);
+  if (/argument missing|ambiguous/.test(e.message)) return new UsageError(`${long} needs a value ${helpHint(c)}`);
+  return new UsageError(`${e.message} ${helpHint(c)}`);
+}
+
+/** The command line → what to run; a UsageError for any mistake. */
+export function parseCommandLine(argv: string[]): Invocation {
+  const options: ParseArgsConfig["options"] = Object.fromEntries(
+    Object.entries(FLAGS).map(([k, f]: [string, FlagSpec]) => [k, { type: f.type, ...(f.short ? { short: f.short } : {}) }]),
+  );
+  // The command, for the error messages of a bad flag (best effort: the first word that is not a flag).
+  const guess = spec(argv.find((a) => !a.startsWith("-")));
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
+  } catch (e) {
+    throw usageFrom(e as Error, guess);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const [word, ...rest] = parsed.positionals;
+
+  if (word === undefined || word === "help") {
+    if (word === "help" && rest.length) {
+      const topic = spec(rest[0]);
+      if (!topic) throw new UsageError(`unknown command ${rest[0]} ${helpHint()}`);
+      return { command: "help", topic };
+    }
+    return { command: "help" };
+  }
+  const c = spec(word);
+  if (!c) throw new UsageError(`unknown command ${word} ${helpHint()}`);
+  if (values.help) return { command: "help", topic: c };
+
+  // Flags the command does not take, by the name the user wrote.
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind === "option" && !c.flags.includes(t.name as FlagName) && t.name !== "help") {
+      throw new UsageError(`rcclab ${c.usage.split(" ")[0]} takes no ${t.rawName} flag ${helpHint(c)}`);
+    }
+  }
+
+  let sub: string | undefined;
+  if (c.name === "discover") {
+    if (rest[0] !== "cup") throw new UsageError(`unknown discover command ${rest[0] ?? "(none)"}: rcclab discover cup ${helpHint(c)}`);
+    sub = rest.shift();
+  } else if (c.name === "lab") {
+    if (rest.length && rest[0] !== "up") throw new UsageError(`unknown lab command ${rest[0]}: rcclab lab, or rcclab lab up ${helpHint(c)}`);
+    sub = rest.shift();
+  }
+  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]} ${helpHint(c)}`);
+
+  const str = (k: FlagName): string | undefined => {
+    const v = values[k];
+    if (typeof v !== "string") return undefined;
+    if (!v.trim()) throw new UsageError(`--${k} needs a value ${helpHint(c)}`);
+    return v;
+  };
+  const flags: Flags = {
+    stack: str("stack") ?? "local",
+    json: values.json === true,
+    quiet: values.quiet === true,
+    verbose: values.verbose === true,
+    yes: values.yes === true,
+    showSame: values["show-same"] === true,
+    expectNoChanges: values["expect-no-changes"] === true,
+    detailedExitcode: values["detailed-exitcode"] === true,
+    keep: values.keep === true,
+  };
+  const engine = str("engine");
+  if (engine !== undefined) {
+    if (engine !== "local" && engine !== "pulumi") throw new UsageError(`--engine must be local or pulumi, not ${engine} ${helpHint(c)}`);
+    flags.engine = engine;
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(flags.stack)) {
+    throw new UsageError(`--stack ${flags.stack}: a stack name is letters, digits, _ . - (its file is stacks/Pulumi.<name>.yaml) ${helpHint(c)}`);
+  }
+  const backend = str("backend");
+  if (backend !== undefined) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\/./i.test(backend)) throw new UsageError(`--backend must be a URL (file://…, s3://…, https://…), not ${backend} ${helpHint(c)}`);
+    if (flags.engine === "local") throw new UsageError(`--backend is for the Pulumi engine; the local engine keeps its state in --state-dir ${helpHint(c)}`);
+    flags.backend = backend;
+  }
+  for (const [k, key] of [["stacks-dir", "stacksDir"], ["state-dir", "stateDir"], ["dir", "dir"]] as const) {
+    const v = str(k);
+    if (v !== undefined) flags[key] = v;
+  }
+  if (flags.quiet && flags.verbose) throw new UsageError(`--quiet and --verbose contradict each other ${helpHint(c)}`);
+  if (c.name === "outputs" && !flags.dir) throw new UsageError(`rcclab outputs needs --dir DIR: where to write the files ${helpHint(c)}`);
+  return { command: c.name, ...(sub ? { sub } : {}), flags };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Help
+
+function flagLine(name: FlagName): string {
+  const f: FlagSpec = FLAGS[name];
+  const left = `${f.short ? `-${f.short}, ` : "    "}--${name}${f.value ? ` ${f.value}` : ""}`;
+  return `  ${left.padEnd(34)} ${f.help}`;
+}
+
+/** `rcclab --help`: the commands. */
+export function overview(): string {
+  return [
+    "rcclab — build, check and tear down the CUCM / CUP / OCS 2007 R2 remote call control lab",
+    "",
+    "usage: rcclab <command> [flags]",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(20)} ${c.summary}`),
+    "",
+    "common flags:",
+    ...COMMON.map(flagLine),
+    flagLine("help"),
+    "",
+    "rcclab <command> --help (or rcclab help <command>) describes a command, its flags and exit codes.",
+  ].join("\n");
+}
+
+/** `rcclab <command> --help`. */
+export function commandHelp(c: CommandSpec): string {
+  return [
+    `rcclab ${c.usage} — ${c.summary}`,
+    "",
+    `usage: rcclab ${c.usage} [flags]`,
+    "",
+    ...c.description,
+    "",
+    "flags:",
+    ...[...c.flags, "help" as const].map(flagLine),
+    "",
+    "exit codes:",
+    ...[...c.exitCodes].sort((a, b) => a[0] - b[0]).map(([code, what]) => `  ${code}  ${what}`),
+  ].join("\n");
+}
