@@ -62,6 +62,18 @@ function ldapResult(w: BerWriter, code: number, matchedDn: string, message: stri
   w.writeString(message);
 }
 
+/** One LDAPMessage: its id and the protocol operation `body` writes under `tag`. */
+function message(messageId: number, tag: number, body: (w: BerWriter) => void): Buffer {
+  const w = new BerWriter();
+  w.startSequence();
+  w.writeInt(messageId);
+  w.startSequence(tag);
+  body(w);
+  w.endSequence();
+  w.endSequence();
+  return w.buffer;
+}
+
 /** Raw values of an ldapts Attribute as they came off the wire. */
 function rawValues(a: { parsedBuffers: Buffer[]; values: (string | Buffer)[] }): Buffer[] {
   return a.parsedBuffers.length ? a.parsedBuffers : a.values.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)));
@@ -128,14 +140,8 @@ class Connection {
   }
 
   private send(messageId: number, tag: number, body: (w: BerWriter) => void): void {
-    const w = new BerWriter();
-    w.startSequence();
-    w.writeInt(messageId);
-    w.startSequence(tag);
-    body(w);
-    w.endSequence();
-    w.endSequence();
-    if (!this.socket.destroyed) this.socket.write(w.buffer);
+    const buffer = message(messageId, tag, body);
+    if (!this.socket.destroyed) this.socket.write(buffer);
   }
 
   private result(messageId: number, tag: number, code: number, message = "", matchedDn = ""): void {
@@ -250,10 +256,14 @@ class Connection {
           references = r.references;
           truncated = r.truncated;
         }
-        for (const e of entries) this.sendEntry(messageId, e);
+        // The whole answer in one write: entries, references and the done message written one by
+        // one met Nagle's algorithm and the client's delayed ACK, ~40 ms per search (issue 13 §4).
+        const answer = entries.map((e) => this.entryMessage(messageId, e));
         // SearchResultReference: [APPLICATION 19] SEQUENCE OF URI.
-        for (const uri of references) this.send(messageId, OP.searchResRef, (w) => w.writeString(uri));
-        this.result(messageId, OP.searchResDone, truncated ? RC.sizeLimitExceeded : RC.success);
+        for (const uri of references) answer.push(message(messageId, OP.searchResRef, (w) => w.writeString(uri)));
+        const code = truncated ? RC.sizeLimitExceeded : RC.success;
+        answer.push(message(messageId, OP.searchResDone, (w) => ldapResult(w, code, "", "")));
+        if (!this.socket.destroyed) this.socket.write(Buffer.concat(answer));
         return;
       }
       case OP.addRequest: {
@@ -316,8 +326,8 @@ class Connection {
     return { dn: e.dn, attributes: e.attributes.filter((a) => wanted.includes(a.type.toLowerCase())) };
   }
 
-  private sendEntry(messageId: number, e: SearchResultEntry): void {
-    this.send(messageId, OP.searchResEntry, (w) => {
+  private entryMessage(messageId: number, e: SearchResultEntry): Buffer {
+    return message(messageId, OP.searchResEntry, (w) => {
       w.writeString(e.dn);
       w.startSequence();
       for (const a of e.attributes) {
@@ -404,7 +414,8 @@ export async function listen(opts: DirectoryServerOptions, host: string, port: n
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   };
-  const plain = net.createServer((s) => {
+  // No Nagle: each answer is one write, and must not wait for the client's delayed ACK (issue 13 §4).
+  const plain = net.createServer({ noDelay: true }, (s) => {
     track(s);
     new Connection(s, false, opts);
   });
@@ -415,7 +426,7 @@ export async function listen(opts: DirectoryServerOptions, host: string, port: n
   });
   let securePort: number | undefined;
   if (ldapsPort !== undefined) {
-    const secure = tls.createServer({ key: opts.keyPem, cert: opts.certPem, minVersion: "TLSv1.2" }, (s) => {
+    const secure = tls.createServer({ key: opts.keyPem, cert: opts.certPem, minVersion: "TLSv1.2", noDelay: true }, (s) => {
       track(s);
       new Connection(s, true, opts);
     });

@@ -138,6 +138,21 @@ function depth(normalized: string): number {
   return d;
 }
 
+/** The normalized DN of the parent (the text after the first unescaped comma); "" for a top RDN. */
+function parentOf(normalized: string): string {
+  for (let i = 0; i < normalized.length; i++) {
+    if (normalized[i] === "\\") i++;
+    else if (normalized[i] === ",") return normalized.slice(i + 1);
+  }
+  return "";
+}
+
+/**
+ * Attributes whose values are indexed (lower case), for equality filters and the uniqueness checks:
+ * rcclab looks users up by sAMAccountName, binds by userPrincipalName, and filters by objectClass.
+ */
+const INDEXED = ["samaccountname", "userprincipalname", "objectclass"] as const;
+
 function norm(dn: string): string {
   try {
     return normalizeDn(dn);
@@ -228,6 +243,15 @@ export class DirectoryStore {
   /** The heads of the naming contexts this directory holds (normalized). */
   private readonly heads: string[];
   private readonly entries = new Map<string, Entry>();
+  /*
+   * Indexes over `entries`, kept by put() / unput(): the children of each DN, and the entries by the
+   * values of the INDEXED attributes. Why: a search used to scan every entry (and the uniqueness
+   * checks of each write too); with 1,000 users a one-level or subtree search now walks its subtree
+   * only, a base search is a lookup, and an equality filter on an indexed attribute reads its index
+   * (issue 13 §4).
+   */
+  private readonly children = new Map<string, Set<string>>();
+  private readonly byValue = new Map<string, Map<string, Set<string>>>(INDEXED.map((a) => [a, new Map()]));
 
   constructor(
     baseDn: string,
@@ -265,13 +289,12 @@ export class DirectoryStore {
     for (const e of state.entries ?? []) {
       const attrs = new Map<string, string[]>();
       for (const [k, v] of Object.entries(e.attributes)) attrs.set(lower(k), v);
-      this.entries.set(norm(e.dn), { dn: e.dn, attrs, password: e.password });
+      this.put(norm(e.dn), { dn: e.dn, attrs, password: e.password });
     }
   }
 
   private save(): void {
-    const list = [...this.entries.values()]
-      .sort((a, b) => parseDn(a.dn).length - parseDn(b.dn).length || a.dn.localeCompare(b.dn))
+    const list = this.sorted([...this.entries])
       .map((e) => ({
         dn: e.dn,
         attributes: Object.fromEntries([...e.attrs].map(([k, v]) => [ATTRIBUTES.get(k)?.name ?? k, v])),
@@ -281,6 +304,78 @@ export class DirectoryStore {
     const tmp = `${this.stateFile}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, entries: list }, null, 1)}\n`, { mode: 0o600 });
     fs.renameSync(tmp, this.stateFile);
+  }
+
+  /** Entries parents first (by depth), then by DN: the state file's and the search results' order. */
+  private sorted(list: Array<[string, Entry]>): Entry[] {
+    return list
+      .map(([k, e]) => ({ e, d: depth(k) }))
+      .sort((a, b) => a.d - b.d || a.e.dn.localeCompare(b.e.dn))
+      .map(({ e }) => e);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The entries and their indexes: every change goes through put / unput
+
+  private put(key: string, entry: Entry): void {
+    this.unput(key);
+    this.entries.set(key, entry);
+    const parent = parentOf(key);
+    let siblings = this.children.get(parent);
+    if (!siblings) this.children.set(parent, (siblings = new Set()));
+    siblings.add(key);
+    for (const a of INDEXED) {
+      const index = this.byValue.get(a)!;
+      for (const v of entry.attrs.get(a) ?? []) {
+        let keys = index.get(lower(v));
+        if (!keys) index.set(lower(v), (keys = new Set()));
+        keys.add(key);
+      }
+    }
+  }
+
+  private unput(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.children.get(parentOf(key))?.delete(key);
+    for (const a of INDEXED) {
+      const index = this.byValue.get(a)!;
+      for (const v of entry.attrs.get(a) ?? []) index.get(lower(v))?.delete(key);
+    }
+  }
+
+  /** The entries whose indexed attribute has this value (any case). */
+  private withValue(attribute: (typeof INDEXED)[number], value: string): Entry[] {
+    return [...(this.byValue.get(attribute)!.get(lower(value)) ?? [])].map((k) => this.entries.get(k)!);
+  }
+
+  /**
+   * The keys an equality filter on an indexed attribute narrows a search to (for an AND, its
+   * narrowest such part); undefined when no index applies. A superset of the matches: the filter
+   * is still evaluated on each.
+   */
+  private narrowed(f: Filter): Set<string> | undefined {
+    if (f.op === "eq") {
+      const a = lower(f.attribute);
+      return (INDEXED as readonly string[]).includes(a) ? (this.byValue.get(a)!.get(lower(f.value)) ?? new Set()) : undefined;
+    }
+    if (f.op !== "and") return undefined;
+    let best: Set<string> | undefined;
+    for (const part of f.filters) {
+      const keys = this.narrowed(part);
+      if (keys && (!best || keys.size < best.size)) best = keys;
+    }
+    return best;
+  }
+
+  /** The keys below `key` (not itself), depth first, not entering the heads of other naming contexts. */
+  private *descendants(key: string, partition: string | undefined): Generator<string> {
+    for (const child of this.children.get(key) ?? []) {
+      if (this.partitionOf(child) !== partition) continue;
+      yield child;
+      yield* this.descendants(child, partition);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -313,13 +408,11 @@ export class DirectoryStore {
   }
 
   private childrenOf(n: string): Entry[] {
-    const d = depth(n);
-    return [...this.entries.entries()].filter(([k]) => k !== n && this.isUnder(k, n) && depth(k) === d + 1).map(([, e]) => e);
+    return [...(this.children.get(n) ?? [])].map((k) => this.entries.get(k)!);
   }
 
   findBySam(sam: string): Entry | undefined {
-    for (const e of this.entries.values()) if (e.attrs.get("samaccountname")?.some((v) => lower(v) === lower(sam))) return e;
-    return undefined;
+    return this.withValue("samaccountname", sam)[0];
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -335,7 +428,7 @@ export class DirectoryStore {
         return false;
       }
     } else {
-      entry = [...this.entries.values()].find((e) => e.attrs.get("userprincipalname")?.some((v) => lower(v) === lower(name)));
+      entry = this.withValue("userprincipalname", name)[0];
     }
     if (!entry || !checkPassword(password, entry.password)) return false;
     const uac = Number(entry.attrs.get("useraccountcontrol")?.[0] ?? UAC.normal);
@@ -407,8 +500,8 @@ export class DirectoryStore {
     }
     const upn = entry.attrs.get("userprincipalname")?.[0];
     if (upn !== undefined) {
-      for (const [k, e] of this.entries) {
-        if (k !== self && e.attrs.get("userprincipalname")?.some((v) => lower(v) === lower(upn))) {
+      for (const e of this.withValue("userprincipalname", upn)) {
+        if (norm(e.dn) !== self) {
           throw new LdapError(RC.constraintViolation, `0000202F: samldb: userPrincipalName ${upn} is already in use by ${e.dn}`);
         }
       }
@@ -432,7 +525,7 @@ export class DirectoryStore {
   }
 
   private commit(key: string, entry: Entry): void {
-    this.entries.set(key, entry);
+    this.put(key, entry);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -592,7 +685,7 @@ export class DirectoryStore {
     const now = generalizedTime();
     for (const [k, dnNew] of moved) {
       const e = this.entries.get(k)!;
-      this.entries.delete(k);
+      this.unput(k);
       e.dn = dnNew;
       e.attrs.set("distinguishedname", [dnNew]);
       if (k === oldKey) {
@@ -600,7 +693,7 @@ export class DirectoryStore {
         e.attrs.set("name", [ava.value]);
         e.attrs.set("whenchanged", [now]);
       }
-      this.entries.set(norm(dnNew), e);
+      this.put(norm(dnNew), e);
     }
     // References to moved objects follow them, as AD's DN-valued attributes do.
     for (const e of this.entries.values()) {
@@ -621,7 +714,7 @@ export class DirectoryStore {
     const key = norm(e.dn);
     if (this.heads.includes(key)) throw new LdapError(RC.unwillingToPerform, `${WILL_NOT_PERFORM} (the head of a naming context cannot be deleted)`);
     if (this.childrenOf(key).length > 0) throw new LdapError(RC.notAllowedOnNonLeaf, `00002015: UpdErr: DSID-031A1236, problem 6003 (CANT_ON_NON_LEAF), data 0 (${e.dn})`);
-    this.entries.delete(key);
+    this.unput(key);
     this.save();
   }
 
@@ -659,23 +752,25 @@ export class DirectoryStore {
     const baseEntry = this.require(base);
     const baseKey = norm(baseEntry.dn);
     const partition = this.partitionOf(baseKey);
-    const candidates: Entry[] = [];
-    const references: string[] = [];
     const baseDepth = depth(baseKey);
-    for (const [k, e] of this.entries) {
-      if (!this.isUnder(k, baseKey)) continue;
-      const d = depth(k) - baseDepth;
-      if (opts.scope === "base" && d !== 0) continue;
-      if (opts.scope === "one" && d !== 1) continue;
-      if (opts.scope === "children" && d === 0) continue;
-      if (this.partitionOf(k) !== partition) {
-        // Another partition below the base: not entered; its head is answered with a reference.
-        if (this.heads.includes(k)) references.push(`ldap://${dnsNameOf(this.forestRootDn)}/${e.dn}`);
-        continue;
-      }
-      candidates.push(e);
+    const inScope = (d: number) => (opts.scope === "base" ? d === 0 : opts.scope === "one" ? d === 1 : opts.scope === "children" ? d > 0 : true);
+    // Another partition below the base is not entered; its head, when in scope, is answered with a reference.
+    const references = this.heads
+      .filter((h) => h !== partition && this.entries.has(h) && this.isUnder(h, baseKey) && inScope(depth(h) - baseDepth))
+      .map((h) => `ldap://${dnsNameOf(this.forestRootDn)}/${this.entries.get(h)!.dn}`);
+    let keys: Iterable<string>;
+    const narrowed = this.narrowed(opts.filter);
+    if (narrowed) {
+      keys = [...narrowed].filter((k) => this.isUnder(k, baseKey) && inScope(depth(k) - baseDepth) && this.partitionOf(k) === partition);
+    } else if (opts.scope === "base") {
+      keys = [baseKey];
+    } else if (opts.scope === "one") {
+      keys = [...(this.children.get(baseKey) ?? [])].filter((k) => this.partitionOf(k) === partition);
+    } else {
+      keys = this.descendants(baseKey, partition);
+      if (opts.scope === "sub") keys = [baseKey, ...keys];
     }
-    candidates.sort((a, b) => parseDn(a.dn).length - parseDn(b.dn).length || a.dn.localeCompare(b.dn));
+    const candidates = this.sorted([...keys].map((k) => [k, this.entries.get(k)!]));
     const out: SearchResultEntry[] = [];
     for (const e of candidates) {
       if (evaluate(opts.filter, e) !== true) continue;
