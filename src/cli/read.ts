@@ -43,7 +43,7 @@ export async function discoverCup(io: Io): Promise<number> {
   // Loaded only for this command (it brings the CUP client).
   const discover = require("../discoverCup") as typeof import("../discoverCup");
   const r = await discover.runDiscoverCup(commandOptions(io));
-  if (io.flags.json) printJson(discover.toJson(r));
+  if (io.flags.json) printJson({ ok: true, ...discover.toJson(r) });
   else discover.format(r).forEach(io.result);
   return 0;
 }

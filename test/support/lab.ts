@@ -1,7 +1,9 @@
 /**
  * The embedded lab as the end-to-end tests use it: every simulator on an ephemeral port, the committed
  * local stack rewritten to point at them (its ports and CA) in the test's own stacks folder, and the
- * real compiled CLI run in a child process (asynchronously: the simulators answer from this process).
+ * real compiled CLI run in a child process (asynchronously: the simulators answer from this process),
+ * without a terminal (`rcclab`, which passes --yes: the tests destroy and rebuild) or under a pseudo
+ * terminal (`runCliInTerminal`, util-linux `script`: prompts and the progress line).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -35,7 +37,9 @@ export interface TestLab {
   lab: Lab;
   stacksDir: string;
   stateDir: string;
-  /** The CLI against the test's local stack and state (local engine). */
+  /** The flags that point the CLI at the test's local stack and state (local engine). */
+  stackArgs: string[];
+  /** The CLI against the test's local stack and state (local engine), with --yes (no terminal: nothing is asked). */
   rcclab(...args: string[]): Promise<CliResult>;
   /** Rewrite the test's local stack (config by key, secrets kept encrypted). */
   editStack(edit: (config: Record<string, any>) => void): void;
@@ -51,6 +55,35 @@ export const runCli = (args: string[]): Promise<CliResult> =>
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, out, err }));
+  });
+
+const shellQuote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+
+/**
+ * The real CLI under a pseudo terminal (util-linux `script`): its stdin, stdout and stderr are a TTY,
+ * so it asks before deleting and shows its progress line. `answer` is typed when it asks
+ * "Proceed? [y/N]". `out` is everything the terminal showed (stdout and stderr together), with CRLF
+ * line ends as a terminal has them.
+ */
+export const runCliInTerminal = (args: string[], answer?: string): Promise<{ code: number | null; out: string; asked: boolean }> =>
+  new Promise((resolve, reject) => {
+    const command = [process.execPath, cli, ...args].map(shellQuote).join(" ");
+    const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: root, env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
+    let out = "";
+    let asked = false;
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (!asked && /Proceed\? \[y\/N\]/.test(out)) {
+        asked = true;
+        if (answer !== undefined) child.stdin.write(`${answer}\n`);
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      child.stdin.end();
+      resolve({ code, out, asked });
+    });
   });
 
 /** Start the lab under `tmp` and write the local stack pointed at it. */
@@ -72,11 +105,13 @@ export async function startTestLab(tmp: string, opts: Partial<LabOptions> = {}):
   // A2 over WinRM (the local stack's transport): the front ends' WS-Management endpoints.
   Object.assign((config["rcclab:ocs"] as Record<string, any>).winrm, { port: lab.ocsWinRm[0]!.port, tls: { caFile: lab.caFile } });
   writeStackConfig(file, config, { passphrase: PASSPHRASE, secrets: SECRETS });
+  const stackArgs = ["--stack", "local", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir];
   return {
     lab,
     stacksDir,
     stateDir,
-    rcclab: (...args) => runCli([...args, "--stack", "local", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir]),
+    stackArgs,
+    rcclab: (...args) => runCli([...args, "--yes", ...stackArgs]),
     editStack(edit) {
       const current = loadStackConfig(file, { passphrase: PASSPHRASE }).config;
       edit(current);
