@@ -40,6 +40,9 @@ import {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-cup-"));
 const caDir = path.join(tmp, "ca");
 const stateFile = path.join(tmp, "state", "cup.json");
+// The CUP client's journal of pending restarts, this file's own: the default (<project>/.rcclab/) is
+// shared by every run in the tree, and another run's entries made the restart counts below flaky.
+process.env.RCCLAB_CUP_PENDING_RESTARTS = path.join(tmp, "cup-pending-restarts.json");
 const stops: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const stop of stops.reverse()) await stop();
@@ -532,6 +535,50 @@ describe("CUP simulator: seeds and the Sync Agent", () => {
       expect((await rows(sim, "SELECT userid FROM enduser ORDER BY userid")).map((r) => r.userid)).toEqual(["jdoe", "rcc2"]);
     } finally {
       await sim.stop();
+    }
+  });
+
+  it("skips the Sync Agent's pass when neither CUCM's users nor CUP's tables changed, and still sees every change on the next request", async () => {
+    // 1,000 users, as in the measurement that made a pass on every request the cost of a run (issue 13 §4).
+    const cucmUsers: Array<{ userid: string; firstName?: string; lastName?: string }> = Array.from({ length: 1000 }, (_, i) => ({ userid: `u${i}`, lastName: `L${i}` }));
+    let reads = 0;
+    const sim = await startCupSim({ caDir, sshPort: false, endUserSource: () => (reads++, cucmUsers) });
+    try {
+      const count = async () => (await rows(sim, "SELECT userid FROM enduser")).length;
+      expect(await count()).toBe(1000);
+      const writes = sim.db.writes;
+      for (let i = 0; i < 5; i++) await count();
+      expect(sim.db.writes).toBe(writes); // no pass wrote anything
+      // A change on CUCM, even in place, shows in the next answer.
+      cucmUsers[3]!.firstName = "Renamed";
+      expect(await rows(sim, "SELECT firstname FROM enduser WHERE userid = 'u3'")).toEqual([{ firstname: "Renamed" }]);
+      cucmUsers.push({ userid: "late" });
+      expect(await rows(sim, "SELECT userid FROM enduser WHERE userid = 'late'")).toEqual([{ userid: "late" }]);
+      // A change on CUP's side is put back by the next pass, as before.
+      expect(await update(sim, "UPDATE enduser SET lastname = 'Changed' WHERE userid = 'u7'")).toBe(1);
+      expect(await rows(sim, "SELECT lastname FROM enduser WHERE userid = 'u7'")).toEqual([{ lastname: "L7" }]);
+    } finally {
+      await sim.stop();
+    }
+    expect(reads).toBeGreaterThan(8);
+
+    // With a version of the source (the lab passes CUCM's end user table's), an unchanged version means no read at all.
+    let version = 1;
+    reads = 0;
+    const users = [{ userid: "jdoe", firstName: "John", lastName: "Doe" }];
+    const fast = await startCupSim({ caDir, sshPort: false, endUserSource: () => (reads++, users), endUserSourceVersion: () => version });
+    try {
+      reads = 0;
+      await rows(fast, "SELECT userid FROM enduser");
+      const after = reads;
+      for (let i = 0; i < 5; i++) await rows(fast, "SELECT userid FROM enduser");
+      expect(reads).toBe(after);
+      users.push({ userid: "rcc9", firstName: "R", lastName: "Nine" });
+      version++;
+      expect((await rows(fast, "SELECT userid FROM enduser ORDER BY userid")).map((r) => r.userid)).toEqual(["jdoe", "rcc9"]);
+      expect(reads).toBe(after + 1);
+    } finally {
+      await fast.stop();
     }
   });
 });

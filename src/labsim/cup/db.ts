@@ -60,6 +60,12 @@ export const cupFaults = {
 export class CupDb {
   tables = new Map<string, SqlRow[]>();
   services: CupServiceRow[] = [];
+  /**
+   * Counts the writes to the tables (insert, update, remove, load, and changed()): a cheap "has
+   * anything changed" for the Sync Agent, which skips its pass when neither CUCM's end users nor
+   * this counter moved (./server.ts).
+   */
+  writes = 0;
   /** What SQL and the catalog show (a renamed column, a missing table); the stored rows keep the schema's names. */
   variant?: SchemaVariant;
 
@@ -110,14 +116,22 @@ export class CupDb {
       else throw faults.sqlNotNull(spec.table, column);
     }
     if (row.pkid === null) throw faults.sqlNotNull(spec.table, "pkid");
+    this.writes++;
     this.rows(spec.table).push(row);
   }
 
   update(spec: TableSpec, row: SqlRow, column: string, v: SqlValue): void {
+    this.writes++;
     row[column] = this.value(spec, column, v);
   }
 
+  /** Records a change made to the rows directly (not through insert / update / remove). */
+  changed(): void {
+    this.writes++;
+  }
+
   remove(spec: TableSpec, row: SqlRow): void {
+    this.writes++;
     const rows = this.rows(spec.table);
     const i = rows.indexOf(row);
     if (i >= 0) rows.splice(i, 1);
@@ -180,6 +194,7 @@ export class CupDb {
 
   load(json: CupDbJson): void {
     if (json.format !== STATE_FORMAT) throw new Error(`not a CUP simulator state (format ${String(json.format)})`);
+    this.writes++;
     this.tables = new Map();
     for (const spec of TABLES) {
       // Columns the schema added since the state was written get their defaults; dropped ones go.

@@ -118,6 +118,12 @@ export interface CupSimOptions {
    * with their per-user rows when gone from CUCM), and it is the default seed's end user list.
    */
   endUserSource?: () => CupEndUserSeed[];
+  /**
+   * Optional, with endUserSource: something that changes whenever the source's list may have
+   * changed (e.g. the CUCM simulator's `db.endUsers.version`). While it and CUP's own tables are
+   * unchanged, a request does not even read the source.
+   */
+  endUserSourceVersion?: () => unknown;
   /** Idle lifetime of a session cookie. Default 30 minutes. */
   sessionTtlMs?: number;
   /**
@@ -212,18 +218,26 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function syncEndUsers(db: CupDb, users: CupEndUserSeed[], removeOthers = false): boolean {
   let changed = false;
   const endUsers = db.rows("enduser");
+  // By userid (lower case), the first row of each: a lookup per user, not a scan (issue 13 §4).
+  const byUserid = new Map<string, SqlRow>();
+  for (const r of endUsers) {
+    const id = r.userid?.toLowerCase();
+    if (id !== undefined && !byUserid.has(id)) byUserid.set(id, r);
+  }
   for (const u of users) {
-    const existing = endUsers.find((r) => r.userid?.toLowerCase() === u.userid.toLowerCase());
+    const existing = byUserid.get(u.userid.toLowerCase());
     if (existing) {
       const firstname = u.firstName ?? existing.firstname ?? "";
       const lastname = u.lastName ?? existing.lastname ?? "";
       if (existing.firstname !== firstname || existing.lastname !== lastname) {
         Object.assign(existing, { firstname, lastname });
+        db.changed();
         changed = true;
       }
       continue;
     }
     db.insertLiteral("enduser", { pkid: u.pkid ?? stablePkid(`enduser:${u.userid}`), userid: u.userid, firstname: u.firstName ?? "", lastname: u.lastName ?? u.userid });
+    byUserid.set(u.userid.toLowerCase(), endUsers.at(-1)!);
     changed = true;
   }
   if (removeOthers) {
@@ -232,11 +246,36 @@ function syncEndUsers(db: CupDb, users: CupEndUserSeed[], removeOthers = false):
     if (gone.size) {
       db.tables.set("enduser", endUsers.filter((r) => !gone.has(r.pkid)));
       db.tables.set("ucendusercfg", db.rows("ucendusercfg").filter((r) => !gone.has(r.fkenduser ?? null)));
+      db.changed();
       changed = true;
     }
   }
-  db.checkKeys("insert");
+  if (changed) db.checkKeys("insert");
   return changed;
+}
+
+/**
+ * The Sync Agent's pass before each AXL request, skipped when it would change nothing: neither
+ * the source's list (compared field by field with the last one; or its version, when the caller
+ * gives one) nor CUP's own tables changed since the last pass. Why: a full pass over 1,000 end
+ * users, and the key checks after it, on every request made CUP's simulator, not rcclab, the cost
+ * of a 1,000-user run (issue 13 §4). A user added on CUCM still shows in CUP's next answer.
+ */
+function syncAgent(source: () => CupEndUserSeed[], sourceVersion: (() => unknown) | undefined): (db: CupDb) => boolean {
+  type Seen = { db: CupDb; writes: number; version: unknown; users: Array<[string, string | undefined, string | undefined, string | undefined]> };
+  let seen: Seen | undefined;
+  const same = (a: Seen["users"], b: CupEndUserSeed[]): boolean =>
+    a.length === b.length && b.every((u, i) => a[i]![0] === u.userid && a[i]![1] === u.firstName && a[i]![2] === u.lastName && a[i]![3] === u.pkid);
+  return (db) => {
+    const version = sourceVersion?.();
+    const unchangedHere = seen !== undefined && seen.db === db && seen.writes === db.writes;
+    if (unchangedHere && sourceVersion && Object.is(version, seen!.version)) return false;
+    const users = source();
+    if (unchangedHere && same(seen!.users, users)) return false;
+    const changed = syncEndUsers(db, users, true);
+    seen = { db, writes: db.writes, version, users: users.map((u) => [u.userid, u.firstName, u.lastName, u.pkid]) };
+    return changed;
+  };
 }
 
 function seededDb(seed: CupSeed, source: (() => CupEndUserSeed[]) | undefined): CupDb {
@@ -267,6 +306,7 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
     if (opts.stateFile) service.db.save(opts.stateFile, version);
   };
   const service = new CupAxlService(db, version, save);
+  const sync = opts.endUserSource && syncAgent(opts.endUserSource, opts.endUserSourceVersion);
   const restarts: CupRestart[] = [];
   const services = new CupServices({ get: () => service.db.services, set: (rows) => void (service.db.services = rows), save }, restarts);
   save();
@@ -320,7 +360,7 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
     }
     record.operation = prepared.operation;
     if (prepared.sql !== undefined) record.sql = prepared.sql;
-    if (opts.endUserSource && syncEndUsers(service.db, opts.endUserSource(), true)) save();
+    if (sync && sync(service.db)) save();
 
     const pre = takeInjection(record.operation, "before");
     if (pre) record.injected = pre.kind;
