@@ -98,12 +98,15 @@ describe("rcclab as a library: packed, installed in another project, used from T
   };
 
   beforeAll(async () => {
-    // Built here, into a copy of the working tree, as `npm pack` builds it (prepack empties dist/,
-    // prepare compiles tsconfig.json): not in this repository's dist/, which other test files run
-    // from meanwhile, and with no compiled file of a deleted source.
+    // Built here, into a copy of the working tree (prepack empties dist/ before npm pack builds it):
+    // not in this repository's dist/, which other test files run from meanwhile, and with no compiled
+    // file of a deleted source. tsconfig.build.json compiles what the package ships (not the tests);
+    // a compiled test is put beside it, as npm pack's full build leaves them, for the file list to leave out.
     const skip = new Set(["node_modules", "dist", ".git", "scratch", ".rcclab", ".lab"]);
     fs.cpSync(root, stage, { recursive: true, filter: (src) => !skip.has(path.relative(root, src).split(path.sep)[0]!) });
-    ok(await run(process.execPath, [tsc, "-p", path.join(root, "tsconfig.json"), "--outDir", path.join(stage, "dist")], root), "tsc");
+    ok(await run(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json"), "--outDir", path.join(stage, "dist")], root), "tsc");
+    fs.mkdirSync(path.join(stage, "dist", "test"));
+    fs.writeFileSync(path.join(stage, "dist", "test", "library.test.js"), "");
     const pack = ok(await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", tmp], stage), "npm pack");
     const [info] = JSON.parse(pack.out) as { filename: string; files: { path: string }[] }[];
     packed = info!.files.map((f) => f.path).sort();
