@@ -44,6 +44,8 @@ export interface CommandOptions {
   onProgress?: (p: local.Progress) => void;
   /** The Pulumi engine's backend URL (default: the one `pulumi login` chose). */
   backend?: string;
+  /** The Pulumi CLI's own text, line by line (default: print). */
+  engineOutput?: (line: string) => void;
 }
 
 export class CommandError extends Error {
@@ -115,14 +117,17 @@ export function chooseEngine(requested: EngineName | undefined, print: (l: strin
   return "local";
 }
 
+/** The local engine's state file of a stack: <state dir, default <project>/.rcclab>/<stack>.state.json. */
+export const stateFileOf = (opts: Pick<CommandOptions, "stack" | "stateDir">): string =>
+  path.join(opts.stateDir ?? path.join(projectRoot(), ".rcclab"), `${opts.stack}.state.json`);
+
 function localOptions(opts: CommandOptions, passphrase: string): local.EngineOptions {
   if (!passphrase) throw new CommandError("set PULUMI_CONFIG_PASSPHRASE: it encrypts the secrets in the local state");
-  const stateDir = opts.stateDir ?? path.join(projectRoot(), ".rcclab");
   const print = opts.print ?? (() => {});
   return {
     project: PROJECT,
     stack: opts.stack,
-    stateFile: path.join(stateDir, `${opts.stack}.state.json`),
+    stateFile: stateFileOf(opts),
     passphrase,
     onEvent: opts.onEvent ?? ((e) => print(local.formatEvent(e))),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
@@ -201,6 +206,19 @@ export async function destroy(opts: CommandOptions): Promise<void> {
   const stack = loadStack(opts);
   try {
     await local.destroy(localOptions(opts, stack.passphrase));
+  } catch (e) {
+    throw new CommandError((e as Error).message);
+  }
+}
+
+/** The stack's outputs from the local engine's state (no system is called); secrets left out, named. */
+export function stackOutputs(opts: CommandOptions): { outputs: Record<string, unknown>; secretOutputs: string[] } {
+  const file = stateFileOf(opts);
+  if (!fs.existsSync(file)) throw new CommandError(`stack ${opts.stack} has no local state (${file}): run rcclab up first`);
+  const { passphrase } = loadStack(opts);
+  if (!passphrase) throw new CommandError("set PULUMI_CONFIG_PASSPHRASE: it decrypts the local state");
+  try {
+    return local.readOutputs(file, passphrase);
   } catch (e) {
     throw new CommandError((e as Error).message);
   }

@@ -10,10 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectRoot } from "../providers/core/provider";
-import { type CommandOptions, CommandError, loadStack } from "./commands";
-import { StateStore } from "./engine/state";
-import { reveal, secretKeysOf } from "./engine/wire";
+import { type CommandOptions, CommandError, stackOutputs } from "./commands";
 
 export interface StackOutputs {
   /** The stack's outputs that hold no secret, in clear. */
@@ -30,25 +27,10 @@ export interface WrittenFile {
   where?: string;
 }
 
-/** The local engine's state file of a stack (as src/commands.ts places it). */
-export const stateFileOf = (opts: Pick<CommandOptions, "stack" | "stateDir">): string =>
-  path.join(opts.stateDir ?? path.join(projectRoot(), ".rcclab"), `${opts.stack}.state.json`);
-
 /** The non-secret outputs of the stack's local state (its passphrase as the commands find it). */
 export function readStackOutputs(opts: CommandOptions): StackOutputs {
-  const file = stateFileOf(opts);
-  if (!fs.existsSync(file)) throw new CommandError(`stack ${opts.stack} has no local state (${file}): run rcclab up first`);
-  const { passphrase } = loadStack(opts);
-  if (!passphrase) throw new CommandError("set PULUMI_CONFIG_PASSPHRASE: it decrypts the local state");
-  let stored: Record<string, unknown>;
-  try {
-    stored = StateStore.load(file, passphrase).outputs;
-  } catch (e) {
-    throw new CommandError((e as Error).message);
-  }
-  const secret = secretKeysOf(stored);
-  const outputs = Object.fromEntries(Object.entries(stored).filter(([k]) => !secret.includes(k)).map(([k, v]) => [k, reveal(v)]));
-  return { outputs, secret };
+  const r = stackOutputs(opts);
+  return { outputs: r.outputs, secret: r.secretOutputs };
 }
 
 interface CommunicatorSetting {

@@ -1,20 +1,19 @@
 /**
  * The commands that change the lab — preview (the plan), up, destroy, rebuild — and the rule that
  * nothing is deleted by surprise:
- * - on a terminal without --yes: the plan first (up: a preview; destroy/rebuild: the deletes, from the
- *   state alone), how many objects it deletes, then `Proceed? [y/N]`; no answer but y/yes changes
+ * - on a terminal without --yes: the plan first (up: a preview; destroy/rebuild: the deletes — from
+ *   the state alone with the local engine, a destroy preview with Pulumi's), how many objects it
+ *   deletes, then `Proceed? [y/N]`; no answer but y/yes changes
  *   nothing (exit 1). Nothing to do: said, and nothing asked;
  * - without a terminal and without --yes: destroy and rebuild refuse; up previews first and refuses
  *   only a plan that deletes or replaces something;
  * - with --yes: no plan pass, no question.
  * Steps are printed as they happen (unchanged ones only with --show-same or --verbose), then the counts.
  */
-import * as fs from "node:fs";
 import * as commands from "../commands";
 import type { CommandOptions, EngineName, UpResult } from "../commands";
 import type { EngineEvent, Step, Summary } from "../engine/local";
 import { summarize } from "../engine/local";
-import { readStackOutputs, stateFileOf } from "../outputs";
 import { type Io, commandOptions } from "./io";
 import { printJson, runJson, stepJson } from "./json";
 import { progressReporter } from "./progress";
@@ -47,26 +46,22 @@ function eventPrinter(io: Io, kept: Step[]) {
 const plan = (io: Io, opts: CommandOptions): Promise<UpResult> =>
   withProgress(io, true, (onProgress) => commands.up({ ...opts, onEvent: () => {}, onProgress }, true));
 
-function showPlan(io: Io, steps: Step[], summary: Summary, engine: EngineName): void {
-  // The Pulumi engine prints its own plan (through print); it returns no steps.
-  if (engine === "pulumi") return;
+/** The plan: each change (both engines give their steps), then the counts. */
+function showPlan(io: Io, steps: Step[], summary: Summary): void {
   render.planLines(steps, showSame(io)).forEach(io.result);
   io.result(render.planSummary(summary));
 }
 
-/** The non-secret outputs after an up (local engine: read back from its state). */
-function outputsAfterUp(engine: EngineName, opts: CommandOptions): Record<string, unknown> {
-  if (engine !== "local") return {};
-  if (!fs.existsSync(stateFileOf(opts))) return {};
-  return { outputs: readStackOutputs(opts).outputs };
+/** The outputs of an up that hold no secret. */
+function publicOutputs(r: UpResult): Record<string, unknown> {
+  return { outputs: Object.fromEntries(Object.entries(r.outputs).filter(([k]) => !r.secretOutputs.includes(k))) };
 }
 
 /** `rcclab preview`: the plan; with --expect-no-changes / --detailed-exitcode, exit 2 when it has changes. */
 export async function preview(io: Io, engine: EngineName): Promise<number> {
   const r = await plan(io, commandOptions(io, { engine }));
   if (io.flags.json) printJson(runJson(engine, { ...r, steps: render.visibleSteps(r.steps, showSame(io)) }));
-  else if (engine === "pulumi") io.result(r.changed ? "changes planned" : "no changes");
-  else showPlan(io, r.steps, r.summary, engine);
+  else showPlan(io, r.steps, r.summary);
   return (io.flags.expectNoChanges || io.flags.detailedExitcode) && r.changed ? 2 : 0;
 }
 
@@ -85,23 +80,21 @@ export async function up(io: Io, engine: EngineName, extra: Partial<CommandOptio
     const p = await plan(io, opts);
     const deletes = render.deletesNote(p.summary);
     if (!p.changed) {
-      if (io.flags.json) printJson(runJson(engine, { ...p, steps: render.visibleSteps(p.steps, showSame(io)) }, outputsAfterUp(engine, opts)));
+      if (io.flags.json) printJson(runJson(engine, { ...p, steps: render.visibleSteps(p.steps, showSame(io)) }));
       else io.result(`no changes: the lab matches stack ${io.flags.stack} (${p.summary.same} unchanged)`);
       return 0;
     }
     if (interactive()) {
-      showPlan(io, p.steps, p.summary, engine);
+      showPlan(io, p.steps, p.summary);
       if (!(await ask(io, `up changes stack ${io.flags.stack}`, deletes))) return 1;
-    } else if (deletes || engine === "pulumi") {
-      showPlan(io, p.steps, p.summary, engine);
-      const why = deletes ? `this plan ${deletes}` : "the Pulumi engine's plan may delete objects";
-      throw new commands.CommandError(`refusing to apply without a terminal: ${why}; nothing was changed. Re-run with --yes to apply it (rcclab preview shows it)`);
+    } else if (deletes) {
+      showPlan(io, p.steps, p.summary);
+      throw new commands.CommandError(`refusing to apply without a terminal: this plan ${deletes}; nothing was changed. Re-run with --yes to apply it (rcclab preview shows it)`);
     }
   }
   const done: Step[] = [];
   const r = await withProgress(io, false, (onProgress) => commands.up({ ...opts, onEvent: eventPrinter(io, done), onProgress }));
-  if (io.flags.json) printJson(runJson(engine, r, outputsAfterUp(engine, opts)));
-  else if (engine === "pulumi") io.result(r.changed ? "lab updated" : "no changes");
+  if (io.flags.json) printJson(runJson(engine, r, publicOutputs(r)));
   else {
     io.result(render.appliedSummary(r.summary));
     if (Object.keys(r.outputs).length) io.info(`outputs: ${Object.keys(r.outputs).join(", ")} (rcclab outputs --dir DIR writes the Communicator .reg files and the normalization rules)`);
@@ -116,14 +109,14 @@ export async function up(io: Io, engine: EngineName, extra: Partial<CommandOptio
 async function allowDeletes(io: Io, engine: EngineName, verb: "destroy" | "rebuild"): Promise<"go" | "nothing" | "no"> {
   if (io.flags.yes) return "go";
   const opts = commandOptions(io, { engine, onEvent: () => {} });
-  // From the state alone (no system is called); the Pulumi engine's state is Pulumi's own.
-  const p = engine === "local" ? await commands.destroyPlan(opts) : undefined;
-  const count = p ? `${p.summary.delete} object${p.summary.delete === 1 ? "" : "s"}` : "every object of the stack";
+  // Local engine: from the state alone (no system is called); Pulumi engine: a destroy preview.
+  const p = await commands.destroyPlan(opts);
+  const count = `${p.summary.delete} object${p.summary.delete === 1 ? "" : "s"}`;
   if (!interactive()) {
     throw new commands.CommandError(`refusing to ${verb} without a terminal: it deletes ${count} rcclab created for stack ${io.flags.stack}; nothing was changed. Re-run with --yes`);
   }
-  if (p && p.summary.delete === 0) return "nothing";
-  if (p) showPlan(io, p.steps, p.summary, engine);
+  if (p.summary.delete === 0) return "nothing";
+  showPlan(io, p.steps, p.summary);
   const then = verb === "rebuild" ? ", then builds the lab again" : "";
   return (await ask(io, `${verb} stack ${io.flags.stack}`, `deletes ${count} rcclab created${then}`)) ? "go" : "no";
 }
@@ -146,7 +139,7 @@ export async function destroy(io: Io, engine: EngineName): Promise<number> {
   }
   const d = await runDestroy(io, engine);
   if (io.flags.json) printJson({ ok: true, engine, summary: d.summary, steps: d.steps.map(stepJson) });
-  else io.result(engine === "pulumi" ? `stack ${io.flags.stack}: destroyed` : render.destroyedSummary(d.summary));
+  else io.result(render.destroyedSummary(d.summary));
   return 0;
 }
 
@@ -154,11 +147,11 @@ export async function destroy(io: Io, engine: EngineName): Promise<number> {
 export async function rebuild(io: Io, engine: EngineName): Promise<number> {
   if ((await allowDeletes(io, engine, "rebuild")) === "no") return 1;
   const d = await runDestroy(io, engine);
-  if (!io.flags.json && engine === "local") io.info(render.destroyedSummary(d.summary));
+  if (!io.flags.json) io.info(render.destroyedSummary(d.summary));
   const done: Step[] = [];
   const r = await withProgress(io, false, (onProgress) => commands.up(commandOptions(io, { engine, onEvent: eventPrinter(io, done), onProgress })));
   if (io.flags.json) {
-    printJson(runJson(engine, r, { destroyed: { summary: d.summary, steps: d.steps.map(stepJson) }, ...outputsAfterUp(engine, commandOptions(io)) }));
-  } else io.result(engine === "pulumi" ? (r.changed ? "lab rebuilt" : "no changes") : render.appliedSummary(r.summary));
+    printJson(runJson(engine, r, { destroyed: { summary: d.summary, steps: d.steps.map(stepJson) }, ...publicOutputs(r) }));
+  } else io.result(render.appliedSummary(r.summary));
   return 0;
 }

@@ -266,6 +266,14 @@ export function readState(stateFile: string, passphrase: string): StateFile {
   return store.toFile(false);
 }
 
+/** The stack's outputs after the last up: those holding no secret in clear, and the names of the others. */
+export function readOutputs(stateFile: string, passphrase: string): { outputs: Record<string, unknown>; secretOutputs: string[] } {
+  const stored = StateStore.load(stateFile, passphrase).outputs;
+  const secretOutputs = secretKeysOf(stored);
+  const outputs = Object.fromEntries(Object.entries(stored).filter(([k]) => !secretOutputs.includes(k)).map(([k, v]) => [k, reveal(v)]));
+  return { outputs, secretOutputs };
+}
+
 /** One line for an event, Pulumi style: "+ create rcclab:echo:Thing a (id)". */
 export function formatEvent(e: EngineEvent): string {
   const sym: Record<StepOp, string> = { create: "+", update: "~", replace: "+-", same: "=", delete: "-", read: ">" };

@@ -184,7 +184,8 @@ export async function pulumiCli(opts: CommandOptions, run: PulumiRun): Promise<U
 
   const events: PulumiEvent[] = [];
   const steps = new StepCollector();
-  const lines = lineSplitter(print);
+  // Pulumi's own text: where the caller wants it (the CLI shows its own plan, and this only with --verbose).
+  const lines = lineSplitter(opts.engineOutput ?? print);
   const handlers: Handlers = {
     onOutput: (s) => lines.write(s),
     onEvent: (e) => {
