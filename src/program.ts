@@ -41,7 +41,7 @@ export async function lab(): Promise<Record<string, unknown>> {
  * "B-cucm" and "C-cup" and their children had bare names ("phone-SEP…"). Aliases to those URNs let
  * Pulumi carry a stack built before over to the new names without replacing anything (a replacement
  * would create each object again under its new name, then delete it under the old one). rcclab's
- * local engine ignores aliases.
+ * local engine honours them too.
  */
 function formerly(name: string, formerName: string, type: string): pulumi.ComponentResourceOptions {
   const formerParent = pulumi.createUrn(formerName, type);

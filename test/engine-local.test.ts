@@ -31,6 +31,8 @@ interface Spec {
   withCD?: boolean;
   /** a's secret field. */
   aSecret?: string;
+  /** a renamed to "a2", with an alias to its former name. */
+  renamed?: boolean;
 }
 
 /** Per-scenario files: the echo store (the "system") and the state. */
@@ -46,13 +48,17 @@ function scenario(name: string) {
     const echo = cfg.requireObject<{ store: string }>("echo");
     const password = cfg.requireSecret("echoPassword");
     const conn = pulumi.output({ store: echo.store, password });
-    const a = new Thing.Resource("a", {
-      name: s.aName ?? "alpha",
-      size: s.aSize ?? 1,
-      color: s.aColor ?? "red",
-      secret: pulumi.secret(s.aSecret ?? SECRET),
-      connection: conn,
-    });
+    const a = new Thing.Resource(
+      s.renamed ? "a2" : "a",
+      {
+        name: s.aName ?? "alpha",
+        size: s.aSize ?? 1,
+        color: s.aColor ?? "red",
+        secret: pulumi.secret(s.aSecret ?? SECRET),
+        connection: conn,
+      },
+      s.renamed ? { aliases: [{ name: "a" }] } : {},
+    );
     secretSeen = await (password as any).isSecret;
     const out: Record<string, unknown> = { aUuid: a.uuid, aSecret: a.secret, plain: "hello" };
     if (s.withB !== false) {
@@ -135,10 +141,22 @@ describe("local engine: plans that say what will change", () => {
     expect(JSON.stringify(r.steps)).not.toContain("R0tated-Pa55");
   });
 
+  it("a resource renamed with an alias to its former name keeps its object: same, not a replacement", async () => {
+    const before = fs.readFileSync(sc.store, "utf8");
+    const plan = await preview(sc.opts({ renamed: true }, host));
+    expect(sc.ops(plan)).toEqual(["same a2", "same b"]);
+    const r = await up(sc.opts({ renamed: true }, host));
+    expect(sc.ops(r)).toEqual(["same a2", "same b"]);
+    expect(fs.readFileSync(sc.store, "utf8")).toBe(before);
+    const urns = JSON.parse(sc.stateText()).resources.map((x: any) => x.urn.split("::").pop());
+    expect(urns).toContain("a2");
+    expect(urns).not.toContain("a");
+  });
+
   it("planDestroy lists what destroy would delete, dependents first, calling no system", async () => {
     const before = fs.readFileSync(sc.store, "utf8");
     const plan = await planDestroy({ project: "rcclab", stack: "test", stateFile: sc.stateFile, passphrase: "state-pass" });
-    expect(plan.steps.map((st) => `${st.op} ${st.name}`)).toEqual(["delete b", "delete a"]);
+    expect(plan.steps.map((st) => `${st.op} ${st.name}`)).toEqual(["delete b", "delete a2"]);
     expect(plan.summary.delete).toBe(2);
     expect(fs.readFileSync(sc.store, "utf8")).toBe(before);
     progress.length = 0;

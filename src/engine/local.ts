@@ -19,6 +19,7 @@
  *   (or the `deleteBeforeReplace` resource option) asks for delete-before-replace. Resources in the
  *   previous state that the program no longer registers are deleted after the program, dependents
  *   first. Component resources (and the root Stack) are recorded, with their registered outputs.
+ *   A resource whose URN changed takes over its state entry under a former URN its aliases name.
  * - preview: Check and Diff only; reports the planned steps, changes nothing. New resources' computed
  *   outputs are unknown to the program, as in a Pulumi preview; a resource whose inputs are not known
  *   yet is planned as create/update without Check.
@@ -44,7 +45,7 @@
  *
  * Not implemented: parallel steps (steps run one at a time, in the order registrations arrive,
  * which respects dependencies); the resource options protect, ignoreChanges, replaceOnChanges and
- * retainOnDelete (refused with an error), aliases, deletedWith, custom timeouts (ignored); import
+ * retainOnDelete (refused with an error), deletedWith, custom timeouts (ignored); import
  * and `Resource.get` of existing objects, invokes, explicit provider resources and non-dynamic
  * resource types (refused); replacing the dependents of a delete-before-replace resource; stack
  * references; locking the state file against another process; Pulumi's checkpoint format, update
@@ -490,6 +491,40 @@ class Deployment {
     return resp;
   }
 
+  /**
+   * Aliases: a resource registered under a new name (or parent) whose state entry is still under one
+   * of its former URNs takes that entry over, as Pulumi does, so a rename is not a replacement. A
+   * former URN is the alias's own, or its spec's name/type/parent/stack/project filled in from the
+   * resource's.
+   */
+  private carryOver(req: any, urn: string, type: string, name: string, parent: string | undefined): void {
+    if (this.state.live.has(urn)) return;
+    for (const alias of req.getAliasesList?.() ?? []) {
+      let former: string;
+      if (alias.hasUrn?.() && alias.getUrn()) former = alias.getUrn();
+      else {
+        const spec = alias.getSpec?.();
+        if (!spec) continue;
+        const where = { ...this.opts, stack: spec.getStack() || this.opts.stack, project: spec.getProject() || this.opts.project };
+        former = newUrn(where, spec.getNoparent() ? undefined : spec.getParenturn() || parent, spec.getType() || type, spec.getName() || name);
+      }
+      const e = this.state.live.get(former);
+      if (!e || this.registered.has(former) || former === urn) continue;
+      this.state.live.delete(former);
+      this.state.live.set(urn, { ...e, urn });
+      if (!this.dryRun) this.save();
+      return;
+    }
+    for (const former of req.getAliasurnsList?.() ?? []) {
+      const e = this.state.live.get(former);
+      if (!e || this.registered.has(former)) continue;
+      this.state.live.delete(former);
+      this.state.live.set(urn, { ...e, urn });
+      if (!this.dryRun) this.save();
+      return;
+    }
+  }
+
   /** Handle one RegisterResource: run (or plan) its step and answer with its outputs. */
   private async register(req: any): Promise<unknown> {
     const type: string = req.getType();
@@ -503,6 +538,7 @@ class Deployment {
       return this.response(urn, "", {}, true);
     }
     this.registered.add(urn);
+    this.carryOver(req, urn, type, name, parent);
 
     if (!req.getCustom()) {
       if (type === STACK_TYPE && !parent) this.stackUrn = urn;

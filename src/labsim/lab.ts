@@ -214,6 +214,8 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     ...(opts.cupSchemaVariant ? { schemaVariant: opts.cupSchemaVariant } : {}),
     // CUP's Sync Agent: the end users come from the CUCM publisher.
     endUserSource: () => [...cucm.db.endUsers.values()].map((u) => ({ userid: u.userid, firstName: u.firstName, lastName: u.lastName })),
+    // CUCM's end-user table changes its version on every write: CUP reads the list only then.
+    endUserSourceVersion: () => cucm.db.endUsers.version,
   });
   const endpoints = {
     "CA certificate": caFile,
