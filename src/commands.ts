@@ -64,8 +64,9 @@ function passphraseFor(opts: CommandOptions): string | undefined {
 /** The stack's config, decrypted and checked; every problem by its YAML path. */
 export function loadStack(opts: CommandOptions): { config: Record<string, any>; secretKeys: string[]; errors: ConfigError[]; passphrase: string } {
   // The program reads files the stack names (the CUP mapping override) from the same folder.
-  if (opts.stacksDir) process.env.RCCLAB_STACKS_DIR = path.resolve(opts.stacksDir);
-  const file = stackConfigPath(opts.stacksDir ?? path.join(projectRoot(), "stacks"), opts.stack);
+  const stacksDir = path.resolve(opts.stacksDir ?? path.join(projectRoot(), "stacks"));
+  process.env.RCCLAB_STACKS_DIR = stacksDir;
+  const file = stackConfigPath(stacksDir, opts.stack);
   if (!fs.existsSync(file)) throw new CommandError(`no stack file ${file} (stacks are stacks/Pulumi.<name>.yaml)`);
   const passphrase = passphraseFor(opts);
   const loaded = loadStackConfig(file, { project: PROJECT, ...(passphrase !== undefined ? { passphrase } : {}) });

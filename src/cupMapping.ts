@@ -4,12 +4,14 @@
  * the path inside the file, like the stack's own.
  */
 import * as path from "node:path";
-import { projectRoot } from "../providers/core/provider";
 import { type MappingOverride, readMappingOverride } from "../providers/cup/catalog";
 import type { ConfigError } from "./config";
 
-/** The stacks folder: the CLI's --stacks-dir (passed on in RCCLAB_STACKS_DIR), or <project>/stacks. */
-export const stacksFolder = (): string => process.env.RCCLAB_STACKS_DIR ?? path.join(projectRoot(), "stacks");
+/**
+ * The folder a stack's files are in: what the rcclab CLI uses (it passes it on in RCCLAB_STACKS_DIR),
+ * else the program's working directory (a Pulumi program keeps Pulumi.<stack>.yaml there).
+ */
+export const stacksFolder = (): string => process.env.RCCLAB_STACKS_DIR ?? process.cwd();
 
 /** The override a stack names (undefined when it names none), or its problems by path. */
 export function loadCupMapping(file: string | undefined, dir = stacksFolder()): { override?: MappingOverride; errors: ConfigError[] } {

@@ -227,7 +227,7 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     if (!props.connection) {
       throw new RcclabError(
         "InvalidRequest",
-        `${this.spec.type} "${id}": reading needs the connection; import with the 'import' resource option so the inputs carry it`,
+        `${this.spec.type} "${id}": reading needs the connection, and this resource's state holds none (Pulumi's \`pulumi refresh\` or Resource.get of a dynamic resource without inputs)`,
       );
     }
     return this.run("read", id, props, async (ctx) => {

@@ -152,11 +152,14 @@ type Journal = Record<string, Record<string, PendingEntry>>;
 /**
  * The file that remembers, per CUP host, the restarts a change still needs: written before a write
  * that needs one is sent, cleared when the restart succeeded (or the write changed nothing). Default
- * <project>/.rcclab/cup-pending-restarts.json, next to the local engine's state; RCCLAB_CUP_PENDING_RESTARTS
+ * .rcclab/cup-pending-restarts.json in the provider's working directory (the rcclab CLI runs it in the
+ * project, next to the local engine's state; Pulumi in the program's project); RCCLAB_CUP_PENDING_RESTARTS
  * moves it.
  */
 export function pendingRestartsFile(): string {
-  return process.env.RCCLAB_CUP_PENDING_RESTARTS ?? path.join(projectRoot(__dirname), ".rcclab", "cup-pending-restarts.json");
+  // Beside the program's own state (the working directory Pulumi or rcclab runs it in), not inside an
+  // installed package.
+  return process.env.RCCLAB_CUP_PENDING_RESTARTS ?? path.join(process.cwd(), ".rcclab", "cup-pending-restarts.json");
 }
 
 function readJournal(): Journal {

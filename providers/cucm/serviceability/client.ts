@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { RcclabError } from "../../core/errors";
+import { projectRoot } from "../../core/provider";
 import type { Logger } from "../../core/kind";
 import { withRetry } from "../../core/retry";
 import { type TlsSettings, httpsAgent } from "../../core/tls";
@@ -68,9 +69,8 @@ export class ServiceabilityClient {
   private client(): Promise<any> {
     this.soap ??= (async () => {
       const soap = await import("soap");
-      const file = path.join(__dirname, "controlcenter.wsdl");
-      // tsc does not copy the WSDL to dist/: read it from the source tree when running compiled.
-      const wsdlFile = fs.existsSync(file) ? file : file.replace(`${path.sep}dist${path.sep}`, path.sep);
+      // tsc does not copy the WSDL to dist/: it is read from the package's providers/ folder.
+      const wsdlFile = path.join(projectRoot(__dirname), "providers", "cucm", "serviceability", "controlcenter.wsdl");
       const wsdl = new soap.WSDL(fs.readFileSync(wsdlFile, "utf8"), wsdlFile, {});
       await new Promise<void>((resolve, reject) => wsdl.onReady((err: unknown) => (err ? reject(err) : resolve())));
       const client = new soap.Client(wsdl, this.target);
