@@ -280,28 +280,20 @@ describe("a run, against a stand-in of the Automation API", () => {
       o?.onOutput?.("Updating (guide)\n\n  pulumi:pulumi:Stack rcclab-guide running\n");
       events.forEach((e) => o?.onEvent?.(e));
     };
+    /** A stack operation that records its call and plays the events. */
+    const playing = (op: string) => async (o?: Record<string, unknown> & Parameters<typeof play>[0]) => {
+      calls.push({ how: "", stackName: "", op, options: o as Record<string, unknown> });
+      play(o);
+    };
     const stack: PulumiStack = {
       async up(o) {
-        calls.push({ how: "", stackName: "", op: "up", options: o as Record<string, unknown> });
-        play(o);
+        await playing("up")(o as Record<string, unknown>);
         return { outputs: { lab: { value: { cucm: "cucm.lab.example" }, secret: false }, ctiPassword: { value: "s3cr3t", secret: true } } };
       },
-      async preview(o) {
-        calls.push({ how: "", stackName: "", op: "preview", options: o as Record<string, unknown> });
-        play(o);
-      },
-      async previewRefresh(o) {
-        calls.push({ how: "", stackName: "", op: "drift", options: o as Record<string, unknown> });
-        play(o);
-      },
-      async destroy(o) {
-        calls.push({ how: "", stackName: "", op: "destroy", options: o as Record<string, unknown> });
-        play(o);
-      },
-      async previewDestroy(o) {
-        calls.push({ how: "", stackName: "", op: "destroy-plan", options: o as Record<string, unknown> });
-        play(o);
-      },
+      preview: playing("preview"),
+      previewRefresh: playing("drift"),
+      destroy: playing("destroy"),
+      previewDestroy: playing("destroy-plan"),
     };
     const open = (how: string) => async (args: { stackName: string }, ws?: { envVars?: Record<string, string> }) => {
       calls.push({ how, stackName: args.stackName, ...(ws?.envVars ? { envVars: ws.envVars } : {}) });

@@ -7,7 +7,6 @@
  * Pulumi starts it. What the program built is checked on the CUCM simulator over AXL; the state must
  * hold no absolute path, and the stack is destroyed after the project has moved.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,29 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AxlClient } from "../providers/cucm/axl/client";
 import { loadStackConfig } from "../src/engine/stackConfig";
 import { LAB, type Lab } from "../src/labsim/lab";
-import { PASSPHRASE, startTestLab } from "./support/lab";
+import { type CliResult, PASSPHRASE, runProcess, startTestLab } from "./support/lab";
 
 const root = path.resolve(__dirname, "..");
 const fixture = path.join(__dirname, "fixtures", "library");
 const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** A child process, asynchronously: the simulators answer from this process meanwhile. */
-const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
+type Run = CliResult;
+const run = runProcess;
 
 const ok = (r: Run, what: string): Run => {
   if (r.code !== 0) throw new Error(`${what} failed (${r.code}):\n${r.out}\n${r.err}`);

@@ -215,13 +215,7 @@ export class EngineError extends Error {
  * first (the state takes what the systems hold), so the run repairs what changed behind its back.
  */
 export function up(opts: ProgramOptions & { refresh?: boolean }): Promise<RunResult> {
-  return exclusive(() =>
-    withHost(opts, async (host) => {
-      const d = new Deployment(opts, host, false);
-      if (opts.refresh) await d.refresh(true);
-      return d.run(opts);
-    }),
-  );
+  return deploy(opts, false);
 }
 
 /**
@@ -229,9 +223,14 @@ export function up(opts: ProgramOptions & { refresh?: boolean }): Promise<RunRes
  * read first (into memory only), so the plan shows the repairs `up` would make.
  */
 export function preview(opts: ProgramOptions & { refresh?: boolean }): Promise<RunResult> {
+  return deploy(opts, true);
+}
+
+/** up (dryRun false) or preview (true), reading every object first when asked. */
+function deploy(opts: ProgramOptions & { refresh?: boolean }, dryRun: boolean): Promise<RunResult> {
   return exclusive(() =>
     withHost(opts, async (host) => {
-      const d = new Deployment(opts, host, true);
+      const d = new Deployment(opts, host, dryRun);
       if (opts.refresh) await d.refresh(true);
       return d.run(opts);
     }),

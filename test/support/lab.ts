@@ -45,10 +45,10 @@ export interface TestLab {
   editStack(edit: (config: Record<string, any>) => void): void;
 }
 
-/** The real CLI in a child process. */
-export const runCli = (args: string[]): Promise<CliResult> =>
+/** A child process, asynchronously (the simulators answer from this process meanwhile): its exit code and output. */
+export const runProcess = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<CliResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
+    const child = spawn(command, args, { cwd, env });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -56,6 +56,9 @@ export const runCli = (args: string[]): Promise<CliResult> =>
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, out, err }));
   });
+
+/** The real CLI in a child process. */
+export const runCli = (args: string[]): Promise<CliResult> => runProcess(process.execPath, [cli, ...args], root, { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE });
 
 const shellQuote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
 
