@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AxlClient } from "../providers/cucm/axl/client";
 import { loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
 import { LAB } from "../src/labsim/lab";
-import { PASSPHRASE, SECRETS, type TestLab, runCli, runCliInTerminal, startTestLab } from "./support/lab";
+import { PASSPHRASE, SECRETS, type TestLab, runCli, runCliInTerminal, runProcess, startTestLab } from "./support/lab";
 
 const PHONE = "SEP001E4AAABB02";
 /** Every secret of the local stack: none may appear in any output. */
@@ -89,6 +89,21 @@ describe("operating the lab with the rcclab CLI", { timeout: 300_000 }, () => {
     noSecrets(r.out + r.err);
     expect(stateResources()).toBe(doc.summary.create);
     expect(await phone()).toBeDefined();
+  });
+
+  it("lab up uses the local stack's own passphrase, whatever PULUMI_CONFIG_PASSPHRASE another stack exported", async () => {
+    // The compiled lab command, in a child process, on this test's simulators (already running) and stack.
+    const dist = path.resolve(__dirname, "../dist/src/cli");
+    const script = [
+      `const { lab } = require(${JSON.stringify(path.join(dist, "lab.js"))});`,
+      `const { makeIo } = require(${JSON.stringify(path.join(dist, "io.js"))});`,
+      `const { parseCommandLine } = require(${JSON.stringify(path.join(dist, "args.js"))});`,
+      `const flags = { ...parseCommandLine(["lab", "up"]).flags, stacksDir: ${JSON.stringify(t.stacksDir)}, stateDir: ${JSON.stringify(t.stateDir)} };`,
+      `lab(makeIo(flags), "up", async () => ({ endpoints: {}, dir: "", stop: async () => {} })).then((c) => process.exit(c), (e) => { console.error(e.message); process.exit(1); });`,
+    ].join("\n");
+    const r = await runProcess(process.execPath, ["-e", script], path.resolve(__dirname, ".."), { ...process.env, PULUMI_CONFIG_PASSPHRASE: "another-stack's-passphrase" });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/Applied: no changes/);
   });
 
   it("outputs --dir writes each user's Communicator .reg file and the normalization rules", async () => {

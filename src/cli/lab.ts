@@ -24,10 +24,13 @@ export function explainStartError(e: ListenError): Error {
   );
 }
 
-export async function lab(io: Io, sub: string | undefined): Promise<number> {
+type StartLab = typeof import("../labsim/lab").startLab;
+
+/** `start`: how the simulators are started (tests give a lab they started themselves). */
+export async function lab(io: Io, sub: string | undefined, start?: () => ReturnType<StartLab>): Promise<number> {
   // Loaded only for this command: the simulators are not needed by the others.
-  const { startLab } = require("../labsim/lab") as typeof import("../labsim/lab");
-  let running: Awaited<ReturnType<typeof startLab>>;
+  const startLab = start ?? (require("../labsim/lab") as typeof import("../labsim/lab")).startLab;
+  let running: Awaited<ReturnType<StartLab>>;
   try {
     running = await startLab();
   } catch (e) {
