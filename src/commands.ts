@@ -263,13 +263,3 @@ export async function rebuild(opts: CommandOptions): Promise<UpResult> {
   return up(opts);
 }
 
-/** Drift as the CLI prints it: one line per drifted resource, naming the fields. */
-export function formatDrift(d: local.DriftResult): string[] {
-  if (!d.drifted) return [`no drift: ${d.checked} resources match what rcclab applied`];
-  return [
-    ...d.resources.map((r) =>
-      r.gone ? `- ${r.type} ${r.name} (${r.id}): gone` : `~ ${r.type} ${r.name} (${r.id}): ${r.fields.map((f) => f.field).join(", ")}`,
-    ),
-    `${d.resources.length} of ${d.checked} resources drifted`,
-  ];
-}
