@@ -206,7 +206,8 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     };
   }
 
-  private keyOf(bag: Record<string, unknown>): string | undefined {
+  /** The natural key (the object's id) of a bag of fields, or undefined when they do not make one. */
+  keyOf(bag: Record<string, unknown>): string | undefined {
     try {
       return this.spec.key(bag as Fields<S>);
     } catch {
