@@ -25,6 +25,25 @@ export interface Entry {
   delete?: boolean;
 }
 
+/**
+ * A create the engine is about to send (recorded durably first): the object's natural key and the
+ * inputs it is created with. Removed with the outcome in the same write; one still here means a run
+ * stopped between the two, and the next run looks the object up by its key (see local.ts recover()).
+ */
+export interface Intent {
+  op: "create";
+  urn: string;
+  type: string;
+  /** The object's id: its natural key. */
+  id: string;
+  parent?: string;
+  dependencies: string[];
+  /** Wire form (secrets wrapped). */
+  inputs: Props;
+  /** When it was recorded (ISO). */
+  since: string;
+}
+
 export interface StoredResource extends Omit<Entry, "inputs" | "outputs"> {
   inputs: Props;
   outputs: Props;
@@ -38,6 +57,8 @@ export interface StateFile {
   encryptionSalt: string;
   resources: StoredResource[];
   outputs: Props;
+  /** Creates sent (or about to be) whose outcome is not recorded yet. */
+  intents?: Intent[];
 }
 
 const CHECK_TEXT = "rcclab-state";
@@ -95,6 +116,7 @@ export class StateStore {
   live = new Map<string, Entry>();
   pending: Entry[] = [];
   outputs: Props = {};
+  intents: Intent[] = [];
 
   private constructor(
     readonly file: string,
@@ -121,6 +143,7 @@ export class StateStore {
       else store.live.set(e.urn, e);
     }
     store.outputs = open(data.outputs ?? {}) as Props;
+    store.intents = (data.intents ?? []).map((i) => ({ ...i, inputs: open(i.inputs) as Props }));
     return store;
   }
 
@@ -153,7 +176,16 @@ export class StateStore {
       return r;
     });
     const outputs = (sealed ? this.seal(this.outputs) : reveal(this.outputs)) as Props;
-    return { version: 1, project: this.project, stack: this.stack, encryptionSalt: this.cipher.encryptionSalt, resources, outputs };
+    const intents = this.intents.map((i) => ({ ...i, inputs: conv(i.inputs, { urn: i.urn, type: i.type, custom: true, dependencies: [], inputs: {}, outputs: {} }) }));
+    return {
+      version: 1,
+      project: this.project,
+      stack: this.stack,
+      encryptionSalt: this.cipher.encryptionSalt,
+      resources,
+      outputs,
+      ...(intents.length ? { intents } : {}),
+    };
   }
 
   /** Write atomically: a temp file next to the state, then rename. */
