@@ -166,6 +166,65 @@ describe("local engine: plans that say what will change", () => {
   });
 });
 
+describe("local engine: a run stopped between a create and its record", () => {
+  let host: ProviderHost;
+  beforeAll(async () => {
+    host = await ProviderHost.start();
+  });
+  afterAll(async () => host?.stop());
+  const sc = scenario("intents");
+
+  /** The state as a run killed right after b's create reached the system would leave it: b's intent, no b. */
+  function interruptedAfterCreatingB(): void {
+    const state = JSON.parse(sc.stateText());
+    const b = state.resources.find((x: any) => x.urn.endsWith("::b"));
+    state.resources = state.resources.filter((x: any) => x !== b);
+    state.intents = [{ op: "create", urn: b.urn, type: b.type, id: "beta", parent: b.parent, dependencies: b.dependencies, inputs: b.inputs, since: new Date().toISOString() }];
+    fs.writeFileSync(sc.stateFile, JSON.stringify(state));
+  }
+
+  it("each create records its intent first and settles it with the outcome: none left after a run", async () => {
+    await up(sc.opts({}, host));
+    expect(JSON.parse(sc.stateText()).intents).toBeUndefined();
+  });
+
+  it("the next up finds the object by its natural key and takes it over: no duplicate, no error", async () => {
+    interruptedAfterCreatingB();
+    sc.events.length = 0;
+    const r = await up(sc.opts({}, host));
+    expect(sc.ops(r)).toEqual(["same a", "same b"]);
+    expect(sc.events.map((e) => `${e.op} ${e.name} ${e.detail ?? ""}`)).toContain("read b made by an interrupted run: taken over, it is this stack's");
+    expect(Object.keys(sc.read()).sort()).toEqual(["alpha", "beta"]);
+    expect(JSON.parse(sc.stateText()).intents).toBeUndefined();
+  });
+
+  it("destroy after an interrupted create deletes that object too: no orphan", async () => {
+    interruptedAfterCreatingB();
+    await destroy({ project: "rcclab", stack: "test", stateFile: sc.stateFile, passphrase: "state-pass", host });
+    expect(sc.read()).toEqual({});
+  });
+
+  it("an intent whose create never reached the system: the next up makes the object", async () => {
+    await up(sc.opts({}, host));
+    interruptedAfterCreatingB();
+    const store = sc.read();
+    delete store.beta;
+    sc.write(store);
+    const r = await up(sc.opts({}, host));
+    expect(sc.ops(r)).toEqual(["same a", "create b"]);
+    expect(JSON.parse(sc.stateText()).intents).toBeUndefined();
+  });
+
+  it("a create refused because the object already exists leaves no intent: nobody takes that object over later", async () => {
+    const store = sc.read();
+    store.delta = { name: "delta", size: 1, color: "red", tags: [], uuid: "{SOMEONE ELSE'S}" };
+    sc.write(store);
+    const err = await failure(up(sc.opts({ withCD: true }, host)));
+    expect(err.message).toMatch(/delta exists/);
+    expect(JSON.parse(sc.stateText()).intents).toBeUndefined();
+  });
+});
+
 describe("local engine: up, preview, refresh, drift, destroy", () => {
   let host: ProviderHost;
   beforeAll(async () => {

@@ -302,7 +302,9 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
       const message = scrub(`${prefix}: ${op} failed: ${detail}`);
       // The cause is kept as a scrubbed copy (messages and stacks only): the original may hold a secret.
       const cause = safeCause(e, scrub);
-      if (e instanceof RcclabError) throw new RcclabError(e.code, message, { retryable: e.retryable, systemCode: e.systemCode, cause });
+      // The code ends the message too: only the message crosses the provider host's gRPC boundary, and
+      // the engine tells "already exists" (nothing of this stack's was made) from other failures by it.
+      if (e instanceof RcclabError) throw new RcclabError(e.code, `${message} [${e.code}]`, { retryable: e.retryable, systemCode: e.systemCode, cause });
       throw new RcclabError("InvalidRequest", message, { retryable: false, cause });
     }
   }

@@ -69,6 +69,15 @@ const resproto = require("@pulumi/pulumi/proto/resource_pb");
 const settings = require("@pulumi/pulumi/runtime/settings");
 
 const PROVIDER_KEY = "__provider";
+
+/**
+ * Tests of crash consistency: RCCLAB_TEST_CRASH_AT="create:rcclab:cucm:Phone" kills this process
+ * (SIGKILL: no clean-up runs) right after the first create of that kind has reached its system and
+ * before the state records it. Never set outside tests.
+ */
+function testCrashPoint(point: string): void {
+  if (process.env.RCCLAB_TEST_CRASH_AT === point) process.kill(process.pid, "SIGKILL");
+}
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 // ---------------------------------------------------------------------------------------------
@@ -231,6 +240,7 @@ function deploy(opts: ProgramOptions & { refresh?: boolean }, dryRun: boolean): 
   return exclusive(() =>
     withHost(opts, async (host) => {
       const d = new Deployment(opts, host, dryRun);
+      await d.recover();
       if (opts.refresh) await d.refresh(true);
       return d.run(opts);
     }),
@@ -247,17 +257,17 @@ export function planDestroy(opts: EngineOptions): Promise<{ steps: Step[]; summa
 
 /** Read every object into the state. */
 export function refresh(opts: EngineOptions): Promise<{ steps: Step[] }> {
-  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).refresh()));
+  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).recovered((d) => d.refresh())));
 }
 
 /** Compare every object with the state, changing nothing. */
 export function drift(opts: EngineOptions): Promise<DriftResult> {
-  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, true).drift()));
+  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, true).recovered((d) => d.drift())));
 }
 
 /** Delete every object of the stack. */
 export function destroy(opts: EngineOptions): Promise<{ steps: Step[] }> {
-  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).destroy()));
+  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).recovered((d) => d.destroy())));
 }
 
 /** The stack's state as stored, with secrets decrypted (in clear: e.g. to show outputs). */
@@ -617,13 +627,13 @@ class Deployment {
       }
       let created: { id: string; outs: Props };
       try {
-        created = await this.host.create(urn, type, checked);
+        created = await this.createRecorded(urn, type, parent, dependencies, checked, mark(checked));
       } catch (e) {
         this.fail(step, e);
       }
       const e = entry(created.id, checked, created.outs);
       place(e);
-      this.save();
+      this.settle(urn);
       this.record({ ...step, id: created.id });
       return this.response(urn, created.id, e.outputs);
     }
@@ -685,15 +695,92 @@ class Deployment {
         this.state.live.delete(urn);
         this.save();
       }
-      const created = await this.host.create(urn, type, checked);
+      const created = await this.createRecorded(urn, type, parent, dependencies, checked, mark(checked));
       const e = entry(created.id, checked, created.outs);
       if (!deleteFirst) this.state.pending.push({ ...old, delete: true });
       place(e);
-      this.save();
+      this.settle(urn);
       this.record({ ...step, id: created.id });
       return this.response(urn, created.id, e.outputs);
     } catch (e) {
       this.fail(step, e);
+    }
+  }
+
+  // -- crash consistency: create intents ------------------------------------------------------
+
+  /**
+   * A create, with its intent recorded durably first: the object's natural key and inputs. Should
+   * the run stop after the system made the object and before the state learns it, the next run finds
+   * the object by that key (recover()). A create that fails because the object already exists made
+   * nothing of this stack's: its intent goes (no later run takes that object over).
+   */
+  private async createRecorded(urn: string, type: string, parent: string | undefined, dependencies: string[], checked: Props, inputs: Props): Promise<{ id: string; outs: Props }> {
+    const key = kindOf(type)?.keyOf?.(checked);
+    if (key) {
+      this.state.intents = [
+        ...this.state.intents.filter((i) => i.urn !== urn),
+        { op: "create", urn, type, id: key, ...(parent ? { parent } : {}), dependencies, inputs, since: new Date().toISOString() },
+      ];
+      this.state.save();
+    }
+    try {
+      const created = await this.host.create(urn, type, checked);
+      testCrashPoint(`create:${readableType(type)}`);
+      return created;
+    } catch (e) {
+      if (/\[AlreadyExists\]\s*$/.test(errorMessage(e))) this.settle(urn);
+      throw e;
+    }
+  }
+
+  /** Recover what an interrupted run left, then `fn`. */
+  async recovered<T>(fn: (d: this) => Promise<T>): Promise<T> {
+    await this.recover();
+    return fn(this);
+  }
+
+  /** The outcome of a create is in the state: its intent goes, in the same write. */
+  private settle(urn: string): void {
+    this.state.intents = this.state.intents.filter((i) => i.urn !== urn);
+    this.save();
+  }
+
+  /**
+   * Creates an earlier run sent without recording their outcome: each object is read by its natural
+   * key. Found: it is this stack's (the intent proves this stack was creating it, and a create never
+   * takes over an object that was there before), so the state takes it, with the inputs it was
+   * created with (a replaced object it was replacing goes to the deletions); the run then updates it
+   * if it differs. Not found: the create never reached the system, and the run makes it again.
+   */
+  async recover(): Promise<void> {
+    for (const intent of [...this.state.intents]) {
+      const step = this.stepOf("read", intent);
+      let r: { id: string; props: Props };
+      try {
+        r = await this.host.read(intent.id, intent.urn, intent.type, {}, reveal(intent.inputs));
+      } catch (err) {
+        this.fail(step, err);
+      }
+      this.state.intents = this.state.intents.filter((i) => i !== intent);
+      if (r.id) {
+        const old = this.state.live.get(intent.urn);
+        if (old && old.id !== r.id) this.state.pending.push({ ...old, delete: true });
+        const keys = new Set(secretKeysOf(intent.inputs));
+        this.state.live.delete(intent.urn);
+        this.state.live.set(intent.urn, {
+          urn: intent.urn,
+          type: intent.type,
+          custom: true,
+          id: r.id,
+          ...(intent.parent ? { parent: intent.parent } : {}),
+          dependencies: intent.dependencies,
+          inputs: intent.inputs,
+          outputs: markSecrets(r.props, keys, intent.type),
+        });
+        this.opts.onEvent?.({ ...step, id: r.id, detail: "made by an interrupted run: taken over, it is this stack's" });
+      }
+      this.save();
     }
   }
 

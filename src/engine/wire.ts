@@ -52,6 +52,8 @@ export const secretKeysOf = (props: Props | undefined): string[] => Object.keys(
 export interface KindInfo {
   secretPaths: readonly string[];
   fieldNames: readonly string[];
+  /** The natural key of checked inputs (the object's id), when they make one. */
+  keyOf?(bag: Record<string, unknown>): string | undefined;
 }
 
 /** "pulumi-nodejs:dynamic/rcclab/cucm:Phone" → "rcclab:cucm:Phone"; other tokens unchanged. */
