@@ -3,10 +3,17 @@
  * process and driven over gRPC the way the Pulumi engine drives it. Every dynamic resource's
  * serialized provider (`__provider`) is deserialized and run there, so serialization, lazy loading
  * and every CRUD path run for real without the Pulumi CLI.
+ *
+ * A host never outlives the process that started it: it runs under a small bootstrap (`BOOTSTRAP`)
+ * that exits when its parent is gone (its stdin, a pipe from the parent, closes; or its parent pid
+ * changes or is no longer alive), even when the parent was SIGKILLed. The parent ends every host it
+ * started when it exits or is ended by SIGINT/SIGTERM/SIGHUP (`onExit`, ./lock.ts), and on demand
+ * (`stopAllHosts`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { projectRoot } from "../../providers/core/provider";
+import { onExit } from "./lock";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -36,17 +43,57 @@ const DIFF_SOME = 2;
 /** How the provider core prints a warning (providers/core/kind.ts). */
 const WARNING = "[rcclab] WARNING ";
 
+/**
+ * Run as `node -e BOOTSTRAP <parent pid> <Pulumi's host entry> <args…>`: exit as soon as the parent
+ * is gone; otherwise run Pulumi's host as if started directly (`node <entry> <args…>`).
+ */
+const BOOTSTRAP = `"use strict";
+const parent = Number(process.argv[1]);
+const entry = process.argv[2];
+process.argv = [process.argv[0], entry, ...process.argv.slice(3)];
+const quit = () => process.exit(0);
+process.stdin.on("end", quit).on("close", quit).on("error", quit).resume();
+const gone = () => {
+  if (process.ppid !== parent) return true;
+  try { process.kill(parent, 0); return false; } catch (e) { return e.code === "ESRCH"; }
+};
+if (gone()) quit();
+setInterval(() => { if (gone()) quit(); }, 500).unref();
+require(entry);
+`;
+
+/** The hosts this process started and has not stopped yet. */
+const hosts = new Set<ProviderHost>();
+
+/** End every provider host this process started (synchronous, idempotent). */
+export function stopAllHosts(): void {
+  for (const h of [...hosts]) h.kill();
+}
+
 export class ProviderHost {
+  private unhook: () => void = () => {};
+
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: any,
   ) {}
 
+  /** The host's process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Start the host from the project root (it resolves modules from there) and connect to it. */
   static async start(cwd: string = projectRoot(), env: NodeJS.ProcessEnv = process.env): Promise<ProviderHost> {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
-    // The engine address argument is required and unused.
-    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    // The engine address argument is required and unused. stdin: the pipe whose end tells the host its parent is gone.
+    const child = spawn(process.execPath, ["-e", BOOTSTRAP, String(process.pid), entry, "127.0.0.1:1"], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin!.on("error", () => {});
+    const cleanup = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    };
+    const unhook = onExit(cleanup);
+    child.once("exit", unhook);
     let stderr = "";
     let partial = "";
     child.stderr!.on("data", (d: Buffer) => {
@@ -74,7 +121,15 @@ export class ProviderHost {
     });
     const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     const host = new ProviderHost(child, client);
-    await host.configure();
+    hosts.add(host);
+    host.unhook = unhook;
+    child.once("exit", () => hosts.delete(host));
+    try {
+      await host.configure();
+    } catch (e) {
+      await host.stop();
+      throw e;
+    }
     return host;
   }
 
@@ -167,12 +222,22 @@ export class ProviderHost {
     await this.call("delete", r);
   }
 
-  async stop(): Promise<void> {
+  /** End the host now (SIGTERM), without waiting for it to exit. */
+  kill(): void {
+    hosts.delete(this);
+    this.unhook();
     this.client.close?.();
-    if (this.child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      this.child.once("exit", () => resolve());
-      this.child.kill("SIGTERM");
-    });
+    if (this.running) this.child.kill("SIGTERM");
+  }
+
+  /** End the host and wait until it has exited. */
+  async stop(): Promise<void> {
+    const exited = this.running ? new Promise<void>((resolve) => this.child.once("exit", () => resolve())) : Promise.resolve();
+    this.kill();
+    await exited;
+  }
+
+  private get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 }
