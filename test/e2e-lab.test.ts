@@ -10,16 +10,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdClient, adConnectionSchema, first } from "../providers/ad/client";
-import { AxlClient } from "../providers/cucm/axl/client";
+import { type AdClient, first } from "../providers/ad/client";
+import type { AxlClient } from "../providers/cucm/axl/client";
 import { CTI_GATEWAY_PROFILE as UC_CTI_GATEWAY_PROFILE, INCOMING_ACL, OUTGOING_ACL } from "../providers/cup/catalog";
-import { CupClient, cupConnectionSchema } from "../providers/cup/client";
+import type { CupClient } from "../providers/cup/client";
 import { remove, select } from "../providers/cup/sql";
-import { DnsClient, dnsConnectionSchema } from "../providers/dns/client";
-import { OcsClient, ocsConnectionSchema } from "../providers/ocs/client";
+import type { DnsClient } from "../providers/dns/client";
+import type { OcsClient } from "../providers/ocs/client";
 import { loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
 import { LAB, type Lab } from "../src/labsim/lab";
 import { PASSPHRASE, SECRETS, runCli, startTestLab, type TestLab } from "./support/lab";
+import { type Snapshot, labClients } from "./support/snapshot";
 
 const root = path.resolve(__dirname, "..");
 
@@ -34,56 +35,21 @@ describe("the lab end to end on the embedded simulators", { timeout: 300_000 }, 
   let ocs: OcsClient[];
   let cup: CupClient;
   let seeded: Snapshot;
+  let snapshot: () => Promise<Snapshot>;
+  let closeClients: () => Promise<void>;
 
   let stateDir: string;
   let rcclab: TestLab["rcclab"];
-
-  type Snapshot = Record<"devices" | "numbers" | "appUsers" | "endUsers" | "services" | "dialRules" | "dnsRecords" | "adUsers" | "ocsRoutes" | "ocsHosts" | "cupAcl" | "cupOutgoingAcl", string[]>;
-  const column = async (sql: string) => (await axl.sql<Record<string, string>>(sql)).map((r) => Object.values(r)[0]!);
-  /** What CUCM holds, over AXL's SQL: devices (phones, trunks, profiles), numbers (lines, Meet-Me), users, services, dial rules. */
-  const snapshot = async (): Promise<Snapshot> => ({
-    devices: await column("select name from device order by name"),
-    numbers: await column("select dnorpattern from numplan order by dnorpattern"),
-    appUsers: await column("select name from applicationuser order by name"),
-    endUsers: await column("select userid from enduser order by userid"),
-    services: await column("select name from telecasterservice order by name"),
-    dialRules: await column("select name from applicationdialrule order by name"),
-    // The Microsoft side, over DNS, LDAP and PowerShell/WMI over SSH.
-    dnsRecords: lab.dns.records().map((r) => `${r.name} ${r.type} ${r.data}`).filter((r) => !/ SOA /.test(r)).sort(),
-    adUsers: (await ldap.search(`CN=Users,${LAB.directory.baseDn}`, "(objectClass=user)", ["sAMAccountName"], "one")).map((e) => first(e, "sAMAccountName")!).sort(),
-    ocsRoutes: (await Promise.all(ocs.map((c) => c.listRoutes()))).flat().map((r) => `${r.matchUri} ${r.nextHop}`).sort(),
-    ocsHosts: (await Promise.all(ocs.map((c) => c.listHosts()))).flat().map((h) => h.server).sort(),
-    // CUP, over its AXL's SQL.
-    cupAcl: (await cup.query(select(INCOMING_ACL))).map((r) => String(r.address)).sort(),
-    cupOutgoingAcl: (await cup.query(select(OUTGOING_ACL))).map((r) => String(r.address)).sort(),
-  });
 
   beforeAll(async () => {
     const t = await startTestLab(tmp);
     ({ lab, stateDir, rcclab } = t);
     stacksDir = t.stacksDir;
-    ldap = new AdClient(
-      adConnectionSchema.parse({ url: lab.directory.ldapsUrl, bindDn: LAB.directory.bindDn, password: LAB.directory.password, usersDn: `CN=Users,${LAB.directory.baseDn}`, tls: { caFile: lab.caFile } }),
-      { info: () => {}, warn: () => {} },
-    );
-    dns = new DnsClient(dnsConnectionSchema.parse({ server: "127.0.0.1", port: lab.dns.port, tsig: LAB.dns.tsig }));
-    ocs = LAB.ocs.pools.map(
-      (p, i) =>
-        new OcsClient(ocsConnectionSchema.parse({ transport: "ssh", host: p.address, port: lab.ocs[i]!.port, username: LAB.ocs.username, password: LAB.ocs.password, pool: p.fqdn }), { info: () => {}, warn: () => {} }),
-    );
-    cup = new CupClient(
-      cupConnectionSchema.parse({ host: "127.0.0.1", port: lab.cup.port, username: LAB.cup.username, password: LAB.cup.password, release: "7.0", tls: { caFile: lab.caFile, servername: "cup.lab.example.com" } }),
-      { info: () => {}, warn: () => {} },
-    );
-    axl = new AxlClient(
-      { host: "127.0.0.1", port: lab.cucm.port, username: LAB.cucm.username, password: LAB.cucm.password, release: "7.0", tls: { caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 10_000, retries: 2, minRetryDelayMs: 10, maxRetryDelayMs: 50 },
-      { info: () => {}, warn: () => {} },
-    );
+    ({ ldap, dns, ocs, cup, axl, snapshot, close: closeClients } = labClients(lab));
     seeded = await snapshot();
   });
   afterAll(async () => {
-    for (const c of ocs ?? []) c.close();
-    await ldap?.close();
+    await closeClients?.();
     await lab?.stop();
   });
 
