@@ -42,6 +42,8 @@ export interface CommandOptions {
   onEvent?: (e: local.EngineEvent) => void;
   /** Where a long phase is (refreshing 23/69 …). */
   onProgress?: (p: local.Progress) => void;
+  /** At most this many steps at once (--parallel; the engines' default otherwise). */
+  parallel?: number;
   /** The Pulumi engine's backend URL (default: the one `pulumi login` chose). */
   backend?: string;
   /** The Pulumi CLI's own text, line by line (default: print). */
@@ -131,6 +133,7 @@ function localOptions(opts: CommandOptions, passphrase: string): local.EngineOpt
     stateFile: stateFileOf(opts),
     passphrase,
     onEvent: opts.onEvent ?? ((e) => print(local.formatEvent(e))),
+    ...(opts.parallel ? { parallel: opts.parallel } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   };
 }

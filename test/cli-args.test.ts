@@ -43,6 +43,7 @@ describe("the command line", () => {
     expect(parseCommandLine(["up", "--engine", "pulumi", "--backend", "s3://bucket/rcclab"])).toMatchObject({ flags: { engine: "pulumi", backend: "s3://bucket/rcclab" } });
     expect(parseCommandLine(["lab", "up", "--keep"])).toMatchObject({ command: "lab", sub: "up", flags: { keep: true } });
     expect(parseCommandLine(["outputs", "--dir", "out"])).toMatchObject({ command: "outputs", flags: { dir: "out" } });
+    expect(parseCommandLine(["up", "--parallel", "3"])).toMatchObject({ flags: { parallel: 3 } });
   });
 
   it("every mistake is a UsageError naming the flag, the value or the word", () => {
@@ -59,6 +60,8 @@ describe("the command line", () => {
       [["up", "--backend", "bucket"], /--backend must be a URL/],
       [["up", "--engine", "local", "--backend", "s3://b"], /--backend is for the Pulumi engine/],
       [["up", "--quiet", "--verbose"], /--quiet and --verbose contradict/],
+      [["up", "--parallel", "0"], /--parallel must be a whole number from 1, not 0/],
+      [["drift", "--parallel", "2"], /rcclab drift takes no --parallel flag/],
       [["deploy"], /unknown command deploy/],
       [["up", "now"], /unexpected argument now/],
       [["discover"], /unknown discover command \(none\)/],

@@ -35,6 +35,7 @@ export const FLAGS = {
   "detailed-exitcode": { type: "boolean", help: "exit 0: no changes, 2: changes, 1: error" },
   dir: { type: "string", value: "DIR", help: "where to write the files (created if needed)" },
   keep: { type: "boolean", help: "keep the simulators running after `lab up` (Ctrl-C stops them)" },
+  parallel: { type: "string", short: "p", value: "N", help: "at most N steps at once (default 10; each system has its own lane: CUCM 4, CUP 1, OCS 2, AD 4, DNS 4)" },
   help: { type: "boolean", short: "h", help: "this help" },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -75,7 +76,7 @@ export const COMMANDS: CommandSpec[] = [
       "old → new (secrets as [secret]); a change of only the connection (a rotated password, a new port)",
       "is one line. Unchanged resources are hidden unless --show-same. Nothing is changed.",
     ],
-    flags: [...COMMON, "show-same", "expect-no-changes", "detailed-exitcode"],
+    flags: [...COMMON, "show-same", "expect-no-changes", "detailed-exitcode", "parallel"],
     exitCodes: [[0, "planned (with --expect-no-changes or --detailed-exitcode: no changes)"], ERROR_EXIT, [2, "with --expect-no-changes or --detailed-exitcode: the plan has changes"]],
   },
   {
@@ -87,7 +88,7 @@ export const COMMANDS: CommandSpec[] = [
       "terminal: previews first and refuses a plan that deletes or replaces anything unless --yes.",
       "Each step is printed as it happens, then the counts of what was done.",
     ],
-    flags: [...COMMON, "show-same"],
+    flags: [...COMMON, "show-same", "parallel"],
     exitCodes: [[0, "done, or nothing to do"], ERROR_EXIT],
   },
   {
@@ -114,7 +115,7 @@ export const COMMANDS: CommandSpec[] = [
     usage: "rebuild",
     summary: "destroy, then up",
     description: ["Asks as destroy does (without a terminal it needs --yes)."],
-    flags: [...COMMON, "show-same"],
+    flags: [...COMMON, "show-same", "parallel"],
     exitCodes: [[0, "rebuilt"], ERROR_EXIT],
   },
   {
@@ -146,7 +147,7 @@ export const COMMANDS: CommandSpec[] = [
       "(without asking: the embedded lab is disposable), with the local stack's own passphrase, then",
       "stops them unless --keep.",
     ],
-    flags: ["engine", "quiet", "verbose", "show-same", "keep"],
+    flags: ["engine", "quiet", "verbose", "show-same", "keep", "parallel"],
     exitCodes: [[0, "stopped (Ctrl-C), or built"], [1, "error (e.g. a port already in use: another lab is running)"]],
   },
 ];
@@ -166,6 +167,8 @@ export interface Flags {
   expectNoChanges: boolean;
   detailedExitcode: boolean;
   keep: boolean;
+  /** --parallel N. */
+  parallel?: number;
 }
 
 export type Invocation =
@@ -264,6 +267,11 @@ export function parseCommandLine(argv: string[]): Invocation {
   for (const [k, key] of [["stacks-dir", "stacksDir"], ["state-dir", "stateDir"], ["dir", "dir"]] as const) {
     const v = str(k);
     if (v !== undefined) flags[key] = v;
+  }
+  const parallel = str("parallel");
+  if (parallel !== undefined) {
+    if (!/^[1-9]\d{0,3}$/.test(parallel)) throw new UsageError(`--parallel must be a whole number from 1, not ${parallel} ${helpHint(c)}`);
+    flags.parallel = Number(parallel);
   }
   if (flags.quiet && flags.verbose) throw new UsageError(`--quiet and --verbose contradict each other ${helpHint(c)}`);
   if (c.name === "outputs" && !flags.dir) throw new UsageError(`rcclab outputs needs --dir DIR: where to write the files ${helpHint(c)}`);

@@ -43,8 +43,10 @@
  * - A program that throws (or leaves a rejection unhandled, which Pulumi's language host reports)
  *   fails the run after every registration has been handled; nothing is deleted then.
  *
- * Not implemented: parallel steps (steps run one at a time, in the order registrations arrive,
- * which respects dependencies); the resource options protect, ignoreChanges, replaceOnChanges and
+ * Steps run in parallel as soon as their dependencies are done, within an overall limit and one lane
+ * per system (./lanes.ts).
+ *
+ * Not implemented: the resource options protect, ignoreChanges, replaceOnChanges and
  * retainOnDelete (refused with an error), deletedWith, custom timeouts (ignored); import
  * and `Resource.get` of existing objects, invokes, explicit provider resources and non-dynamic
  * resource types (refused); replacing the dependents of a delete-before-replace resource; stack
@@ -55,6 +57,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { sameValue } from "../../providers/core/kind";
 import { ProviderHost, type Props } from "./providerHost";
+import { Lanes } from "./lanes";
 import { type Entry, type StateFile, StateStore } from "./state";
 import { containsUnknown, isSecretField, kindOf, markSecrets, readableType, reveal, secretKeysOf } from "./wire";
 
@@ -151,6 +154,8 @@ export interface EngineOptions {
   onProgress?: (p: Progress) => void;
   /** A running provider host to use (and leave running); by default one is started for the run. */
   host?: ProviderHost;
+  /** At most this many steps at once (default 10; each system has its own lane too, see ./lanes.ts). */
+  parallel?: number;
 }
 
 export interface ProgramOptions extends EngineOptions {
@@ -345,8 +350,13 @@ class Deployment {
   /** URNs registered by the program in this run. */
   private readonly registered = new Set<string>();
   private failure: Error | undefined;
-  /** Steps run one at a time, in the order registrations arrive (a topological order). */
-  private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Steps run as soon as they are registered, within the lanes' limits: the SDK registers a resource
+   * only once the resources it depends on (inputs, parent, dependsOn) have their answers, so a step
+   * never starts before those it depends on are done.
+   */
+  private readonly lanes: Lanes;
+  private readonly jobs: Promise<unknown>[] = [];
   private stackUrn = "";
   /** The root stack's outputs, as the program registered them (wire form). */
   private stackOutputs: Props = {};
@@ -361,6 +371,7 @@ class Deployment {
     private readonly dryRun: boolean,
   ) {
     this.state = StateStore.load(opts.stateFile, opts.passphrase, opts.project, opts.stack);
+    this.lanes = new Lanes(opts.parallel);
     // Only a dry-run destroy runs without a host (it calls no system).
     this.host = host as ProviderHost;
   }
@@ -409,8 +420,8 @@ class Deployment {
     );
     const monitor = settings.getMonitor();
     monitor.registerResource = (req: any, cb: (err: Error | null, resp?: unknown) => void) => {
-      const job = this.queue.then(() => this.register(req));
-      this.queue = job.catch(() => undefined);
+      const job = this.register(req);
+      this.jobs.push(job.catch(() => undefined));
       job.then(
         (resp) => cb(null, resp),
         (err: Error) => cb(err),
@@ -447,7 +458,11 @@ class Deployment {
       });
       // Every registration (not only the ones the outputs depend on) must have been handled.
       await settings.waitForRPCs();
-      await this.queue;
+      // Registrations may arrive while earlier steps finish: wait until no job is left.
+      for (let n = 0; n !== this.jobs.length; ) {
+        n = this.jobs.length;
+        await Promise.all(this.jobs);
+      }
       await new Promise((resolve) => setImmediate(resolve));
     } catch (e) {
       programError ??= e;
@@ -575,7 +590,7 @@ class Deployment {
         req.getRetainondelete() && "retainOnDelete",
       ].filter(Boolean);
       if (unsupported.length > 0) throw new Error(`resource options not supported by the local engine: ${unsupported.join(", ")}`);
-      return await this.step(req, urn, type, parent, dependencies, inputs);
+      return await this.lanes.run(type, () => (this.failure ? Promise.resolve(this.response(urn, "", {}, true)) : this.step(req, urn, type, parent, dependencies, inputs)));
     } catch (e) {
       if (!this.failure) {
         this.failure = e instanceof EngineError ? e : new EngineError(`${step0.type} "${step0.name}": ${errorMessage(e)}`, this.steps);

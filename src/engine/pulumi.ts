@@ -120,10 +120,10 @@ export interface Handlers {
 }
 
 /** `pulumi up --refresh`: reads the live objects first, so up repairs drift. */
-export const upOptions = (h: Handlers): Auto.UpOptions => ({ refresh: true, onOutput: h.onOutput, onEvent: h.onEvent });
+export const upOptions = (h: Handlers, parallel?: number): Auto.UpOptions => ({ refresh: true, onOutput: h.onOutput, onEvent: h.onEvent, ...(parallel ? { parallel } : {}) });
 
 /** `pulumi preview --refresh --diff`: reads live first (the plan shows up's repairs), with the diff. */
-export const previewOptions = (h: Handlers): Auto.PreviewOptions => ({ refresh: true, diff: true, onOutput: h.onOutput, onEvent: h.onEvent });
+export const previewOptions = (h: Handlers, parallel?: number): Auto.PreviewOptions => ({ refresh: true, diff: true, onOutput: h.onOutput, onEvent: h.onEvent, ...(parallel ? { parallel } : {}) });
 
 /** `pulumi destroy`: every object of the stack, dependents first. */
 export const destroyOptions = (h: Handlers): Auto.DestroyOptions => ({ onOutput: h.onOutput, onEvent: h.onEvent });
@@ -208,9 +208,9 @@ export async function pulumiCli(opts: CommandOptions, run: PulumiRun): Promise<U
 
   switch (op) {
     case "up":
-      return result((await stack.up(upOptions(handlers))).outputs);
+      return result((await stack.up(upOptions(handlers, opts.parallel))).outputs);
     case "preview":
-      await stack.preview(previewOptions(handlers));
+      await stack.preview(previewOptions(handlers, opts.parallel));
       return result();
     case "destroy":
       await stack.destroy(destroyOptions(handlers));
