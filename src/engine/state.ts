@@ -1,7 +1,13 @@
 /**
  * The local engine's state file: every resource of a stack (wire form, secrets sealed with AES-256-GCM
  * under a key derived from the passphrase with scrypt), replaced objects pending deletion, and the
- * stack's outputs; written atomically.
+ * stack's outputs.
+ *
+ * It survives a kill (or a crash) at any byte: written to a temp file, flushed to disk, then renamed
+ * over the state, so the state file is always a complete version, the new or the old one (the one it
+ * replaced is kept as `<state>.bak`). A state file that is nevertheless damaged (truncated, not a
+ * state) is refused with a clear error, never read as empty: that would forget every object it
+ * manages. A missing state file whose `.bak` is there is refused too.
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -62,6 +68,14 @@ export interface StateFile {
 }
 
 const CHECK_TEXT = "rcclab-state";
+
+/** A state file that cannot be read as a state (or is missing while its previous version is there). */
+export class StateFileError extends Error {
+  override name = "StateFileError";
+}
+
+/** The previous version of the state, kept by every save. */
+export const backupFileOf = (file: string): string => `${file}.bak`;
 
 /** The key for the state's secrets: scrypt(passphrase, salt) for AES-256-GCM. */
 class StateCipher {
@@ -128,22 +142,33 @@ export class StateStore {
   static load(file: string, passphrase: string, project?: string, stack?: string): StateStore {
     if (!fs.existsSync(file)) {
       if (!project || !stack) throw new Error(`${file}: no such state file`);
+      const bak = backupFileOf(file);
+      if (fs.existsSync(bak)) {
+        throw new StateFileError(
+          `the state file ${file} is missing, but its previous version ${bak} is there: restore it (copy ${bak} to ${file}), or, to start stack ${stack} afresh and forget the objects it created, remove ${bak}`,
+        );
+      }
       return new StateStore(file, project, stack, StateCipher.create(passphrase));
     }
-    const data = JSON.parse(fs.readFileSync(file, "utf8")) as StateFile;
+    const data = readStateFile(file);
     if (data.version !== 1) throw new Error(`${file}: unsupported state version ${String(data.version)}`);
     if ((project && data.project !== project) || (stack && data.stack !== stack)) {
       throw new Error(`${file}: holds stack ${data.project}/${data.stack}, not ${project}/${stack}`);
     }
     const store = new StateStore(file, data.project, data.stack, StateCipher.open(passphrase, data.encryptionSalt, file));
     const open = (v: unknown): unknown => store.open(v);
-    for (const r of data.resources) {
-      const e: Entry = { ...r, dependencies: r.dependencies ?? [], inputs: open(r.inputs) as Props, outputs: open(r.outputs) as Props };
-      if (e.delete) store.pending.push(e);
-      else store.live.set(e.urn, e);
+    try {
+      for (const r of data.resources) {
+        const e: Entry = { ...r, dependencies: r.dependencies ?? [], inputs: open(r.inputs) as Props, outputs: open(r.outputs) as Props };
+        if (e.delete) store.pending.push(e);
+        else store.live.set(e.urn, e);
+      }
+      store.outputs = open(data.outputs ?? {}) as Props;
+      store.intents = (data.intents ?? []).map((i) => ({ ...i, inputs: open(i.inputs) as Props }));
+    } catch (e) {
+      // The passphrase is right (checked above): a value that does not decrypt was damaged.
+      throw damaged(file, `a secret value cannot be decrypted: ${(e as Error).message}`);
     }
-    store.outputs = open(data.outputs ?? {}) as Props;
-    store.intents = (data.intents ?? []).map((i) => ({ ...i, inputs: open(i.inputs) as Props }));
     return store;
   }
 
@@ -188,13 +213,92 @@ export class StateStore {
     };
   }
 
-  /** Write atomically: a temp file next to the state, then rename. */
+  /**
+   * Write atomically and durably: a temp file next to the state, flushed (fsync), renamed over the
+   * state (the version it replaces kept as .bak), then the folder flushed (best effort) so the
+   * rename is on disk too. A write killed at any byte leaves the state as it was: the temp file
+   * is never read.
+   */
   save(): void {
     const text = JSON.stringify(this.toFile(), null, 2);
-    fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+    const dir = path.dirname(path.resolve(this.file));
+    fs.mkdirSync(dir, { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text, { mode: 0o600 });
+    const fd = fs.openSync(tmp, "w", 0o600);
+    try {
+      fs.writeFileSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    keepPrevious(this.file);
     fs.renameSync(tmp, this.file);
+    syncDir(dir);
+  }
+}
+
+/** The state file's JSON, checked to be a whole state (a truncated or foreign file is refused). */
+function readStateFile(file: string): StateFile {
+  const text = fs.readFileSync(file, "utf8");
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw damaged(file, text.trim() === "" ? "it is empty" : `it is not complete JSON: ${(e as Error).message}`);
+  }
+  const problem = problemOf(data);
+  if (problem) throw damaged(file, problem);
+  return data as StateFile;
+}
+
+const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** What makes `data` not a whole state, if anything (an unsupported version is for the caller to say). */
+function problemOf(data: unknown): string | undefined {
+  if (!isObject(data)) return "it is not a JSON object";
+  if (typeof data.version !== "number") return "it has no version";
+  if (data.version !== 1) return undefined;
+  if (typeof data.project !== "string" || typeof data.stack !== "string" || typeof data.encryptionSalt !== "string") return "its project, stack or encryptionSalt is missing";
+  if (!Array.isArray(data.resources) || !data.resources.every((r) => isObject(r) && typeof r.urn === "string" && typeof r.type === "string")) return "its resources are missing or incomplete";
+  if (data.outputs !== undefined && !isObject(data.outputs)) return "its outputs are not an object";
+  if (data.intents !== undefined && !Array.isArray(data.intents)) return "its intents are not a list";
+  return undefined;
+}
+
+function damaged(file: string, why: string): StateFileError {
+  const bak = backupFileOf(file);
+  const restore = fs.existsSync(bak)
+    ? `its previous version (one write older) is ${bak}: check it, copy it to ${file}, then run rcclab preview before anything else`
+    : "restore it from a backup";
+  return new StateFileError(`the state file ${file} is damaged (${why}); rcclab does not read it as empty, which would forget every object it manages, and has changed nothing: ${restore}`);
+}
+
+/** Keep the state about to be replaced as <state>.bak (a hard link, else a copy; best effort). */
+function keepPrevious(file: string): void {
+  const bak = backupFileOf(file);
+  try {
+    fs.rmSync(bak, { force: true });
+    fs.linkSync(file, bak);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // no state yet
+    try {
+      fs.copyFileSync(file, bak);
+    } catch {
+      // best effort
+    }
+  }
+}
+
+/** Flush a folder's entries (the rename) to disk; not every platform or filesystem can. */
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
+  } catch {
+    // best effort
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
