@@ -2,14 +2,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Thing } from "./fixtures/echo-kind";
+import { z } from "zod";
+import { Thing, echoSystem } from "./fixtures/echo-kind";
 import { ProviderHost } from "../src/engine/providerHost";
-import { formatPath, sameValue } from "../providers/core/kind";
+import { RcclabError } from "../providers/core/errors";
+import { defineKind, formatPath, sameValue } from "../providers/core/kind";
 import { redact } from "../providers/core/redact";
-import { failure } from "./support/kinds";
+import { retryLine, withRetry } from "../providers/core/retry";
+import { failure, withStderr } from "./support/kinds";
 
 const rt = Thing.runtime;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-core-"));
+// The create-intent journal of these tests' creates (providers/core/intents.ts), out of the project.
+process.env.RCCLAB_CREATE_INTENTS = path.join(dir, "create-intents.json");
 const conn = (name = "store.json") => ({ store: path.join(dir, name), password: "Pa55-w0rd!" });
 
 describe("provider core: check", () => {
@@ -155,5 +160,63 @@ describe("provider core: through Pulumi's serialization and dynamic-provider hos
     await host.delete(created.id, urn, type, outs);
     const gone = await host.read(created.id, urn, type, outs);
     expect(gone.id).toBe("");
+  });
+});
+
+describe("provider core: retries are visible", () => {
+  const fast = { retries: 3, minTimeoutMs: 1, maxTimeoutMs: 2 };
+  const flaky = (failures: number, make: (n: number) => Error) => async (n: number) => {
+    if (n <= failures) throw make(n);
+    return `ok after ${n}`;
+  };
+
+  it("logs one warning per retry: operation, reason, attempt n/N, delay", async () => {
+    const lines: string[] = [];
+    const log = { warn: (m: string) => void lines.push(m) };
+    const got = await withRetry(flaky(2, (n) => new RcclabError("Transport", `addLine: connection reset (try ${n})`)), { ...fast, operation: "addLine", log });
+    expect(got).toBe("ok after 3");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^addLine: attempt 1\/4 failed \(addLine: connection reset \(try 1\)\); retrying in \d+ ms$/);
+    expect(lines[1]).toMatch(/^addLine: attempt 2\/4 failed \(addLine: connection reset \(try 2\)\); retrying in \d+ ms$/);
+  });
+
+  it("logs nothing for what is not retried, and nothing after the last attempt", async () => {
+    const lines: string[] = [];
+    const log = { warn: (m: string) => void lines.push(m) };
+    await failure(withRetry(flaky(9, () => new RcclabError("InvalidRequest", "bad")), { ...fast, log }));
+    expect(lines).toEqual([]);
+    const err = await failure(withRetry(flaky(9, () => new RcclabError("Throttled", "HTTP 503")), { ...fast, log }));
+    expect(err.code).toBe("Throttled");
+    expect(lines.map((l) => /attempt (\d)\/4/.exec(l)?.[1])).toEqual(["1", "2", "3"]);
+  });
+
+  it("keeps a retry line to one line", () => {
+    expect(retryLine("op", new Error("first\n  second\nthird"), 1, 2, 10.4)).toBe("op: attempt 1/2 failed (first second third); retrying in 10 ms");
+    expect(retryLine(undefined, new Error("x".repeat(500)), 1, 2, 1).length).toBeLessThan(340);
+  });
+
+  it("inside a provider operation: a WARNING line naming the resource and the operation, secrets scrubbed", async () => {
+    const Flaky = defineKind({
+      type: "rcclab:echo:Flaky",
+      file: __filename,
+      exportName: "Flaky",
+      system: echoSystem,
+      fields: z.object({ name: z.string(), secret: z.string() }),
+      key: (f) => f.name,
+      secrets: ["secret"],
+      computed: [],
+      // A client's retry that passes no logger of its own: the operation's logger takes the line.
+      create: async (_ctx, f) =>
+        withRetry(flaky(2, () => new RcclabError("Transport", `socket hang up while sending ${f.secret}`)), { ...fast, operation: "send" }).then(() => ({})),
+      read: async () => undefined,
+      update: async () => ({}),
+      delete: async () => {},
+    });
+    const inputs = Flaky.runtime.check({}, { name: "flaky", secret: "t0p-s3cret", connection: conn("flaky.json") }).inputs;
+    const { log } = await withStderr(() => Flaky.runtime.create(inputs));
+    const warnings = log.split("\n").filter((l) => l.includes("WARNING"));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^\[rcclab\] WARNING rcclab:echo:Flaky "flaky": create: send: attempt 1\/4 failed \(socket hang up while sending \[secret\]\); retrying in \d+ ms$/);
+    expect(log).not.toContain("t0p-s3cret");
   });
 });

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { RcclabError, isCode, safeCause } from "./errors";
 import { makeProvider, registerKind, relativeModule } from "./provider";
 import { redact, secretValues } from "./redact";
+import { withRetryLog } from "./retry";
 
 export interface Logger {
   info(message: string): void;
@@ -293,8 +294,11 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     }
     try {
       const connection = conn.data as Conn;
-      const client = await this.clientFor(connection, secrets);
-      return await fn({ client, connection, log });
+      // Every retry inside is one warning line, through this scrubbing logger (./retry.ts).
+      return await withRetryLog(log, op, async () => {
+        const client = await this.clientFor(connection, secrets);
+        return await fn({ client, connection, log });
+      });
     } catch (e) {
       const err = e as Error;
       const detail =
