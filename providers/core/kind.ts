@@ -10,6 +10,7 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { RcclabError, isCode, safeCause } from "./errors";
+import { type CreateIntent, currentStack, fieldsHash, recordIntent, removeIntent, targetOf } from "./intents";
 import { makeProvider, registerKind, relativeModule } from "./provider";
 import { redact, secretValues } from "./redact";
 import { withRetryLog } from "./retry";
@@ -137,6 +138,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 const PROVIDER_KEY = "__provider";
 
+/** Failures that come before a system takes any write: a create that failed so created nothing. */
+const NOTHING_WRITTEN = ["Unauthorized", "Tls", "VersionMismatch", "SchemaMismatch"] as const;
+
 /** A copy without undefined values, at any depth: gRPC structs cannot carry them. */
 export function withoutUndefined<T>(v: T): T {
   if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : withoutUndefined(x))) as T;
@@ -216,13 +220,91 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     }
   }
 
+  /**
+   * Create, with a create intent journaled around it (./intents.ts): recorded before anything is
+   * sent, removed when the create is done. When the create fails with AlreadyExists and an earlier,
+   * interrupted run of this stack left an intent for the same object, the object is that run's work:
+   * it is read by its key and returned as created (its live fields: where they differ from the
+   * desired ones, the next diff updates them). Without such an intent AlreadyExists stays an error.
+   */
   async create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
     const fields = this.fieldsOf(inputs);
     const id = this.spec.key(fields);
     return this.run("create", id, inputs, async (ctx) => {
-      const out = await this.spec.create(ctx, fields);
+      const intent: CreateIntent = {
+        type: this.spec.type,
+        key: id,
+        target: targetOf(inputs.connection, this.spec.system.secretPaths),
+        fields: fieldsHash(fields, this.spec.secrets ?? []),
+        ...currentStack(),
+        at: new Date().toISOString(),
+        pid: process.pid,
+      };
+      const earlier = this.journal(ctx.log, "record", () => recordIntent(intent));
+      let out: Out;
+      try {
+        out = await this.spec.create(ctx, fields);
+      } catch (e) {
+        if (isCode(e, "AlreadyExists")) {
+          const taken = earlier ? await this.takeOver(ctx, id, inputs, fields) : undefined;
+          // Nothing of this run's was created: the object (if any) is someone else's, or gone.
+          this.journal(ctx.log, "remove", () => removeIntent(intent));
+          if (taken) return taken;
+          throw e;
+        }
+        await this.settleFailedCreate(ctx, id, fields, intent, e);
+        throw e;
+      }
+      this.journal(ctx.log, "remove", () => removeIntent(intent));
       return { id, outs: this.outputs(inputs, fields, out) };
     });
+  }
+
+  /** The object an interrupted run of this stack created, as this create's result; undefined when there is none by this key. */
+  private async takeOver(ctx: KindContext<Conn, Client>, id: string, inputs: Record<string, unknown>, fields: Fields<S>): Promise<{ id: string; outs: Record<string, unknown> } | undefined> {
+    // Nothing is known of it but what the system says: write-only fields (passwords) are not
+    // carried over, so the next diff writes them.
+    const got = await this.spec.read(ctx, id, {});
+    if (!got) return undefined;
+    ctx.log.info(`the ${this.spec.type} ${id} an interrupted run created is taken over: it is this stack's`);
+    const differ = this.changedFields(got.fields, fields);
+    if (differ.length) ctx.log.info(`its fields ${differ.join(", ")} differ from the desired ones: the next update sets them`);
+    const live = withoutUndefined({ connection: inputs.connection, ...got.fields });
+    return { id, outs: this.outputs(live, got.fields, got.outputs) };
+  }
+
+  /**
+   * A create that failed otherwise (not AlreadyExists): its intent stays when the object exists now
+   * (the failure came after the system took the create: a step after the add, answers lost until
+   * the retries ran out), or when that cannot be read, so the next run takes the object over. When
+   * the object is not there, or the failure is one that comes before anything is written
+   * (credentials, TLS, a release or schema that does not match), nothing was created: it goes.
+   */
+  private async settleFailedCreate(ctx: KindContext<Conn, Client>, id: string, fields: Fields<S>, intent: CreateIntent, failure: unknown): Promise<void> {
+    let created = false;
+    if (!NOTHING_WRITTEN.some((code) => isCode(failure, code))) {
+      try {
+        created = (await this.spec.read(ctx, id, fields as Partial<Fields<S> & Out>)) !== undefined;
+      } catch {
+        created = true; // unknown: the intent stays
+      }
+    }
+    if (!created) this.journal(ctx.log, "remove", () => removeIntent(intent));
+  }
+
+  /** A journal change; a journal that cannot be written is a warning, not a failed create. */
+  private journal<T>(log: Logger, what: "record" | "remove", fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      const detail = (e as Error)?.message ?? String(e);
+      log.warn(
+        what === "record"
+          ? `cannot record the create intent (${detail}); if this create is interrupted after the system took it, the next run fails as a duplicate`
+          : `cannot remove the create intent (${detail}); it stays in the journal until it expires`,
+      );
+      return undefined;
+    }
   }
 
   async read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
