@@ -7,7 +7,13 @@
  *   7.0's detail/Error and 8.x+'s detail/axlError alike (faults.ts); HTTP 599 (a release the server
  *   does not serve) becomes VersionMismatch.
  * - Retries (p-retry, backoff with jitter) for throttling and lost connections, never for validation
- *   errors; an add whose response was lost is checked with a get before it is retried.
+ *   errors; each retry is one warning line (providers/core/retry.ts).
+ * - No write is sent twice: once a write's answer may have been lost (connection reset, socket hang
+ *   up, timeout), every later attempt first reads whether it took effect and sends it again only when
+ *   it did not: an add by a get of its key; an update by reading the object again and asking the
+ *   codec what is still to send; a remove by a get; an SQL insert, update or delete
+ *   (executeSQLUpdate) by its read-back (the row by its pkid, or the rows its WHERE matches, read
+ *   before and after).
  * - The first request of a client checks that CUCM runs the release the stack declares (B1).
  */
 import type * as https from "node:https";
@@ -99,16 +105,99 @@ export class AxlClient {
     return this.session.call(call, (e) => mapAxlError(e, req.operation, this.target, { system: "CUCM", release: this.connection.release, setting: "cucm.release" }));
   }
 
-  /** One request with retries for throttling and lost connections (for idempotent requests). */
+  /**
+   * One read with retries for throttling and lost connections. Reads only: a write goes through
+   * add / update / remove, which never send it twice.
+   */
   execute(req: AxlRequest): Promise<unknown> {
-    return withRetry(() => this.once(req), this.retryPolicy(), (e, n, delay) =>
-      this.log.info(`${(e as Error).message}; retry ${n} in ${delay} ms`),
+    return withRetry(() => this.once(req), this.retryPolicy(req.operation));
+  }
+
+  private retryPolicy(operation?: string) {
+    const c = this.connection;
+    return { retries: c.retries, minTimeoutMs: c.minRetryDelayMs, maxTimeoutMs: c.maxRetryDelayMs, log: this.log, ...(operation ? { operation } : {}) };
+  }
+
+  /**
+   * One write, retried without ever being applied twice. `send` sends it (once); when an attempt's
+   * answer is lost (a Transport or Timeout error: the request may have reached CUCM), every later
+   * attempt first calls `tookEffect` (reads, each sent once: one that fails fails the attempt, and
+   * the next attempt reads again), which returns the write's result when it took effect, and sends
+   * the write again only when it did not.
+   */
+  private async write<T>(operation: string, send: () => Promise<T>, tookEffect: () => Promise<T | undefined>): Promise<T> {
+    let maybeSent = false;
+    return withRetry(async () => {
+      if (maybeSent) {
+        const done = await tookEffect();
+        if (done !== undefined) {
+          this.log.info(`${operation}: the write whose answer was lost took effect; not sending it again`);
+          return done;
+        }
+      }
+      try {
+        return await send();
+      } catch (e) {
+        if (lostAnswer(e)) maybeSent = true;
+        throw e;
+      }
+    }, this.retryPolicy(operation));
+  }
+
+  /**
+   * An SQL write (executeSQLUpdate): the rows it changed. Its read-back (sql.ts) says after a lost
+   * answer whether it took effect: an insert's row by its pkid; an update's or delete's rows (read
+   * before it is sent) gone or different, or none before and none now (nothing to change). Rows
+   * still as they were: it is sent again. A write without a read-back is not sent twice either:
+   * after a lost answer it fails, saying so.
+   */
+  private async sqlWrite(req: AxlRequest): Promise<number> {
+    const rb = req.readBack;
+    const rows = async (sql: string) => this.adapter.parseSqlRows(await this.once(this.adapter.sqlQuery(sql)));
+    const before = rb?.kind === "change" ? this.adapter.parseSqlRows(await this.execute(this.adapter.sqlQuery(rb.sql))) : undefined;
+    return this.write(
+      req.operation,
+      async () => this.adapter.parseSqlUpdate(await this.once(req)),
+      async () => {
+        if (!rb) throw new RcclabError("InvalidRequest", `${req.operation}: its answer was lost and rcclab cannot read back whether it took effect; not sending it again (check CUCM, then run again)`);
+        const now = await rows(rb.sql);
+        if (rb.kind === "insert") return now.length ? now.length : undefined;
+        // Nothing matched before, nothing now: the statement has nothing to change.
+        if (!before?.length && !now.length) return 0;
+        const changed = rowsChanged(before ?? [], now);
+        return changed > 0 ? changed : undefined;
+      },
     );
   }
 
-  private retryPolicy() {
-    const c = this.connection;
-    return { retries: c.retries, minTimeoutMs: c.minRetryDelayMs, maxTimeoutMs: c.maxRetryDelayMs };
+  /**
+   * A write among those an update (or what follows an add) sends. After a lost answer it is checked
+   * by its read-back (SQL), or by reading the object again: `pending` says what is still to send
+   * for the object as it is now; the write took effect when it is no longer among them.
+   */
+  private async sendChecked<S, K>(req: AxlRequest, codec: ObjectCodec<S, K>, key: K, pending: (current: Got<S>) => AxlRequest[]): Promise<void> {
+    if (req.operation === "executeSQLUpdate") {
+      await this.sqlWrite(req);
+      return;
+    }
+    await this.write(
+      req.operation,
+      async () => {
+        await this.once(req);
+        return true;
+      },
+      async () => {
+        const now = await this.getOnce(codec, key);
+        if (!now) return undefined; // gone: sending it again says so
+        let still: AxlRequest[];
+        try {
+          still = pending(now);
+        } catch {
+          return undefined; // the codec cannot tell from here: send it again
+        }
+        return still.some((r) => sameRequest(r, req)) ? undefined : true;
+      },
+    );
   }
 
   /** CUCM's version (getCCMVersion). */
@@ -147,35 +236,43 @@ export class AxlClient {
   }
 
   /**
-   * Add, safely retried: when a try fails after the request may have reached CUCM (connection reset,
-   * timeout), a get checks whether the add took effect before the add is sent again.
+   * Add, safely retried: once an attempt may have reached CUCM (its answer lost: connection reset,
+   * timeout; or CUCM took it and what came after failed), every later attempt first gets the object
+   * by its key, and the add is sent again only when it is not there. This holds across attempts
+   * that fail otherwise in between (a 503 on the get): an add is never sent twice.
    */
   async add<S, K>(codec: ObjectCodec<S, K>, spec: S, key: K): Promise<string> {
     await this.ensureRelease();
     const request = codec.add(spec);
-    const uuid = await withRetry(
-      async (attempt, lastError) => {
-        if (attempt > 1 && (isCode(lastError, "Transport") || isCode(lastError, "Timeout"))) {
-          const existing = await this.getOnce(codec, key);
-          if (existing) {
-            this.log.info(`${request.operation}: the lost response's add took effect (${existing.uuid}); not sending it again`);
-            return existing.uuid;
-          }
+    /** unsent; lost: an answer was lost (it may have taken effect); accepted: CUCM answered it. */
+    let state: "unsent" | "lost" | "accepted" = "unsent";
+    const uuid = await withRetry(async () => {
+      if (state !== "unsent") {
+        const existing = await this.getOnce(codec, key);
+        if (existing) {
+          if (state === "lost") this.log.info(`${request.operation}: the add whose answer was lost took effect (${existing.uuid}); not sending it again`);
+          return existing.uuid;
         }
-        const ret = await this.once(request);
-        if (!codec.addReturnsNoUuid) return uuidOf(ret);
-        const created = await this.getOnce(codec, key);
-        if (!created) throw new RcclabError("InvalidRequest", `${request.operation}: CUCM accepted it, but the object cannot be read back`);
-        return created.uuid;
-      },
-      this.retryPolicy(),
-      (e, n, delay) => this.log.info(`${(e as Error).message}; retry ${n} in ${delay} ms`),
-    );
+        if (state === "accepted") throw new RcclabError("InvalidRequest", `${request.operation}: CUCM accepted it, but the object cannot be read back`);
+      }
+      let ret: unknown;
+      try {
+        ret = await this.once(request);
+      } catch (e) {
+        if (lostAnswer(e)) state = "lost";
+        throw e;
+      }
+      state = "accepted";
+      if (!codec.addReturnsNoUuid) return uuidOf(ret);
+      const created = await this.getOnce(codec, key);
+      if (!created) throw new RcclabError("InvalidRequest", `${request.operation}: CUCM accepted it, but the object cannot be read back`);
+      return created.uuid;
+    }, this.retryPolicy(request.operation));
     // What the add request cannot carry (7.0: a user's groups, default profile), sent right after.
     if (codec.afterAdd) {
       const created = await this.get(codec, key);
       if (!created) throw new RcclabError("InvalidRequest", `${request.operation}: CUCM accepted it, but the object cannot be read back`);
-      for (const req of codec.afterAdd(created, spec)) await this.execute(req);
+      for (const req of codec.afterAdd(created, spec)) await this.sendChecked(req, codec, key, (now) => codec.afterAdd!(now, spec));
     }
     return uuid;
   }
@@ -197,16 +294,25 @@ export class AxlClient {
     const current = await this.get(codec, key);
     if (!current) throw new RcclabError("NotFound", `cannot update: not found on CUCM`);
     const target = typeof desired === "function" ? (desired as (c: Got<S>) => S)(current) : desired;
-    for (const req of codec.update(current, target)) await this.execute(req);
+    for (const req of codec.update(current, target)) await this.sendChecked(req, codec, key, (now) => codec.update(now, target));
     return current.uuid;
   }
 
-  /** Remove; false when it was already gone. */
+  /** Remove; false when it was already gone. After a lost answer, a get says whether it took effect. */
   async remove<S, K>(codec: ObjectCodec<S, K>, key: K): Promise<boolean> {
     await this.ensureRelease();
+    const req = codec.remove(key);
     try {
-      await this.execute(codec.remove(key));
-      return true;
+      // An SQL delete (7.0) that matched no row: it was gone already.
+      if (req.operation === "executeSQLUpdate") return (await this.sqlWrite(req)) > 0;
+      return await this.write(
+        req.operation,
+        async () => {
+          await this.once(req);
+          return true;
+        },
+        async () => ((await this.getOnce(codec, key)) ? undefined : true),
+      );
     } catch (e) {
       if (isCode(e, "NotFound")) return false;
       throw e;
@@ -223,6 +329,26 @@ export class AxlClient {
     this.agent?.destroy();
     this.serviceabilityClient?.close();
   }
+}
+
+/** A lost answer: the request may have reached CUCM and taken effect. */
+const lostAnswer = (e: unknown): boolean => isCode(e, "Transport") || isCode(e, "Timeout");
+
+/** The same request: operation and body (built by the same codec, so in the same key order). */
+const sameRequest = (a: AxlRequest, b: AxlRequest): boolean => a.operation === b.operation && JSON.stringify(a.body) === JSON.stringify(b.body);
+
+/** How many of the `before` rows are gone or different now (rows compared whole, in any order). */
+export function rowsChanged(before: readonly Record<string, string>[], now: readonly Record<string, string>[]): number {
+  const key = (r: Record<string, string>) => JSON.stringify(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const left = new Map<string, number>();
+  for (const r of now) left.set(key(r), (left.get(key(r)) ?? 0) + 1);
+  let changed = 0;
+  for (const r of before) {
+    const n = left.get(key(r)) ?? 0;
+    if (n > 0) left.set(key(r), n - 1);
+    else changed++;
+  }
+  return changed;
 }
 
 /** The uuid in an add/update/remove response's `return` (plain text, or text with attributes). */

@@ -241,6 +241,19 @@ export interface AxlRequest {
    * `{ $value: "x", $attributes: {...} }` is text with attributes.
    */
   body: Record<string, unknown>;
+  /**
+   * An SQL write's (executeSQLUpdate's) read-back, never sent: how the client learns whether the
+   * statement took effect when its answer was lost, before it sends it again. `sql` is a SELECT:
+   * - "insert": the inserted row, by the pkid the insert gives it; a row = it took effect;
+   * - "change": the rows the statement's WHERE matches, read before it is sent and again after the
+   *   lost answer; rows gone or different = it took effect.
+   */
+  readBack?: SqlReadBack;
+}
+
+export interface SqlReadBack {
+  kind: "insert" | "change";
+  sql: string;
 }
 
 /**

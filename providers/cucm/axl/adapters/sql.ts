@@ -15,6 +15,11 @@
  * them, and they are the classic way to cut a statement short in a log or a driver). Numbers go in
  * as validated integers, booleans as Informix's 't' / 'f'. pkids for inserts are generated here
  * (lowercase, no braces: CUCM's spelling in SQL), so an insert does not depend on a column default.
+ *
+ * Read-backs. Every write built here carries a SELECT that tells whether it took effect (the
+ * request's `readBack`, never sent): an insert's row by the pkid it gives it, an update's or
+ * delete's rows by its own WHERE. AxlClient reads it after a lost answer, before sending the write
+ * again, so no statement is applied twice.
  */
 import { randomUUID } from "node:crypto";
 import type { AxlRequest, DialRuleSpec, Got, IpPhoneServiceSpec, ObjectCodec } from "../model";
@@ -61,7 +66,22 @@ export function sqlRows(ret: unknown): Record<string, string>[] {
 }
 
 const query = (sql: string): AxlRequest => request("executeSQLQuery", { sql });
-const update = (sql: string): AxlRequest => request("executeSQLUpdate", { sql });
+
+/**
+ * An UPDATE or DELETE of `table` where `where`, with its read-back (the rows `where` matches), so a
+ * retry after a lost answer first reads whether it took effect (AxlClient).
+ */
+function change(table: string, sql: string, where: string): AxlRequest {
+  return { ...request("executeSQLUpdate", { sql }), readBack: { kind: "change", sql: `select * from ${table} where ${where}` } };
+}
+
+/** An INSERT of `cols` (pkid first) into `table`, with its read-back (the row by its pkid). */
+function insert(table: string, cols: [string, string][]): AxlRequest {
+  const pkid = cols.find(([c]) => c === "pkid")?.[1];
+  if (!pkid) throw new Error(`insert into ${table}: no pkid`);
+  const sql = `insert into ${table} (${cols.map(([c]) => c).join(", ")}) values (${cols.map(([, v]) => v).join(", ")})`;
+  return { ...request("executeSQLUpdate", { sql }), readBack: { kind: "insert", sql: `select pkid from ${table} where pkid = ${pkid}` } };
+}
 
 /** `col = literal, ...` for the changed columns; undefined when none changed. */
 const assignments = (cols: Record<string, string | undefined>): string | undefined => {
@@ -116,7 +136,7 @@ export const dialRuleSqlCodec: ObjectCodec<DialRuleSpec, string> = {
       [T.digitsToBeRemoved, sqlInt(r.digitsToBeRemoved, "digitsToBeRemoved")],
       [T.prefixPattern, sqlText(r.prefixPattern, "prefixPattern")],
     ];
-    return update(`insert into ${T.table} (${cols.map(([c]) => c).join(", ")}) values (${cols.map(([, v]) => v).join(", ")})`);
+    return insert(T.table, cols);
   },
   get: (name) => query(`select * from ${T.table} where ${byRuleName(name)}`),
   parse(ret) {
@@ -142,9 +162,9 @@ export const dialRuleSqlCodec: ObjectCodec<DialRuleSpec, string> = {
       [T.digitsToBeRemoved]: current.digitsToBeRemoved === desired.digitsToBeRemoved ? undefined : sqlInt(desired.digitsToBeRemoved, "digitsToBeRemoved"),
       [T.prefixPattern]: current.prefixPattern === desired.prefixPattern ? undefined : sqlText(desired.prefixPattern, "prefixPattern"),
     });
-    return set ? [update(`update ${T.table} set ${set} where ${byRuleName(desired.name)}`)] : [];
+    return set ? [change(T.table, `update ${T.table} set ${set} where ${byRuleName(desired.name)}`, byRuleName(desired.name))] : [];
   },
-  remove: (name) => update(`delete from ${T.table} where ${byRuleName(name)}`),
+  remove: (name) => change(T.table, `delete from ${T.table} where ${byRuleName(name)}`, byRuleName(name)),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +228,7 @@ export const ipPhoneServiceSqlCodec: ObjectCodec<IpPhoneServiceSpec, string> = {
     if (w.category !== DEFAULT_CATEGORY) cols.push(["tkphoneservicecategory", enumOf(SERVICE_CATEGORIES, w.category, "IP phone service category")]);
     if (w.serviceType !== DEFAULT_TYPE) cols.push(["tkphoneservice", enumOf(SERVICE_TYPES, w.serviceType, "IP phone service type")]);
     if (!w.enabled) cols.push(["enabled", sqlBool(false)]);
-    return update(`insert into ${PHONE_SERVICE_TABLE} (${cols.map(([c]) => c).join(", ")}) values (${cols.map(([, v]) => v).join(", ")})`);
+    return insert(PHONE_SERVICE_TABLE, cols);
   },
   get: (name) => query(`select * from ${PHONE_SERVICE_TABLE} where ${byServiceName(name)}`),
   parse(ret): Got<IpPhoneServiceSpec> | undefined {
@@ -234,9 +254,9 @@ export const ipPhoneServiceSqlCodec: ObjectCodec<IpPhoneServiceSpec, string> = {
       tkphoneservice: c.serviceType === d.serviceType ? undefined : enumOf(SERVICE_TYPES, d.serviceType, "IP phone service type"),
       enabled: c.enabled === d.enabled ? undefined : sqlBool(d.enabled),
     });
-    return set ? [update(`update ${PHONE_SERVICE_TABLE} set ${set} where ${byServiceName(desired.name)}`)] : [];
+    return set ? [change(PHONE_SERVICE_TABLE, `update ${PHONE_SERVICE_TABLE} set ${set} where ${byServiceName(desired.name)}`, byServiceName(desired.name))] : [];
   },
-  remove: (name) => update(`delete from ${PHONE_SERVICE_TABLE} where ${byServiceName(name)}`),
+  remove: (name) => change(PHONE_SERVICE_TABLE, `delete from ${PHONE_SERVICE_TABLE} where ${byServiceName(name)}`, byServiceName(name)),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -256,13 +276,11 @@ export const ipPhoneServiceSqlCodec: ObjectCodec<IpPhoneServiceSpec, string> = {
  */
 export function defaultProfileSql(userid: string, profile: string | undefined): AxlRequest[] {
   const user = `fkenduser = (select pkid from enduser where userid = ${sqlText(userid, "userid")})`;
-  const out = [update(`update enduserdevicemap set defaultprofile = ${sqlBool(false)} where ${user} and defaultprofile = ${sqlBool(true)}`)];
+  const clear = `${user} and defaultprofile = ${sqlBool(true)}`;
+  const out = [change("enduserdevicemap", `update enduserdevicemap set defaultprofile = ${sqlBool(false)} where ${clear}`, clear)];
   if (profile !== undefined) {
-    out.push(
-      update(
-        `update enduserdevicemap set defaultprofile = ${sqlBool(true)} where ${user} and fkdevice = (select pkid from device where name = ${sqlText(profile, "default profile")})`,
-      ),
-    );
+    const mark = `${user} and fkdevice = (select pkid from device where name = ${sqlText(profile, "default profile")})`;
+    out.push(change("enduserdevicemap", `update enduserdevicemap set defaultprofile = ${sqlBool(true)} where ${mark}`, mark));
   }
   return out;
 }
