@@ -75,8 +75,12 @@ export interface Injection {
   kind: InjectionKind;
   /** Only requests for this operation (default: any). */
   operation?: string;
-  /** How many requests it applies to (default 1; Infinity = until cleared). */
+  /** How many requests it applies to (default 1, or until cleared with `rate`; Infinity = until cleared). */
   times?: number;
+  /** A storm: each matching request is hit with this probability (0–1) instead of the next ones. */
+  rate?: number;
+  /** The storm's seed (default 1): the same requests are hit for the same seed. */
+  seed?: number;
   /** kind "fault". */
   axlcode?: number;
   message?: string;
@@ -167,13 +171,18 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
   if (opts.stateFile && !loaded) save();
 
   const tomcat = new TomcatAuth(() => users, REALM, opts.sessionTtlMs ?? 30 * 60 * 1000);
-  let injections: Array<Injection & { left: number }> = [];
+  let injections: Array<Injection & { left: number; draw?: () => number }> = [];
   const stats = { writesInFlight: 0, maxWritesInFlight: 0, throttled: 0, resets: 0 };
   const requests: RecordedRequest[] = [];
 
   function takeInjection(operation: string, phase: "before" | "after"): Injection | undefined {
     const i = injections.find(
-      (j) => j.left > 0 && (j.operation === undefined || j.operation === operation) && (j.kind === "reset-after") === (phase === "after"),
+      (j) =>
+        j.left > 0 &&
+        (j.operation === undefined || j.operation === operation) &&
+        (j.kind === "reset-after") === (phase === "after") &&
+        // A storm (rate): each matching request is hit with that probability, from a seeded generator.
+        (j.rate === undefined || j.draw!() < j.rate),
     );
     if (!i) return undefined;
     i.left--;
@@ -287,7 +296,8 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
     requests,
     inject(injection) {
-      injections.push({ ...injection, left: injection.times ?? 1 });
+      const draw = injection.rate === undefined ? undefined : seeded(injection.seed ?? 1);
+      injections.push({ ...injection, left: injection.times ?? (injection.rate === undefined ? 1 : Infinity), ...(draw ? { draw } : {}) });
     },
     clearInjections() {
       injections = [];
@@ -310,4 +320,16 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
       }),
   };
   return sim;
+}
+
+/** A small seeded generator (mulberry32): the same storm for the same seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

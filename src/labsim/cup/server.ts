@@ -139,8 +139,12 @@ export interface CupInjection {
   kind: CupInjectionKind;
   /** Only requests for this operation (default: any). */
   operation?: string;
-  /** How many requests it applies to (default 1; Infinity = until cleared). */
+  /** How many requests it applies to (default 1, or until cleared with `rate`; Infinity = until cleared). */
   times?: number;
+  /** A storm: each matching request is hit with this probability (0–1) instead of the next ones. */
+  rate?: number;
+  /** The storm's seed (default 1): the same requests are hit for the same seed. */
+  seed?: number;
   /** kind "fault": the axlcode and message (default 5000 "Injected fault"). */
   axlcode?: number;
   message?: string;
@@ -314,10 +318,17 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
   const requests: CupRecordedRequest[] = [];
   const commands: CupCommand[] = [];
   const tomcat = new TomcatAuth(() => users, REALM, opts.sessionTtlMs ?? 30 * 60 * 1000);
-  let injections: Array<CupInjection & { left: number }> = [];
+  let injections: Array<CupInjection & { left: number; draw?: () => number }> = [];
 
   function takeInjection(operation: string, phase: "before" | "after"): CupInjection | undefined {
-    const i = injections.find((j) => j.left > 0 && (j.operation === undefined || j.operation === operation) && (j.kind === "reset-after") === (phase === "after"));
+    const i = injections.find(
+      (j) =>
+        j.left > 0 &&
+        (j.operation === undefined || j.operation === operation) &&
+        (j.kind === "reset-after") === (phase === "after") &&
+        // A storm (rate): each matching request is hit with that probability, from a seeded generator.
+        (j.rate === undefined || j.draw!() < j.rate),
+    );
     if (!i) return undefined;
     i.left--;
     injections = injections.filter((j) => j.left > 0);
@@ -435,7 +446,8 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
       return changed;
     },
     inject(injection) {
-      injections.push({ ...injection, left: injection.times ?? 1 });
+      const draw = injection.rate === undefined ? undefined : seeded(injection.seed ?? 1);
+      injections.push({ ...injection, left: injection.times ?? (injection.rate === undefined ? 1 : Infinity), ...(draw ? { draw } : {}) });
     },
     clearInjections() {
       injections = [];
@@ -454,5 +466,17 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
         }),
       ]);
     },
+  };
+}
+
+/** A small seeded generator (mulberry32): the same storm for the same seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
