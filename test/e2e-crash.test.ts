@@ -1,8 +1,8 @@
 /**
  * Crash consistency end to end: `rcclab up` is killed (SIGKILL: no clean-up of any kind runs) right
  * after the first create of each kind of the lab has reached its system and before the state records
- * it, one kind after the other, in the order a build creates them. Each next `up` must carry on from
- * there. At the end: a clean `up` converges, nothing is left to change, `drift` is clean, no provider
+ * it, one kind after the other, in the order a build creates them; then at moments spread over a
+ * parallel build (several creates in flight). Each next `up` must carry on from there. Two `up`s at once on the stack: one is refused. At the end: a clean `up` converges, nothing is left to change, `drift` is clean, no provider
  * host outlived its killed CLI, and `destroy` gives every simulator back exactly what it was seeded
  * with (no orphan, no duplicate: a duplicate would have failed its create).
  */
@@ -51,7 +51,8 @@ describe("rcclab up killed after each kind's create, then run again", { timeout:
   let clients: ReturnType<typeof labClients>;
   let seeded: Snapshot;
 
-  const rcclab = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  /** The CLI on the test's stack; with `killAfterMs`, SIGKILLed that long after it started. */
+  const rcclab = (args: string[], env: Record<string, string> = {}, killAfterMs?: number): Promise<CliResult> =>
     runProcess(process.execPath, [cli, ...args, "--stack", "local", "--engine", "local", "--stacks-dir", t.stacksDir, "--state-dir", t.stateDir], root, {
       ...process.env,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
@@ -59,7 +60,7 @@ describe("rcclab up killed after each kind's create, then run again", { timeout:
       RCCLAB_CUP_PENDING_RESTARTS: path.join(tmp, "cup-restarts.json"),
       RCCLAB_CREATE_INTENTS: path.join(tmp, "create-intents.json"),
       ...env,
-    });
+    }, killAfterMs);
 
   beforeAll(async () => {
     t = await startTestLab(tmp);
@@ -81,7 +82,8 @@ describe("rcclab up killed after each kind's create, then run again", { timeout:
 
     const killed: string[] = [];
     for (const kind of kinds) {
-      const r = await rcclab(["up", "--yes"], { RCCLAB_TEST_CRASH_AT: `create:${kind}` });
+      // One step at a time, so each kill lands right after that kind's create and nowhere else.
+      const r = await rcclab(["up", "--yes", "--parallel", "1"], { RCCLAB_TEST_CRASH_AT: `create:${kind}` });
       // Killed (no exit code), or the kind had nothing left to create in this run.
       if (r.code === null) killed.push(kind);
       else expect(r.code, `${kind}: ${r.err}`).toBe(0);
@@ -89,6 +91,24 @@ describe("rcclab up killed after each kind's create, then run again", { timeout:
       expect(await until(() => hostsOf(mark).length === 0, 10_000), `a provider host outlived the CLI killed at ${kind}`).toBe(true);
     }
     expect(killed.length).toBeGreaterThan(15);
+  });
+
+  it("killed at moments spread over a parallel build (several creates in flight), the next up carries on", async () => {
+    const destroyed = await rcclab(["destroy", "--yes"]);
+    expect(destroyed.code, destroyed.err).toBe(0);
+    for (const ms of [1500, 3000, 4500, 6000]) {
+      const r = await rcclab(["up", "--yes"], {}, ms);
+      expect(r.code === null || r.code === 0, r.err).toBe(true);
+      expect(await until(() => hostsOf(mark).length === 0, 10_000), `a provider host outlived the CLI killed after ${ms} ms`).toBe(true);
+    }
+  });
+
+  it("two ups on one stack at once: one runs, the other is refused naming the first, and changes nothing", async () => {
+    const [a, b] = await Promise.all([rcclab(["up", "--yes"]), rcclab(["up", "--yes"])]);
+    const refused = [a, b].filter((r) => r.code === 1);
+    expect(refused, a.err + b.err).toHaveLength(1);
+    expect(refused[0]!.err).toMatch(/stack local is in use by pid \d+ \(rcclab up, started/);
+    expect([a, b].filter((r) => r.code === 0)).toHaveLength(1);
   });
 
   it("a clean up converges: nothing left to change, drift clean", async () => {

@@ -50,7 +50,7 @@
  * retainOnDelete (refused with an error), deletedWith, custom timeouts (ignored); import
  * and `Resource.get` of existing objects, invokes, explicit provider resources and non-dynamic
  * resource types (refused); replacing the dependents of a delete-before-replace resource; stack
- * references; locking the state file against another process; Pulumi's checkpoint format, update
+ * references; Pulumi's checkpoint format, update
  * history and `pulumi` CLI compatibility of the state (the stack *config* file is compatible).
  */
 import * as path from "node:path";
@@ -58,6 +58,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { sameValue } from "../../providers/core/kind";
 import { ProviderHost, type Props } from "./providerHost";
 import { Lanes } from "./lanes";
+import { withStackLock } from "./lock";
 import { type Entry, type StateFile, StateStore } from "./state";
 import { containsUnknown, isSecretField, kindOf, markSecrets, readableType, reveal, secretKeysOf } from "./wire";
 
@@ -242,15 +243,25 @@ export function preview(opts: ProgramOptions & { refresh?: boolean }): Promise<R
 
 /** up (dryRun false) or preview (true), reading every object first when asked. */
 function deploy(opts: ProgramOptions & { refresh?: boolean }, dryRun: boolean): Promise<RunResult> {
-  return exclusive(() =>
-    withHost(opts, async (host) => {
-      const d = new Deployment(opts, host, dryRun);
-      await d.recover();
-      if (opts.refresh) await d.refresh(true);
-      return d.run(opts);
-    }),
-  );
+  return exclusive(() => {
+    const run = () =>
+      withHost(opts, async (host) => {
+        const d = new Deployment(opts, host, dryRun);
+        await d.recover();
+        if (opts.refresh) await d.refresh(true);
+        return d.run(opts);
+      });
+    return dryRun ? run() : locked(opts, "up", run);
+  });
 }
+
+/**
+ * Runs that write the state hold the stack's lock (./lock.ts), taken before the state is loaded or a
+ * host started: a second run on the same stack is refused, never interleaved. Dry runs (preview,
+ * drift, the destroy plan) write nothing and read a complete state (writes are renames): no lock.
+ */
+const locked = <T>(opts: EngineOptions, op: string, fn: () => Promise<T>): Promise<T> =>
+  withStackLock(opts.stateFile, { stack: opts.stack, command: `rcclab ${op}` }, fn);
 
 /** What `destroy` would delete, from the state alone (no system is called). */
 export function planDestroy(opts: EngineOptions): Promise<{ steps: Step[]; summary: Summary }> {
@@ -262,7 +273,7 @@ export function planDestroy(opts: EngineOptions): Promise<{ steps: Step[]; summa
 
 /** Read every object into the state. */
 export function refresh(opts: EngineOptions): Promise<{ steps: Step[] }> {
-  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).recovered((d) => d.refresh())));
+  return exclusive(() => locked(opts, "refresh", () => withHost(opts, (host) => new Deployment(opts, host, false).recovered((d) => d.refresh()))));
 }
 
 /** Compare every object with the state, changing nothing. */
@@ -272,7 +283,7 @@ export function drift(opts: EngineOptions): Promise<DriftResult> {
 
 /** Delete every object of the stack. */
 export function destroy(opts: EngineOptions): Promise<{ steps: Step[] }> {
-  return exclusive(() => withHost(opts, (host) => new Deployment(opts, host, false).recovered((d) => d.destroy())));
+  return exclusive(() => locked(opts, "destroy", () => withHost(opts, (host) => new Deployment(opts, host, false).recovered((d) => d.destroy()))));
 }
 
 /** The stack's state as stored, with secrets decrypted (in clear: e.g. to show outputs). */

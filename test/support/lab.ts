@@ -45,10 +45,13 @@ export interface TestLab {
   editStack(edit: (config: Record<string, any>) => void): void;
 }
 
-/** A child process, asynchronously (the simulators answer from this process meanwhile): its exit code and output. */
-export const runProcess = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<CliResult> =>
+/** A child process, asynchronously (the simulators answer from this process meanwhile): its exit code (null when killed) and output. */
+export const runProcess = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, killAfterMs?: number): Promise<CliResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env });
+    // A crash at a moment: SIGKILL, so nothing of the child's own clean-up runs.
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.on("close", () => clearTimeout(timer));
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
