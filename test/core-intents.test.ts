@@ -33,7 +33,7 @@ const putLive = (c: { store: string }, name: string, o: Record<string, unknown>)
  * A kind like the echo Thing whose create can be "killed": it writes the object, then never returns
  * (the process dies before the engine records anything) while `hang` is set.
  */
-const control = { hang: false, failAfterWrite: false };
+const control = { hang: false, failAfterWrite: false, failBeforeWrite: false, readFails: undefined as RcclabError | undefined };
 const Crashy = defineKind({
   type: "rcclab:echo:Crashy",
   file: __filename,
@@ -45,6 +45,7 @@ const Crashy = defineKind({
   computed: ["uuid"],
   async create({ client }, f) {
     if (client.get(f.name)) throw new RcclabError("AlreadyExists", `${f.name} exists`);
+    if (control.failBeforeWrite) throw new RcclabError("InvalidRequest", "refused before anything was written");
     const uuid = `{${f.name.toUpperCase()}}`;
     client.put(f.name, { name: f.name, size: f.size, uuid });
     if (control.hang) await new Promise(() => {});
@@ -52,6 +53,7 @@ const Crashy = defineKind({
     return { uuid };
   },
   async read({ client }, id) {
+    if (control.readFails) throw control.readFails;
     const o = client.get(id) as { name: string; size: number; uuid: string } | undefined;
     return o && { fields: { name: o.name, size: o.size }, outputs: { uuid: o.uuid } };
   },
@@ -84,6 +86,8 @@ async function killedCreate(inputs: Record<string, unknown>): Promise<void> {
 beforeEach(() => {
   control.hang = false;
   control.failAfterWrite = false;
+  control.failBeforeWrite = false;
+  control.readFails = undefined;
   fs.rmSync(journal, { force: true });
 });
 afterEach(() => {
@@ -245,6 +249,22 @@ describe("create intents: an interrupted create", () => {
     const err = await failure(crashy.create(inputsOf(c, { name: "hotel", connection: { ...c, password: "wrong" } })));
     expect(err.code).toBe("Unauthorized");
     expect(readIntents()).toEqual([]);
+    // Refused, and the object is not there.
+    control.failBeforeWrite = true;
+    expect((await failure(crashy.create(inputsOf(c, { name: "hotel" })))).code).toBe("InvalidRequest");
+    expect(readIntents()).toEqual([]);
+    // Refused, and reading says NotFound (nor what would hold it).
+    control.readFails = new RcclabError("NotFound", "zone not found");
+    await failure(crashy.create(inputsOf(c, { name: "hotel" })));
+    expect(readIntents()).toEqual([]);
+  });
+
+  it("failed, and whether the object is there cannot be read: the intent stays", async () => {
+    const c = conn();
+    control.failAfterWrite = true;
+    control.readFails = new RcclabError("Transport", "connection refused");
+    await failure(crashy.create(inputsOf(c, { name: "hotel" })));
+    expect(readIntents().map((i) => i.key)).toEqual(["hotel"]);
   });
 });
 

@@ -285,8 +285,9 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     if (!NOTHING_WRITTEN.some((code) => isCode(failure, code))) {
       try {
         created = (await this.spec.read(ctx, id, fields as Partial<Fields<S> & Out>)) !== undefined;
-      } catch {
-        created = true; // unknown: the intent stays
+      } catch (e) {
+        // NotFound: not there (nor what holds it, e.g. a DNS zone); anything else: unknown, it stays.
+        created = !isCode(e, "NotFound");
       }
     }
     if (!created) this.journal(ctx.log, "remove", () => removeIntent(intent));
