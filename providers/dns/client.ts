@@ -265,9 +265,8 @@ export class DnsClient {
 
   private withRetries<T>(what: string, attempt: () => Promise<T>): Promise<T> {
     const c = this.connection;
-    return withRetry(attempt, { retries: c.retries, minTimeoutMs: c.minRetryDelayMs, maxTimeoutMs: c.maxRetryDelayMs }, (e, n, delay) =>
-      this.log.warn(`${what}: attempt ${n} failed (${(e as Error).message}); retrying in ${Math.round(delay)} ms`),
-    );
+    // The core's withRetry logs each retry (one warning line); no second line here.
+    return withRetry(attempt, { retries: c.retries, minTimeoutMs: c.minRetryDelayMs, maxTimeoutMs: c.maxRetryDelayMs, operation: what, log: this.log });
   }
 
   /** Sign (when there is a key), send, receive and verify one message. */

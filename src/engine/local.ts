@@ -324,7 +324,9 @@ function exclusive<T>(fn: () => Promise<T>): Promise<T> {
 
 async function withHost<T>(opts: EngineOptions, fn: (host: ProviderHost) => Promise<T>): Promise<T> {
   if (opts.host) return fn(opts.host);
-  const host = await ProviderHost.start();
+  // The stack and project, as Pulumi's engine gives them to a provider: the providers' create intents
+  // are this stack's (providers/core/intents.ts).
+  const host = await ProviderHost.start(undefined, { ...process.env, PULUMI_STACK: opts.stack, PULUMI_PROJECT: opts.project });
   try {
     return await fn(host);
   } finally {
