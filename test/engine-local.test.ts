@@ -279,6 +279,17 @@ describe("local engine: up, preview, refresh, drift, destroy", () => {
     expect(state.outputs.aSecret).toBe(SECRET);
   });
 
+  it("keeps each kind's serialized provider once in the file, and gives it back whole", () => {
+    const file = JSON.parse(sc.stateText());
+    expect(Object.keys(file.providers)).toHaveLength(1);
+    const text = Object.values(file.providers)[0] as string;
+    // The text appears once in the file (as JSON, escaped).
+    expect(sc.stateText().split(JSON.stringify(text).slice(1, 81)).length - 1).toBe(1);
+    for (const r of file.resources.filter((x: any) => x.custom)) expect(r.inputs.__provider).toEqual({ $provider: Object.keys(file.providers)[0] });
+    const a = readState(sc.stateFile, "state-pass").resources.find((x) => x.urn.endsWith("::a"))!;
+    expect(a.inputs.__provider).toBe(text);
+  });
+
   it("refuses a wrong passphrase clearly", async () => {
     expect(() => readState(sc.stateFile, "nope")).toThrow(/wrong passphrase/);
     const err = await failure(up({ ...sc.opts({}, host), passphrase: "nope" }));

@@ -65,6 +65,33 @@ export interface StateFile {
   outputs: Props;
   /** Creates sent (or about to be) whose outcome is not recorded yet. */
   intents?: Intent[];
+  /**
+   * Each kind's serialized dynamic provider, once, by a hash of its text: resources refer to it
+   * (`"__provider": { "$provider": "<hash>" }`) instead of carrying the same text in their inputs
+   * and outputs (it was most of the file: a 100-user lab's state was 6 MB).
+   */
+  providers?: Record<string, string>;
+}
+
+const PROVIDER_KEY = "__provider";
+const PROVIDER_REF = "$provider";
+
+/** A bag's serialized provider replaced by a reference to the file's table (the text stored there). */
+function referProvider(bag: Props, table: Record<string, string>): Props {
+  const text = bag[PROVIDER_KEY];
+  if (typeof text !== "string") return bag;
+  const hash = crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
+  table[hash] = text;
+  return { ...bag, [PROVIDER_KEY]: { [PROVIDER_REF]: hash } };
+}
+
+/** The serialized provider back in place of its reference. */
+function resolveProvider(bag: Props, table: Record<string, string> | undefined, file: string): Props {
+  const ref = (bag?.[PROVIDER_KEY] as Record<string, unknown> | undefined)?.[PROVIDER_REF];
+  if (typeof ref !== "string") return bag;
+  const text = table?.[ref];
+  if (text === undefined) throw new Error(`${file}: a resource refers to provider ${ref}, which the file does not hold (the state file is damaged)`);
+  return { ...bag, [PROVIDER_KEY]: text };
 }
 
 const CHECK_TEXT = "rcclab-state";
@@ -157,6 +184,12 @@ export class StateStore {
     }
     const store = new StateStore(file, data.project, data.stack, StateCipher.open(passphrase, data.encryptionSalt, file));
     const open = (v: unknown): unknown => store.open(v);
+    const provided = (bag: Props): Props => resolveProvider(bag, data.providers, file);
+    for (const r of data.resources) {
+      r.inputs = provided(r.inputs);
+      r.outputs = provided(r.outputs);
+    }
+    for (const i of data.intents ?? []) i.inputs = provided(i.inputs);
     try {
       for (const r of data.resources) {
         const e: Entry = { ...r, dependencies: r.dependencies ?? [], inputs: open(r.inputs) as Props, outputs: open(r.outputs) as Props };
@@ -202,6 +235,15 @@ export class StateStore {
     });
     const outputs = (sealed ? this.seal(this.outputs) : reveal(this.outputs)) as Props;
     const intents = this.intents.map((i) => ({ ...i, inputs: conv(i.inputs, { urn: i.urn, type: i.type, custom: true, dependencies: [], inputs: {}, outputs: {} }) }));
+    // In the file, each kind's provider text once (see StateFile.providers).
+    const providers: Record<string, string> = {};
+    if (sealed) {
+      for (const r of resources) {
+        r.inputs = referProvider(r.inputs, providers);
+        r.outputs = referProvider(r.outputs, providers);
+      }
+      for (const i of intents) i.inputs = referProvider(i.inputs, providers);
+    }
     return {
       version: 1,
       project: this.project,
@@ -210,6 +252,7 @@ export class StateStore {
       resources,
       outputs,
       ...(intents.length ? { intents } : {}),
+      ...(Object.keys(providers).length ? { providers } : {}),
     };
   }
 
