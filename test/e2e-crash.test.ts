@@ -12,8 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Lab } from "../src/labsim/lab";
-import { type CliResult, PASSPHRASE, type TestLab, runProcess, startTestLab } from "./support/lab";
-import { type Snapshot, labClients } from "./support/snapshot";
+import { type CliResult, PASSPHRASE, type TestLab, runProcess } from "./support/lab";
+import { type Snapshot, type labClients, startSnapshottedLab } from "./support/snapshot";
 
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "dist/src/cli.js");
@@ -62,16 +62,11 @@ describe("rcclab up killed after each kind's create, then run again", { timeout:
       ...env,
     }, killAfterMs);
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    t = await startTestLab(tmp);
-    lab = t.lab;
-    clients = labClients(lab);
-    seeded = await clients.snapshot();
+    ({ t, lab, clients, seeded, stop } = await startSnapshottedLab(tmp));
   });
-  afterAll(async () => {
-    await clients?.close();
-    await lab?.stop();
-  });
+  afterAll(async () => stop?.());
 
   it("each killed run leaves what it made findable; the next run takes it over and carries on", async () => {
     // The kinds, in the order a build from empty creates their first object.

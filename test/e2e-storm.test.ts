@@ -11,8 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Lab } from "../src/labsim/lab";
-import { type CliResult, type TestLab, startTestLab } from "./support/lab";
-import { type Snapshot, labClients } from "./support/snapshot";
+import type { CliResult, TestLab } from "./support/lab";
+import { type Snapshot, type labClients, startSnapshottedLab } from "./support/snapshot";
 
 describe("rcclab up under a storm of 503s, resets and lost answers", { timeout: 900_000 }, () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-storm-"));
@@ -21,16 +21,11 @@ describe("rcclab up under a storm of 503s, resets and lost answers", { timeout: 
   let clients: ReturnType<typeof labClients>;
   let seeded: Snapshot;
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    t = await startTestLab(tmp);
-    lab = t.lab;
-    clients = labClients(lab);
-    seeded = await clients.snapshot();
+    ({ t, lab, clients, seeded, stop } = await startSnapshottedLab(tmp));
   });
-  afterAll(async () => {
-    await clients?.close();
-    await lab?.stop();
-  });
+  afterAll(async () => stop?.());
 
   it("converges: each run gets further, retries are shown, nothing is left to change, drift is clean", async () => {
     lab.cucm.inject({ kind: "503", rate: 0.1, seed: 11 });

@@ -267,16 +267,21 @@ export class StateStore {
     const dir = path.dirname(path.resolve(this.file));
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, "w", 0o600);
-    try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    writeSynced(tmp, text, 0o600);
     keepPrevious(this.file);
     fs.renameSync(tmp, this.file);
     syncDir(dir);
+  }
+}
+
+/** Write a new file and flush it to disk (fsync) before it is renamed or linked into place. */
+export function writeSynced(file: string, text: string, mode: number): void {
+  const fd = fs.openSync(file, "w", mode);
+  try {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -11,6 +11,7 @@ import { select } from "../../providers/cup/sql";
 import { DnsClient, dnsConnectionSchema } from "../../providers/dns/client";
 import { OcsClient, ocsConnectionSchema } from "../../providers/ocs/client";
 import { LAB, type Lab } from "../../src/labsim/lab";
+import { type TestLab, startTestLab } from "./lab";
 
 export type Snapshot = Record<
   "devices" | "numbers" | "appUsers" | "endUsers" | "services" | "dialRules" | "dnsRecords" | "adUsers" | "ocsRoutes" | "ocsHosts" | "cupAcl" | "cupOutgoingAcl",
@@ -59,4 +60,21 @@ export function labClients(lab: Lab) {
     await ldap.close();
   };
   return { ldap, dns, ocs, cup, axl, snapshot, close };
+}
+
+/** The test lab (./lab.ts), clients of its systems, and what it was seeded with. */
+export async function startSnapshottedLab(tmp: string): Promise<{ t: TestLab; lab: Lab; clients: ReturnType<typeof labClients>; seeded: Snapshot; stop(): Promise<void> }> {
+  const t = await startTestLab(tmp);
+  const clients = labClients(t.lab);
+  const seeded = await clients.snapshot();
+  return {
+    t,
+    lab: t.lab,
+    clients,
+    seeded,
+    async stop() {
+      await clients.close();
+      await t.lab.stop();
+    },
+  };
 }

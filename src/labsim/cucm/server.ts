@@ -11,6 +11,7 @@ import { AxlFault, faults } from "./faults";
 import { CucmDb } from "./model/db";
 import { type CucmSeed, seededDb } from "./model/seed";
 import { listenHttps, readBody } from "../http";
+import { Injections } from "../injections";
 import { TomcatAuth, answeredBeforeSoap, page } from "../tomcat";
 import { type AxlResult, AxlService, type Prepared } from "./service";
 
@@ -171,24 +172,10 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
   if (opts.stateFile && !loaded) save();
 
   const tomcat = new TomcatAuth(() => users, REALM, opts.sessionTtlMs ?? 30 * 60 * 1000);
-  let injections: Array<Injection & { left: number; draw?: () => number }> = [];
+  const injections = new Injections<Injection>();
   const stats = { writesInFlight: 0, maxWritesInFlight: 0, throttled: 0, resets: 0 };
   const requests: RecordedRequest[] = [];
 
-  function takeInjection(operation: string, phase: "before" | "after"): Injection | undefined {
-    const i = injections.find(
-      (j) =>
-        j.left > 0 &&
-        (j.operation === undefined || j.operation === operation) &&
-        (j.kind === "reset-after") === (phase === "after") &&
-        // A storm (rate): each matching request is hit with that probability, from a seeded generator.
-        (j.rate === undefined || j.draw!() < j.rate),
-    );
-    if (!i) return undefined;
-    i.left--;
-    injections = injections.filter((j) => j.left > 0);
-    return i;
-  }
 
 
 
@@ -237,7 +224,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     }
     record.operation = prepared.req.operation;
 
-    const pre = takeInjection(record.operation, "before");
+    const pre = injections.take(record.operation, "before");
     if (pre) record.injected = pre.kind;
     if (pre?.kind === "reset-before") {
       stats.resets++;
@@ -266,7 +253,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     record.requestXml = result.requestXml ?? "";
     record.status = result.status;
     record.response = result.xml;
-    const post = takeInjection(record.operation, "after");
+    const post = injections.take(record.operation, "after");
     if (post) {
       record.injected = post.kind;
       stats.resets++;
@@ -296,11 +283,10 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
     ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
     requests,
     inject(injection) {
-      const draw = injection.rate === undefined ? undefined : seeded(injection.seed ?? 1);
-      injections.push({ ...injection, left: injection.times ?? (injection.rate === undefined ? 1 : Infinity), ...(draw ? { draw } : {}) });
+      injections.add(injection);
     },
     clearInjections() {
-      injections = [];
+      injections.clear();
     },
     expireSessions() {
       tomcat.expireSessions();
@@ -322,14 +308,3 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
   return sim;
 }
 
-/** A small seeded generator (mulberry32): the same storm for the same seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -14,6 +14,7 @@ import { stablePkid } from "../cucm/model/catalog";
 import { DEFAULT_END_USERS } from "../cucm/model/seed";
 import { type CliSsh, startCliSsh } from "../cucm-platform/ssh";
 import { listenHttps, readBody } from "../http";
+import { Injections } from "../injections";
 import { TomcatAuth, answeredBeforeSoap, page } from "../tomcat";
 import type { SqlRow } from "../sql/engine";
 import { CupAxlService } from "./axl";
@@ -318,22 +319,8 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
   const requests: CupRecordedRequest[] = [];
   const commands: CupCommand[] = [];
   const tomcat = new TomcatAuth(() => users, REALM, opts.sessionTtlMs ?? 30 * 60 * 1000);
-  let injections: Array<CupInjection & { left: number; draw?: () => number }> = [];
+  const injections = new Injections<CupInjection>();
 
-  function takeInjection(operation: string, phase: "before" | "after"): CupInjection | undefined {
-    const i = injections.find(
-      (j) =>
-        j.left > 0 &&
-        (j.operation === undefined || j.operation === operation) &&
-        (j.kind === "reset-after") === (phase === "after") &&
-        // A storm (rate): each matching request is hit with that probability, from a seeded generator.
-        (j.rate === undefined || j.draw!() < j.rate),
-    );
-    if (!i) return undefined;
-    i.left--;
-    injections = injections.filter((j) => j.left > 0);
-    return i;
-  }
 
 
 
@@ -373,7 +360,7 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
     if (prepared.sql !== undefined) record.sql = prepared.sql;
     if (sync && sync(service.db)) save();
 
-    const pre = takeInjection(record.operation, "before");
+    const pre = injections.take(record.operation, "before");
     if (pre) record.injected = pre.kind;
     if (pre?.kind === "reset-before") return void req.socket.destroy();
     if (pre?.kind === "503") {
@@ -389,7 +376,7 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
     if (pre?.kind === "delay") await sleep(pre.ms ?? 0);
     const result = service.run(prepared);
     finish(result);
-    const post = takeInjection(record.operation, "after");
+    const post = injections.take(record.operation, "after");
     if (post) {
       record.injected = post.kind;
       return void req.socket.destroy();
@@ -446,11 +433,10 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
       return changed;
     },
     inject(injection) {
-      const draw = injection.rate === undefined ? undefined : seeded(injection.seed ?? 1);
-      injections.push({ ...injection, left: injection.times ?? (injection.rate === undefined ? 1 : Infinity), ...(draw ? { draw } : {}) });
+      injections.add(injection);
     },
     clearInjections() {
-      injections = [];
+      injections.clear();
     },
     expireSessions() {
       tomcat.expireSessions();
@@ -469,14 +455,3 @@ export async function startCupSim(opts: CupSimOptions = {}): Promise<CupSim> {
   };
 }
 
-/** A small seeded generator (mulberry32): the same storm for the same seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
