@@ -114,6 +114,8 @@ export class RequestCounter {
   cup = 0;
   winrm = 0;
   failedAxl = 0;
+  /** AXL requests the latency injection delayed (all of them when --latency > 0). */
+  delayedAxl = 0;
   writes: RecordedWrite[] = [];
 
   constructor(
@@ -131,6 +133,7 @@ export class RequestCounter {
       }
       this.axl++;
       this.axlByOperation[r.operation] = (this.axlByOperation[r.operation] ?? 0) + 1;
+      if (r.injected === "delay") this.delayedAxl++;
       if (r.status !== 200) this.failedAxl++;
       else if (this.keepWrites && !isAxlRead(r.operation)) {
         this.writes.push({ operation: r.operation, body: r.body, response: r.response ?? "", ...(r.soapAction !== undefined ? { soapAction: r.soapAction } : {}) });

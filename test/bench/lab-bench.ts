@@ -191,6 +191,7 @@ async function phase(b: BenchLab, name: PhaseName, args: string[], ctx: PhaseCon
   if (!run.timedOut && !expected.includes(run.code ?? -1)) {
     throw new Error(`${tag} failed (exit ${run.code}${run.signal ? `, ${run.signal}` : ""}):\n${run.stderrTail.slice(-4000)}`);
   }
+  if (ctx.latencyMs > 0 && counter.delayedAxl !== counter.axl) log(`warning: only ${counter.delayedAxl} of ${counter.axl} AXL requests were delayed by the latency injection`);
   const { all, cucm } = ctx.resources();
   const reads = Object.entries(counter.axlByOperation).reduce((s, [op, n]) => s + (isAxlRead(op) ? n : 0), 0);
   ctx.counter?.(counter);
@@ -301,15 +302,21 @@ function targetsOf(runs: RunFigures[]): { note: string; targets: Target[] } {
     {
       what: "up vs the sequential script",
       target: "≥ 5× faster",
-      value: `${fixed(r.upSpeedupOverScript, 2)}× (up ${fixed(up.wallS)} s, script ${fixed(r.script.wallS)} s, same objects${up.timedOut ? ": those made before the timeout" : ""})`,
-      met: r.upSpeedupOverScript >= 5,
+      value: `${fixed(r.upSpeedupOverScript, 2)}× (up ${fixed(up.wallS)} s, script ${fixed(r.script.wallS)} s, same objects${up.timedOut ? `: the ${r.script.calls} writes made before the timeout` : ""})`,
+      ...(r.script.calls > 0 ? { met: r.upSpeedupOverScript >= 5 } : {}),
     },
     { what: "no-op up / up", target: "≤ 0.10", ...judge(noop, (p) => p.wallS / up.wallS, (v) => v <= 0.1, (v) => fixed(v, 2)) },
     { what: "drift / up", target: "≤ 0.10", ...judge(drift, (p) => p.wallS / up.wallS, (v) => v <= 0.1, (v) => fixed(v, 2)) },
-    { what: "AXL calls per CUCM resource, up", target: "≤ 1.2", value: `${fixed(up.axl.perCucmResource, 2)}${partial(up)}`, met: up.axl.perCucmResource <= 1.2 },
+    // A partial run is judged only where what it did already breaks the target (size and memory only grow).
+    { what: "AXL calls per CUCM resource, up", target: "≤ 1.2", value: `${fixed(up.axl.perCucmResource, 2)}${partial(up)}`, ...(up.timedOut || !Number.isFinite(up.axl.perCucmResource) ? {} : { met: up.axl.perCucmResource <= 1.2 }) },
     { what: "AXL calls per CUCM resource, refresh (no-op up)", target: "≤ 1 (stretch < 0.1)", ...judge(noop, (p) => p.axl.perCucmResource, (v) => v <= 1, (v) => fixed(v, 2)) },
     { what: "AXL calls per CUCM resource, drift", target: "≤ 1 (stretch < 0.1)", ...judge(drift, (p) => p.axl.perCucmResource, (v) => v <= 1, (v) => fixed(v, 2)) },
-    { what: "largest process", target: "< 300 MB", value: `${fixed(r.largestProcess.peakRssMb, 0)} MB (${r.largestProcess.role}, ${r.largestProcess.phase})`, met: r.largestProcess.peakRssMb < 300 },
+    {
+      what: "largest process",
+      target: "< 300 MB",
+      value: `${fixed(r.largestProcess.peakRssMb, 0)} MB (${r.largestProcess.role}, ${r.largestProcess.phase})${partial(up)}`,
+      ...(up.timedOut && r.largestProcess.peakRssMb < 300 ? {} : { met: r.largestProcess.peakRssMb < 300 }),
+    },
     { what: "state file", target: "< 10 MB", value: `${fixed(mb(r.stateBytes), 2)} MB${partial(up)}`, ...(up.timedOut && mb(r.stateBytes) < 10 ? {} : { met: mb(r.stateBytes) < 10 }) },
   ];
   if (runs.length > 1) {
@@ -319,7 +326,7 @@ function targetsOf(runs: RunFigures[]): { note: string; targets: Target[] } {
       what: `up ms per resource, ${first.users} → ${r.users} users`,
       target: "flat (ratio ≤ 1.2 taken as flat)",
       value: `${fixed(first.phases[0]!.msPerResource)} → ${fixed(up.msPerResource)} ms (×${fixed(growth, 2)})${partial(up)}`,
-      met: growth <= 1.2,
+      ...(up.timedOut && growth <= 1.2 ? {} : { met: growth <= 1.2 }),
     });
   } else {
     targets.push({ what: "up ms per resource", target: "flat from 100 to 1,000 users (run --users 100,1000)", value: `${fixed(up.msPerResource)} ms${partial(up)}` });
@@ -360,8 +367,12 @@ function printRun(r: RunFigures): void {
     p(`   ${ph.phase}${ph.timedOut ? " (TIMED OUT)" : ""}: AXL ${ops.map(([op, n]) => `${op} ${n}`).join(", ") || "none"}`);
   }
   for (const ph of r.phases) {
-    const heaps = ph.processes.filter((x) => x.heap).map((x) => `${x.role} ${fixed(x.peakRssMb, 0)} MB RSS, heap ${fixed(x.heap!.usedMb, 0)} used / ${fixed(x.heap!.totalMb, 0)} reserved, ${fixed(x.heap!.externalMb, 0)} external`);
-    p(`   ${ph.phase} memory: ${heaps.join("; ")}`);
+    const each = ph.processes.map(
+      (x) =>
+        `${x.role} ${fixed(x.cpuUserS + x.cpuSystemS)} s CPU, ${fixed(x.peakRssMb, 0)} MB RSS` +
+        (x.heap ? ` (V8 heap peak ${fixed(x.heap.usedMb, 0)} MB used / ${fixed(x.heap.totalMb, 0)} MB reserved, ${fixed(x.heap.externalMb, 0)} MB external)` : " (sampled from /proc)"),
+    );
+    p(`   ${ph.phase} per process: ${each.join("; ")}`);
   }
   const s = r.script;
   p(`   sequential script: ${s.calls} AXL writes one at a time on a fresh CUCM: ${fixed(s.wallS)} s wall, ${fixed(s.cpuS)} s CPU (client and simulator, one process); ${s.sameObjects ? "same CUCM objects as up" : `NOT the same objects: ${[...s.differences, ...(s.firstFailure ? [`${s.failed} failed, first: ${s.firstFailure}`] : [])].join("; ")}`}`);
