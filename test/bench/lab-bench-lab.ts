@@ -3,20 +3,17 @@
  * point at them, with N generated users; the CUCM simulator answering after an injected latency;
  * and the counting of the AXL requests it receives.
  *
- * The stack rewrite is the one of test/support/lab.ts (startTestLab), done here because that module,
- * compiled, takes dist/ for the project root (its root is `__dirname/../..`, right only under
- * vitest) and so cannot find stacks/ or the CLI from the compiled bench. Its passphrase and list of
- * secret settings are imported from it, not copied. If startTestLab ever finds the root with
- * projectRoot(), this file can call it and keep only the users and the counting.
+ * The stack rewrite is test/support/lab.ts's (localStackFor); this file adds the users and the
+ * counting.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../../providers/core/provider";
 import type { LabUser } from "../../src/config";
-import { loadStackConfig, writeStackConfig } from "../../src/engine/stackConfig";
+import { writeStackConfig } from "../../src/engine/stackConfig";
 import type { RecordedRequest } from "../../src/labsim/cucm";
 import { type Lab, startLab } from "../../src/labsim/lab";
-import { PASSPHRASE, SECRETS } from "../support/lab";
+import { PASSPHRASE, SECRETS, localStackFor } from "../support/lab";
 
 export { PASSPHRASE };
 export const root = projectRoot();
@@ -68,17 +65,8 @@ export async function startBenchLab(dir: string, n: number): Promise<BenchLab> {
   const stateDir = path.join(dir, "state");
   fs.mkdirSync(stacksDir, { recursive: true });
   const lab = await startLab({ dir: path.join(dir, "lab"), cucmPort: 0, cucmSshPort: 0, dnsPort: 0, directoryPort: 0, directoryLdapsPort: 0, ocsPort: 0, cupPort: 0, cupSshPort: 0 });
-  // As startTestLab does (test/support/lab.ts): the committed local stack, its ports and CA the lab's.
-  const { config } = loadStackConfig(path.join(root, "stacks/Pulumi.local.yaml"), { passphrase: PASSPHRASE });
-  (config["rcclab:cucm"] as Record<string, unknown>).port = lab.cucm.port;
-  (config["rcclab:cucm"] as Record<string, unknown>).tls = { caFile: lab.caFile };
-  (config["rcclab:cup"] as Record<string, unknown>).tls = { caFile: lab.caFile };
-  (config["rcclab:cup"] as Record<string, unknown>).port = lab.cup.port;
-  ((config["rcclab:cup"] as Record<string, any>).cli as Record<string, unknown>).port = lab.cup.sshPort;
-  Object.assign(config["rcclab:directory"] as Record<string, unknown>, { url: lab.directory.ldapsUrl, tls: { caFile: lab.caFile } });
-  (config["rcclab:dns"] as Record<string, unknown>).port = lab.dns.port;
-  ((config["rcclab:ocs"] as Record<string, any>).ssh as Record<string, unknown>).port = lab.ocs[0]!.port;
-  Object.assign((config["rcclab:ocs"] as Record<string, any>).winrm, { port: lab.ocsWinRm[0]!.port, tls: { caFile: lab.caFile } });
+  // As startTestLab does: the committed local stack, its ports and CA the lab's.
+  const config = localStackFor(lab);
   // The bench's part: N users in the shape of the stack's own.
   const users = benchUsers(config["rcclab:users"] as StackUser[], n);
   config["rcclab:users"] = users;

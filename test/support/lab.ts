@@ -8,10 +8,12 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { projectRoot } from "../../providers/core/provider";
 import { loadStackConfig, writeStackConfig } from "../../src/engine/stackConfig";
 import { type Lab, type LabOptions, startLab } from "../../src/labsim/lab";
 
-const root = path.resolve(__dirname, "../..");
+// The project root, compiled or not (the compiled benchmark uses this module too).
+const root = projectRoot(__dirname);
 const cli = path.join(root, "dist/src/cli.js");
 export const PASSPHRASE = "rcclab-local";
 /** The local stack's secret settings (kept encrypted when the test rewrites the stack). */
@@ -92,13 +94,8 @@ export const runCliInTerminal = (args: string[], answer?: string): Promise<{ cod
     });
   });
 
-/** Start the lab under `tmp` and write the local stack pointed at it. */
-export async function startTestLab(tmp: string, opts: Partial<LabOptions> = {}): Promise<TestLab> {
-  const stacksDir = path.join(tmp, "stacks");
-  const stateDir = path.join(tmp, "state");
-  fs.mkdirSync(stacksDir, { recursive: true });
-  const lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0, cucmSshPort: 0, dnsPort: 0, directoryPort: 0, directoryLdapsPort: 0, ocsPort: 0, cupPort: 0, cupSshPort: 0, ...opts });
-  const file = path.join(stacksDir, "Pulumi.local.yaml");
+/** The committed local stack's config, pointed at this lab (its ports and CA). */
+export function localStackFor(lab: Lab): Record<string, any> {
   const { config } = loadStackConfig(path.join(root, "stacks/Pulumi.local.yaml"), { passphrase: PASSPHRASE });
   (config["rcclab:cucm"] as Record<string, unknown>).port = lab.cucm.port;
   (config["rcclab:cucm"] as Record<string, unknown>).tls = { caFile: lab.caFile };
@@ -110,6 +107,17 @@ export async function startTestLab(tmp: string, opts: Partial<LabOptions> = {}):
   ((config["rcclab:ocs"] as Record<string, any>).ssh as Record<string, unknown>).port = lab.ocs[0]!.port;
   // A2 over WinRM (the local stack's transport): the front ends' WS-Management endpoints.
   Object.assign((config["rcclab:ocs"] as Record<string, any>).winrm, { port: lab.ocsWinRm[0]!.port, tls: { caFile: lab.caFile } });
+  return config;
+}
+
+/** Start the lab under `tmp` and write the local stack pointed at it. */
+export async function startTestLab(tmp: string, opts: Partial<LabOptions> = {}): Promise<TestLab> {
+  const stacksDir = path.join(tmp, "stacks");
+  const stateDir = path.join(tmp, "state");
+  fs.mkdirSync(stacksDir, { recursive: true });
+  const lab = await startLab({ dir: path.join(tmp, "lab"), cucmPort: 0, cucmSshPort: 0, dnsPort: 0, directoryPort: 0, directoryLdapsPort: 0, ocsPort: 0, cupPort: 0, cupSshPort: 0, ...opts });
+  const file = path.join(stacksDir, "Pulumi.local.yaml");
+  const config = localStackFor(lab);
   writeStackConfig(file, config, { passphrase: PASSPHRASE, secrets: SECRETS });
   const stackArgs = ["--stack", "local", "--engine", "local", "--stacks-dir", stacksDir, "--state-dir", stateDir];
   return {
