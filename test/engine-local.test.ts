@@ -166,6 +166,31 @@ describe("local engine: plans that say what will change", () => {
   });
 });
 
+describe("local engine: independent steps run at once, within --parallel", () => {
+  it("creates resources that do not depend on each other in parallel, at most --parallel at a time", async () => {
+    const store = path.join(dir, "parallel-store.json");
+    const program = () => async () => {
+      const connection = { store, password: PASSWORD, delayMs: 300 };
+      for (const name of ["pa", "pb", "pc", "pd", "pe"]) new Thing.Resource(name, { name, size: 1, connection });
+    };
+    const opts = (parallel: number, stack: string): ProgramOptions => ({
+      project: "rcclab",
+      stack,
+      program: program(),
+      stateFile: path.join(dir, `parallel-${stack}.json`),
+      passphrase: "state-pass",
+      parallel,
+    });
+    await up(opts(3, "p3"));
+    expect(Number(fs.readFileSync(`${store}.inflight`, "utf8"))).toBe(3);
+    await destroy(opts(3, "p3"));
+    fs.rmSync(`${store}.inflight`);
+    await up(opts(1, "p1"));
+    expect(Number(fs.readFileSync(`${store}.inflight`, "utf8"))).toBe(1);
+    await destroy(opts(1, "p1"));
+  });
+});
+
 describe("local engine: a run stopped between a create and its record", () => {
   let host: ProviderHost;
   beforeAll(async () => {
