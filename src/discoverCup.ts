@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { Document, isMap, isScalar, isSeq } from "yaml";
 import { type Catalog, type MappingOverride, STEPS, type Step } from "../providers/cup/catalog";
 import { CupClient } from "../providers/cup/client";
-import { type LiveColumn, typeName, typeProblem } from "../providers/cup/preflight";
+import { type LiveColumn, readLiveCatalog, typeName, typeProblem } from "../providers/cup/preflight";
 import { sqlRows } from "../providers/cucm/axl/adapters/sql";
 import { type CommandOptions, CommandError, loadStack } from "./commands";
 import { cupConnection } from "./components/cup";
@@ -90,19 +90,9 @@ export interface DiscoverReport {
 
 /** Every user table (tabid >= 100) and its columns, from CUP's catalog. */
 export async function readLive(client: CupClient): Promise<LiveTable[]> {
-  const ret = await client.catalogQuery(
-    "SELECT t.tabid, t.tabname, c.colname, c.coltype, c.collength, c.extended_id FROM systables t, syscolumns c " +
-      "WHERE t.tabid = c.tabid AND t.tabid >= 100 ORDER BY t.tabname, c.colno",
-  );
-  const tables = new Map<string, (LiveColumn & { type: string })[]>();
-  for (const r of sqlRows(ret)) {
-    const table = (r.tabname ?? "").trim().toLowerCase();
-    const c: LiveColumn = { name: (r.colname ?? "").trim().toLowerCase(), coltype: Number(r.coltype), collength: Number(r.collength), extendedId: Number(r.extended_id || 0) };
-    const cols = tables.get(table) ?? [];
-    cols.push({ ...c, type: typeName(c) });
-    tables.set(table, cols);
-  }
-  return [...tables].map(([name, columns]) => ({ name, columns }));
+  // Preflight's own read of the catalog, for every user table.
+  const live = await readLiveCatalog(client);
+  return [...live].map(([name, cols]) => ({ name, columns: [...cols.values()].map((c) => ({ ...c, type: typeName(c) })) }));
 }
 
 /** The tables worth showing: a feature word in the table's or a column's name, or named by the mapping. */

@@ -102,14 +102,14 @@ export function typeProblem(spec: ColumnSpec, live: LiveColumn): string | undefi
   return undefined;
 }
 
-/** What CUP's catalog says about these tables (names as on CUP). */
-export async function readLiveCatalog(client: CupClient, tables: readonly string[]): Promise<LiveCatalog> {
+/** What CUP's catalog says about these tables (names as on CUP), or about every user table. */
+export async function readLiveCatalog(client: CupClient, tables?: readonly string[]): Promise<LiveCatalog> {
   const out: LiveCatalog = new Map();
-  if (!tables.length) return out;
-  const list = tables.map((t) => textLiteral(t, "table name")).join(", ");
+  if (tables && !tables.length) return out;
+  const only = tables ? ` AND t.tabname IN (${tables.map((t) => textLiteral(t, "table name")).join(", ")})` : "";
   const ret = await client.catalogQuery(
     "SELECT t.tabname, c.colname, c.coltype, c.collength, c.extended_id FROM systables t, syscolumns c " +
-      `WHERE t.tabid = c.tabid AND t.tabid >= 100 AND t.tabname IN (${list}) ORDER BY t.tabname, c.colno`,
+      `WHERE t.tabid = c.tabid AND t.tabid >= 100${only} ORDER BY t.tabname, c.colno`,
   );
   for (const r of sqlRows(ret)) {
     const table = (r.tabname ?? "").trim().toLowerCase();
