@@ -73,9 +73,13 @@ export function loadStack(opts: CommandOptions): { config: Record<string, any>; 
   const passphrase = passphraseFor(opts);
   const loaded = loadStackConfig(file, { project: PROJECT, ...(passphrase !== undefined ? { passphrase } : {}) });
   opts.patchConfig?.(loaded.config);
-  const { config, errors } = parseConfig(loaded.config);
-  if (config && !errors.length) errors.push(...loadCupMapping(config.cup.mapping).errors);
-  return { config: loaded.config, secretKeys: loaded.secretKeys, errors, passphrase: passphrase ?? "" };
+  return { config: loaded.config, secretKeys: loaded.secretKeys, errors: configErrors(loaded.config), passphrase: passphrase ?? "" };
+}
+
+/** The stack schema's problems, then (when it holds) the CUP mapping override file's, each by its path. */
+function configErrors(config: Record<string, unknown>): ConfigError[] {
+  const parsed = parseConfig(config);
+  return parsed.config ? [...parsed.errors, ...loadCupMapping(parsed.config.cup.mapping).errors] : parsed.errors;
 }
 
 /**
@@ -90,8 +94,7 @@ export async function validate(opts: CommandOptions): Promise<ConfigError[]> {
 
 /** validate's checks on a config already loaded (the stack schema, then the program's resources). */
 export async function checkConfig(config: Record<string, any>, secretKeys: string[] = []): Promise<ConfigError[]> {
-  const parsed = parseConfig(config);
-  const errors = parsed.config ? [...parsed.errors, ...loadCupMapping(parsed.config.cup.mapping).errors] : parsed.errors;
+  const errors = configErrors(config);
   return errors.length ? errors : checkProgram({ config, secretKeys });
 }
 
