@@ -14,6 +14,7 @@ import { type CreateIntent, currentStack, fieldsHash, recordIntent, removeIntent
 import { makeProvider, registerKind, relativeModule } from "./provider";
 import { redact, secretValues } from "./redact";
 import { withRetryLog } from "./retry";
+import { type BulkRead, BulkReads } from "./bulkRead";
 
 export interface Logger {
   info(message: string): void;
@@ -104,6 +105,11 @@ export interface KindSpec<S extends AnyObject, Out extends Record<string, unknow
   update(ctx: KindContext<Conn, Client>, id: string, olds: Fields<S> & Out, news: Fields<S>, changed: readonly string[]): Promise<Out>;
   /** Delete; an object that is already gone must not be an error (NotFound is swallowed here too). */
   delete(ctx: KindContext<Conn, Client>, id: string, olds: Fields<S> & Out): Promise<void>;
+  /**
+   * Reading many objects of this kind at once (refresh, drift), where the system can: see
+   * ./bulkRead.ts. Without it every read is one read() of one object.
+   */
+  bulk?: BulkRead<Fields<S>, Out, Conn, Client>;
 }
 
 export interface CheckFailure {
@@ -153,6 +159,10 @@ export function withoutUndefined<T>(v: T): T {
 }
 
 const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
+/** One client (and one set of bulk reads) per connection. */
+const clientKeyOf = (connection: unknown): string => crypto.createHash("sha256").update(JSON.stringify(connection)).digest("hex");
+/** What bulk reads hold, for every kind of this process. */
+const bulkReads = new BulkReads();
 /** Clients are shared by every kind of one system, so one session serves a whole run. */
 function clientCache(system: object): Map<string, Promise<unknown>> {
   let m = caches.get(system);
@@ -315,8 +325,9 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
         `${this.spec.type} "${id}": reading needs the connection, and this resource's state holds none (Pulumi's \`pulumi refresh\` or Resource.get of a dynamic resource without inputs)`,
       );
     }
-    return this.run("read", id, props, async (ctx) => {
-      const got = await this.spec.read(ctx, id, props as Partial<Fields<S> & Out>);
+    return this.run("read", id, props, async (ctx, clientKey) => {
+      const olds = props as Partial<Fields<S> & Out>;
+      const got = this.spec.bulk ? await bulkReads.read(this.spec.type, clientKey, this.spec.bulk, ctx, id, olds, () => this.spec.read(ctx, id, olds)) : await this.spec.read(ctx, id, olds);
       if (!got) return {};
       const fields: Record<string, unknown> = { ...got.fields };
       for (const f of this.writeOnly()) if (props[f] !== undefined) fields[f] = props[f];
@@ -362,7 +373,7 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
   }
 
   /** Run one operation with a client, a scrubbing logger and error messages that name the resource. */
-  private async run<T>(op: string, id: string, bag: Record<string, unknown>, fn: (ctx: KindContext<Conn, Client>) => Promise<T>): Promise<T> {
+  private async run<T>(op: string, id: string, bag: Record<string, unknown>, fn: (ctx: KindContext<Conn, Client>, clientKey: string) => Promise<T>): Promise<T> {
     const secrets = this.secretsOf(bag);
     const prefix = `${this.spec.type} "${id}"`;
     const log: Logger = {
@@ -378,10 +389,19 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
     try {
       const connection = conn.data as Conn;
       // Every retry inside is one warning line, through this scrubbing logger (./retry.ts).
-      return await withRetryLog(log, op, async () => {
-        const client = await this.clientFor(connection, secrets);
-        return await fn({ client, connection, log });
-      });
+      const clientKey = clientKeyOf(connection);
+      // A write makes what bulk reads hold of this system stale (of any kind: a phone's lines are a
+      // line's too), before it and after it (a bulk read may have been under way meanwhile).
+      const write = op !== "read";
+      if (write) bulkReads.forget(clientKey);
+      try {
+        return await withRetryLog(log, op, async () => {
+          const client = await this.clientFor(connection, clientKey, secrets);
+          return await fn({ client, connection, log }, clientKey);
+        });
+      } finally {
+        if (write) bulkReads.forget(clientKey);
+      }
     } catch (e) {
       const err = e as Error;
       const detail =
@@ -397,8 +417,7 @@ export class KindRuntime<S extends AnyObject, Out extends Record<string, unknown
   }
 
   /** One client per connection per process (sessions and cookies are reused across resources). */
-  private clientFor(connection: Conn, secrets: readonly string[]): Promise<Client> {
-    const key = crypto.createHash("sha256").update(JSON.stringify(connection)).digest("hex");
+  private clientFor(connection: Conn, key: string, secrets: readonly string[]): Promise<Client> {
     const clients = clientCache(this.spec.system);
     let client = clients.get(key) as Promise<Client> | undefined;
     if (!client) {
