@@ -438,7 +438,7 @@ function requestsOf(a: ReleaseAdapter): { label: string; req: AxlRequest }[] {
   push("endUser.get", a.endUser.get(END_USER.userid));
   push("endUser.remove", a.endUser.remove(END_USER.userid));
   for (const [label, from, to] of [...END_USER_UPDATES, ...(a.family === "12" ? END_USER_UPDATES_12 : [])]) push(`endUser.update.${label}`, a.endUser.update(got(from), to));
-  if (a.endUser.afterAdd) push("endUser.afterAdd", a.endUser.afterAdd(got({ ...END_USER_BARE, userid: "alice" }), END_USER));
+  if (a.endUser.afterAdd) push("endUser.afterAdd", a.endUser.afterAdd(END_USER, got({ ...END_USER_BARE, userid: "alice" })));
   // Cisco's 7.0 schema cannot validate updateUser's PIN (see KNOWN_SCHEMA_DEFECTS).
   push("endUser.update.pin", a.endUser.update(got(END_USER_READ), { ...END_USER_READ, pin: "54321" }));
 
@@ -937,9 +937,11 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
       expect(add).toMatch(/^<\w+:addUser [^>]*><newUser><firstname>Alice<\/firstname><lastname>Example<\/lastname><userid>alice<\/userid>/);
       // Groups and the default profile are not addUser's: afterAdd sends them once the user exists.
       expect(add).not.toMatch(/associatedGroups|defaultProfile/);
-      const after = adapter.endUser.afterAdd!(got({ ...END_USER_BARE, userid: "alice", userGroups: ["Standard CCM End Users"] }), END_USER);
+      const after = adapter.endUser.afterAdd!(END_USER, got({ ...END_USER_BARE, userid: "alice", userGroups: ["Standard CCM End Users"] }));
       expect(after.map((r) => r.operation)).toEqual(["updateUserGroup", "executeSQLUpdate", "executeSQLUpdate"]);
       expect(xml(after[0]!)).toMatch(/<name>Standard CTI Enabled<\/name><addMembers><member><userId>alice<\/userId><\/member><\/addMembers>/);
+      // Without the user read back: as addUser made it, in no group.
+      expect(adapter.endUser.afterAdd!(END_USER).filter((r) => r.operation === "updateUserGroup").map((r) => r.body.name)).toEqual(END_USER.userGroups);
       expect(after[1]!.body.sql).toBe(
         "update enduserdevicemap set defaultprofile = 'f' where fkenduser = (select pkid from enduser where userid = 'alice') and defaultprofile = 't'",
       );
@@ -1075,7 +1077,7 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
           adapter.ipPhoneService.get(HOSTILE),
           adapter.ipPhoneService.remove(HOSTILE),
           ...adapter.ipPhoneService.update(got(EM_SERVICE), service),
-          ...adapter.endUser.afterAdd!(got({ ...END_USER_BARE, userid: HOSTILE }), user).filter((r) => r.operation === "executeSQLUpdate"),
+          ...adapter.endUser.afterAdd!(user, got({ ...END_USER_BARE, userid: HOSTILE })).filter((r) => r.operation === "executeSQLUpdate"),
         ];
         expect(statements).toHaveLength(10);
         for (const req of statements) {

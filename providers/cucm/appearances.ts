@@ -4,7 +4,7 @@
  * appearance's directory number by uuid only), and the conversions to and from the AXL model.
  */
 import { z } from "zod";
-import { RcclabError } from "../core/errors";
+import { RcclabError, isCode } from "../core/errors";
 import type { KindContext } from "../core/kind";
 import type { AxlClient, AxlConnection } from "./axl/client";
 import type { Got, LineAppearance, ObjectCodec, ReleaseAdapter, ServiceSubscription } from "./axl/model";
@@ -40,19 +40,45 @@ export function checkAppearances(lines: readonly Appearance[], maxLines: number,
 }
 
 /**
- * The uuid of every line used, by line ID; a missing line is named by its config path. Looked up on
- * CUCM right before every create and update and never kept: a number renumbered, or removed and made
- * again, since the last run has another uuid, and AXL 7.0 reads a line appearance by that uuid only.
+ * The uuid of every line used, by line ID; a missing line is named by its config path. AXL 7.0 reads
+ * a line appearance by that uuid only, and a number renumbered, or removed and made again, since the
+ * last run has another uuid: so it is never kept in the state. Within one run the client knows the
+ * uuid of each line it added or read (the Line resources just created), and those are used without
+ * asking CUCM again (`fresh`: false); the others are looked up on CUCM. A known uuid CUCM refuses is
+ * dropped and looked up again (withLineUuids).
  */
-export async function lineUuids(client: AxlClient, lines: readonly Appearance[]): Promise<Map<string, string>> {
+export async function lineUuids(client: AxlClient, lines: readonly Appearance[], fresh = false): Promise<Map<string, string>> {
   const uuids = new Map<string, string>();
   for (const [i, l] of lines.entries()) {
     const ref = { pattern: l.pattern, routePartitionName: l.routePartitionName };
+    const known = fresh ? undefined : client.knownUuid(client.adapter.line, ref);
+    if (known) {
+      uuids.set(lineId(ref), known);
+      continue;
+    }
     const got = await client.get(client.adapter.line, ref);
     if (!got) throw new RcclabError("InvalidRequest", `lines[${i}]: directory number ${lineId(ref)} does not exist on CUCM; create the line first`);
     uuids.set(lineId(ref), got.uuid);
   }
   return uuids;
+}
+
+/**
+ * `send` with the lines' uuids: first those the client knows, and when CUCM refuses the request
+ * (a line it names is not there: removed, or made again with another uuid, outside this client), once
+ * more with every line looked up on CUCM. A refusal before anything is written, so sending again is
+ * safe.
+ */
+export async function withLineUuids<T>(client: AxlClient, lines: readonly Appearance[], send: (uuids: Map<string, string>) => Promise<T>): Promise<T> {
+  const known = lines.some((l) => client.knownUuid(client.adapter.line, { pattern: l.pattern, routePartitionName: l.routePartitionName }));
+  try {
+    return await send(await lineUuids(client, lines));
+  } catch (e) {
+    // CUCM's 5007 "Item not valid: The specified Directory Number was not found" (or another reference).
+    if (!known || !isCode(e, "InvalidRequest") || (e as { systemCode?: unknown }).systemCode !== 5007) throw e;
+    for (const l of lines) client.forgetUuid(client.adapter.line, { pattern: l.pattern, routePartitionName: l.routePartitionName });
+    return send(await lineUuids(client, lines, true));
+  }
 }
 
 /** The model's appearances; per-line call limits taken from `current` (B8 owns them). */
@@ -128,7 +154,7 @@ export function lineDeviceCrud<F extends LineDeviceFields, S extends { lines: Li
 ) {
   return {
     async create({ client }: Ctx, f: F) {
-      return { uuid: await client.add(codec(client.adapter), lineDeviceSpec<S>(f, await lineUuids(client, f.lines)), f.name) };
+      return { uuid: await withLineUuids(client, f.lines, (uuids) => client.add(codec(client.adapter), lineDeviceSpec<S>(f, uuids), f.name)) };
     },
     async read({ client }: Ctx, id: string, olds: Partial<F>) {
       const got = await client.get(codec(client.adapter), id);
@@ -136,8 +162,7 @@ export function lineDeviceCrud<F extends LineDeviceFields, S extends { lines: Li
       return { fields: fromLive(got, olds), outputs: { uuid: got.uuid } };
     },
     async update({ client }: Ctx, id: string, _olds: F, news: F) {
-      const uuids = await lineUuids(client, news.lines);
-      return { uuid: await client.update(codec(client.adapter), id, (current) => lineDeviceSpec<S>(news, uuids, current)) };
+      return { uuid: await withLineUuids(client, news.lines, (uuids) => client.update(codec(client.adapter), id, (current) => lineDeviceSpec<S>(news, uuids, current))) };
     },
     async delete({ client }: Ctx, id: string) {
       await client.remove(codec(client.adapter), id);

@@ -79,6 +79,6 @@ export const CallPerLineLimit = defineKind({
     const phone = await client.get(client.adapter.phone, phoneName);
     if (!phone?.lines.some((l) => l.index === lineIndex)) return; // the phone or its line went first
     const restore = withLimits(phone, lineIndex, olds.previousMaxNumCalls ?? undefined, olds.previousBusyTrigger ?? undefined);
-    await client.update(client.adapter.phone, phoneName, restore);
+    await client.updateFrom(client.adapter.phone, phoneName, phone, restore);
   },
 });

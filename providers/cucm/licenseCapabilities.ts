@@ -27,7 +27,7 @@ export const LicenseCapabilities = defineKind({
     const codec = client.adapter.licenses;
     const before = await client.get(codec, f.userid);
     if (!before) throw new RcclabError("InvalidRequest", `end user ${f.userid} does not exist on CUCM; create the user first`);
-    await client.update(codec, f.userid, f);
+    await client.updateFrom(codec, f.userid, before, f);
     return { previousUps: before.enableUps, previousUpc: before.enableUpc };
   },
   async read({ client }, id, olds) {
@@ -47,6 +47,6 @@ export const LicenseCapabilities = defineKind({
     // The user may be gone already (deleted with its licences): nothing to put back then.
     const current = await client.get(client.adapter.licenses, id);
     if (!current) return;
-    await client.update(client.adapter.licenses, id, { userid: id, enableUps: olds.previousUps ?? false, enableUpc: olds.previousUpc ?? false });
+    await client.updateFrom(client.adapter.licenses, id, current, { userid: id, enableUps: olds.previousUps ?? false, enableUpc: olds.previousUpc ?? false });
   },
 });

@@ -61,6 +61,8 @@ export class AxlClient {
   private readonly session: TomcatSession;
   private versionCheck?: Promise<string>;
   private serviceabilityClient?: ServiceabilityClient;
+  /** Uuids of objects this client added, updated or read, by codec and key (see knownUuid). */
+  private readonly uuids = new WeakMap<object, Map<string, string>>();
   /** Every request envelope sent, when recording is on (tests validate them against Cisco's schema). */
   readonly sent: { operation: string; xml: string }[] = [];
   record = false;
@@ -147,8 +149,9 @@ export class AxlClient {
   /**
    * An SQL write (executeSQLUpdate): the rows it changed. Its read-back (sql.ts) says after a lost
    * answer whether it took effect: an insert's row by its pkid; an update's or delete's rows (read
-   * before it is sent) gone or different, or none before and none now (nothing to change). Rows
-   * still as they were: it is sent again. A write without a read-back is not sent twice either:
+   * before it is sent) gone or different, or none before and none now (nothing to change); an
+   * update that only sets fixed values by the rows it would still change (none: done; nothing is
+   * read before it is sent). Rows still as they were: it is sent again. A write without a read-back is not sent twice either:
    * after a lost answer it fails, saying so.
    */
   private async sqlWrite(req: AxlRequest): Promise<number> {
@@ -162,6 +165,8 @@ export class AxlClient {
         if (!rb) throw new RcclabError("InvalidRequest", `${req.operation}: its answer was lost and rcclab cannot read back whether it took effect; not sending it again (check CUCM, then run again)`);
         const now = await rows(rb.sql);
         if (rb.kind === "insert") return now.length ? now.length : undefined;
+        // Rows it would still change: none = it took effect (or there was nothing to change).
+        if (rb.kind === "set") return now.length ? undefined : 0;
         // Nothing matched before, nothing now: the statement has nothing to change.
         if (!before?.length && !now.length) return 0;
         const changed = rowsChanged(before ?? [], now);
@@ -200,23 +205,41 @@ export class AxlClient {
     );
   }
 
-  /** CUCM's version (getCCMVersion). */
+  /**
+   * CUCM's version (getCCMVersion). The first answer also serves the release check (ensureRelease),
+   * so a run that reads the version first (B1) does not ask for it twice.
+   */
   async version(): Promise<string> {
-    return this.adapter.parseVersion(await this.execute(this.adapter.getVersion()));
+    const v = this.adapter.parseVersion(await this.execute(this.adapter.getVersion()));
+    if (!this.versionCheck) {
+      const check = Promise.resolve(v).then((got) => this.checkRelease(got));
+      this.versionCheck = check;
+      check.catch(() => {
+        if (this.versionCheck === check) this.versionCheck = undefined;
+      });
+    }
+    return v;
+  }
+
+  private checkRelease(v: string): string {
+    if (majorMinor(v) !== this.connection.release) {
+      throw new RcclabError(
+        "VersionMismatch",
+        `CUCM at ${this.connection.host} runs ${v}, but the stack declares AXL release ${this.connection.release} (cucm.release)`,
+      );
+    }
+    return v;
   }
 
   /** B1: fail early, once per client, when CUCM does not run the declared release. */
   ensureRelease(): Promise<string> {
-    this.versionCheck ??= this.version().then((v) => {
-      if (majorMinor(v) !== this.connection.release) {
-        throw new RcclabError(
-          "VersionMismatch",
-          `CUCM at ${this.connection.host} runs ${v}, but the stack declares AXL release ${this.connection.release} (cucm.release)`,
-        );
-      }
-      return v;
-    });
-    this.versionCheck.catch(() => (this.versionCheck = undefined));
+    if (!this.versionCheck) {
+      const check = this.execute(this.adapter.getVersion()).then((ret) => this.checkRelease(this.adapter.parseVersion(ret)));
+      this.versionCheck = check;
+      check.catch(() => {
+        if (this.versionCheck === check) this.versionCheck = undefined;
+      });
+    }
     return this.versionCheck;
   }
 
@@ -228,11 +251,39 @@ export class AxlClient {
   async get<S, K>(codec: ObjectCodec<S, K>, key: K): Promise<Got<S> | undefined> {
     await this.ensureRelease();
     try {
-      return codec.parse(await this.execute(codec.get(key)));
+      return this.learn(codec, key, codec.parse(await this.execute(codec.get(key))));
     } catch (e) {
-      if (isCode(e, "NotFound")) return undefined;
+      if (isCode(e, "NotFound")) return this.learn(codec, key, undefined);
       throw e;
     }
+  }
+
+  /**
+   * The uuid of an object this client added, updated or read in this process (by the codec's key),
+   * without asking CUCM; undefined when none is known. A hint only: whoever uses it must look the
+   * object up again when CUCM refuses it (see `forgetUuid`). Used for the directory numbers a phone
+   * or device profile names right after the lines were added.
+   */
+  knownUuid<S, K>(codec: ObjectCodec<S, K>, key: K): string | undefined {
+    const id = cacheId(key);
+    return id === undefined ? undefined : this.uuids.get(codec)?.get(id);
+  }
+
+  /** Forget a known uuid (CUCM refused it: the object was removed or made again elsewhere). */
+  forgetUuid<S, K>(codec: ObjectCodec<S, K>, key: K): void {
+    const id = cacheId(key);
+    if (id !== undefined) this.uuids.get(codec)?.delete(id);
+  }
+
+  /** Remember (or forget, when gone) the uuid of an object by its key; returns `got`. */
+  private learn<S, K, T extends { uuid: string } | undefined>(codec: ObjectCodec<S, K>, key: K, got: T): T {
+    const id = cacheId(key);
+    if (id === undefined) return got;
+    let m = this.uuids.get(codec);
+    if (!m) this.uuids.set(codec, (m = new Map()));
+    if (got?.uuid) m.set(id, got.uuid);
+    else m.delete(id);
+    return got;
   }
 
   /**
@@ -240,17 +291,23 @@ export class AxlClient {
    * timeout; or CUCM took it and what came after failed), every later attempt first gets the object
    * by its key, and the add is sent again only when it is not there. This holds across attempts
    * that fail otherwise in between (a 503 on the get): an add is never sent twice.
+   *
+   * The uuid comes from the add's answer, or from the request itself (an SQL insert names its
+   * pkid); only an add that gives neither is read back.
    */
   async add<S, K>(codec: ObjectCodec<S, K>, spec: S, key: K): Promise<string> {
     await this.ensureRelease();
     const request = codec.add(spec);
     /** unsent; lost: an answer was lost (it may have taken effect); accepted: CUCM answered it. */
     let state: "unsent" | "lost" | "accepted" = "unsent";
+    /** The object as read after a lost answer (what the add made, seen by CUCM). */
+    let seen: Got<S> | undefined;
     const uuid = await withRetry(async () => {
       if (state !== "unsent") {
         const existing = await this.getOnce(codec, key);
         if (existing) {
           if (state === "lost") this.log.info(`${request.operation}: the add whose answer was lost took effect (${existing.uuid}); not sending it again`);
+          seen = existing;
           return existing.uuid;
         }
         if (state === "accepted") throw new RcclabError("InvalidRequest", `${request.operation}: CUCM accepted it, but the object cannot be read back`);
@@ -263,18 +320,36 @@ export class AxlClient {
         throw e;
       }
       state = "accepted";
+      if (request.uuid !== undefined) return request.uuid;
       if (!codec.addReturnsNoUuid) return uuidOf(ret);
       const created = await this.getOnce(codec, key);
       if (!created) throw new RcclabError("InvalidRequest", `${request.operation}: CUCM accepted it, but the object cannot be read back`);
       return created.uuid;
     }, this.retryPolicy(request.operation));
-    // What the add request cannot carry (7.0: a user's groups, default profile), sent right after.
+    this.learn(codec, key, { uuid });
+    // What the add request cannot carry (7.0: a user's groups, default profile), sent right after:
+    // what is still to send follows from the spec (the object is as the add made it), or from the
+    // object read after a lost answer. Each is checked before it is sent again (sendChecked).
     if (codec.afterAdd) {
-      const created = await this.get(codec, key);
-      if (!created) throw new RcclabError("InvalidRequest", `${request.operation}: CUCM accepted it, but the object cannot be read back`);
-      for (const req of codec.afterAdd(created, spec)) await this.sendChecked(req, codec, key, (now) => codec.afterAdd!(now, spec));
+      for (const req of codec.afterAdd(spec, seen)) await this.sendAfterAdd(req, codec, spec, key);
     }
     return uuid;
+  }
+
+  /**
+   * One of the requests that follow an add. CUCM may already have what it sends (an object made
+   * with more than the add carried): AlreadyExists is then no failure, once a read of the object
+   * shows that request is no longer needed.
+   */
+  private async sendAfterAdd<S, K>(req: AxlRequest, codec: ObjectCodec<S, K>, spec: S, key: K): Promise<void> {
+    const pending = (now: Got<S>) => codec.afterAdd!(spec, now);
+    try {
+      await this.sendChecked(req, codec, key, pending);
+    } catch (e) {
+      if (!isCode(e, "AlreadyExists")) throw e;
+      const now = await this.get(codec, key);
+      if (!now || pending(now).some((r) => sameRequest(r, req))) throw e;
+    }
   }
 
   private async getOnce<S, K>(codec: ObjectCodec<S, K>, key: K): Promise<Got<S> | undefined> {
@@ -294,7 +369,15 @@ export class AxlClient {
     const current = await this.get(codec, key);
     if (!current) throw new RcclabError("NotFound", `cannot update: not found on CUCM`);
     const target = typeof desired === "function" ? (desired as (c: Got<S>) => S)(current) : desired;
-    for (const req of codec.update(current, target)) await this.sendChecked(req, codec, key, (now) => codec.update(now, target));
+    return this.updateFrom(codec, key, current, target);
+  }
+
+  /**
+   * Bring the live object from `current` (just read by the caller) to `desired`, without reading it
+   * again; returns its uuid. Every write is checked before it is sent again (sendChecked).
+   */
+  async updateFrom<S, K>(codec: ObjectCodec<S, K>, key: K, current: Got<S>, desired: S): Promise<string> {
+    for (const req of codec.update(current, desired)) await this.sendChecked(req, codec, key, (now) => codec.update(now, desired));
     return current.uuid;
   }
 
@@ -302,6 +385,7 @@ export class AxlClient {
   async remove<S, K>(codec: ObjectCodec<S, K>, key: K): Promise<boolean> {
     await this.ensureRelease();
     const req = codec.remove(key);
+    this.forgetUuid(codec, key);
     try {
       // An SQL delete (7.0) that matched no row: it was gone already.
       if (req.operation === "executeSQLUpdate") return (await this.sqlWrite(req)) > 0;
@@ -329,6 +413,14 @@ export class AxlClient {
     this.agent?.destroy();
     this.serviceabilityClient?.close();
   }
+}
+
+/** A codec key as a cache key: a name, or a directory number's pattern and partition. */
+function cacheId(key: unknown): string | undefined {
+  if (typeof key === "string") return key;
+  const dn = key as { pattern?: unknown; routePartitionName?: unknown } | undefined;
+  if (dn && typeof dn.pattern === "string") return `${dn.pattern}\u0000${typeof dn.routePartitionName === "string" ? dn.routePartitionName : ""}`;
+  return undefined;
 }
 
 /** A lost answer: the request may have reached CUCM and taken effect. */

@@ -249,10 +249,24 @@ export interface AxlRequest {
    *   lost answer; rows gone or different = it took effect.
    */
   readBack?: SqlReadBack;
+  /**
+   * The uuid the request gives the object it adds, when the request itself names it (an SQL
+   * insert's pkid, as the model spells uuids): the client then needs no read-back to learn it.
+   * Never sent.
+   */
+  uuid?: string;
 }
 
 export interface SqlReadBack {
-  kind: "insert" | "change";
+  /**
+   * - "insert": `sql` reads the inserted row by its pkid; a row = it took effect;
+   * - "change": `sql` reads the rows the statement's WHERE matches, before it is sent and after the
+   *   lost answer; rows gone or different = it took effect;
+   * - "set": the statement only sets columns to fixed values (running it twice changes nothing
+   *   more), and `sql` reads the rows it would still change; none = it took effect. Nothing is read
+   *   before it is sent.
+   */
+  kind: "insert" | "change" | "set";
   sql: string;
 }
 
@@ -278,12 +292,13 @@ export interface ObjectCodec<Spec, Key> {
   readonly addReturnsNoUuid?: boolean;
   /**
    * What the add request cannot carry, as requests to send once the add has succeeded, given the
-   * object read back (`created`) and the spec that was added. Only AXL 7.0's end user has it: its
-   * addUser has no group membership (7.0's user groups are read-only on the user; membership is
-   * updateUserGroup) and no default device profile. Left out: the add is complete. An empty list:
-   * nothing more to send.
+   * spec that was added and, when it was read (after a lost answer), the object as CUCM has it
+   * (`now`); without `now` the object is as the add made it, so this follows from the spec alone.
+   * Only AXL 7.0's end user has it: its addUser has no group membership (7.0's user groups are
+   * read-only on the user; membership is updateUserGroup) and no default device profile. Left out:
+   * the add is complete. An empty list: nothing more to send.
    */
-  afterAdd?(created: Got<Spec>, spec: Spec): AxlRequest[];
+  afterAdd?(spec: Spec, now?: Got<Spec>): AxlRequest[];
 }
 
 export interface ReleaseAdapter {

@@ -75,12 +75,23 @@ function change(table: string, sql: string, where: string): AxlRequest {
   return { ...request("executeSQLUpdate", { sql }), readBack: { kind: "change", sql: `select * from ${table} where ${where}` } };
 }
 
-/** An INSERT of `cols` (pkid first) into `table`, with its read-back (the row by its pkid). */
-function insert(table: string, cols: [string, string][]): AxlRequest {
-  const pkid = cols.find(([c]) => c === "pkid")?.[1];
-  if (!pkid) throw new Error(`insert into ${table}: no pkid`);
-  const sql = `insert into ${table} (${cols.map(([c]) => c).join(", ")}) values (${cols.map(([, v]) => v).join(", ")})`;
-  return { ...request("executeSQLUpdate", { sql }), readBack: { kind: "insert", sql: `select pkid from ${table} where pkid = ${pkid}` } };
+/**
+ * An UPDATE that only sets columns to fixed values, with its read-back: `pending` selects the rows
+ * it would still change (none once it took effect). Nothing needs reading before it is sent.
+ */
+function set(sql: string, pending: string): AxlRequest {
+  return { ...request("executeSQLUpdate", { sql }), readBack: { kind: "set", sql: pending } };
+}
+
+/** An INSERT into `table` of a row with `pkid` and `cols`, with its read-back (the row by its pkid) and the uuid it gives. */
+function insert(table: string, pkid: string, cols: [string, string][]): AxlRequest {
+  const all: [string, string][] = [["pkid", sqlText(pkid, "pkid")], ...cols];
+  const sql = `insert into ${table} (${all.map(([c]) => c).join(", ")}) values (${all.map(([, v]) => v).join(", ")})`;
+  return {
+    ...request("executeSQLUpdate", { sql }),
+    readBack: { kind: "insert", sql: `select pkid from ${table} where pkid = ${sqlText(pkid, "pkid")}` },
+    uuid: uuidFromPkid(pkid),
+  };
 }
 
 /** `col = literal, ...` for the changed columns; undefined when none changed. */
@@ -128,7 +139,6 @@ export const dialRuleSqlCodec: ObjectCodec<DialRuleSpec, string> = {
   add(r) {
     noPriority(r);
     const cols: [string, string][] = [
-      ["pkid", sqlText(newPkid(), "pkid")],
       ["name", sqlText(r.name, "dial rule name")],
       ["description", sqlText(r.description ?? "", "dial rule description")],
       [T.numberBeginsWith, sqlText(r.numberBeginsWith, "numberBeginsWith")],
@@ -136,7 +146,7 @@ export const dialRuleSqlCodec: ObjectCodec<DialRuleSpec, string> = {
       [T.digitsToBeRemoved, sqlInt(r.digitsToBeRemoved, "digitsToBeRemoved")],
       [T.prefixPattern, sqlText(r.prefixPattern, "prefixPattern")],
     ];
-    return insert(T.table, cols);
+    return insert(T.table, newPkid(), cols);
   },
   get: (name) => query(`select * from ${T.table} where ${byRuleName(name)}`),
   parse(ret) {
@@ -220,7 +230,6 @@ export const ipPhoneServiceSqlCodec: ObjectCodec<IpPhoneServiceSpec, string> = {
   add(s) {
     const w = serviceWithDefaults(s);
     const cols: [string, string][] = [
-      ["pkid", sqlText(newPkid(), "pkid")],
       ["name", sqlText(s.name, "IP phone service name")],
       ["description", sqlText(w.description, "IP phone service description")],
       ["urltemplate", sqlText(w.url, "IP phone service URL")],
@@ -228,7 +237,7 @@ export const ipPhoneServiceSqlCodec: ObjectCodec<IpPhoneServiceSpec, string> = {
     if (w.category !== DEFAULT_CATEGORY) cols.push(["tkphoneservicecategory", enumOf(SERVICE_CATEGORIES, w.category, "IP phone service category")]);
     if (w.serviceType !== DEFAULT_TYPE) cols.push(["tkphoneservice", enumOf(SERVICE_TYPES, w.serviceType, "IP phone service type")]);
     if (!w.enabled) cols.push(["enabled", sqlBool(false)]);
-    return insert(PHONE_SERVICE_TABLE, cols);
+    return insert(PHONE_SERVICE_TABLE, newPkid(), cols);
   },
   get: (name) => query(`select * from ${PHONE_SERVICE_TABLE} where ${byServiceName(name)}`),
   parse(ret): Got<IpPhoneServiceSpec> | undefined {
@@ -277,10 +286,11 @@ export const ipPhoneServiceSqlCodec: ObjectCodec<IpPhoneServiceSpec, string> = {
 export function defaultProfileSql(userid: string, profile: string | undefined): AxlRequest[] {
   const user = `fkenduser = (select pkid from enduser where userid = ${sqlText(userid, "userid")})`;
   const clear = `${user} and defaultprofile = ${sqlBool(true)}`;
-  const out = [change("enduserdevicemap", `update enduserdevicemap set defaultprofile = ${sqlBool(false)} where ${clear}`, clear)];
+  // Both only set the column to a fixed value: their read-backs are the rows still to change.
+  const out = [set(`update enduserdevicemap set defaultprofile = ${sqlBool(false)} where ${clear}`, `select pkid from enduserdevicemap where ${clear}`)];
   if (profile !== undefined) {
     const mark = `${user} and fkdevice = (select pkid from device where name = ${sqlText(profile, "default profile")})`;
-    out.push(change("enduserdevicemap", `update enduserdevicemap set defaultprofile = ${sqlBool(true)} where ${mark}`, mark));
+    out.push(set(`update enduserdevicemap set defaultprofile = ${sqlBool(true)} where ${mark}`, `select pkid from enduserdevicemap where ${mark} and defaultprofile <> ${sqlBool(true)}`));
   }
   return out;
 }

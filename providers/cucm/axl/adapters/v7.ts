@@ -207,8 +207,9 @@ const endUser: ObjectCodec<EndUserSpec, string> = {
         phoneProfiles: u.controlledProfiles.length ? phoneProfiles(u.controlledProfiles) : undefined,
       },
     }),
-  afterAdd: (created, spec) => [
-    ...groupChanges(spec.userid, created.userGroups, spec.userGroups),
+  // addUser cannot carry groups: a user it made is in none.
+  afterAdd: (spec, now) => [
+    ...groupChanges(spec.userid, now?.userGroups ?? [], spec.userGroups),
     ...(spec.defaultProfile !== undefined ? defaultProfileSql(spec.userid, spec.defaultProfile) : []),
   ],
   get: (userid) => request("getUser", { userid }),
