@@ -5,6 +5,7 @@
  * Plain LDAP with StartTLS, and LDAPS. Simple bind only; an anonymous session may read the root
  * DSE and nothing else, as AD.
  */
+import * as crypto from "node:crypto";
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { AddRequest, Ber, BerReader, BerWriter, BindRequest, CompareRequest, ExtendedRequest, ModifyDNRequest, ModifyRequest } from "ldapts";
@@ -36,6 +37,11 @@ const OP = {
 } as const;
 
 const START_TLS = "1.3.6.1.4.1.1466.20037";
+/** The simple paged results control (RFC 2696), AD's LDAP_PAGED_RESULT_OID_STRING. */
+const PAGED_RESULTS = "1.2.840.113556.1.4.319";
+/** AD's default MaxPageSize and MaxResultSetsPerConn (LDAP policies): a page never holds more, and a connection keeps at most this many paged searches open. */
+const MAX_PAGE_SIZE = 1000;
+const MAX_RESULT_SETS = 10;
 const WHO_AM_I = "1.3.6.1.4.1.4203.1.11.3";
 const NOTICE_OF_DISCONNECTION = "1.3.6.1.4.1.1466.20036";
 const MAX_MESSAGE = 4 * 1024 * 1024;
@@ -63,15 +69,82 @@ function ldapResult(w: BerWriter, code: number, matchedDn: string, message: stri
 }
 
 /** One LDAPMessage: its id and the protocol operation `body` writes under `tag`. */
-function message(messageId: number, tag: number, body: (w: BerWriter) => void): Buffer {
+function message(messageId: number, tag: number, body: (w: BerWriter) => void, controls?: (w: BerWriter) => void): Buffer {
   const w = new BerWriter();
   w.startSequence();
   w.writeInt(messageId);
   w.startSequence(tag);
   body(w);
   w.endSequence();
+  controls?.(w);
   w.endSequence();
   return w.buffer;
+}
+
+/** A control of a request (RFC 4511 §4.1.11). */
+interface RequestControl {
+  type: string;
+  critical: boolean;
+  value?: Buffer;
+}
+
+/** The Controls after the protocol operation, from `offset` of the message ([0] SEQUENCE OF Control). */
+function parseControls(message: Buffer, offset: number): RequestControl[] {
+  if (offset >= message.length) return [];
+  const reader = new BerReader(message.subarray(offset));
+  if (reader.readSequence(0xa0) === null) return [];
+  const end = reader.offset + reader.length;
+  const out: RequestControl[] = [];
+  while (reader.offset < end) {
+    reader.readSequence(0x30);
+    const controlEnd = reader.offset + reader.length;
+    const type = reader.readString() ?? "";
+    let critical = false;
+    let value: Buffer | undefined;
+    if (reader.offset < controlEnd && reader.peek() === Ber.Boolean) critical = reader.readBoolean() ?? false;
+    if (reader.offset < controlEnd) value = reader.readString(Ber.OctetString, true) ?? Buffer.alloc(0);
+    reader.offset = controlEnd;
+    out.push({ type, critical, value });
+  }
+  return out;
+}
+
+/** The paged results control's value (RFC 2696 §2): SEQUENCE { size INTEGER, cookie OCTET STRING }. */
+function parsePagedValue(value: Buffer | undefined): { size: number; cookie: Buffer } {
+  if (!value?.length) throw new LdapError(RC.protocolError, "00000057: LdapErr: the paged results control has no value");
+  try {
+    const reader = new BerReader(value);
+    reader.readSequence(0x30);
+    const size = reader.readInt() ?? 0;
+    const cookie = reader.readString(Ber.OctetString, true) ?? Buffer.alloc(0);
+    return { size, cookie };
+  } catch {
+    throw new LdapError(RC.protocolError, "00000057: LdapErr: malformed paged results control value");
+  }
+}
+
+/** A searchResultDone's Controls holding the paged results control: the result set's size and the next cookie (empty: done). */
+function writePagedControl(w: BerWriter, size: number, cookie: Buffer): void {
+  const value = new BerWriter();
+  value.startSequence();
+  value.writeInt(size);
+  value.writeBuffer(cookie, Ber.OctetString);
+  value.endSequence();
+  w.startSequence(0xa0);
+  w.startSequence();
+  w.writeString(PAGED_RESULTS);
+  w.writeBuffer(value.buffer, Ber.OctetString);
+  w.endSequence();
+  w.endSequence();
+}
+
+/** A paged search under way: what is left to send, and the request it belongs to. */
+interface PagedSearch {
+  request: string;
+  entries: SearchResultEntry[];
+  references: string[];
+  truncated: boolean;
+  total: number;
 }
 
 /** Raw values of an ldapts Attribute as they came off the wire. */
@@ -85,6 +158,8 @@ class Connection {
   private secure: boolean;
   private bound: string | undefined; // the bound DN; undefined: anonymous
   private upgrading = false;
+  /** Paged searches under way, by cookie (hex), oldest first. */
+  private readonly paged = new Map<string, PagedSearch>();
 
   constructor(
     socket: net.Socket,
@@ -156,9 +231,11 @@ class Connection {
     const op = reader.peek();
     if (op === null) throw new Error("no protocol operation");
     reader.readSequence(op);
+    const controlsAt = reader.offset + reader.length;
     const responseTag = op === OP.delRequest ? OP.delResponse : op + 1;
     try {
-      this.dispatch(messageId, op, reader);
+      const controls = parseControls(message, controlsAt);
+      this.dispatch(messageId, op, reader, controls);
     } catch (e) {
       if (e instanceof LdapError) {
         this.opts.onRequest?.(`  -> ${e.code} ${e.message}`);
@@ -187,9 +264,15 @@ class Connection {
     }
   }
 
-  private dispatch(messageId: number, op: number, reader: BerReader): void {
+  private dispatch(messageId: number, op: number, reader: BerReader, controls: readonly RequestControl[]): void {
     const { store } = this.opts;
     const log = (line: string) => this.opts.onRequest?.(line);
+    // A critical control the server does not know fails the operation (RFC 4511 §4.1.11).
+    const pagedControl = op === OP.searchRequest ? controls.find((c) => c.type === PAGED_RESULTS) : undefined;
+    const unknown = controls.find((c) => c.critical && c !== pagedControl);
+    if (unknown && op !== OP.unbindRequest && op !== OP.abandonRequest) {
+      throw new LdapError(RC.unavailableCriticalExtension, `000020EF: LdapErr: unsupported critical control ${unknown.type}`);
+    }
     switch (op) {
       case OP.bindRequest: {
         const req = new BindRequest({ messageId });
@@ -243,7 +326,8 @@ class Connection {
       }
       case OP.searchRequest: {
         const req = parseSearch(reader);
-        log(`search ${req.baseDn} ${req.scope} ${filterToString(req.filter)} [${req.attributes.join(",")}]`);
+        log(`search ${req.baseDn} ${req.scope} ${filterToString(req.filter)} [${req.attributes.join(",")}]${pagedControl ? " paged" : ""}`);
+        if (pagedControl) return this.pagedSearch(messageId, req, parsePagedValue(pagedControl.value));
         let entries: SearchResultEntry[];
         let references: string[] = [];
         let truncated = false;
@@ -318,6 +402,66 @@ class Connection {
       default:
         throw new LdapError(RC.protocolError, `00000057: LdapErr: unsupported operation 0x${op.toString(16)}`);
     }
+  }
+
+  /**
+   * One page of a paged search (RFC 2696 §3): the first request runs the search and keeps what is
+   * left under a cookie; each later one (the same request with that cookie) gets the next page. The
+   * last page carries an empty cookie, the references and the result code; a size of 0 with a cookie
+   * abandons the search. A page holds at most MAX_PAGE_SIZE entries, as AD's MaxPageSize.
+   */
+  private pagedSearch(messageId: number, req: SearchOptions & { baseDn: string }, control: { size: number; cookie: Buffer }): void {
+    const request = JSON.stringify([normalizeDn(req.baseDn), req.scope, filterToString(req.filter), req.attributes.map((a) => a.toLowerCase()), req.sizeLimit, req.typesOnly]);
+    let state: PagedSearch;
+    const cookie = control.cookie.toString("hex");
+    if (cookie) {
+      const held = this.paged.get(cookie);
+      if (!held) throw new LdapError(RC.unwillingToPerform, "00002040: LdapErr: the paged results cookie is not valid (unknown or expired)");
+      if (held.request !== request) throw new LdapError(RC.unwillingToPerform, "00002040: LdapErr: a paged results cookie must come with the request it was given for");
+      this.paged.delete(cookie);
+      state = held;
+    } else {
+      const rootDse = req.baseDn === "" && req.scope === "base";
+      if (!rootDse) this.requireBound();
+      const r = rootDse
+        ? { entries: [this.project(this.opts.store.rootDse(this.opts.dnsName), req.attributes)], references: [], truncated: false }
+        : this.opts.store.search(req.baseDn, req);
+      state = { request, entries: r.entries, references: r.references, truncated: r.truncated, total: r.entries.length };
+    }
+    const done = (answer: Buffer[], code: number) => {
+      answer.push(
+        message(
+          messageId,
+          OP.searchResDone,
+          (w) => ldapResult(w, code, "", ""),
+          (w) => writePagedControl(w, state.total, Buffer.alloc(0)),
+        ),
+      );
+      if (!this.socket.destroyed) this.socket.write(Buffer.concat(answer));
+    };
+    // Size 0 with a cookie: the client abandons the search.
+    if (control.size <= 0) return done([], RC.success);
+    const size = Math.min(control.size, MAX_PAGE_SIZE);
+    const page = state.entries.slice(0, size);
+    const rest = state.entries.slice(size);
+    const answer = page.map((e) => this.entryMessage(messageId, e));
+    if (rest.length > 0) {
+      const next = crypto.randomBytes(8);
+      this.paged.set(next.toString("hex"), { ...state, entries: rest });
+      while (this.paged.size > MAX_RESULT_SETS) this.paged.delete(this.paged.keys().next().value!);
+      answer.push(
+        message(
+          messageId,
+          OP.searchResDone,
+          (w) => ldapResult(w, RC.success, "", ""),
+          (w) => writePagedControl(w, state.total, next),
+        ),
+      );
+      if (!this.socket.destroyed) this.socket.write(Buffer.concat(answer));
+      return;
+    }
+    for (const uri of state.references) answer.push(message(messageId, OP.searchResRef, (w) => w.writeString(uri)));
+    done(answer, state.truncated ? RC.sizeLimitExceeded : RC.success);
   }
 
   private project(e: SearchResultEntry, attributes: string[]): SearchResultEntry {

@@ -22,6 +22,7 @@ export const RC = {
   compareFalse: 5,
   compareTrue: 6,
   authMethodNotSupported: 7,
+  unavailableCriticalExtension: 12,
   noSuchAttribute: 16,
   undefinedAttributeType: 17,
   constraintViolation: 19,
@@ -736,6 +737,8 @@ export class DirectoryStore {
       schemaNamingContext: [`CN=Schema,${config}`],
       supportedLDAPVersion: ["3"],
       supportedExtension: ["1.3.6.1.4.1.1466.20037", "1.3.6.1.4.1.4203.1.11.3"],
+      // The simple paged results control (RFC 2696), as AD lists it.
+      supportedControl: ["1.2.840.113556.1.4.319"],
       supportedSASLMechanisms: [],
       dnsHostName: [dnsName],
       isGlobalCatalogReady: ["FALSE"],
