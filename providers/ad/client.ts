@@ -350,6 +350,40 @@ export class AdClient {
     });
   }
 
+  /**
+   * Every entry matching a filter, in pages (the simple paged results control, RFC 2696; AD returns
+   * at most MaxPageSize, 1000 by default, per page): ceil(n / pageSize) requests. A server without
+   * the control answers the whole search at once, which ldapts takes as the one page. A failed page
+   * (or a cookie the server dropped) repeats the whole search under the retries.
+   */
+  searchPaged(base: string, filter: string, attributes: readonly string[], pageSize = PAGE_SIZE): Promise<LdapEntry[]> {
+    return this.run(`paged search ${base} ${filter}`, async (c) => {
+      const r = await c.search(base, { scope: "sub", filter, attributes: [...attributes], explicitBufferAttributes: ["objectGUID"], paged: { pageSize } });
+      return r.searchEntries.map((e) => AdClient.toEntry(e as unknown as Record<string, unknown>));
+    });
+  }
+
+  /**
+   * Every user (not a computer) of the domain that has a sAMAccountName, by one paged search where
+   * findUser searches (the domain, subtree): what findUser would find for each, in bulk. Names held
+   * by more than one user are left out (findUser fails on them).
+   */
+  async listUsers(attributes: readonly string[]): Promise<Map<string, LdapEntry>> {
+    const wanted = attributes.some((a) => a.toLowerCase() === "samaccountname") ? attributes : [...attributes, "sAMAccountName"];
+    const found = await this.searchPaged(this.domainDn, `(&${USER_FILTER}(sAMAccountName=*))`, wanted);
+    const byName = new Map<string, LdapEntry>();
+    const seen = new Map<string, number>();
+    for (const e of found) {
+      const sam = first(e, "sAMAccountName");
+      if (sam === undefined) continue;
+      // AD matches sAMAccountName without regard to case.
+      seen.set(sam.toLowerCase(), (seen.get(sam.toLowerCase()) ?? 0) + 1);
+      byName.set(sam, e);
+    }
+    for (const sam of [...byName.keys()]) if (seen.get(sam.toLowerCase())! > 1) byName.delete(sam);
+    return byName;
+  }
+
   /** One entry by DN, or undefined when it does not exist. */
   async get(dn: string, attributes: readonly string[]): Promise<LdapEntry | undefined> {
     try {
@@ -389,7 +423,7 @@ export class AdClient {
 
   /** The user (not a computer) with this sAMAccountName anywhere in the domain, or undefined. */
   async findUser(sAMAccountName: string, attributes: readonly string[]): Promise<LdapEntry | undefined> {
-    const filter = `(&(objectClass=user)(!(objectClass=computer))${eq("sAMAccountName", sAMAccountName)})`;
+    const filter = `(&${USER_FILTER}${eq("sAMAccountName", sAMAccountName)})`;
     const found = await this.search(this.domainDn, filter, attributes, "sub");
     if (found.length > 1) throw new RcclabError("Conflict", `more than one user has sAMAccountName ${JSON.stringify(sAMAccountName)}`);
     return found[0];
@@ -455,6 +489,11 @@ export class AdClient {
     if (s) await (await s.catch(() => undefined))?.unbind().catch(() => {});
   }
 }
+
+/** Users, not computers (a computer account is of class user too). */
+const USER_FILTER = "(objectClass=user)(!(objectClass=computer))";
+/** Entries per page of a paged search: AD's default MaxPageSize. */
+const PAGE_SIZE = 1000;
 
 function checkDn(dn: string): void {
   try {

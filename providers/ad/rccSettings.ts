@@ -27,7 +27,7 @@ import { z } from "zod";
 import { RcclabError } from "../core/errors";
 import { defineKind, type Logger } from "../core/kind";
 import { AdClient, first, type LdapEntry, type Modification } from "./client";
-import { dnEquals } from "./dn";
+import { dnEquals, domainDnOf } from "./dn";
 import { domain, e164, fqdn, poolName, samAccountName, SIP_USER } from "./fields";
 import { OPTION_FLAGS, poolOfHomeServer, RTC } from "./ocsSchema";
 import { findPool, locatePool } from "./pools";
@@ -176,6 +176,65 @@ function parseSip(uri: string | undefined): { user: string; host: string } | und
   return m ? { user: m[1]!, host: m[2]! } : undefined;
 }
 
+/**
+ * The pool field of a home server: the pool's name when the home server is that pool's object where
+ * OCS keeps it; else the DN ("" when there is none).
+ */
+async function poolFieldOf(client: AdClient, homeServer: string | undefined): Promise<string> {
+  const named = homeServer ? poolOfHomeServer(homeServer) : undefined;
+  const located = named ? await findPool(client, named) : undefined;
+  return named && located && dnEquals(homeServer!, located) ? named : (homeServer ?? "");
+}
+
+/** What a read of user `id` makes of its entry, given its last known state and its pool field. */
+function rccOf(e: LdapEntry, id: string, olds: Partial<Fields & Outputs>, pool: string): { fields: Fields; outputs: Outputs } {
+  const importing = olds.sAMAccountName === undefined;
+  const primary = first(e, RTC.primaryUserAddress);
+  const sip = parseSip(primary);
+  const lineServer = parseSip(first(e, RTC.lineServer));
+  const line = first(e, RTC.line);
+  const flags = flagsOf(e) ?? 0;
+  const liveSam = first(e, "sAMAccountName") ?? id;
+  const f = {
+    sAMAccountName: olds.sAMAccountName && olds.sAMAccountName.toLowerCase() === liveSam.toLowerCase() ? olds.sAMAccountName : liveSam,
+    sipDomain: sip?.host ?? primary ?? "",
+    sipUser: sip?.user ?? "",
+    // A home server that is not a pool's LC Services object where OCS keeps it shows as its DN.
+    pool,
+    e164: /^tel:(\+\d+)$/i.exec(line ?? "")?.[1] ?? line ?? "",
+    cupFqdn: lineServer && lineServer.user === sip?.user ? lineServer.host : (first(e, RTC.lineServer) ?? ""),
+    // Declared false reads back as false: no update can disable it (see above); imported: live.
+    enhancedPresence: importing ? (flags & ENHANCED) !== 0 : olds.enhancedPresence === false ? false : olds.enhancedPresence === undefined ? undefined : (flags & ENHANCED) !== 0,
+    userEnabled: first(e, RTC.userEnabled)?.toUpperCase() === "TRUE",
+    remoteCallControl: (flags & OPTION_FLAGS.remoteCallControl) !== 0,
+  };
+  // Imported: nothing known of before, so a delete turns RCC off (removes what is there).
+  const outputs: Outputs = {
+    dn: e.dn,
+    ...previousOf(olds),
+    enhancedPresenceLive: (flags & ENHANCED) !== 0,
+  };
+  return { fields: f as Fields, outputs };
+}
+
+/** The values kept from before rcclab changed anything, as read carries them over. */
+function previousOf(olds: Partial<Outputs>) {
+  return {
+    previousUserEnabled: olds.previousUserEnabled ?? null,
+    previousPrimaryUserAddress: olds.previousPrimaryUserAddress ?? null,
+    previousPrimaryHomeServer: olds.previousPrimaryHomeServer ?? null,
+    previousLine: olds.previousLine ?? null,
+    previousLineServer: olds.previousLineServer ?? null,
+    previousOptionFlags: olds.previousOptionFlags ?? null,
+  };
+}
+
+/** Everything of a user's last known state that rccOf uses besides its name. */
+function stateShape(olds: Partial<Fields & Outputs>) {
+  const importing = olds.sAMAccountName === undefined;
+  return { importing, enhancedPresence: importing ? null : (olds.enhancedPresence ?? null), ...previousOf(olds) };
+}
+
 export const RccSettings = defineKind({
   type: "rcclab:ad:RccSettings",
   file: __filename,
@@ -217,44 +276,35 @@ export const RccSettings = defineKind({
   async read({ client, log }, id, olds) {
     const e = await client.findUser(id, ATTRS);
     if (!e) return undefined;
-    const importing = olds.sAMAccountName === undefined;
-    const primary = first(e, RTC.primaryUserAddress);
-    const sip = parseSip(primary);
-    const lineServer = parseSip(first(e, RTC.lineServer));
-    const homeServer = first(e, RTC.primaryHomeServer);
-    // The pool's name when the home server is that pool's object where OCS keeps it; else the DN.
-    const named = homeServer ? poolOfHomeServer(homeServer) : undefined;
-    const located = named ? await findPool(client, named) : undefined;
-    const pool = named && located && dnEquals(homeServer!, located) ? named : (homeServer ?? "");
-    const line = first(e, RTC.line);
-    const flags = flagsOf(e) ?? 0;
-    const liveSam = first(e, "sAMAccountName") ?? id;
-    const f = {
-      sAMAccountName: olds.sAMAccountName && olds.sAMAccountName.toLowerCase() === liveSam.toLowerCase() ? olds.sAMAccountName : liveSam,
-      sipDomain: sip?.host ?? primary ?? "",
-      sipUser: sip?.user ?? "",
-      // A home server that is not a pool's LC Services object where OCS keeps it shows as its DN.
-      pool,
-      e164: /^tel:(\+\d+)$/i.exec(line ?? "")?.[1] ?? line ?? "",
-      cupFqdn: lineServer && lineServer.user === sip?.user ? lineServer.host : (first(e, RTC.lineServer) ?? ""),
-      // Declared false reads back as false: no update can disable it (see above); imported: live.
-      enhancedPresence: importing ? (flags & ENHANCED) !== 0 : olds.enhancedPresence === false ? false : olds.enhancedPresence === undefined ? undefined : (flags & ENHANCED) !== 0,
-      userEnabled: first(e, RTC.userEnabled)?.toUpperCase() === "TRUE",
-      remoteCallControl: (flags & OPTION_FLAGS.remoteCallControl) !== 0,
-    };
-    // Imported: nothing known of before, so a delete turns RCC off (removes what is there).
-    const outputs: Outputs = {
-      dn: e.dn,
-      previousUserEnabled: olds.previousUserEnabled ?? null,
-      previousPrimaryUserAddress: olds.previousPrimaryUserAddress ?? null,
-      previousPrimaryHomeServer: olds.previousPrimaryHomeServer ?? null,
-      previousLine: olds.previousLine ?? null,
-      previousLineServer: olds.previousLineServer ?? null,
-      previousOptionFlags: olds.previousOptionFlags ?? null,
-      enhancedPresenceLive: (flags & ENHANCED) !== 0,
-    };
-    if (!importing) reportUnappliable(log, f.sAMAccountName, olds.enhancedPresence, flags);
-    return { fields: f as Fields, outputs };
+    const got = rccOf(e, id, olds, await poolFieldOf(client, first(e, RTC.primaryHomeServer)));
+    if (olds.sAMAccountName !== undefined) reportUnappliable(log, got.fields.sAMAccountName, olds.enhancedPresence, flagsOf(e) ?? 0);
+    return got;
+  },
+  /**
+   * One paged search for every user of the domain, and one pool lookup per pool their home servers
+   * name. What read makes of a user depends on its last known state too (enhancedPresence as
+   * declared, the previous values kept for delete, import or not): users alike in those share a scope
+   * and one search answers each exactly as read would. Users whose read would warn (enhanced presence
+   * declared false but on) are left to read, which says so.
+   */
+  bulk: {
+    scope: (olds, connection) => `${domainDnOf(connection.usersDn)}\u0000${JSON.stringify(stateShape(olds))}`,
+    async readAll({ client }, olds) {
+      const users = await client.listUsers(ATTRS);
+      const pools = new Map<string, Promise<string>>();
+      const poolOf = (homeServer: string | undefined) => {
+        const k = homeServer ?? "";
+        if (!pools.has(k)) pools.set(k, poolFieldOf(client, homeServer));
+        return pools.get(k)!;
+      };
+      const importing = olds.sAMAccountName === undefined;
+      const out = new Map<string, { fields: Fields; outputs: Outputs }>();
+      for (const [sam, e] of users) {
+        if (!importing && olds.enhancedPresence === false && ((flagsOf(e) ?? 0) & ENHANCED) !== 0) continue;
+        out.set(sam, rccOf(e, sam, { ...olds, sAMAccountName: importing ? undefined : sam }, await poolOf(first(e, RTC.primaryHomeServer))));
+      }
+      return out;
+    },
   },
   async update({ client, log }, id, olds, news): Promise<Outputs> {
     const live = await client.findUser(id, ATTRS);

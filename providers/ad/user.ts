@@ -20,7 +20,7 @@ import { z } from "zod";
 import { isCode, RcclabError } from "../core/errors";
 import { defineKind } from "../core/kind";
 import { AdClient, first, unicodePwd, type LdapEntry, type Modification } from "./client";
-import { childDn, dnEquals, escapeDnValue, rdnValue } from "./dn";
+import { childDn, dnEquals, domainDnOf, escapeDnValue, rdnValue } from "./dn";
 import { samAccountName } from "./fields";
 import { ad } from "./system";
 
@@ -94,6 +94,47 @@ async function renameIfNeeded(client: AdClient, live: LdapEntry, cn: string | un
   return moved?.dn ?? live.dn;
 }
 
+interface Outputs extends Record<string, unknown> {
+  dn: string;
+  owned: boolean;
+  objectGuid: string | undefined;
+}
+
+/** What a read of user `id` makes of its directory entry, given its last known state. */
+function userOf(e: LdapEntry, id: string, olds: Partial<Fields & Outputs>): { fields: Fields; outputs: Outputs } {
+  // Import (nothing known yet): every attribute the user has. Otherwise only the declared ones.
+  const importing = olds.sAMAccountName === undefined;
+  const liveSam = first(e, "sAMAccountName") ?? id;
+  const live: Record<string, unknown> = {
+    // AD matches sAMAccountName without regard to case: keep the declared spelling.
+    sAMAccountName: olds.sAMAccountName && olds.sAMAccountName.toLowerCase() === liveSam.toLowerCase() ? olds.sAMAccountName : liveSam,
+    cn: rdnValue(e.dn),
+    givenName: first(e, "givenName"),
+    sn: first(e, "sn"),
+    displayName: first(e, "displayName"),
+    userPrincipalName: first(e, "userPrincipalName"),
+    enabled: (uacOf(e) & UAC_DISABLED) === 0,
+    adopt: olds.adopt ?? false,
+  };
+  for (const name of OPTIONAL) if (!importing && olds[name] === undefined) live[name] = undefined;
+  return {
+    fields: live as Fields,
+    // Imported: this stack did not create it, so it does not own it.
+    outputs: { dn: e.dn, owned: importing ? false : (olds.owned ?? !(olds.adopt ?? false)), objectGuid: e.objectGuid },
+  };
+}
+
+/** Everything of a user's last known state that userOf uses besides its name. */
+function stateShape(olds: Partial<Fields & Outputs>) {
+  const importing = olds.sAMAccountName === undefined;
+  return {
+    importing,
+    declared: importing ? [] : OPTIONAL.filter((name) => olds[name] !== undefined),
+    adopt: olds.adopt ?? false,
+    owned: importing ? false : (olds.owned ?? !(olds.adopt ?? false)),
+  };
+}
+
 export const User = defineKind({
   type: "rcclab:ad:User",
   file: __filename,
@@ -155,27 +196,25 @@ export const User = defineKind({
   },
   async read({ client }, id, olds) {
     const e = await client.findUser(id, ATTRS);
-    if (!e) return undefined;
-    // Import (nothing known yet): every attribute the user has. Otherwise only the declared ones.
-    const importing = olds.sAMAccountName === undefined;
-    const liveSam = first(e, "sAMAccountName") ?? id;
-    const live: Record<string, unknown> = {
-      // AD matches sAMAccountName without regard to case: keep the declared spelling.
-      sAMAccountName: olds.sAMAccountName && olds.sAMAccountName.toLowerCase() === liveSam.toLowerCase() ? olds.sAMAccountName : liveSam,
-      cn: rdnValue(e.dn),
-      givenName: first(e, "givenName"),
-      sn: first(e, "sn"),
-      displayName: first(e, "displayName"),
-      userPrincipalName: first(e, "userPrincipalName"),
-      enabled: (uacOf(e) & UAC_DISABLED) === 0,
-      adopt: olds.adopt ?? false,
-    };
-    for (const name of OPTIONAL) if (!importing && olds[name] === undefined) live[name] = undefined;
-    return {
-      fields: live as Fields,
-      // Imported: this stack did not create it, so it does not own it.
-      outputs: { dn: e.dn, owned: importing ? false : (olds.owned ?? !(olds.adopt ?? false)), objectGuid: e.objectGuid },
-    };
+    return e ? userOf(e, id, olds) : undefined;
+  },
+  /**
+   * One paged search for every user of the domain (where read's findUser searches). What read makes
+   * of a user depends on its last known state besides the directory: its declared attributes, adopt
+   * and owned, or whether it is being imported. Users alike in those share a scope, so one search
+   * answers each group exactly as read would (a lab's users are mostly declared alike: one or two
+   * searches). A user is answered under the spelling the directory holds: read by another spelling,
+   * it is read singly.
+   */
+  bulk: {
+    scope: (olds, connection) => `${domainDnOf(connection.usersDn)}\u0000${JSON.stringify(stateShape(olds))}`,
+    async readAll({ client }, olds) {
+      const users = await client.listUsers(ATTRS);
+      const out = new Map<string, { fields: Fields; outputs: Outputs }>();
+      // The key (the Pulumi ID) is the declared sAMAccountName; read keeps it where it matches the live one.
+      for (const [sam, e] of users) out.set(sam, userOf(e, sam, { ...olds, sAMAccountName: olds.sAMAccountName === undefined ? undefined : sam }));
+      return out;
+    },
   },
   async update({ client, log }, id, olds, news, changed) {
     const live = await client.findUser(id, ATTRS);
