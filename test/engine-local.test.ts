@@ -114,8 +114,10 @@ describe("local engine: plans that say what will change", () => {
     expect(r.steps.map((st) => `${st.op} ${st.name}`)).toEqual(["update a", "same b"]);
     expect(r.steps[0]!.changes).toEqual([{ field: "size", old: 9, new: 1 }]);
     expect(r.summary).toMatchObject({ update: 1, same: 1 });
-    // The refresh phase: n/N with the resource being read.
-    expect(progress.filter((p) => p.phase === "refresh").map((p) => `${p.done}/${p.total}`)).toEqual(["0/2", "1/2", "2/2"]);
+    // The refresh phase: n/N with the resource being read (both reads start at once), then N/N.
+    const reading = progress.filter((p) => p.phase === "refresh");
+    expect(reading.map((p) => `${p.done}/${p.total}`)).toEqual(["0/2", "0/2", "2/2"]);
+    expect(reading.slice(0, 2).map((p) => p.current).sort()).toEqual([expect.stringMatching(/ a$/), expect.stringMatching(/ b$/)]);
     // Nothing written: not the state, not the system.
     expect(sc.stateText()).toBe(stateBefore);
     expect(sc.read().alpha.size).toBe(9);
@@ -183,6 +185,14 @@ describe("local engine: independent steps run at once, within --parallel", () =>
     });
     await up(opts(3, "p3"));
     expect(Number(fs.readFileSync(`${store}.inflight`, "utf8"))).toBe(3);
+    // Reads too: refresh and drift read the objects at once, within --parallel.
+    const peaks: number[] = [];
+    for (const read of [() => refresh(opts(3, "p3")), () => drift(opts(3, "p3")), () => refresh(opts(1, "p3"))]) {
+      fs.rmSync(`${store}.inflight`);
+      await read();
+      peaks.push(Number(fs.readFileSync(`${store}.inflight`, "utf8")));
+    }
+    expect(peaks).toEqual([3, 3, 1]);
     await destroy(opts(3, "p3"));
     fs.rmSync(`${store}.inflight`);
     await up(opts(1, "p1"));

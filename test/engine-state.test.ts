@@ -54,7 +54,8 @@ describe("state file", () => {
     expect(ids(s)).toEqual(["thing-1"]);
     expect(s.outputs).toEqual({ answer: 42 });
     // The next save goes through its own temp file and replaces the state whole.
-    s.live.values().next().value!.id = "thing-9";
+    const [only] = s.live.values();
+    s.live.set(only!.urn, { ...only!, id: "thing-9" });
     s.save();
     expect(ids(StateStore.load(file, PASS, "rcclab", "s"))).toEqual(["thing-9"]);
   });

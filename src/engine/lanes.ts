@@ -27,13 +27,15 @@ export class Limiter {
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
+    // A finishing run hands its slot to the first waiter, so no newcomer can slip in between.
     if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
+    else this.active++;
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }

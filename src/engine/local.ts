@@ -123,12 +123,12 @@ export function preview(opts: ProgramOptions & { refresh?: boolean }): Promise<R
 function deploy(opts: ProgramOptions & { refresh?: boolean }, dryRun: boolean): Promise<RunResult> {
   return exclusive(() => {
     const run = () =>
-      withHost(opts, async (host) => {
-        const d = new Deployment(opts, host, dryRun);
-        await d.recover();
-        if (opts.refresh) await d.refresh(true);
-        return d.run(opts);
-      });
+      withHost(opts, (host) =>
+        new Deployment(opts, host, dryRun).recovered(async (d) => {
+          if (opts.refresh) await d.refresh(true);
+          return d.run(opts);
+        }),
+      );
     return dryRun ? run() : locked(opts, "up", run);
   });
 }
@@ -166,8 +166,7 @@ export function destroy(opts: EngineOptions): Promise<{ steps: Step[] }> {
 
 /** The stack's state as stored, with secrets decrypted (in clear: e.g. to show outputs). */
 export function readState(stateFile: string, passphrase: string): StateFile {
-  const store = StateStore.load(stateFile, passphrase);
-  return store.toFile(false);
+  return StateStore.load(stateFile, passphrase).toFile();
 }
 
 /** The stack's outputs after the last up: those holding no secret in clear, and the names of the others. */
@@ -260,8 +259,14 @@ class Deployment {
     this.opts.onProgress?.({ phase, done, ...(total !== undefined ? { total } : {}), ...(e ? { current: `${readableType(e.type)} ${nameOf(e.urn)}` } : {}) });
   }
 
+  /** Outcomes are written in batches (./state.ts); `close()` writes the last one. */
   private save(): void {
-    if (!this.dryRun) this.state.save();
+    if (!this.dryRun) this.state.saveSoon();
+  }
+
+  /** Write what is waiting: every run ends with this, failed or not. */
+  close(): void {
+    if (!this.dryRun) this.state.flush();
   }
 
   private record(step: Step, error?: string): void {
@@ -312,7 +317,8 @@ class Deployment {
       const outs = (req.getOutputs()?.toJavaScript() ?? {}) as Props;
       if (urn === this.stackUrn) this.stackOutputs = outs;
       const e = this.state.live.get(urn);
-      if (e && !e.custom) e.outputs = outs;
+      // Entries are never changed in place (the state keeps each one's sealed text).
+      if (e && !e.custom) this.state.live.set(urn, { ...e, outputs: outs });
       cb(null, {});
     };
     const config: Record<string, string> = {};
@@ -375,7 +381,7 @@ class Deployment {
     }
     if (!this.dryRun) {
       this.state.outputs = this.stackOutputs;
-      this.state.save();
+      this.save();
     }
     return {
       steps: this.steps,
@@ -613,11 +619,7 @@ class Deployment {
   private async createRecorded(urn: string, type: string, parent: string | undefined, dependencies: string[], checked: Props, inputs: Props): Promise<{ id: string; outs: Props }> {
     const key = kindOf(type)?.keyOf?.(checked);
     if (key) {
-      this.state.intents = [
-        ...this.state.intents.filter((i) => i.urn !== urn),
-        { op: "create", urn, type, id: key, ...(parent ? { parent } : {}), dependencies, inputs, since: new Date().toISOString() },
-      ];
-      this.state.save();
+      this.state.recordIntent({ op: "create", urn, type, id: key, ...(parent ? { parent } : {}), dependencies, inputs, since: new Date().toISOString() });
     }
     try {
       const created = await this.host.create(urn, type, checked);
@@ -631,14 +633,17 @@ class Deployment {
 
   /** Recover what an interrupted run left, then `fn`. */
   async recovered<T>(fn: (d: this) => Promise<T>): Promise<T> {
-    await this.recover();
-    return fn(this);
+    try {
+      await this.recover();
+      return await fn(this);
+    } finally {
+      this.close();
+    }
   }
 
   /** The outcome of a create is in the state: its intent goes, in the same write. */
   private settle(urn: string): void {
-    this.state.intents = this.state.intents.filter((i) => i.urn !== urn);
-    this.save();
+    if (!this.dryRun) this.state.settleIntent(urn);
   }
 
   /**
@@ -682,13 +687,43 @@ class Deployment {
   // -- refresh / drift / destroy --------------------------------------------------------------
 
   /**
+   * Each entry's work (a read, a read and a diff) at once, within the lanes' limits (reads of many
+   * objects of one kind then come together, and the providers answer them with bulk reads where they
+   * can). After a failure no more work starts; the first failure is the run's, once the work under
+   * way has ended. Steps are listed in the entries' order, not in the order they finished.
+   */
+  private async eachAtOnce(phase: Progress["phase"], all: Entry[], fn: (e: Entry) => Promise<void>): Promise<void> {
+    let failure: unknown;
+    let done = 0;
+    const first = this.steps.length;
+    await Promise.all(
+      all.map((e) =>
+        this.lanes.run(e.type, async () => {
+          if (failure) return;
+          this.progress(phase, done, all.length, e);
+          try {
+            await fn(e);
+          } catch (err) {
+            failure ??= err;
+          }
+          done++;
+        }),
+      ),
+    );
+    const order = new Map(all.map((e, i) => [e.urn + (e.delete ? "#delete" : ""), i]));
+    const at = (s: Step) => order.get(s.urn + (s.detail === "replaced" ? "#delete" : "")) ?? 0;
+    this.steps.splice(first, this.steps.length - first, ...this.steps.slice(first).sort((a, b) => at(a) - at(b)));
+    if (failure) throw failure;
+    this.progress(phase, all.length, all.length);
+  }
+
+  /**
    * Read every object into the state (saved unless this is a dry run). `before`: the reads are the
    * first phase of an up or preview: they report progress, not steps (the plan shows what they found).
    */
   async refresh(before = false): Promise<{ steps: Step[] }> {
     const all = [...this.state.live.values(), ...this.state.pending].filter((e) => e.custom);
-    for (const [i, e] of all.entries()) {
-      this.progress("refresh", i, all.length, e);
+    await this.eachAtOnce("refresh", all, async (e) => {
       const step = this.stepOf("read", e);
       let r: { id: string; props: Props; inputs?: Props };
       try {
@@ -701,27 +736,23 @@ class Deployment {
         else this.state.live.delete(e.urn);
         this.save();
         if (!before) this.record({ ...step, detail: "gone; removed from the state" });
-        continue;
+        return;
       }
       const keys = new Set([...secretKeysOf(e.outputs), ...secretKeysOf(e.inputs)]);
       const fields = changedFieldsOf(e.type, reveal(e.outputs), r.props);
-      e.id = r.id;
-      e.outputs = markSecrets(r.props, keys, e.type);
-      if (r.inputs) e.inputs = markSecrets(r.inputs, keys, e.type);
+      const read: Entry = { ...e, id: r.id, outputs: markSecrets(r.props, keys, e.type), ...(r.inputs ? { inputs: markSecrets(r.inputs, keys, e.type) } : {}) };
+      if (e.delete) this.state.pending = this.state.pending.map((p) => (p === e ? read : p));
+      else this.state.live.set(e.urn, read);
       this.save();
       if (!before) this.record({ ...step, ...(fields.length ? { fields, detail: "updated from the system" } : {}) });
-    }
-    this.progress("refresh", all.length, all.length);
+    });
     return { steps: this.steps };
   }
 
   async drift(): Promise<DriftResult> {
-    const resources: DriftEntry[] = [];
-    let checked = 0;
     const all = [...this.state.live.values()].filter((e) => e.custom);
-    for (const e of all) {
-      this.progress("drift", checked, all.length, e);
-      checked++;
+    const found = new Map<Entry, DriftEntry>();
+    await this.eachAtOnce("drift", all, async (e) => {
       const step = this.stepOf("read", e);
       const base = { urn: e.urn, name: step.name, type: step.type, id: e.id ?? "" };
       let r: { id: string; props: Props };
@@ -731,9 +762,9 @@ class Deployment {
         this.fail(step, err);
       }
       if (!r.id) {
-        resources.push({ ...base, gone: true, fields: [] });
+        found.set(e, { ...base, gone: true, fields: [] });
         this.record({ ...step, detail: "gone" });
-        continue;
+        return;
       }
       const want = reveal(e.inputs) as Props;
       let diff: { changes: boolean; replaces: string[] };
@@ -744,7 +775,7 @@ class Deployment {
       }
       if (!diff.changes) {
         this.record(step);
-        continue;
+        return;
       }
       let names = changedFieldsOf(e.type, r.props, want);
       if (names.length === 0) names = diff.replaces.length ? diff.replaces : ["(unknown)"];
@@ -752,11 +783,11 @@ class Deployment {
         const hidden = isSecretField(field, e.type, e.inputs, e.outputs);
         return { field, expected: hidden ? "[secret]" : want[field], actual: hidden ? "[secret]" : r.props[field] };
       });
-      resources.push({ ...base, gone: false, fields });
+      found.set(e, { ...base, gone: false, fields });
       this.record({ ...step, fields: names, detail: "drifted" });
-    }
-    this.progress("drift", all.length, all.length);
-    return { drifted: resources.length > 0, checked, resources };
+    });
+    const resources = all.flatMap((e) => found.get(e) ?? []);
+    return { drifted: resources.length > 0, checked: all.length, resources };
   }
 
   /** Delete every object, dependents first (a dry run only lists the deletes, calling no system). */
@@ -780,12 +811,12 @@ class Deployment {
       if (this.dryRun) continue;
       if (e.delete) this.state.pending = this.state.pending.filter((p) => p !== e);
       else this.state.live.delete(e.urn);
-      this.state.save();
+      this.save();
     }
     if (!this.dryRun) {
       this.progress("destroy", total, total);
       this.state.outputs = {};
-      this.state.save();
+      this.save();
     }
     return { steps: this.steps };
   }

@@ -1,156 +1,59 @@
 /**
- * The local engine's state file: every resource of a stack (wire form, secrets sealed with AES-256-GCM
- * under a key derived from the passphrase with scrypt), replaced objects pending deletion, and the
- * stack's outputs.
+ * The local engine's state: every resource of a stack (wire form, secrets sealed, see
+ * ./stateCipher.ts), replaced objects pending deletion, the stack's outputs, and the creates under
+ * way (intents). The file format and its safe writing: ./stateFile.ts.
  *
- * It survives a kill (or a crash) at any byte: written to a temp file, flushed to disk, then renamed
- * over the state, so the state file is always a complete version, the new or the old one (the one it
- * replaced is kept as `<state>.bak`). A state file that is nevertheless damaged (truncated, not a
- * state) is refused with a clear error, never read as empty: that would forget every object it
- * manages. A missing state file whose `.bak` is there is refused too.
+ * Work grows with the change, not with the lab:
+ * - Each entry is sealed and serialized once, when it is placed: an entry is never changed in place
+ *   (replace it in `live` to change it), so the next save reuses its text.
+ * - Outcomes are saved in batches (`saveSoon`: at most one write per `saveDelayMs`, and `flush` at
+ *   the end of a run). A run killed before a batch is written loses only outcomes that the next run
+ *   finds again: a create by its intent, an update or delete by reading the object.
+ * - An intent must be on disk before its create is sent: it is appended to a small journal
+ *   (`<state>.journal`, one fsynced line), not written with the whole state. Each save holds the
+ *   intents and empties the journal; journal lines are tagged with the generation of the state they
+ *   follow, so a line a save already took in is never applied twice.
  */
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Props } from "./providerHost";
-import { isSecret, markSecrets, reveal, secret } from "./wire";
+import { StateCipher } from "./stateCipher";
+import {
+  type Entry,
+  type Intent,
+  type StateFile,
+  StateFileError,
+  type StoredResource,
+  backupFileOf,
+  damaged,
+  keepPrevious,
+  providerHash,
+  readStateFile,
+  referProvider,
+  resolveProvider,
+  syncDir,
+  writeSynced,
+} from "./stateFile";
+import { markSecrets, reveal } from "./wire";
 
+export { StateFileError, backupFileOf, writeSynced } from "./stateFile";
+export type { Entry, Intent, StateFile, StoredResource } from "./stateFile";
 
-export interface Entry {
-  urn: string;
-  /** The Pulumi type token. */
-  type: string;
-  custom: boolean;
-  id?: string;
-  parent?: string;
-  dependencies: string[];
-  /** Wire form (secrets wrapped). */
-  inputs: Props;
-  outputs: Props;
-  /** A replaced object still to delete. */
-  delete?: boolean;
-}
+/** The intents journal next to a state file. */
+export const journalFileOf = (file: string): string => `${file}.journal`;
 
-/**
- * A create the engine is about to send (recorded durably first): the object's natural key and the
- * inputs it is created with. Removed with the outcome in the same write; one still here means a run
- * stopped between the two, and the next run looks the object up by its key (see local.ts recover()).
- */
-export interface Intent {
-  op: "create";
-  urn: string;
-  type: string;
-  /** The object's id: its natural key. */
-  id: string;
-  parent?: string;
-  dependencies: string[];
-  /** Wire form (secrets wrapped). */
-  inputs: Props;
-  /** When it was recorded (ISO). */
-  since: string;
-}
-
-export interface StoredResource extends Omit<Entry, "inputs" | "outputs"> {
-  inputs: Props;
-  outputs: Props;
-}
-
-export interface StateFile {
-  version: 1;
-  project: string;
-  stack: string;
-  /** "v1:<base64 scrypt salt>:<base64 check value>"; the check value tells a wrong passphrase. */
-  encryptionSalt: string;
-  resources: StoredResource[];
-  outputs: Props;
-  /** Creates sent (or about to be) whose outcome is not recorded yet. */
-  intents?: Intent[];
-  /**
-   * Each kind's serialized dynamic provider, once, by a hash of its text: resources refer to it
-   * (`"__provider": { "$provider": "<hash>" }`) instead of carrying the same text in their inputs
-   * and outputs (it was most of the file: a 100-user lab's state was 6 MB).
-   */
+interface JournalLine {
+  generation: number;
+  intent: Intent;
+  /** Serialized providers the intent refers to that the saved state does not hold yet. */
   providers?: Record<string, string>;
 }
 
-const PROVIDER_KEY = "__provider";
-const PROVIDER_REF = "$provider";
-
-/** A bag's serialized provider replaced by a reference to the file's table (the text stored there). */
-function referProvider(bag: Props, table: Record<string, string>): Props {
-  const text = bag[PROVIDER_KEY];
-  if (typeof text !== "string") return bag;
-  const hash = crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
-  table[hash] = text;
-  return { ...bag, [PROVIDER_KEY]: { [PROVIDER_REF]: hash } };
+/** An entry as stored: its JSON text, and the providers it refers to. */
+interface Sealed {
+  text: string;
+  providers: Record<string, string>;
 }
-
-/** The serialized provider back in place of its reference. */
-function resolveProvider(bag: Props, table: Record<string, string> | undefined, file: string): Props {
-  const ref = (bag?.[PROVIDER_KEY] as Record<string, unknown> | undefined)?.[PROVIDER_REF];
-  if (typeof ref !== "string") return bag;
-  const text = table?.[ref];
-  if (text === undefined) throw new Error(`${file}: a resource refers to provider ${ref}, which the file does not hold (the state file is damaged)`);
-  return { ...bag, [PROVIDER_KEY]: text };
-}
-
-const CHECK_TEXT = "rcclab-state";
-
-/** A state file that cannot be read as a state (or is missing while its previous version is there). */
-export class StateFileError extends Error {
-  override name = "StateFileError";
-}
-
-/** The previous version of the state, kept by every save. */
-export const backupFileOf = (file: string): string => `${file}.bak`;
-
-/** The key for the state's secrets: scrypt(passphrase, salt) for AES-256-GCM. */
-class StateCipher {
-  private constructor(
-    private readonly key: Buffer,
-    readonly encryptionSalt: string,
-  ) {}
-
-  static create(passphrase: string): StateCipher {
-    const salt = crypto.randomBytes(16);
-    const key = crypto.scryptSync(passphrase, salt, 32);
-    const c = new StateCipher(key, "");
-    return new StateCipher(key, `v1:${salt.toString("base64")}:${c.encrypt(CHECK_TEXT)}`);
-  }
-
-  static open(passphrase: string, encryptionSalt: string, file: string): StateCipher {
-    const [v, salt, check] = encryptionSalt.split(":");
-    if (v !== "v1" || !salt || !check) throw new Error(`${file}: malformed encryptionSalt`);
-    const c = new StateCipher(crypto.scryptSync(passphrase, Buffer.from(salt, "base64"), 32), encryptionSalt);
-    let ok = false;
-    try {
-      ok = c.decrypt(check) === CHECK_TEXT;
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw new Error(`${file}: wrong passphrase for the state file (it cannot decrypt the state's secrets)`);
-    return c;
-  }
-
-  /** base64(iv | tag | ciphertext). */
-  encrypt(text: string): string {
-    const iv = crypto.randomBytes(12);
-    const c = crypto.createCipheriv("aes-256-gcm", this.key, iv);
-    const ct = Buffer.concat([c.update(text, "utf8"), c.final()]);
-    return Buffer.concat([iv, c.getAuthTag(), ct]).toString("base64");
-  }
-
-  decrypt(b64: string): string {
-    const buf = Buffer.from(b64, "base64");
-    const d = crypto.createDecipheriv("aes-256-gcm", this.key, buf.subarray(0, 12));
-    d.setAuthTag(buf.subarray(12, 28));
-    return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString("utf8");
-  }
-}
-
-const SEALED = "__secret";
-const isSealed = (v: unknown): v is { [SEALED]: string } =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as Record<string, unknown>)[SEALED] === "string";
 
 /** The state of one stack: live resources (by URN, in order), replaced objects pending deletion, outputs. */
 export class StateStore {
@@ -158,6 +61,19 @@ export class StateStore {
   pending: Entry[] = [];
   outputs: Props = {};
   intents: Intent[] = [];
+  /** How long outcomes may wait to be written together (see saveSoon). */
+  saveDelayMs = 1000;
+  /** Writes of the whole state so far (for tests and the benchmark). */
+  saves = 0;
+
+  private generation = 0;
+  /** Providers the file on disk holds (by hash). */
+  private savedProviders = new Set<string>();
+  private readonly sealed = new WeakMap<Entry, Sealed>();
+  private readonly hashes = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private laterFailure: unknown;
 
   private constructor(
     readonly file: string,
@@ -183,87 +99,84 @@ export class StateStore {
       throw new Error(`${file}: holds stack ${data.project}/${data.stack}, not ${project}/${stack}`);
     }
     const store = new StateStore(file, data.project, data.stack, StateCipher.open(passphrase, data.encryptionSalt, file));
-    const open = (v: unknown): unknown => store.open(v);
-    const provided = (bag: Props): Props => resolveProvider(bag, data.providers, file);
-    for (const r of data.resources) {
-      r.inputs = provided(r.inputs);
-      r.outputs = provided(r.outputs);
-    }
-    for (const i of data.intents ?? []) i.inputs = provided(i.inputs);
+    store.generation = data.generation ?? 0;
+    store.savedProviders = new Set(Object.keys(data.providers ?? {}));
+    const journal = readJournal(journalFileOf(file), store.generation);
+    const table = { ...data.providers, ...Object.assign({}, ...journal.map((l) => l.providers ?? {})) };
+    const opened = (bag: Props): Props => store.cipher.open(resolveProvider(bag, table, file)) as Props;
     try {
       for (const r of data.resources) {
-        const e: Entry = { ...r, dependencies: r.dependencies ?? [], inputs: open(r.inputs) as Props, outputs: open(r.outputs) as Props };
+        const e: Entry = { ...r, dependencies: r.dependencies ?? [], inputs: opened(r.inputs), outputs: opened(r.outputs) };
         if (e.delete) store.pending.push(e);
         else store.live.set(e.urn, e);
       }
-      store.outputs = open(data.outputs ?? {}) as Props;
-      store.intents = (data.intents ?? []).map((i) => ({ ...i, inputs: open(i.inputs) as Props }));
+      store.outputs = store.cipher.open(data.outputs ?? {}) as Props;
+      for (const i of [...(data.intents ?? []), ...journal.map((l) => l.intent)]) {
+        store.intents = [...store.intents.filter((x) => x.urn !== i.urn), { ...i, inputs: opened(i.inputs) }];
+      }
     } catch (e) {
+      if (e instanceof StateFileError) throw e;
       // The passphrase is right (checked above): a value that does not decrypt was damaged.
       throw damaged(file, `a secret value cannot be decrypted: ${(e as Error).message}`);
     }
     return store;
   }
 
-  private open(v: unknown): unknown {
-    if (isSealed(v)) return secret(JSON.parse(this.cipher.decrypt(v[SEALED])));
-    if (Array.isArray(v)) return v.map((x) => this.open(x));
-    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.open(x)]));
-    return v;
-  }
-
-  private seal(v: unknown): unknown {
-    if (isSecret(v)) return { [SEALED]: this.cipher.encrypt(JSON.stringify(reveal(v.value) ?? null)) };
-    if (Array.isArray(v)) return v.map((x) => this.seal(x));
-    if (typeof v === "object" && v !== null) {
-      return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, this.seal(x)]));
-    }
-    return v;
-  }
-
-  toFile(sealed = true): StateFile {
-    const conv = (v: Props, e: Entry): Props => {
-      const marked = e.custom ? markSecrets(v, [], e.type) : v;
-      return (sealed ? this.seal(marked) : reveal(marked)) as Props;
-    };
-    const resources = [...this.live.values(), ...this.pending].map((e) => {
-      const r: StoredResource = { urn: e.urn, type: e.type, custom: e.custom, dependencies: e.dependencies, inputs: conv(e.inputs, e), outputs: conv(e.outputs, e) };
-      if (e.id !== undefined) r.id = e.id;
-      if (e.parent) r.parent = e.parent;
-      if (e.delete) r.delete = true;
-      return r;
-    });
-    const outputs = (sealed ? this.seal(this.outputs) : reveal(this.outputs)) as Props;
-    const intents = this.intents.map((i) => ({ ...i, inputs: conv(i.inputs, { urn: i.urn, type: i.type, custom: true, dependencies: [], inputs: {}, outputs: {} }) }));
-    // In the file, each kind's provider text once (see StateFile.providers).
+  /**
+   * Record a create about to be sent, durably, before it is sent: one journal line (the whole state
+   * when there is no state file yet).
+   */
+  recordIntent(intent: Intent): void {
+    this.intents = [...this.intents.filter((i) => i.urn !== intent.urn), intent];
+    if (this.generation === 0) return this.save();
     const providers: Record<string, string> = {};
-    if (sealed) {
-      for (const r of resources) {
-        r.inputs = referProvider(r.inputs, providers);
-        r.outputs = referProvider(r.outputs, providers);
+    const sealed = { ...intent, inputs: referProvider(this.sealBag(intent.inputs, intent.type, true), providers, this.hashOf) };
+    for (const h of this.savedProviders) delete providers[h];
+    const line: JournalLine = { generation: this.generation, intent: sealed, ...(Object.keys(providers).length ? { providers } : {}) };
+    appendSynced(journalFileOf(this.file), `${JSON.stringify(line)}\n`);
+  }
+
+  /** The outcome of a create is in the state: its intent goes (with the next save). */
+  settleIntent(urn: string): void {
+    this.intents = this.intents.filter((i) => i.urn !== urn);
+    this.saveSoon();
+  }
+
+  /** Save with the next batch: within `saveDelayMs`, or at `flush()`. */
+  saveSoon(): void {
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try {
+        this.save();
+      } catch (e) {
+        this.laterFailure ??= e;
       }
-      for (const i of intents) i.inputs = referProvider(i.inputs, providers);
-    }
-    return {
-      version: 1,
-      project: this.project,
-      stack: this.stack,
-      encryptionSalt: this.cipher.encryptionSalt,
-      resources,
-      outputs,
-      ...(intents.length ? { intents } : {}),
-      ...(Object.keys(providers).length ? { providers } : {}),
-    };
+    }, this.saveDelayMs);
+    this.timer.unref?.();
+  }
+
+  /** Write what is waiting (a batched save that failed fails here). */
+  flush(): void {
+    if (this.dirty) this.save();
+    const failure = this.laterFailure;
+    this.laterFailure = undefined;
+    if (failure) throw failure;
   }
 
   /**
-   * Write atomically and durably: a temp file next to the state, flushed (fsync), renamed over the
-   * state (the version it replaces kept as .bak), then the folder flushed (best effort) so the
-   * rename is on disk too. A write killed at any byte leaves the state as it was: the temp file
-   * is never read.
+   * Write the whole state atomically and durably: a temp file next to the state, flushed (fsync),
+   * renamed over the state (the version it replaces kept as .bak), then the folder flushed (best
+   * effort) so the rename is on disk too; then the journal, now held by the state, is emptied. A
+   * write killed at any byte leaves the state as it was: the temp file is never read.
    */
   save(): void {
-    const text = JSON.stringify(this.toFile(), null, 2);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dirty = false;
+    const generation = this.generation + 1;
+    const { text, providers } = this.serialize(generation);
     const dir = path.dirname(path.resolve(this.file));
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
@@ -271,82 +184,116 @@ export class StateStore {
     keepPrevious(this.file);
     fs.renameSync(tmp, this.file);
     syncDir(dir);
+    this.generation = generation;
+    this.savedProviders = new Set(providers);
+    fs.rmSync(journalFileOf(this.file), { force: true });
+    this.saves++;
   }
+
+  /** The state with its secrets revealed (in clear: e.g. to show outputs). */
+  toFile(): StateFile {
+    const conv = (v: Props, e: { custom: boolean; type: string }): Props => reveal(e.custom ? markSecrets(v, [], e.type) : v) as Props;
+    const resources = [...this.live.values(), ...this.pending].map((e): StoredResource => ({ ...e, inputs: conv(e.inputs, e), outputs: conv(e.outputs, e) }));
+    const intents = this.intents.map((i) => ({ ...i, inputs: conv(i.inputs, { custom: true, type: i.type }) }));
+    return {
+      version: 1,
+      project: this.project,
+      stack: this.stack,
+      encryptionSalt: this.cipher.encryptionSalt,
+      resources,
+      outputs: reveal(this.outputs) as Props,
+      ...(intents.length ? { intents } : {}),
+    };
+  }
+
+  /** The file's text: entries from their sealed texts (sealed now only when new), one per line. */
+  private serialize(generation: number): { text: string; providers: string[] } {
+    const providers: Record<string, string> = {};
+    const resources = [...this.live.values(), ...this.pending].map((e) => {
+      const s = this.sealedEntry(e);
+      Object.assign(providers, s.providers);
+      return s.text;
+    });
+    const intents = this.intents.map((i) => JSON.stringify({ ...i, inputs: referProvider(this.sealBag(i.inputs, i.type, true), providers, this.hashOf) }));
+    const head = { version: 1, project: this.project, stack: this.stack, generation, encryptionSalt: this.cipher.encryptionSalt };
+    const list = (items: string[]) => (items.length ? `[\n    ${items.join(",\n    ")}\n  ]` : "[]");
+    const text = [
+      `{\n${Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(",\n")}`,
+      `  "resources": ${list(resources)}`,
+      `  "outputs": ${JSON.stringify(this.cipher.seal(this.outputs))}`,
+      ...(intents.length ? [`  "intents": ${list(intents)}`] : []),
+      ...(Object.keys(providers).length ? [`  "providers": ${JSON.stringify(providers)}`] : []),
+    ].join(",\n");
+    return { text: `${text}\n}\n`, providers: Object.keys(providers) };
+  }
+
+  private sealedEntry(e: Entry): Sealed {
+    let s = this.sealed.get(e);
+    if (!s) {
+      const providers: Record<string, string> = {};
+      const r: StoredResource = {
+        urn: e.urn,
+        type: e.type,
+        custom: e.custom,
+        ...(e.id !== undefined ? { id: e.id } : {}),
+        ...(e.parent ? { parent: e.parent } : {}),
+        dependencies: e.dependencies,
+        inputs: referProvider(this.sealBag(e.inputs, e.type, e.custom), providers, this.hashOf),
+        outputs: referProvider(this.sealBag(e.outputs, e.type, e.custom), providers, this.hashOf),
+        ...(e.delete ? { delete: true } : {}),
+      };
+      s = { text: JSON.stringify(r), providers };
+      this.sealed.set(e, s);
+    }
+    return s;
+  }
+
+  private sealBag(v: Props, type: string, custom: boolean): Props {
+    return this.cipher.seal(custom ? markSecrets(v, [], type) : v) as Props;
+  }
+
+  /** Hashing a provider's text (tens of kB) once per run, not once per entry. */
+  private readonly hashOf = (text: string): string => {
+    let h = this.hashes.get(text);
+    if (!h) this.hashes.set(text, (h = providerHash(text)));
+    return h;
+  };
 }
 
-/** Write a new file and flush it to disk (fsync) before it is renamed or linked into place. */
-export function writeSynced(file: string, text: string, mode: number): void {
-  const fd = fs.openSync(file, "w", mode);
+/** Append a line and flush it to disk before returning. */
+function appendSynced(file: string, line: string): void {
+  const fd = fs.openSync(file, "a", 0o600);
   try {
-    fs.writeFileSync(fd, text);
+    fs.writeSync(fd, line);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** The state file's JSON, checked to be a whole state (a truncated or foreign file is refused). */
-function readStateFile(file: string): StateFile {
-  const text = fs.readFileSync(file, "utf8");
-  let data: unknown;
+/**
+ * The journal's lines of this generation. A last line cut short (a kill while it was written) is
+ * dropped: its create was never sent. A line cut short before the last one means a damaged journal.
+ */
+function readJournal(file: string, generation: number): JournalLine[] {
+  let text: string;
   try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw damaged(file, text.trim() === "" ? "it is empty" : `it is not complete JSON: ${(e as Error).message}`);
-  }
-  const problem = problemOf(data);
-  if (problem) throw damaged(file, problem);
-  return data as StateFile;
-}
-
-const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** What makes `data` not a whole state, if anything (an unsupported version is for the caller to say). */
-function problemOf(data: unknown): string | undefined {
-  if (!isObject(data)) return "it is not a JSON object";
-  if (typeof data.version !== "number") return "it has no version";
-  if (data.version !== 1) return undefined;
-  if (typeof data.project !== "string" || typeof data.stack !== "string" || typeof data.encryptionSalt !== "string") return "its project, stack or encryptionSalt is missing";
-  if (!Array.isArray(data.resources) || !data.resources.every((r) => isObject(r) && typeof r.urn === "string" && typeof r.type === "string")) return "its resources are missing or incomplete";
-  if (data.outputs !== undefined && !isObject(data.outputs)) return "its outputs are not an object";
-  if (data.intents !== undefined && !Array.isArray(data.intents)) return "its intents are not a list";
-  return undefined;
-}
-
-function damaged(file: string, why: string): StateFileError {
-  const bak = backupFileOf(file);
-  const restore = fs.existsSync(bak)
-    ? `its previous version (one write older) is ${bak}: check it, copy it to ${file}, then run rcclab preview before anything else`
-    : "restore it from a backup";
-  return new StateFileError(`the state file ${file} is damaged (${why}); rcclab does not read it as empty, which would forget every object it manages, and has changed nothing: ${restore}`);
-}
-
-/** Keep the state about to be replaced as <state>.bak (a hard link, else a copy; best effort). */
-function keepPrevious(file: string): void {
-  const bak = backupFileOf(file);
-  try {
-    fs.rmSync(bak, { force: true });
-    fs.linkSync(file, bak);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // no state yet
-    try {
-      fs.copyFileSync(file, bak);
-    } catch {
-      // best effort
-    }
-  }
-}
-
-/** Flush a folder's entries (the rename) to disk; not every platform or filesystem can. */
-function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, "r");
-    fs.fsyncSync(fd);
+    text = fs.readFileSync(file, "utf8");
   } catch {
-    // best effort
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    return [];
   }
+  const lines = text.split("\n");
+  const out: JournalLine[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (!line.trim()) continue;
+    let l: JournalLine;
+    try {
+      l = JSON.parse(line) as JournalLine;
+    } catch {
+      if (i === lines.length - 1) break;
+      throw new StateFileError(`the intents journal ${file} is damaged at line ${i + 1}; rcclab has changed nothing: move it aside, then run rcclab preview to see what the last run left`);
+    }
+    if (l.generation === generation && l.intent?.urn) out.push(l);
+  }
+  return out;
 }
-
