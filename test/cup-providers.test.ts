@@ -7,9 +7,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CUP_SERVICES, TABLES, assumedItems } from "../providers/cup/catalog";
-import { CupClient, type CupConnection, parseActiveVersion, pendingRestarts, restartSucceeded } from "../providers/cup/client";
+import { CupClient, type CupConnection, flushCupRestarts, parseActiveVersion, pendingRestarts, restartSucceeded } from "../providers/cup/client";
 import { CucmPublisher } from "../providers/cup/cucmPublisher";
 import { DeskPhoneControl } from "../providers/cup/deskPhoneControl";
 import { DeskPhoneControlUsers } from "../providers/cup/deskPhoneControlUsers";
@@ -27,12 +27,18 @@ const CLI_PASSWORD = "Cli-Pa55;w0rd";
 const caDir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-cup-"));
 // The journal of pending restarts: this test's own (the default is the project's .rcclab/).
 process.env.RCCLAB_CUP_PENDING_RESTARTS = path.join(caDir, "cup-pending-restarts.json");
+// Restarts are owed and done once writes stop for a while: here only when the test says (flushCupRestarts).
+process.env.RCCLAB_CUP_RESTART_QUIET_MS = "600000";
 let sim: CupSim;
 let connection: CupConnection;
 /** A client of the test's own (plays the admin who changes things by hand, and reads rows back). */
 let admin: CupClient;
 
-const restartsSince = (n: number): string[] => sim.restarts.slice(n).map((r) => r.service);
+/** The restarts since `n`, once the restarts owed so far are done. */
+const restartsSince = async (n: number): Promise<string[]> => {
+  await flushCupRestarts();
+  return sim.restarts.slice(n).map((r) => r.service);
+};
 const writesSince = (n: number): string[] =>
   sim.requests
     .slice(n)
@@ -72,6 +78,10 @@ beforeAll(async () => {
     cli: { port: sim.sshPort!, username: "admin", password: CLI_PASSWORD, hostKeySha256: sim.hostKeyFingerprint!, timeoutMs: 15_000, progressEveryMs: 60_000 },
   };
   admin = new CupClient({ ...connection, cli: undefined } as CupConnection, quiet);
+});
+
+afterEach(async () => {
+  await flushCupRestarts();
 });
 
 afterAll(async () => {
@@ -155,17 +165,18 @@ describe("CUP client", () => {
     await OutgoingAcl.runtime.delete(c.id, c.outs);
     expect(sim.rows("outgoingacl")).toEqual([]);
     expect(writesSince(w0).filter((x) => x.startsWith("DELETE"))).toHaveLength(1);
-    expect(restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
+    expect(await restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
 
     // The entry was removed by hand: the lost DELETE changed nothing, and the retry's 0 rows mean no restart.
     c = await OutgoingAcl.runtime.create(input);
+    await flushCupRestarts(); // the create's own restart
     await admin.write(sql.remove(TABLES.find((x) => x.table === "outgoingacl")!, { pkid: c.outs.pkid as string }));
     r0 = sim.restarts.length;
     w0 = sim.requests.length;
     sim.inject({ kind: "reset-after", operation: "executeSQLUpdate" });
     await OutgoingAcl.runtime.delete(c.id, c.outs);
     expect(writesSince(w0).filter((x) => x.startsWith("DELETE"))).toHaveLength(2);
-    expect(restartsSince(r0)).toEqual([]);
+    expect(await restartsSince(r0)).toEqual([]);
     expect(pendingRestarts("127.0.0.1")).toEqual({});
   });
 
@@ -222,7 +233,7 @@ describe("C2 CUCM publisher", () => {
     const c = await CucmPublisher.runtime.create(input);
     expect(c.id).toBe("cucm-publisher");
     expect(sim.rows("cupsystemcfg")[0]).toMatchObject({ ccmpublisheraddress: "cucm1.lab.example.com", ccmaxlusername: "cupaxl", ccmaxlpassword: "Pub'Secret;1" });
-    expect(restartsSince(r0)).toEqual([CUP_SERVICES.syncAgent]);
+    expect(await restartsSince(r0)).toEqual([CUP_SERVICES.syncAgent]);
 
     const read = await CucmPublisher.runtime.read(c.id, c.outs);
     expect(CucmPublisher.runtime.changedFields(read.props!, input)).toEqual([]);
@@ -232,12 +243,12 @@ describe("C2 CUCM publisher", () => {
     const r1 = sim.restarts.length;
     await CucmPublisher.runtime.update(c.id, c.outs, { ...input, connection: { ...connection, timeoutMs: 6_000 } });
     expect(writesSince(w1)).toEqual([]);
-    expect(restartsSince(r1)).toEqual([]);
+    expect(await restartsSince(r1)).toEqual([]);
 
     const moved = { ...input, address: "10.0.0.11" };
     await CucmPublisher.runtime.update(c.id, c.outs, moved);
     expect(sim.rows("cupsystemcfg")[0]).toMatchObject({ ccmpublisheraddress: "10.0.0.11", ccmaxlpassword: "Pub'Secret;1" });
-    expect(restartsSince(r1)).toEqual([CUP_SERVICES.syncAgent]);
+    expect(await restartsSince(r1)).toEqual([CUP_SERVICES.syncAgent]);
 
     const imported = await CucmPublisher.runtime.read("cucm-publisher", { connection });
     expect(imported.inputs).toMatchObject({ address: "10.0.0.11", axlUsername: "cupaxl" });
@@ -255,7 +266,7 @@ describe("C3 incoming and outgoing ACL entries", () => {
     const c = await IncomingAcl.runtime.create(input);
     expect(c.id).toBe("ocsfe1.lab.example.com");
     expect(row("incomingacl", (r) => r.address === "ocsfe1.lab.example.com")).toMatchObject({ description: "OCS front end 1", pkid: c.outs.pkid });
-    expect(restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
+    expect(await restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
 
     const read = await IncomingAcl.runtime.read(c.id, c.outs);
     expect(IncomingAcl.runtime.changedFields(read.props!, input)).toEqual([]);
@@ -263,7 +274,7 @@ describe("C3 incoming and outgoing ACL entries", () => {
     const r1 = sim.restarts.length;
     await IncomingAcl.runtime.update(c.id, c.outs, { ...input, description: "OCS FE 1 (pool ocspool)" });
     expect(row("incomingacl", (r) => r.address === "ocsfe1.lab.example.com")?.description).toBe("OCS FE 1 (pool ocspool)");
-    expect(restartsSince(r1)).toEqual([CUP_SERVICES.sipProxy]);
+    expect(await restartsSince(r1)).toEqual([CUP_SERVICES.sipProxy]);
 
     // Changed by hand: drift on refresh.
     await admin.write(sql.update(TABLES.find((t) => t.table === "incomingacl")!, { description: "edited" }, { pkid: c.outs.pkid as string }));
@@ -312,7 +323,7 @@ describe("C3 incoming and outgoing ACL entries", () => {
     expect(c.id).toBe("ocsfe1.lab.example.com");
     expect(row("outgoingacl", (r) => r.address === "ocsfe1.lab.example.com")).toMatchObject({ description: "to OCS" });
     expect(sim.rows("incomingacl").some((r) => r.address === "ocsfe1.lab.example.com")).toBe(false);
-    expect(restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
+    expect(await restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
 
     const read = await OutgoingAcl.runtime.read(c.id, c.outs);
     expect(OutgoingAcl.runtime.changedFields(read.props!, input)).toEqual([]);
@@ -342,7 +353,7 @@ describe("C4 desk phone control", () => {
       ["10.0.0.12", "2"],
     ]);
     // Several rows written, one restart.
-    expect(restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
+    expect(await restartsSince(r0)).toEqual([CUP_SERVICES.sipProxy]);
     expect(sim.commands.filter((x) => x.line.startsWith("utils service restart")).pop()?.line).toBe('utils service restart "Cisco UP SIP Proxy"');
 
     const read = await DeskPhoneControl.runtime.read(c.id, c.outs);
@@ -354,20 +365,20 @@ describe("C4 desk phone control", () => {
     const r1 = sim.restarts.length;
     await DeskPhoneControl.runtime.update(c.id, c.outs, { ...input, connection: { ...connection, retries: 1 } });
     expect(writesSince(w1)).toEqual([]);
-    expect(restartsSince(r1)).toEqual([]);
+    expect(await restartsSince(r1)).toEqual([]);
 
     // B3's password rotated: the program passes the new one; it is stored, and the SIP proxy restarts.
     const rotated = { ...input, applicationPassword: "New'Cti;Pa55" };
     const u = await DeskPhoneControl.runtime.update(c.id, c.outs, rotated);
     expect(sim.rows("ucctigatewayprofile")[0]!.applicationpassword).toBe("New'Cti;Pa55");
-    expect(restartsSince(r1)).toEqual([CUP_SERVICES.sipProxy]);
+    expect(await restartsSince(r1)).toEqual([CUP_SERVICES.sipProxy]);
 
     // Reordered gateways and a timer change.
     const r2 = sim.restarts.length;
     const reordered = { ...rotated, ctiGateways: ["10.0.0.12", "cucm1.lab.example.com", "cucm3.lab.example.com"], heartbeatInterval: 30 };
     await DeskPhoneControl.runtime.update(c.id, { ...c.outs, ...u.outs }, reordered);
     expect(sim.rows("ucctigatewayhost").sort((a, b) => Number(a.priority) - Number(b.priority)).map((h) => h.address)).toEqual(["10.0.0.12", "cucm1.lab.example.com", "cucm3.lab.example.com"]);
-    expect(restartsSince(r2)).toEqual([CUP_SERVICES.sipProxy]);
+    expect(await restartsSince(r2)).toEqual([CUP_SERVICES.sipProxy]);
 
     const imported = await DeskPhoneControl.runtime.read("desk-phone-control", { connection });
     expect(imported.inputs).toMatchObject({ applicationUsername: "rcc-cti", heartbeatInterval: 30, ctiGateways: ["10.0.0.12", "cucm1.lab.example.com", "cucm3.lab.example.com"] });
@@ -389,7 +400,11 @@ describe("C4 desk phone control", () => {
     const c0 = sim.commands.length;
     let created: Awaited<ReturnType<typeof DeskPhoneControl.runtime.create>>;
     try {
-      const run = await withStderr(() => DeskPhoneControl.runtime.create(checked(DeskPhoneControl, { ...base, connection: { ...connection, retries: 2 } })));
+      const run = await withStderr(async () => {
+        const r = await DeskPhoneControl.runtime.create(checked(DeskPhoneControl, { ...base, connection: { ...connection, retries: 2 } }));
+        await flushCupRestarts();
+        return r;
+      });
       created = run.result;
       // The change is saved and the operation succeeds; the failure is a warning saying what to do.
       expect(sim.rows("ucctigatewayprofile")[0]!.applicationusername).toBe("rcc-cti");
@@ -401,6 +416,7 @@ describe("C4 desk phone control", () => {
       expect(pendingRestarts("127.0.0.1")[CUP_SERVICES.sipProxy]?.steps).toEqual(["C4 desk phone control settings (Application > Deskphone Control > Settings)"]);
       // The same run does not try it again on every later operation.
       await DeskPhoneControl.runtime.read(created.id, { ...created.outs, connection: { ...connection, retries: 2 } });
+      await flushCupRestarts();
       expect(restartCommands(c0)).toHaveLength(1);
     } finally {
       svcRow.activated = true;
@@ -408,13 +424,17 @@ describe("C4 desk phone control", () => {
     }
     // The next run (a new process: a new client) reads the resource, as up does first: the restart happens and leaves the journal.
     const r1 = sim.restarts.length;
-    const next = await withStderr(() => DeskPhoneControl.runtime.read(created.id, { ...created.outs, connection: { ...connection, retries: 3 } }));
-    expect(restartsSince(r1)).toEqual([CUP_SERVICES.sipProxy]);
+    const next = await withStderr(async () => {
+      const r = await DeskPhoneControl.runtime.read(created.id, { ...created.outs, connection: { ...connection, retries: 3 } });
+      await flushCupRestarts();
+      return r;
+    });
+    expect(await restartsSince(r1)).toEqual([CUP_SERVICES.sipProxy]);
     expect(next.log).toMatch(/restarting "Cisco UP SIP Proxy" on 127\.0\.0\.1 so the change to C4 desk phone control/);
     expect(pendingRestarts("127.0.0.1")).toEqual({});
     // And only once: a later read restarts nothing.
     await DeskPhoneControl.runtime.read(created.id, { ...created.outs, connection: { ...connection, retries: 3 } });
-    expect(restartsSince(r1)).toHaveLength(1);
+    expect(await restartsSince(r1)).toHaveLength(1);
     // Clean up with a resource that knows the previous (fresh) settings.
     await DeskPhoneControl.runtime.delete("desk-phone-control", {
       ...checked(DeskPhoneControl, { ...base, connection }),
@@ -431,7 +451,7 @@ describe("C4 desk phone control", () => {
     );
     const r0 = sim.restarts.length;
     await CupVersion.runtime.read("cup-version", { connection: { ...connection, retries: 4 } });
-    expect(restartsSince(r0)).toEqual([CUP_SERVICES.presenceEngine]);
+    expect(await restartsSince(r0)).toEqual([CUP_SERVICES.presenceEngine]);
     expect(pendingRestarts("127.0.0.1")).toEqual({});
     expect(fs.existsSync(process.env.RCCLAB_CUP_PENDING_RESTARTS!)).toBe(false);
   });
@@ -503,17 +523,17 @@ describe("C7 presence settings", () => {
     const input = checked(PresenceSettings, { proxyDomain: "lab.example.com", allowAutoApproval: true, connection });
     const c = await PresenceSettings.runtime.create(input);
     expect(sim.rows("ucproxyprofile")[0]).toMatchObject({ proxydomain: "lab.example.com", allowautoapproval: "t", maxwatchers: "200" });
-    expect(restartsSince(r0).sort()).toEqual([CUP_SERVICES.presenceEngine, CUP_SERVICES.sipProxy].sort());
+    expect((await restartsSince(r0)).sort()).toEqual([CUP_SERVICES.presenceEngine, CUP_SERVICES.sipProxy].sort());
 
     const read = await PresenceSettings.runtime.read(c.id, c.outs);
     expect(PresenceSettings.runtime.changedFields(read.props!, input)).toEqual([]);
 
     const r1 = sim.restarts.length;
     await PresenceSettings.runtime.update(c.id, c.outs, { ...input, connection: { ...connection, timeoutMs: 7_000 } });
-    expect(restartsSince(r1)).toEqual([]);
+    expect(await restartsSince(r1)).toEqual([]);
     await PresenceSettings.runtime.update(c.id, c.outs, { ...input, maxWatchers: 500 });
     expect(sim.rows("ucproxyprofile")[0]!.maxwatchers).toBe("500");
-    expect(restartsSince(r1)).toHaveLength(2);
+    expect(await restartsSince(r1)).toHaveLength(2);
 
     const imported = await PresenceSettings.runtime.read("presence-settings", { connection });
     expect(imported.inputs).toMatchObject({ proxyDomain: "lab.example.com", maxWatchers: 500 });
@@ -534,7 +554,8 @@ describe("C7 presence settings", () => {
       const r0 = sim.restarts.length;
       const c = await PresenceSettings.runtime.create(checked(PresenceSettings, { proxyDomain: "other.example.com", connection: conn }));
       await PresenceSettings.runtime.delete(c.id, c.outs);
-      expect(restartsSince(r0)).toEqual([]);
+      expect(await restartsSince(r0)).toEqual([]);
+      await flushCupRestarts();
     } finally {
       (process.stderr as any).write = origWrite;
     }
@@ -561,7 +582,11 @@ describe("secrets", () => {
     const pub = "Pub-Secret'7";
     const badCli = { ...connection, cli: { ...connection.cli!, password: "Wrong-Cli-Secret" } };
     // The restart cannot log in: the change is saved, the restart is a warning (and stays pending), with no secret in it.
-    const r2 = await withStderr(() => CucmPublisher.runtime.create(checked(CucmPublisher, { address: "cucm1.lab.example.com", axlUsername: "cupaxl", axlPassword: pub, connection: badCli })));
+    const r2 = await withStderr(async () => {
+      const r = await CucmPublisher.runtime.create(checked(CucmPublisher, { address: "cucm1.lab.example.com", axlUsername: "cupaxl", axlPassword: pub, connection: badCli }));
+      await flushCupRestarts();
+      return r;
+    });
     expect(r2.log).toMatch(/saved in CUP's database, but restarting "Cisco UP Sync Agent" on 127\.0\.0\.1 failed: SSH login as admin refused/);
     for (const s of [pub, "Wrong-Cli-Secret", AXL_PASSWORD, CLI_PASSWORD]) expect(r2.log).not.toContain(s);
     expect(pendingRestarts("127.0.0.1")).toHaveProperty([CUP_SERVICES.syncAgent]);
@@ -570,7 +595,8 @@ describe("secrets", () => {
       previous: { address: "", axlUsername: "", passwordWasEmpty: true },
     });
     expect(sim.rows("cupsystemcfg")[0]).toMatchObject({ ccmpublisheraddress: "", ccmaxlpassword: "" });
-    // The delete's session (good credentials) also did the pending restart.
+    // The delete's session (good credentials) also owed the pending restart, done with its own.
+    await flushCupRestarts();
     expect(pendingRestarts("127.0.0.1")).toEqual({});
 
     // Check failures are scrubbed too.

@@ -725,6 +725,8 @@ describe("CUP simulator driven by rcclab's CUP client", () => {
       expect((await s.query(sql.aclByAddress("ocsfe1.lab.example.com"))).map(sql.incomingAcl.fromRow)).toEqual([{ address: "ocsfe1.lab.example.com", description: "OCS pool1 front end" }]);
       const before = sim.restarts.length;
       await s.finish();
+      // The session owes the restart; the client does it once writes stop (here: now).
+      await c.flushRestarts();
       expect(sim.restarts.slice(before).map((r) => r.service)).toEqual([...INCOMING_ACL.reloadServices]);
       expect(sim.commands.map((x) => x.line).filter((l) => l !== "quit").at(-1)).toBe(`utils service restart "${CUP_SERVICES.sipProxy}"`);
 
@@ -732,6 +734,7 @@ describe("CUP simulator driven by rcclab's CUP client", () => {
       const idle = c.session();
       expect(await idle.write(sql.remove(UC_ENDUSER_CFG, { pkid: "00000000-0000-4000-8000-000000000000" }))).toBe(0);
       await idle.finish();
+      await c.flushRestarts();
       expect(sim.restarts.length).toBe(before + 1);
 
       // a duplicate comes back as the client's typed error

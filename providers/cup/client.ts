@@ -13,19 +13,21 @@
  *   attempt changed anything (a write that changed nothing is never counted as a change).
  * - The first statement of a client checks that CUP runs the release the stack declares (C1 fails earlier
  *   and more clearly; this guards every other kind).
- * - Service restarts: every write is tallied against its table's `reloadServices` (catalog) in a session
- *   (one per provider operation, see system.ts); when the operation ends, each service it changed is
- *   restarted once over the CLI (cli.ts: one bounded wait with progress lines, no retry loop, the
- *   transcript matched against the CLI's real success / failure lines). Nothing written (a no-op
- *   update) → nothing restarted. Concurrent operations asking for the same restart share one when it
- *   has not started yet.
- * - Pending restarts are never lost: before a write that needs a restart is sent, the restart is
+ * - Service restarts: every write that changed rows owes a restart of its table's `reloadServices`
+ *   (catalog). The debts are the client's, not the operation's: a scheduler (restarts.ts) pays each
+ *   once writes have stopped for a quiet period, and in any case before the provider process ends, so
+ *   a lab `up` restarts each service about once, after the last write that needs it, rather than once
+ *   per resource. Each restart goes over the CLI (cli.ts: one bounded wait with progress lines, no
+ *   retry loop, the transcript matched against the CLI's real success / failure lines). Nothing
+ *   written (a no-op update) → nothing owed. A service whose restart is queued or running is not
+ *   asked again; a write that starts while it runs owes one more.
+ * - Owed restarts are never lost: before a write that needs a restart is sent, the restart is
  *   written to a small journal file (pendingRestartsFile(), per CUP host); it leaves the journal when
  *   the restart succeeded, or when the write turned out to change nothing. A restart that fails is a
  *   warning (service, guide step, the admin CLI command to run by hand), not an error: the change is
- *   saved, and the next session that finishes in a later run — `up` reads every CUP resource first —
- *   restarts what the journal holds. A crash between the write and the restart leaves the entry too
- *   (at worst one restart more than needed, never one less).
+ *   saved. A process that stops before the restart (killed, or a restart that failed) leaves the
+ *   entry: the next run's client owes it from its first CUP operation (`up` reads every CUP resource
+ *   first) and pays it like its own (at worst one restart more than needed, never one less).
  */
 import * as fs from "node:fs";
 import type * as https from "node:https";
@@ -43,6 +45,7 @@ import { CupCli, cupCliSchema } from "./cli";
 import { DEFAULT_CATALOG, MAPPING } from "./catalog";
 import { type Row, type Statement, byPkid, parseRows, rowsUpdated, select } from "./sql";
 import { type PreflightReport, preflight, preflightError } from "./preflight";
+import { RestartScheduler, drainAll } from "./restarts";
 
 export { type CliOutput, type CupCliConnection, CupCli, classifyRestart, cupCliSchema, parseActiveVersion, restartSucceeded } from "./cli";
 
@@ -237,6 +240,8 @@ export class CupClient {
   /** Every SQL statement sent, in order, when recording is on (tests). */
   readonly sent: string[] = [];
   record = false;
+  /** The restarts this client's writes owe, paid once writes stop for a while (restarts.ts). */
+  readonly restarts: RestartScheduler;
 
   constructor(
     readonly connection: CupConnection,
@@ -245,6 +250,7 @@ export class CupClient {
     this.axl = new CupAxl(connection, log);
     this.catalog = new Catalog({ ...(connection.mapping ? { override: connection.mapping } : {}), trustAssumedMapping: connection.trustAssumedMapping ?? false });
     if (connection.cli) this.cli = new CupCli(connection.host, connection.cli, log);
+    this.restarts = new RestartScheduler({ run: (service, steps) => this.restart(service, steps), log: (m) => log.info(m) });
   }
 
   private retryPolicy() {
@@ -400,10 +406,24 @@ export class CupClient {
     writeJournal(j);
   }
 
-  /** Restarts the journal holds for this host that no write of this run is working on and that did not fail already in this run. */
+  /**
+   * Restarts the journal holds for this host that no write of this run is working on, that are not
+   * owed, queued or running here already, and that did not fail already in this run.
+   */
   leftovers(): CupServiceName[] {
     if (!this.cli) return [];
-    return Object.keys(pendingRestarts(this.connection.host)).filter((s) => !this.inflight.has(s) && !this.failedHere.has(s)) as CupServiceName[];
+    return Object.keys(pendingRestarts(this.connection.host)).filter((s) => !this.inflight.has(s) && !this.failedHere.has(s) && !this.restarts.has(s)) as CupServiceName[];
+  }
+
+  /** What earlier runs left in the journal becomes this client's debt (paid with its own). */
+  oweLeftovers(): void {
+    const journal = this.cli ? pendingRestarts(this.connection.host) : {};
+    for (const s of this.leftovers()) this.restarts.owe(s, journal[s]?.steps ?? []);
+  }
+
+  /** Do every restart owed now, without waiting for the quiet period (tests, and before a process ends). */
+  flushRestarts(): Promise<void> {
+    return this.restarts.drain();
   }
 
   /** Services the journal holds now (for a session to tell entries of earlier runs from its own). */
@@ -420,7 +440,8 @@ export class CupClient {
   }
 
   /**
-   * Restart a service over the CLI, once (one bounded wait, progress logged). A restart asked for while
+   * Restart a service over the CLI now, once (one bounded wait, progress logged); the scheduler calls
+   * this when a debt is due (operations owe restarts, they do not call this). A restart asked for while
    * another request for the same service is still queued joins it; restarts run one at a time. Resolves
    * true when the service came back [STARTED]. Otherwise (or without a CLI connection) a warning says
    * which service, for which guide step, and the admin CLI command to run by hand; with a CLI the
@@ -468,8 +489,8 @@ export class CupClient {
 
 /**
  * One provider operation's view of the client: the same statements, with every write that changed rows
- * tallied against its table's reload services. finish() restarts them (once each), and any restart an
- * earlier run left pending.
+ * owing a restart of its table's reload services (to the client's scheduler, which restarts each
+ * once writes stop for a while). finish() adds what earlier runs left owed.
  */
 export class CupSession {
   private readonly pending = new Map<CupServiceName, Set<string>>();
@@ -501,34 +522,37 @@ export class CupSession {
   }
 
   async write(stmt: Statement): Promise<number> {
-    const table = this.client.catalog.table(stmt.table);
-    this.client.intend(table);
-    let n = 0;
-    try {
-      n = await this.client.write(stmt);
-    } catch (e) {
-      // An answer never seen may hide a change: the journal entry stays (a restart too many at worst).
-      this.client.settle(table, lostAnswer(e), this.needed(), this.hadBefore);
-      throw e;
-    }
-    if (n > 0) this.changed(table);
-    this.client.settle(table, n > 0, this.needed(), this.hadBefore);
-    return n;
+    return this.writing(stmt.table, () => this.client.write(stmt), (n) => n > 0);
   }
 
   async insert(ins: { statement: Statement; pkid: string }): Promise<string> {
-    const table = this.client.catalog.table(ins.statement.table);
+    return this.writing(ins.statement.table, () => this.client.insert(ins), () => true);
+  }
+
+  /**
+   * One write: journaled before it is sent; once it is over, owed when it changed rows (or when its
+   * answer was lost: it may have), and taken back from the journal when it changed nothing.
+   */
+  private async writing<T>(tableKey: string, send: () => Promise<T>, changedRows: (r: T) => boolean): Promise<T> {
+    const table = this.client.catalog.table(tableKey);
     this.client.intend(table);
-    let pkid: string;
+    this.client.restarts.writing(table.reloadServices);
+    let result: T;
     try {
-      pkid = await this.client.insert(ins);
+      result = await send();
     } catch (e) {
-      this.client.settle(table, lostAnswer(e), this.needed(), this.hadBefore);
+      // An answer never seen may hide a change: owed, and the journal entry stays (a restart too many at worst).
+      const maybe = lostAnswer(e);
+      if (maybe) this.changed(table);
+      this.client.settle(table, maybe, this.needed(), this.hadBefore);
+      this.client.restarts.written(table.reloadServices);
       throw e;
     }
-    this.changed(table);
-    this.client.settle(table, true, this.needed(), this.hadBefore);
-    return pkid;
+    const changed = changedRows(result);
+    if (changed) this.changed(table);
+    this.client.settle(table, changed, this.needed(), this.hadBefore);
+    this.client.restarts.written(table.reloadServices);
+    return result;
   }
 
   /** The services this session's writes require restarting, so far. */
@@ -536,27 +560,34 @@ export class CupSession {
     return [...this.pending.keys()];
   }
 
+  /** What must stay journaled: this session's needs and every restart the client owes or is doing. */
   private needed(): Set<string> {
-    return new Set(this.pending.keys());
+    const out = new Set<string>(this.pending.keys());
+    for (const s of Object.values(this.client.catalog.tables).flatMap((t) => t.reloadServices)) if (this.client.restarts.has(s)) out.add(s);
+    return out;
   }
 
   private changed(table: TableSpec): void {
+    const step = guideStep(table);
     for (const s of table.reloadServices) {
       const steps = this.pending.get(s) ?? new Set<string>();
-      steps.add(guideStep(table));
+      steps.add(step);
       this.pending.set(s, steps);
+      this.client.restarts.owe(s, [step]);
     }
   }
 
   /**
-   * Restart what the operation changed (nothing when it wrote nothing), and what earlier runs left
-   * pending. A restart that fails is reported (warning) and stays pending; it does not fail the
-   * operation, whose change is saved.
+   * The operation is over: what it changed is owed already (the client's scheduler restarts it after
+   * the quiet period, or before the process ends); what earlier runs left pending is owed too. A
+   * restart that fails later is reported (warning) and stays pending; it never fails an operation,
+   * whose change is saved.
    */
   async finish(): Promise<void> {
-    const services = new Map(this.pending);
     this.pending.clear();
-    for (const s of this.client.leftovers()) if (!services.has(s)) services.set(s, new Set());
-    for (const [s, steps] of services) await this.client.restart(s, [...steps]);
+    this.client.oweLeftovers();
   }
 }
+
+/** Do every restart owed by any CUP client of this process now (tests; a program about to end). */
+export const flushCupRestarts = (): Promise<void> => drainAll();

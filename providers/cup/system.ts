@@ -1,10 +1,11 @@
 /**
  * CUP as a system rcclab talks to (AXL + platform CLI), and defineCupKind: the core's defineKind with
  * the one rule about service restarts applied to every CUP kind. Each create / update / delete runs in
- * a session (CupSession) that tallies the services its writes require restarting (the catalog's
- * `reloadServices` per table); when the operation's work is done the session restarts each of them
+ * a session (CupSession) whose writes that changed rows owe a restart of their tables' services (the
+ * catalog's `reloadServices`); the client restarts each owed service once writes have stopped for a
+ * while, and before the provider process ends (restarts.ts), so a run restarts each service about
  * once. A read never writes, and an update that finds nothing to change writes nothing, so neither
- * restarts anything.
+ * owes anything.
  */
 import type { z } from "zod";
 import { defineKind, defineSystem, type Kind, type KindSpec, type Logger } from "../core/kind";
@@ -38,7 +39,7 @@ export interface CupKindSpec<S extends AnyObject, Out extends Record<string, unk
   delete(ctx: CupContext, id: string, olds: Fields<S> & Out): Promise<void>;
 }
 
-/** Runs one operation in a session, then restarts what it changed (also after a failure part-way). */
+/** Runs one operation in a session; what it changed (also before a failure part-way) is owed a restart. */
 async function inSession<T>(ctx: { client: CupClient; connection: CupConnection; log: Logger }, fn: (c: CupContext) => Promise<T>): Promise<T> {
   const db = ctx.client.session();
   let result: T;
