@@ -145,10 +145,15 @@ describe("AXL client: a write whose answer was lost is checked before it is sent
     expect(uuid).toMatch(/^\{[0-9A-F-]{36}\}$/);
     expect(processed("executeSQLUpdate", /DR-storm/)).toHaveLength(1);
     expect(await axl.sql("select pkid from applicationdialrule where name = 'DR-storm'")).toHaveLength(1);
-    // Every retry visible, one line each, through the client's logger (no provider operation here).
-    expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toMatch(/^executeSQLUpdate: attempt 1\/6 failed \(executeSQLUpdate: connection to .* failed/);
-    expect(warnings[1]).toMatch(/^executeSQLUpdate: attempt 2\/6 failed \(executeSQLQuery: CUCM is throttling AXL \(HTTP 503\)\); retrying in \d+ ms$/);
+    // Every retry visible, one line each, through the client's logger (no provider operation here);
+    // each throttle also slows the client down (adaptive concurrency), in a line of its own.
+    const slower = warnings.filter((w) => /slowing down/.test(w));
+    expect(slower).toHaveLength(2);
+    expect(slower[0]).toMatch(/throttles AXL \(executeSQLQuery\): slowing down to \d+ requests? in flight \(was \d+\)$/);
+    const retries = warnings.filter((w) => !/slowing down/.test(w));
+    expect(retries).toHaveLength(3);
+    expect(retries[0]).toMatch(/^executeSQLUpdate: attempt 1\/6 failed \(executeSQLUpdate: connection to .* failed/);
+    expect(retries[1]).toMatch(/^executeSQLUpdate: attempt 2\/6 failed \(executeSQLQuery: CUCM is throttling AXL \(HTTP 503\)\); retrying in \d+ ms$/);
   });
 
   it("an insert that never reached CUCM (reset before) is sent again, once", async () => {

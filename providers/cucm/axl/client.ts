@@ -8,6 +8,9 @@
  *   does not serve) becomes VersionMismatch.
  * - Retries (p-retry, backoff with jitter) for throttling and lost connections, never for validation
  *   errors; each retry is one warning line (providers/core/retry.ts).
+ * - Adaptive concurrency: every request to one CUCM from this process (all kinds, all resources)
+ *   passes one AIMD limit (AXL_CONCURRENCY): halved when CUCM throttles, with a warning line
+ *   naming the new limit; grown by one after a run of answers.
  * - No write is sent twice: once a write's answer may have been lost (connection reset, socket hang
  *   up, timeout), every later attempt first reads whether it took effect and sends it again only when
  *   it did not: an add by a get of its key; an update by reading the object again and asking the
@@ -18,6 +21,7 @@
  */
 import type * as https from "node:https";
 import { z } from "zod";
+import { AdaptiveLimit, type AdaptiveLimitOptions } from "../../core/adaptiveLimit";
 import { RcclabError, isCode } from "../../core/errors";
 import type { Logger } from "../../core/kind";
 import { withRetry } from "../../core/retry";
@@ -50,6 +54,24 @@ export const axlConnectionSchema = z
 
 export type AxlConnection = z.infer<typeof axlConnectionSchema>;
 
+/**
+ * How many AXL requests may be in flight to one CUCM: an AIMD limit (../../core/adaptiveLimit.ts),
+ * starting where the engine's CUCM lane does (4), halved when CUCM throttles (HTTP 503, or the -1
+ * "Maximum AXL Memory Allocation Consumed" fault), one more after 10 answers in a row, at most 16.
+ */
+export const AXL_CONCURRENCY: AdaptiveLimitOptions = { initial: 4, max: 16, min: 1, increaseAfter: 10 };
+
+/** One limit per CUCM (host and port), shared by every client of this process: every kind, every resource. */
+const hostLimits = new Map<string, AdaptiveLimit>();
+
+/** The AXL concurrency limit of one CUCM in this process. */
+export function axlLimitFor(host: string, port: number): AdaptiveLimit {
+  const key = `${host.toLowerCase()}:${port}`;
+  let limit = hostLimits.get(key);
+  if (!limit) hostLimits.set(key, (limit = new AdaptiveLimit(AXL_CONCURRENCY)));
+  return limit;
+}
+
 /** CUCM's version string "7.0.2.20000-5" → "7.0". */
 export const majorMinor = (version: string): string => version.split(".").slice(0, 2).join(".");
 
@@ -63,6 +85,8 @@ export class AxlClient {
   private serviceabilityClient?: ServiceabilityClient;
   /** Uuids of objects this client added, updated or read, by codec and key (see knownUuid). */
   private readonly uuids = new WeakMap<object, Map<string, string>>();
+  /** Shared with every client of the same CUCM in this process (axlLimitFor). */
+  readonly limit: AdaptiveLimit;
   /** Every request envelope sent, when recording is on (tests validate them against Cisco's schema). */
   readonly sent: { operation: string; xml: string }[] = [];
   record = false;
@@ -74,6 +98,7 @@ export class AxlClient {
     this.adapter = adapterFor(connection.release);
     this.session = new TomcatSession(connection.username, connection.password);
     this.target = `https://${connection.host}:${connection.port}/axl/`;
+    this.limit = axlLimitFor(connection.host, connection.port);
   }
 
   private client(): Promise<any> {
@@ -104,7 +129,15 @@ export class AxlClient {
       const [result] = await method.call(client, req.body, { httpsAgent: this.httpsAgent(), timeout: this.connection.timeoutMs });
       return result?.return as unknown;
     };
-    return this.session.call(call, (e) => mapAxlError(e, req.operation, this.target, { system: "CUCM", release: this.connection.release, setting: "cucm.release" }));
+    return this.limit.run(
+      () => this.session.call(call, (e) => mapAxlError(e, req.operation, this.target, { system: "CUCM", release: this.connection.release, setting: "cucm.release" })),
+      (e) => (isCode(e, "Throttled") ? "throttled" : "failed"),
+      (change) => {
+        if (change.to < change.from) {
+          this.log.warn(`CUCM at ${this.connection.host} throttles AXL (${req.operation}): slowing down to ${change.to} request${change.to === 1 ? "" : "s"} in flight (was ${change.from})`);
+        }
+      },
+    );
   }
 
   /**

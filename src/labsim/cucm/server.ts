@@ -106,6 +106,8 @@ export interface RecordedRequest {
   response?: string;
   /** The injection applied to it, if any. */
   injected?: InjectionKind;
+  /** AXL requests in progress when it arrived, itself included (how many a client had in flight). */
+  inFlight: number;
   at: Date;
 }
 
@@ -133,7 +135,11 @@ export interface CucmSim {
   clearInjections(): void;
   /** Forget all session cookies (the next cookie-only request gets 401). */
   expireSessions(): void;
-  stats: { writesInFlight: number; maxWritesInFlight: number; throttled: number; resets: number };
+  /**
+   * Writes in progress (and their peak), throttled answers, connections reset; AXL requests of any
+   * kind in progress (and their peak: tests may reset it).
+   */
+  stats: { writesInFlight: number; maxWritesInFlight: number; throttled: number; resets: number; requestsInFlight: number; maxRequestsInFlight: number };
   /** Writes the state file now (it is also written after every write). */
   save(): void;
   /** The HTTP credentials this CUCM accepts (AXL and, when mounted, Serviceability). */
@@ -173,7 +179,7 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
 
   const tomcat = new TomcatAuth(() => users, REALM, opts.sessionTtlMs ?? 30 * 60 * 1000);
   const injections = new Injections<Injection>();
-  const stats = { writesInFlight: 0, maxWritesInFlight: 0, throttled: 0, resets: 0 };
+  const stats = { writesInFlight: 0, maxWritesInFlight: 0, throttled: 0, resets: 0, requestsInFlight: 0, maxRequestsInFlight: 0 };
   const requests: RecordedRequest[] = [];
 
 
@@ -209,13 +215,23 @@ export async function startCucmSim(opts: CucmSimOptions = {}): Promise<CucmSim> 
       res.writeHead(404, { "Content-Type": "text/html;charset=utf-8" });
       return void res.end(page("HTTP Status 404 - Not Found", `The requested resource (${url.pathname}) is not available.`));
     }
+    stats.maxRequestsInFlight = Math.max(stats.maxRequestsInFlight, ++stats.requestsInFlight);
+    const arrivedWith = stats.requestsInFlight;
+    try {
+      await handleAxl(req, res, arrivedWith);
+    } finally {
+      stats.requestsInFlight--;
+    }
+  }
+
+  async function handleAxl(req: IncomingMessage, res: ServerResponse, inFlight: number): Promise<void> {
     const who = tomcat.authenticate(req, res);
     if (!who) return;
     const setCookie = who.setCookie;
     if (answeredBeforeSoap(req, res, setCookie, "Cisco CallManager: AXL Web Service")) return;
     const body = await readBody(req, MAX_BODY);
     const soapAction = req.headers.soapaction as string | undefined;
-    const record: RecordedRequest = { operation: "", body, envelope: body, auth: who.via, at: new Date(), ...(soapAction !== undefined ? { soapAction } : {}) };
+    const record: RecordedRequest = { operation: "", body, envelope: body, auth: who.via, inFlight, at: new Date(), ...(soapAction !== undefined ? { soapAction } : {}) };
     requests.push(record);
     const prepared = service.prepare(body, soapAction);
     if (!("op" in prepared)) {
