@@ -14,6 +14,7 @@ import {
   type TsigRecord,
 } from "../../../providers/dns/tsig";
 import { canonicalName, encodeMessage, OPCODE, parseMessage, RCODE, rcodeName, type Message, type ParsedMessage } from "../../../providers/dns/wire";
+import { chunk, signTransfer } from "./transfer";
 import { ZoneStore, type SimRecord } from "./zones";
 
 export interface DnsSimOptions {
@@ -34,6 +35,13 @@ export interface DnsSimOptions {
   ttl?: number;
   /** The name server's name (default ns1.<first zone>); it gets an A record 127.0.0.1 when in a zone. */
   nameServer?: string;
+  /**
+   * Who may transfer a zone (AXFR over TCP): "signed" (default) requests signed with a known key, as
+   * a BIND zone with allow-transfer { key …; }; "any"; or "none", as BIND's allow-transfer { none; }.
+   */
+  transfers?: "signed" | "any" | "none";
+  /** Records per message of a transfer answer (default 100). */
+  transferRecordsPerMessage?: number;
   /** The server's clock in seconds (tests shift it to provoke BADTIME). */
   clock?: () => number;
 }
@@ -62,6 +70,8 @@ export interface DnsSim {
 }
 
 const UDP_LIMIT = 512;
+/** QTYPE AXFR (RFC 1035 §3.2.3). */
+const AXFR = 252;
 
 function seedZones(store: ZoneStore, opts: DnsSimOptions): void {
   const ttl = opts.ttl ?? 3600;
@@ -87,7 +97,7 @@ export async function startDnsSim(opts: DnsSimOptions): Promise<DnsSim> {
   const host = opts.host ?? "127.0.0.1";
   const requests: DnsSimRequest[] = [];
 
-  const handle = (raw: Buffer, transport: "udp" | "tcp"): Buffer | undefined => {
+  const handle = (raw: Buffer, transport: "udp" | "tcp"): Buffer | Buffer[] | undefined => {
     let req: ParsedMessage;
     try {
       req = parseMessage(raw);
@@ -153,6 +163,16 @@ export async function startDnsSim(opts: DnsSimOptions): Promise<DnsSim> {
     if (req.opcode === OPCODE.QUERY) {
       const q = req.questions[0];
       if (req.questions.length !== 1 || !q) return reply({ ...base, rcode: RCODE.FORMERR }, signer);
+      if (q.type === AXFR) {
+        // Over TCP only (RFC 5936 §4.2); refused unless allowed; NOTAUTH for a zone not served here.
+        if (transport === "udp") return reply({ ...base, rcode: RCODE.FORMERR }, signer);
+        const allowed = opts.transfers ?? "signed";
+        if (allowed === "none" || (allowed === "signed" && !signer)) return reply({ ...base, rcode: RCODE.REFUSED }, signer);
+        const rrs = store.transfer(q.name);
+        if (!rrs || canonicalName(q.name) !== canonicalName(store.zoneOf(q.name)?.name ?? "")) return reply({ ...base, rcode: RCODE.NOTAUTH }, signer);
+        const messages = chunk(rrs, opts.transferRecordsPerMessage ?? 100).map((answers) => encodeMessage({ ...base, aa: true, answers }));
+        return signer ? signTransfer(messages, signer.key, signer.tsig.mac, signer.tsig.fudge, clock()) : messages;
+      }
       const a = store.answer(q);
       return reply({ ...base, aa: a.rcode !== RCODE.REFUSED, rcode: a.rcode, answers: a.answers, authorities: a.authorities }, signer);
     }
@@ -191,10 +211,10 @@ export async function startDnsSim(opts: DnsSimOptions): Promise<DnsSim> {
           const msg = buf.subarray(2, 2 + len);
           buf = buf.subarray(2 + len);
           const out = handle(Buffer.from(msg), "tcp");
-          if (out) {
+          for (const m of out === undefined ? [] : Array.isArray(out) ? out : [out]) {
             const l = Buffer.alloc(2);
-            l.writeUInt16BE(out.length, 0);
-            socket.write(Buffer.concat([l, out]));
+            l.writeUInt16BE(m.length, 0);
+            socket.write(Buffer.concat([l, m]));
           }
         }
       });
@@ -212,7 +232,7 @@ export async function startDnsSim(opts: DnsSimOptions): Promise<DnsSim> {
   const udpSocket = udp;
   udpSocket.on("message", (msg, rinfo) => {
     const out = handle(msg, "udp");
-    if (out) udpSocket.send(out, rinfo.port, rinfo.address);
+    if (out && !Array.isArray(out)) udpSocket.send(out, rinfo.port, rinfo.address);
   });
   const port = udpSocket.address().port;
   const tcpServer = tcp!;

@@ -159,6 +159,22 @@ export class ZoneStore {
     return { rcode: below ? RCODE.NOERROR : RCODE.NXDOMAIN, answers: [], authorities: [soa] };
   }
 
+  /** A zone's records for a transfer: its SOA, every other record, its SOA again (RFC 5936 §2.2); undefined when not served. */
+  transfer(zoneName: string): Rr[] | undefined {
+    const z = this.zone(zoneName);
+    if (!z) return undefined;
+    const soaSet = z.nodes.get(z.name)!.get(TYPE.SOA)!;
+    const soa: Rr = { name: z.name, type: TYPE.SOA, class: CLASS.IN, ttl: soaSet.ttl, rdata: soaSet.rdatas[0]! };
+    const rest: Rr[] = [];
+    for (const [name, node] of z.nodes) {
+      for (const [type, set] of node) {
+        if (type === TYPE.SOA) continue;
+        for (const rdata of set.rdatas) rest.push({ name, type, class: CLASS.IN, ttl: set.ttl, rdata });
+      }
+    }
+    return [soa, ...rest, soa];
+  }
+
   private soaRr(z: Zone): Rr {
     const set = z.nodes.get(z.name)!.get(TYPE.SOA)!;
     const rdata = set.rdatas[0]!;
