@@ -19,7 +19,7 @@ import { z } from "zod";
 import { RcclabError } from "../core/errors";
 import type { Logger } from "../core/kind";
 import { withRetry } from "../core/retry";
-import { signRequest, TSIG_ALGORITHMS, TsigError, verifyResponse, type TsigKey } from "./tsig";
+import { extractTsig, signRequest, TSIG_ALGORITHMS, TsigError, verifyFollowing, verifyResponse, type TsigKey } from "./tsig";
 import {
   canonicalName,
   CLASS,
@@ -193,6 +193,103 @@ export class DnsClient {
     return this.withRetries(`query ${canonicalName(name)} ${type}`, () => this.send(message, `query ${canonicalName(name)} ${type}`));
   }
 
+  /**
+   * Every record of a zone by one zone transfer (AXFR, RFC 5936) over one TCP connection: one
+   * request, an answer of one or more messages (each verified when there is a key, RFC 8945 §5.3.1).
+   * The records between the opening and the closing SOA, the opening SOA included. A server that
+   * refuses the transfer (most do, unless allowed for the key or address) fails it: Unauthorized.
+   */
+  async transferZone(zone: string): Promise<Rr[]> {
+    const z = canonicalName(zone);
+    const what = `zone transfer of "${z}" from ${this.target}`;
+    return this.withRetries(what, async () => {
+      const id = crypto.randomInt(0, 0x10000);
+      const unsigned = encodeMessage({
+        id,
+        qr: false,
+        opcode: OPCODE.QUERY,
+        aa: false,
+        tc: false,
+        rd: false,
+        ra: false,
+        rcode: 0,
+        questions: [{ name: z, type: AXFR, class: CLASS.IN }],
+        answers: [],
+        authorities: [],
+        additionals: [],
+      });
+      const key = this.key;
+      const signed = key ? signRequest(unsigned, key) : undefined;
+      const records: Rr[] = [];
+      let priorMac = signed?.mac;
+      let signedOnce = false;
+      let pending: Buffer[] = [];
+      let lastSigned = true;
+      await this.tcpMessages(signed?.message ?? unsigned, (raw) => {
+        const m = this.parse(raw, what);
+        if (m.id !== id) throw new RcclabError("Transport", `${what}: a message's ID does not match the request's`, { retryable: true });
+        if (key && priorMac) {
+          try {
+            if (!signedOnce) {
+              verifyResponse(raw, key, priorMac);
+              priorMac = extractTsigMac(raw);
+              signedOnce = true;
+            } else {
+              const t = verifyFollowing(raw, key, priorMac, pending);
+              if (t) {
+                priorMac = t.mac;
+                pending = [];
+              } else pending.push(raw);
+              lastSigned = t !== undefined;
+              if (pending.length > 99) throw new TsigError("UNSIGNED", "local", "more than 99 messages of the answer in a row are unsigned");
+            }
+          } catch (e) {
+            if (!(e instanceof TsigError)) throw e;
+            if (e.tsigError === "UNSIGNED" && m.rcode !== RCODE.NOERROR) throw transferFailure(m.rcode, what);
+            throw tsigFailure(e, what, key);
+          }
+        }
+        if (m.rcode !== RCODE.NOERROR) throw transferFailure(m.rcode, what);
+        for (const a of m.answers) {
+          if (records.length === 0 && !(a.type === TYPE.SOA && sameName(a.name, z))) {
+            throw new RcclabError("InvalidRequest", `${what}: the answer does not begin with the zone's SOA`);
+          }
+          if (records.length > 0 && a.type === TYPE.SOA && sameName(a.name, z)) {
+            if (key && !lastSigned) throw tsigFailure(new TsigError("UNSIGNED", "local", "the last message of the answer is not signed"), what, key);
+            return true;
+          }
+          records.push({ name: canonicalName(a.name), type: a.type, class: a.class, ttl: a.ttl, rdata: a.rdata });
+        }
+        if (m.answers.length === 0) throw new RcclabError("InvalidRequest", `${what}: an empty message before the closing SOA`);
+        return false;
+      });
+      return records;
+    });
+  }
+
+  /**
+   * The RRsets of a zone by one zone transfer, keyed "<name>/<TYPE>", each as getRRset gives it. Left
+   * out: what a query would not answer as authoritative data of this zone (names at or below a
+   * delegation).
+   */
+  async zoneRRsets(zone: string): Promise<Map<string, RRset>> {
+    const z = canonicalName(zone);
+    const rrs = (await this.transferZone(z)).filter((r) => r.class === CLASS.IN);
+    const cuts = rrs.filter((r) => r.type === TYPE.NS && !sameName(r.name, z)).map((r) => r.name);
+    const sets = new Map<string, { name: string; type: number; ttls: number[]; records: Set<string> }>();
+    for (const r of rrs) {
+      if (cuts.some((cut) => inZone(r.name, cut))) continue;
+      const key = `${r.name}/${typeName(r.type)}`;
+      const set = sets.get(key) ?? { name: r.name, type: r.type, ttls: [], records: new Set<string>() };
+      set.ttls.push(r.ttl);
+      set.records.add(rdataToText(r.type, r.rdata));
+      sets.set(key, set);
+    }
+    const out = new Map<string, RRset>();
+    for (const [key, s] of sets) out.set(key, { name: s.name, type: typeName(s.type), ttl: Math.min(...s.ttls), records: [...s.records].sort() });
+    return out;
+  }
+
   // --- updates -----------------------------------------------------------------------------
 
   /** One RFC 2136 UPDATE to a zone: all prerequisites must hold, then all changes apply, atomically. */
@@ -336,6 +433,53 @@ export class DnsClient {
     });
   }
 
+  /**
+   * Send one message over TCP and hand each message of the answer to `onMessage` until it says the
+   * answer is complete; the timeout runs from the last message received.
+   */
+  private tcpMessages(message: Buffer, onMessage: (raw: Buffer) => boolean): Promise<void> {
+    const { server, port, timeoutMs } = this.connection;
+    return new Promise<void>((resolve, reject) => {
+      const socket = net.connect({ host: server, port });
+      let done = false;
+      let buf = Buffer.alloc(0);
+      let timer: NodeJS.Timeout;
+      const finish = (err?: Error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        socket.destroy();
+        if (err) reject(err);
+        else resolve();
+      };
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(new RcclabError("Timeout", `no answer from DNS server ${this.target} over TCP within ${timeoutMs} ms`, { retryable: true })), timeoutMs);
+      };
+      arm();
+      socket.on("connect", () => {
+        const len = Buffer.alloc(2);
+        len.writeUInt16BE(message.length, 0);
+        socket.write(Buffer.concat([len, message]));
+      });
+      socket.on("data", (d) => {
+        buf = Buffer.concat([buf, d]);
+        arm();
+        try {
+          while (!done && buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+            const raw = Buffer.from(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+            buf = buf.subarray(2 + raw.length);
+            if (onMessage(raw)) finish();
+          }
+        } catch (e) {
+          finish(e as Error);
+        }
+      });
+      socket.on("error", (e) => finish(transportError(e, this.target, "TCP")));
+      socket.on("close", () => finish(new RcclabError("Transport", `DNS server ${this.target} closed the TCP connection before the answer was complete`, { retryable: true })));
+    });
+  }
+
   private tcp(message: Buffer): Promise<Buffer> {
     const { server, port, timeoutMs } = this.connection;
     return new Promise<Buffer>((resolve, reject) => {
@@ -367,6 +511,23 @@ export class DnsClient {
       socket.on("close", () => finish(new RcclabError("Transport", `DNS server ${this.target} closed the TCP connection before answering`, { retryable: true })));
     });
   }
+}
+
+/** AXFR (RFC 1035 §3.2.3). */
+const AXFR = 252;
+
+/** The MAC of a message's TSIG record. */
+function extractTsigMac(raw: Buffer): Buffer {
+  return extractTsig(raw)!.tsig.mac;
+}
+
+/** A zone transfer the server answered with an error rcode: refused, not authoritative … (not retried). */
+function transferFailure(rcode: number, what: string): RcclabError {
+  const opts = { systemCode: rcodeName(rcode), retryable: false };
+  if (rcode === RCODE.REFUSED) return new RcclabError("Unauthorized", `${what} was refused (REFUSED): the server does not allow zone transfers to this client or key (allow-transfer)`, opts);
+  if (rcode === RCODE.NOTAUTH) return new RcclabError("InvalidRequest", `${what} failed: the server is not authoritative for the zone (NOTAUTH)`, opts);
+  if (rcode === RCODE.SERVFAIL) return new RcclabError("Transport", `${what} failed on the server (SERVFAIL)`, { ...opts, retryable: true });
+  return new RcclabError("InvalidRequest", `${what} failed: ${rcodeName(rcode)}`, opts);
 }
 
 function transportError(e: Error & { code?: string }, target: string, proto: string): RcclabError {

@@ -180,6 +180,28 @@ export const RecordSet = defineKind({
       outputs: { adopted: olds.adopted ?? false },
     };
   },
+  /**
+   * One zone transfer (AXFR) for every RRset of the zone. What read makes of an RRset depends on its
+   * last known state too (adopt, adopted): RRsets alike in those share a scope. An RRset read without
+   * a known zone (an import) is left to read, which finds its zone. A server that refuses transfers
+   * fails the bulk read, and the RRsets are read one by one.
+   */
+  bulk: {
+    scope: (olds) => `${olds.zone ? canonicalName(olds.zone) : ""}\u0000${olds.adopt ?? false}\u0000${olds.adopted ?? false}`,
+    async readAll({ client }, olds) {
+      const out = new Map<string, { fields: RecordSetFields; outputs: { adopted: boolean } }>();
+      if (!olds.zone) return out;
+      const zone = canonicalName(olds.zone);
+      for (const [key, live] of await client.zoneRRsets(zone)) {
+        if (!(RECORD_TYPES as readonly string[]).includes(live.type)) continue;
+        out.set(key, {
+          fields: { zone, name: live.name, type: live.type as RecordType, ttl: live.ttl, records: sortRecords(live.records), adopt: olds.adopt ?? false },
+          outputs: { adopted: olds.adopted ?? false },
+        });
+      }
+      return out;
+    },
+  },
   async update(ctx, _id, olds, news) {
     const live = await ctx.client.getRRset(news.zone, news.name, news.type);
     if (!live) ctx.log.warn(`${news.name} ${news.type} was deleted outside rcclab; creating it again`);

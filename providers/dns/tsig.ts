@@ -278,6 +278,33 @@ export function verifyResponse(response: Buffer, key: TsigKey, requestMac: Buffe
   return tsig;
 }
 
+/**
+ * Verify a later message of a multi-message answer (a zone transfer, RFC 8945 §5.3.1). Its MAC covers
+ * the previous signed message's MAC (length-prefixed), every message since that one without TSIG
+ * (`unsignedSince`, as received), this message without its TSIG record, and only the timers (time
+ * signed, fudge) of the TSIG variables. Returns this message's TSIG record (its MAC is the next
+ * "previous MAC"), or undefined when the message is unsigned (allowed, but not for the last one).
+ */
+export function verifyFollowing(message: Buffer, key: TsigKey, priorMac: Buffer, unsignedSince: readonly Buffer[], opts: VerifyOptions = {}): TsigRecord | undefined {
+  const got = extractTsig(message);
+  if (!got) return undefined;
+  const { tsig, unsigned } = got;
+  if (tsig.keyName.toLowerCase().replace(/\.$/, "") !== key.name.toLowerCase().replace(/\.$/, "") || algorithmOf(tsig.algorithmName) !== key.algorithm) {
+    throw new TsigError("BADKEY", "local", `a message of the answer is signed with key ${tsig.keyName} (${tsig.algorithmName}), not ${key.name} (${key.algorithm})`);
+  }
+  const timers = Buffer.alloc(8);
+  u48(tsig.timeSigned).copy(timers, 0);
+  timers.writeUInt16BE(tsig.fudge, 6);
+  const expected = hmac(key, lengthPrefixed(priorMac), ...unsignedSince, unsigned, timers);
+  if (!macMatches(expected, tsig.mac)) throw new TsigError("BADSIG", "local", `a message of the answer does not verify with TSIG key ${key.name}`);
+  if (tsig.error !== 0) throw new TsigError("FORMERR", "server", `the server answered with ${tsigErrorName(tsig.error)}`);
+  const now = opts.now ?? nowSeconds();
+  if (Math.abs(now - tsig.timeSigned) > tsig.fudge) {
+    throw new TsigError("BADTIME", "local", `a message of the answer was signed at ${new Date(tsig.timeSigned * 1000).toISOString()}, outside the ${tsig.fudge} s fudge of our clock`);
+  }
+  return tsig;
+}
+
 // --- the server side (the lab simulator) -----------------------------------------------------
 
 export interface VerifiedRequest {
