@@ -30,13 +30,20 @@ type AnyObject = z.ZodType<Record<string, any>, any>;
 type Fields<S extends AnyObject> = z.output<S>;
 
 export interface CupKindSpec<S extends AnyObject, Out extends Record<string, unknown>>
-  extends Omit<KindSpec<S, Out, CupConnection, CupClient>, "system" | "create" | "read" | "update" | "delete"> {
+  extends Omit<KindSpec<S, Out, CupConnection, CupClient>, "system" | "create" | "read" | "update" | "delete" | "bulk"> {
   /** The guide step(s) this kind does: when the lab's mapping marks one manual, the kind leaves CUP alone. */
   step: Step | readonly Step[];
   create(ctx: CupContext, fields: Fields<S>): Promise<Out>;
   read(ctx: CupContext, id: string, olds: Partial<Fields<S> & Out>): Promise<{ fields: Fields<S>; outputs: Out } | undefined>;
   update(ctx: CupContext, id: string, olds: Fields<S> & Out, news: Fields<S>, changed: readonly string[]): Promise<Out>;
   delete(ctx: CupContext, id: string, olds: Fields<S> & Out): Promise<void>;
+  /**
+   * Every object of the kind at once (refresh, drift; see ../core/bulkRead.ts), by natural key, each
+   * exactly as read() gives it; an object it leaves out is read singly. The kind's objects are one set
+   * on a CUP (scope ""). When the lab does the kind's step by hand, it is not called: every object
+   * is read as read() is then (what was recorded).
+   */
+  readAll?(ctx: CupContext): Promise<Map<string, { fields: Fields<S>; outputs: Out }>>;
 }
 
 /** Runs one operation in a session; what it changed (also before a failure part-way) is owed a restart. */
@@ -77,9 +84,19 @@ export function defineCupKind<S extends AnyObject, Out extends Record<string, un
     const pick = (inFields: boolean) => Object.fromEntries(Object.entries(olds).filter(([k]) => keys.includes(k) === inFields));
     return { fields: pick(true) as z.output<S>, outputs: pick(false) as Out };
   };
+  const readAll = spec.readAll;
   return defineKind<S, Out, CupConnection, CupClient>({
     ...spec,
     system: cup,
+    ...(readAll
+      ? {
+          bulk: {
+            scope: () => "",
+            // Manual: nothing held, so each object takes the single read's way (what was recorded).
+            readAll: (ctx) => (byHand(ctx, "") ? Promise.resolve(new Map()) : inSession(ctx, (c) => readAll(c))),
+          },
+        }
+      : {}),
     create: (ctx, fields) => (byHand(ctx, "create") ? Promise.resolve({} as Out) : inSession(ctx, (c) => spec.create(c, fields))),
     read: (ctx, id, olds) => (byHand(ctx, "") ? Promise.resolve(recorded(olds)) : inSession(ctx, (c) => spec.read(c, id, olds))),
     update: (ctx, id, olds, news, changed) => (byHand(ctx, "update") ? Promise.resolve(recorded(olds).outputs) : inSession(ctx, (c) => spec.update(c, id, olds, news, changed))),
