@@ -5,7 +5,7 @@
  * dial rule) are created through the kinds' runtimes against the CUCM simulator, in AXL 7.0 and
  * 14.0, and the AXL requests CUCM answered are counted per kind. Each kind's count is pinned: a
  * redundant call (a read-back, a lookup, a second get) that comes back fails here. A refresh then
- * reads each resource with exactly one request.
+ * reads each resource with one request at most.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -115,12 +115,13 @@ describe.each(["7.0", "14.0"] as AxlRelease[])("AXL calls per CUCM resource on c
     console.log(`AXL ${release}: ${total} AXL calls for ${created.length} CUCM resources on create (${(total / created.length).toFixed(2)} per resource)\n${report}`);
   });
 
-  it("a refresh reads each resource with exactly one AXL call", async () => {
+  it("a refresh reads each resource with at most one AXL call", async () => {
     for (const c of created) {
       const before = sim.requests.length;
       const r = await c.kind.runtime.read(c.id, c.outs);
       expect(r.id).toBe(c.id);
-      expect(sim.requests.slice(before).map((q) => q.operation), c.kind.type).toHaveLength(1);
+      // One request, or none when a bulk read of its kind (one request for all of them) answered it.
+      expect(sim.requests.slice(before).length, c.kind.type).toBeLessThanOrEqual(1);
     }
   });
 
