@@ -234,6 +234,17 @@ export class OcsClient {
     return this.remove("host", HOST, server, instanceId);
   }
 
+  /**
+   * Every route (or authorized host) of the pool by one WMI enumeration, by its key as the server
+   * spells it; keys held by more than one entry (which a read refuses as a Conflict) left out.
+   */
+  async routesByKey(): Promise<Map<string, RouteEntry>> {
+    return byKey(await this.listRoutes(), (r) => r.matchUri);
+  }
+  async hostsByKey(): Promise<Map<string, HostEntry>> {
+    return byKey(await this.listHosts(), (h) => h.server);
+  }
+
   // --- shared ------------------------------------------------------------------------------------------
 
   private list<S, E extends { instanceId: string; backend: string }>(kind: EntryKind, d: KindDef<S, E>): Promise<E[]> {
@@ -318,4 +329,13 @@ export class OcsClient {
       this.log.info(`${what}: ${(e as Error).message}; retry ${n} in ${delay} ms`),
     );
   }
+}
+
+/** Entries by key (matched without regard to case, as the server does); keys held twice are left out. */
+function byKey<E>(entries: readonly E[], keyOf: (e: E) => string): Map<string, E> {
+  const count = new Map<string, number>();
+  for (const e of entries) count.set(keyOf(e).toLowerCase(), (count.get(keyOf(e).toLowerCase()) ?? 0) + 1);
+  const out = new Map<string, E>();
+  for (const e of entries) if (count.get(keyOf(e).toLowerCase()) === 1) out.set(keyOf(e), e);
+  return out;
 }

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { defineKind } from "../core/kind";
+import type { HostEntry } from "./client";
 import { authorizedHost } from "./fields";
 import { ocs } from "./system";
 
@@ -21,6 +22,21 @@ const fields = z
     treatAsAuthenticated: z.boolean().default(true),
   })
   .strict();
+
+/** What a read makes of a live entry, given the last known state. */
+function hostOf(h: HostEntry, olds: { server?: string }) {
+  // Names compare case-insensitively on the server: keep the stack's spelling when they agree.
+  const old = olds.server;
+  return {
+    fields: {
+      server: old !== undefined && old.toLowerCase() === h.server.toLowerCase() ? old : h.server,
+      outboundOnly: h.outboundOnly,
+      throttleAsServer: h.throttleAsServer,
+      treatAsAuthenticated: h.treatAsAuthenticated,
+    },
+    outputs: { instanceId: h.instanceId, backend: h.backend },
+  };
+}
 
 export const HostAuthorization = defineKind({
   type: "rcclab:ocs:HostAuthorization",
@@ -37,18 +53,16 @@ export const HostAuthorization = defineKind({
   },
   async read({ client }, id, olds) {
     const h = await client.getHost(id);
-    if (!h) return undefined;
-    // Names compare case-insensitively on the server: keep the stack's spelling when they agree.
-    const old = olds.server;
-    return {
-      fields: {
-        server: old !== undefined && old.toLowerCase() === h.server.toLowerCase() ? old : h.server,
-        outboundOnly: h.outboundOnly,
-        throttleAsServer: h.throttleAsServer,
-        treatAsAuthenticated: h.treatAsAuthenticated,
-      },
-      outputs: { instanceId: h.instanceId, backend: h.backend },
-    };
+    return h ? hostOf(h, olds) : undefined;
+  },
+  /** One enumeration of the class answers every entry (as the server spells its key; others read singly). */
+  bulk: {
+    scope: () => "",
+    async readAll({ client }, olds) {
+      const out = new Map<string, ReturnType<typeof hostOf>>();
+      for (const [server, h] of await client.hostsByKey()) out.set(server, hostOf(h, { ...olds, server }));
+      return out;
+    },
   },
   async update({ client }, _id, _olds, news) {
     const h = await client.updateHost(news);

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { defineKind } from "../core/kind";
-import { TRANSPORTS } from "./client";
+import { TRANSPORTS, type RouteEntry } from "./client";
 import { hostOrAddress, isIpv4, matchUri } from "./fields";
 import { ocs } from "./system";
 
@@ -34,6 +34,25 @@ type Fields = z.output<typeof fields>;
 
 const key = (f: Pick<Fields, "matchUri">): string => f.matchUri;
 
+/** Names compare case-insensitively on the server: keep the stack's spelling when they agree. */
+const same = (live: string, old: unknown): string => (typeof old === "string" && old.toLowerCase() === live.toLowerCase() ? old : live);
+
+/** What a read makes of a live route, given the last known state. */
+function routeOf(r: RouteEntry, olds: { matchUri?: string; nextHop?: string }) {
+  const transport = r.transport.toUpperCase();
+  return {
+    fields: {
+      matchUri: same(r.matchUri, olds.matchUri),
+      nextHop: same(r.nextHop, olds.nextHop),
+      port: r.port,
+      transport: (TRANSPORTS as readonly string[]).includes(transport) ? (transport as Fields["transport"]) : (r.transport as Fields["transport"]),
+      replaceHostInRequestUri: r.replaceHostInRequestUri,
+      enabled: r.enabled,
+    },
+    outputs: { instanceId: r.instanceId, backend: r.backend },
+  };
+}
+
 export const StaticRoute = defineKind({
   type: "rcclab:ocs:StaticRoute",
   file: __filename,
@@ -49,21 +68,20 @@ export const StaticRoute = defineKind({
   },
   async read({ client }, id, olds) {
     const r = await client.getRoute(id);
-    if (!r) return undefined;
-    // Names compare case-insensitively on the server: keep the stack's spelling when they agree.
-    const same = (live: string, old: unknown): string => (typeof old === "string" && old.toLowerCase() === live.toLowerCase() ? old : live);
-    const transport = r.transport.toUpperCase();
-    return {
-      fields: {
-        matchUri: same(r.matchUri, olds.matchUri),
-        nextHop: same(r.nextHop, olds.nextHop),
-        port: r.port,
-        transport: (TRANSPORTS as readonly string[]).includes(transport) ? (transport as Fields["transport"]) : (r.transport as Fields["transport"]),
-        replaceHostInRequestUri: r.replaceHostInRequestUri,
-        enabled: r.enabled,
-      },
-      outputs: { instanceId: r.instanceId, backend: r.backend },
-    };
+    return r ? routeOf(r, olds) : undefined;
+  },
+  /**
+   * One enumeration of the class answers every route (as the server spells its match URI; others
+   * read singly). Read keeps the stack's spelling of the next hop: routes declared with the same
+   * next hop share a scope.
+   */
+  bulk: {
+    scope: (olds) => olds.nextHop ?? "",
+    async readAll({ client }, olds) {
+      const out = new Map<string, ReturnType<typeof routeOf>>();
+      for (const [uri, r] of await client.routesByKey()) out.set(uri, routeOf(r, { ...olds, matchUri: uri }));
+      return out;
+    },
   },
   async update({ client }, _id, _olds, news) {
     const r = await client.updateRoute(news);
