@@ -42,7 +42,7 @@ export interface BulkOptions {
   ttlMs: number;
 }
 
-const DEFAULTS: BulkOptions = { after: 3, windowMs: 10_000, ttlMs: 30_000 };
+const DEFAULTS: BulkOptions = { after: 3, windowMs: 10_000, ttlMs: 10_000 };
 
 interface Slot {
   /** When the recent single reads were asked. */

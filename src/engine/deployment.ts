@@ -8,10 +8,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineRun } from "./engineRun";
 import { EngineError, type ProgramOptions, type RunResult, summarize } from "./engineTypes";
-import { STACK_TYPE, changedFieldsOf, changesOf, deletionOrder, dropUndefined, errorMessage, newUrn } from "./plan";
+import { STACK_TYPE, changedFieldsOf, changesOf, dropUndefined, errorMessage, newUrn } from "./plan";
 import type { Props } from "./providerHost";
 import type { Entry } from "./state";
-import { containsUnknown, kindOf, markSecrets, readableType, reveal, secretKeysOf } from "./wire";
+import { containsUnknown, interned, kindOf, markSecrets, readableType, reveal, secretKeysOf } from "./wire";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -120,23 +120,7 @@ export class Deployment extends EngineRun {
 
     // Objects the program no longer declares, and replaced objects: dependents first.
     const gone = [...[...this.state.live.values()].filter((e) => !this.registered.has(e.urn)), ...this.state.pending];
-    const doomed = deletionOrder(gone);
-    for (const [i, e] of doomed.entries()) {
-      if (e.custom) this.progress("delete", i, doomed.length, e);
-      const step = this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {});
-      if (e.custom && !this.dryRun) {
-        try {
-          await this.host.delete(e.id ?? "", e.urn, e.type, reveal(e.outputs));
-        } catch (err) {
-          this.fail(step, err);
-        }
-      }
-      if (!this.dryRun) {
-        if (e.delete) this.state.pending = this.state.pending.filter((p) => p !== e);
-        else this.state.live.delete(e.urn);
-      }
-      if (e.custom) this.record(step);
-    }
+    await this.deleteAll("delete", gone);
     if (!this.dryRun) {
       this.state.outputs = this.stackOutputs;
       this.save();
@@ -199,7 +183,7 @@ export class Deployment extends EngineRun {
     const name: string = req.getName();
     const parent: string | undefined = req.getParent() || undefined;
     const urn = newUrn(this.opts, parent, type, name);
-    const inputs = (req.getObject()?.toJavaScript() ?? {}) as Props;
+    const inputs = interned((req.getObject()?.toJavaScript() ?? {}) as Props);
     const dependencies: string[] = req.getDependenciesList();
     if (this.registered.has(urn)) {
       this.failure ??= new EngineError(`duplicate resource URN ${urn}: two resources have the same type and name`, this.steps);

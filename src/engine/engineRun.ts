@@ -118,34 +118,73 @@ export class EngineRun {
   // -- refresh / drift / destroy --------------------------------------------------------------
 
   /**
-   * Each entry's work (a read, a read and a diff) at once, within the lanes' limits (reads of many
-   * objects of one kind then come together, and the providers answer them with bulk reads where they
-   * can). After a failure no more work starts; the first failure is the run's, once the work under
-   * way has ended. Steps are listed in the entries' order, not in the order they finished.
+   * Each entry's work (a read, a delete) at once, within the lanes' limits (reads of many objects of
+   * one kind then come together, and the providers answer them with bulk reads where they can).
+   * `waitFor(e)`: entries earlier in `all` whose work must end before e's starts (a delete waits for
+   * its dependents'). After a failure no more work starts; the first failure is the run's, once the
+   * work under way has ended. Steps are listed in the entries' order, not in the order they finished.
    */
-  protected async eachAtOnce(phase: Progress["phase"], all: Entry[], fn: (e: Entry) => Promise<void>): Promise<void> {
+  protected async eachAtOnce(phase: Progress["phase"], all: Entry[], fn: (e: Entry) => Promise<void>, waitFor: (e: Entry) => Entry[] = () => []): Promise<void> {
     let failure: unknown;
     let done = 0;
+    const total = all.filter((e) => e.custom).length;
     const first = this.steps.length;
-    await Promise.all(
-      all.map((e) =>
-        this.lanes.run(e.type, async () => {
-          if (failure) return;
-          this.progress(phase, done, all.length, e);
-          try {
-            await fn(e);
-          } catch (err) {
-            failure ??= err;
-          }
-          done++;
-        }),
-      ),
-    );
+    const finished = new Map<Entry, Promise<void>>();
+    for (const e of all) {
+      const before = waitFor(e).map((x) => finished.get(x));
+      const work = async () => {
+        if (failure) return;
+        if (e.custom) this.progress(phase, done, total, e);
+        try {
+          await fn(e);
+        } catch (err) {
+          failure ??= err;
+        }
+        if (e.custom) done++;
+      };
+      finished.set(e, Promise.all(before).then(() => this.lanes.run(e.type, work)));
+    }
+    await Promise.all(finished.values());
     const order = new Map(all.map((e, i) => [e.urn + (e.delete ? "#delete" : ""), i]));
     const at = (s: Step) => order.get(s.urn + (s.detail === "replaced" ? "#delete" : "")) ?? 0;
     this.steps.splice(first, this.steps.length - first, ...this.steps.slice(first).sort((a, b) => at(a) - at(b)));
     if (failure) throw failure;
-    this.progress(phase, all.length, all.length);
+    this.progress(phase, total, total);
+  }
+
+  /**
+   * Delete entries (objects, and the components that held them), dependents first, independent ones
+   * at once. A dry run lists the deletes, calling no system.
+   */
+  protected async deleteAll(phase: Progress["phase"], entries: Entry[]): Promise<void> {
+    const order = deletionOrder(entries);
+    if (this.dryRun) {
+      for (const e of order) if (e.custom) this.record(this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {}));
+      return;
+    }
+    const at = new Map(order.map((e, i) => [e, i]));
+    const dependents = new Map<string, Entry[]>();
+    for (const e of order) for (const u of new Set([...e.dependencies, ...(e.parent ? [e.parent] : [])])) dependents.set(u, [...(dependents.get(u) ?? []), e]);
+    const waitFor = (e: Entry) => (dependents.get(e.urn) ?? []).filter((d) => at.get(d)! < at.get(e)!);
+    await this.eachAtOnce(
+      phase,
+      order,
+      async (e) => {
+        if (e.custom) {
+          const step = this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {});
+          try {
+            await this.host.delete(e.id ?? "", e.urn, e.type, reveal(e.outputs));
+          } catch (err) {
+            this.fail(step, err);
+          }
+          this.record(step);
+        }
+        if (e.delete) this.state.pending = this.state.pending.filter((p) => p !== e);
+        else this.state.live.delete(e.urn);
+        this.save();
+      },
+      waitFor,
+    );
   }
 
   /**
@@ -223,29 +262,8 @@ export class EngineRun {
 
   /** Delete every object, dependents first (a dry run only lists the deletes, calling no system). */
   async destroy(): Promise<{ steps: Step[] }> {
-    const order = deletionOrder([...this.state.live.values(), ...this.state.pending]);
-    const total = order.filter((e) => e.custom).length;
-    let done = 0;
-    for (const e of order) {
-      if (e.custom) {
-        const step = this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {});
-        if (!this.dryRun) {
-          this.progress("destroy", done++, total, e);
-          try {
-            await this.host.delete(e.id ?? "", e.urn, e.type, reveal(e.outputs));
-          } catch (err) {
-            this.fail(step, err);
-          }
-        }
-        this.record(step);
-      }
-      if (this.dryRun) continue;
-      if (e.delete) this.state.pending = this.state.pending.filter((p) => p !== e);
-      else this.state.live.delete(e.urn);
-      this.save();
-    }
+    await this.deleteAll("destroy", [...this.state.live.values(), ...this.state.pending]);
     if (!this.dryRun) {
-      this.progress("destroy", total, total);
       this.state.outputs = {};
       this.save();
     }

@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { projectRoot } from "../../providers/core/provider";
 import { onExit } from "./lock";
+import { interned } from "./wire";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -162,7 +163,7 @@ export class ProviderHost {
     r.setNews(ProviderHost.struct(news));
     const resp = await this.call<any>("check", r);
     return {
-      inputs: resp.getInputs()?.toJavaScript() ?? {},
+      inputs: interned(resp.getInputs()?.toJavaScript() ?? {}),
       failures: resp.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
     };
   }
@@ -187,7 +188,7 @@ export class ProviderHost {
     r.setType(type);
     r.setProperties(ProviderHost.struct(properties));
     const resp = await this.call<any>("create", r);
-    return { id: resp.getId(), outs: resp.getProperties()?.toJavaScript() ?? {} };
+    return { id: resp.getId(), outs: interned(resp.getProperties()?.toJavaScript() ?? {}) };
   }
 
   /** Read by ID; `id` is empty in the result when the object is gone. */
@@ -199,7 +200,8 @@ export class ProviderHost {
     r.setProperties(ProviderHost.struct(properties));
     r.setInputs(ProviderHost.struct(inputs));
     const resp = await this.call<any>("read", r);
-    return { id: resp.getId(), props: resp.getProperties()?.toJavaScript() ?? {}, inputs: resp.getInputs()?.toJavaScript() };
+    const read = resp.getInputs()?.toJavaScript();
+    return { id: resp.getId(), props: interned(resp.getProperties()?.toJavaScript() ?? {}), inputs: read && interned(read) };
   }
 
   async update(id: string, urn: string, type: string, olds: Props, news: Props): Promise<Props> {
@@ -210,7 +212,7 @@ export class ProviderHost {
     r.setOlds(ProviderHost.struct(olds));
     r.setNews(ProviderHost.struct(news));
     const resp = await this.call<any>("update", r);
-    return resp.getProperties()?.toJavaScript() ?? {};
+    return interned(resp.getProperties()?.toJavaScript() ?? {});
   }
 
   async delete(id: string, urn: string, type: string, properties: Props): Promise<void> {

@@ -102,3 +102,20 @@ export function isSecretField(field: string, token: string, ...bags: Props[]): b
   return (kindOf(token)?.secretPaths ?? []).some((p) => p === field || p.startsWith(`${field}.`));
 }
 
+
+const providerTexts = new Map<string, string>();
+/**
+ * The bag with its serialized provider (`__provider`, tens of kB, the same text for every resource
+ * of a kind) as one shared string: every registration and every answer of the provider host carries
+ * its own copy, and a lab of thousands of resources kept them all (hundreds of MB).
+ */
+export function interned<T extends Props>(bag: T): T {
+  const text = bag?.__provider;
+  if (typeof text !== "string") return bag;
+  const one = providerTexts.get(text);
+  if (one === undefined) {
+    providerTexts.set(text, text);
+    return bag;
+  }
+  return { ...bag, __provider: one };
+}
