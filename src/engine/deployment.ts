@@ -134,11 +134,16 @@ export class Deployment extends EngineRun {
     };
   }
 
+  /**
+   * The answer to the program. Without the serialized provider: no program reads it, and the SDK
+   * would keep a copy of its text (tens of kB) in every resource's outputs.
+   */
   private response(urn: string, id: string, object: Props, unknown = false): unknown {
     const resp = new resproto.RegisterResourceResponse();
     resp.setUrn(urn);
     resp.setId(id);
-    resp.setObject(gstruct.Struct.fromJavaScript(dropUndefined(object)));
+    const { __provider: _p, ...outputs } = object;
+    resp.setObject(gstruct.Struct.fromJavaScript(dropUndefined(outputs)));
     if (unknown) resp.setUnknown(true);
     return resp;
   }
