@@ -18,7 +18,7 @@ import {
   type TsigAlgorithm,
   type TsigKey,
 } from "../providers/dns/tsig";
-import { CLASS, encodeMessage, OPCODE, parseMessage, RCODE, TYPE } from "../providers/dns/wire";
+import { encodeMessage, encodeQuery, parseMessage, RCODE, TYPE } from "../providers/dns/wire";
 import { bind9Available, startBind9, type Bind9 } from "./support/bind9";
 
 /** The key given to `dig -y <alg>:vector-key.example:<secret>` (a test-only secret). */
@@ -66,20 +66,7 @@ const BIND_RESPONSE = {
 const everyAlgorithm = Object.keys(DIG_VECTORS) as TsigAlgorithm[];
 
 function query(id = 0x1234, name = "lab.example.com", type: number = TYPE.SOA): Buffer {
-  return encodeMessage({
-    id,
-    qr: false,
-    opcode: OPCODE.QUERY,
-    aa: false,
-    tc: false,
-    rd: false,
-    ra: false,
-    rcode: 0,
-    questions: [{ name, type, class: CLASS.IN }],
-    answers: [],
-    authorities: [],
-    additionals: [],
-  });
+  return encodeQuery(id, name, type);
 }
 
 function thrown(fn: () => unknown): TsigError {

@@ -24,6 +24,7 @@ import {
   canonicalName,
   CLASS,
   encodeMessage,
+  encodeQuery,
   inZone,
   OPCODE,
   parseMessage,
@@ -175,21 +176,7 @@ export class DnsClient {
 
   /** One authoritative query (signed when there is a key), UDP with TCP on truncation. */
   async query(name: string, type: string): Promise<ParsedMessage> {
-    const id = crypto.randomInt(0, 0x10000);
-    const message = encodeMessage({
-      id,
-      qr: false,
-      opcode: OPCODE.QUERY,
-      aa: false,
-      tc: false,
-      rd: false,
-      ra: false,
-      rcode: 0,
-      questions: [{ name: canonicalName(name), type: typeCode(type), class: CLASS.IN }],
-      answers: [],
-      authorities: [],
-      additionals: [],
-    });
+    const message = encodeQuery(crypto.randomInt(0, 0x10000), canonicalName(name), typeCode(type));
     return this.withRetries(`query ${canonicalName(name)} ${type}`, () => this.send(message, `query ${canonicalName(name)} ${type}`));
   }
 
@@ -204,20 +191,7 @@ export class DnsClient {
     const what = `zone transfer of "${z}" from ${this.target}`;
     return this.withRetries(what, async () => {
       const id = crypto.randomInt(0, 0x10000);
-      const unsigned = encodeMessage({
-        id,
-        qr: false,
-        opcode: OPCODE.QUERY,
-        aa: false,
-        tc: false,
-        rd: false,
-        ra: false,
-        rcode: 0,
-        questions: [{ name: z, type: AXFR, class: CLASS.IN }],
-        answers: [],
-        authorities: [],
-        additionals: [],
-      });
+      const unsigned = encodeQuery(id, z, AXFR);
       const key = this.key;
       const signed = key ? signRequest(unsigned, key) : undefined;
       const records: Rr[] = [];
@@ -435,9 +409,15 @@ export class DnsClient {
 
   /**
    * Send one message over TCP and hand each message of the answer to `onMessage` until it says the
-   * answer is complete; the timeout runs from the last message received.
+   * answer is complete. The timeout runs from the last data received, or (`timeoutFromStart`) from
+   * the connection attempt whatever arrives; `unfinished` ends the error for a connection the server
+   * closes too early.
    */
-  private tcpMessages(message: Buffer, onMessage: (raw: Buffer) => boolean): Promise<void> {
+  private tcpMessages(
+    message: Buffer,
+    onMessage: (raw: Buffer) => boolean,
+    { timeoutFromStart = false, unfinished = "the answer was complete" }: { timeoutFromStart?: boolean; unfinished?: string } = {},
+  ): Promise<void> {
     const { server, port, timeoutMs } = this.connection;
     return new Promise<void>((resolve, reject) => {
       const socket = net.connect({ host: server, port });
@@ -464,7 +444,7 @@ export class DnsClient {
       });
       socket.on("data", (d) => {
         buf = Buffer.concat([buf, d]);
-        arm();
+        if (!timeoutFromStart) arm();
         try {
           while (!done && buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
             const raw = Buffer.from(buf.subarray(2, 2 + buf.readUInt16BE(0)));
@@ -476,40 +456,22 @@ export class DnsClient {
         }
       });
       socket.on("error", (e) => finish(transportError(e, this.target, "TCP")));
-      socket.on("close", () => finish(new RcclabError("Transport", `DNS server ${this.target} closed the TCP connection before the answer was complete`, { retryable: true })));
+      socket.on("close", () => finish(new RcclabError("Transport", `DNS server ${this.target} closed the TCP connection before ${unfinished}`, { retryable: true })));
     });
   }
 
-  private tcp(message: Buffer): Promise<Buffer> {
-    const { server, port, timeoutMs } = this.connection;
-    return new Promise<Buffer>((resolve, reject) => {
-      const socket = net.connect({ host: server, port });
-      let done = false;
-      let buf = Buffer.alloc(0);
-      const finish = (err: Error | undefined, value?: Buffer) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        socket.destroy();
-        if (err) reject(err);
-        else resolve(value!);
-      };
-      const timer = setTimeout(
-        () => finish(new RcclabError("Timeout", `no answer from DNS server ${this.target} over TCP within ${timeoutMs} ms`, { retryable: true })),
-        timeoutMs,
-      );
-      socket.on("connect", () => {
-        const len = Buffer.alloc(2);
-        len.writeUInt16BE(message.length, 0);
-        socket.write(Buffer.concat([len, message]));
-      });
-      socket.on("data", (d) => {
-        buf = Buffer.concat([buf, d]);
-        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) finish(undefined, buf.subarray(2, 2 + buf.readUInt16BE(0)));
-      });
-      socket.on("error", (e) => finish(transportError(e, this.target, "TCP")));
-      socket.on("close", () => finish(new RcclabError("Transport", `DNS server ${this.target} closed the TCP connection before answering`, { retryable: true })));
-    });
+  /** Send one message over TCP and receive its one-message answer. */
+  private async tcp(message: Buffer): Promise<Buffer> {
+    let answer: Buffer | undefined;
+    await this.tcpMessages(
+      message,
+      (raw) => {
+        answer = raw;
+        return true;
+      },
+      { timeoutFromStart: true, unfinished: "answering" },
+    );
+    return answer!;
   }
 }
 

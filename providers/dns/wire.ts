@@ -190,6 +190,24 @@ export function encodeMessage(m: Message): Buffer {
   return Buffer.concat(parts);
 }
 
+/** A plain query (opcode QUERY, no recursion desired) with one question of class IN. */
+export function encodeQuery(id: number, name: string, type: number): Buffer {
+  return encodeMessage({
+    id,
+    qr: false,
+    opcode: OPCODE.QUERY,
+    aa: false,
+    tc: false,
+    rd: false,
+    ra: false,
+    rcode: 0,
+    questions: [{ name, type, class: CLASS.IN }],
+    answers: [],
+    authorities: [],
+    additionals: [],
+  });
+}
+
 function need(buf: Buffer, offset: number, n: number): void {
   if (offset + n > buf.length) throw new WireError(`message truncated at byte ${offset} (needs ${n} more of ${buf.length})`);
 }
