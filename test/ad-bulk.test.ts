@@ -10,33 +10,10 @@ import { AdClient, type AdConnection } from "../providers/ad/client";
 import { childDn } from "../providers/ad/dn";
 import { RccSettings } from "../providers/ad/rccSettings";
 import { User } from "../providers/ad/user";
-import { startTestDirectory, testAdConnection } from "./support/ad";
+import { addUserByHand, directoriesWithPools, testAdConnection, type DirectoryUnderTest } from "./support/ad";
 import { checked, quiet } from "./support/kinds";
-import { sambaRequired, startSamba } from "./support/samba";
 
-interface Directory {
-  ldapsUrl: string;
-  bindDn: string;
-  password: string;
-  usersDn: string;
-  caPem: string;
-  stop(): Promise<void>;
-}
-
-async function embedded(): Promise<Directory> {
-  const { sim: _sim, ...d } = await startTestDirectory("rcclab-adbulk-", { pools: ["pool1"] });
-  return d;
-}
-
-async function samba(): Promise<Directory> {
-  const dc = await startSamba({ pools: ["pool1"] });
-  return { ldapsUrl: dc.ldapsUrl, bindDn: dc.bindDn, password: dc.password, usersDn: dc.usersDn, caPem: dc.caPem, stop: dc.stop };
-}
-
-const backends: [string, () => Promise<Directory>, boolean][] = [
-  ["the embedded directory", embedded, true],
-  ["Samba (a real AD DC)", samba, sambaRequired()],
-];
+const backends = directoriesWithPools("rcclab-adbulk-", ["pool1"]);
 
 type Spec = { read(ctx: unknown, id: string, olds: object): Promise<unknown>; bulk?: { scope(olds: object, c: AdConnection): string; readAll(ctx: unknown, olds: object): Promise<Map<string, unknown>> } };
 
@@ -54,24 +31,14 @@ async function sameAsSingle(spec: Spec, ctx: { client: AdClient; connection: AdC
 }
 
 describe.each(backends)("AD bulk reads against %s", (_name, start, enabled) => {
-  let d: Directory;
+  let d: DirectoryUnderTest;
   let connection: AdConnection;
   let admin: Client;
   let client: AdClient;
   const states = new Map<string, Record<string, unknown>>();
   const rcc = new Map<string, Record<string, unknown>>();
 
-  const addUser = async (sam: string, extra: Record<string, string> = {}) => {
-    const dn = childDn("CN", sam, d.usersDn);
-    await admin.add(dn, [
-      new Attribute({ type: "objectClass", values: ["top", "person", "organizationalPerson", "user"] }),
-      new Attribute({ type: "sAMAccountName", values: [sam] }),
-      new Attribute({ type: "unicodePwd", values: [Buffer.from('"Pre-Ex1sting!"', "utf16le")] }),
-      new Attribute({ type: "userAccountControl", values: ["512"] }),
-      ...Object.entries(extra).map(([type, v]) => new Attribute({ type, values: [v] })),
-    ]);
-    return dn;
-  };
+  const addUser = (sam: string, extra: Record<string, string> = {}) => addUserByHand(admin, d.usersDn, sam, { password: "Pre-Ex1sting!", extra });
 
   beforeAll(async () => {
     if (!enabled) return;

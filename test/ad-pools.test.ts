@@ -11,14 +11,14 @@ import * as path from "node:path";
 import { Attribute, Change, Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adConnectionSchema, type AdConnection } from "../providers/ad/client";
-import { childDn, dnEquals } from "../providers/ad/dn";
+import { dnEquals } from "../providers/ad/dn";
 import { lcServicesDn, rtcServiceInConfiguration, rtcServiceInSystem } from "../providers/ad/ocsSchema";
 import { RccSettings } from "../providers/ad/rccSettings";
 import { ensureLabCa } from "../src/labsim/ca";
 import { startDirectorySim } from "../src/labsim/directory";
-import { startTestDirectory, testAdConnection } from "./support/ad";
+import { addUserByHand, directoriesWithPools, testAdConnection, type DirectoryUnderTest } from "./support/ad";
 import { checked as checkedKind, failure } from "./support/kinds";
-import { addOcsPool, sambaRequired, startSamba } from "./support/samba";
+import { addOcsPool } from "./support/samba";
 
 const BASE = "DC=lab,DC=example,DC=com";
 const CONFIG_RTC = rtcServiceInConfiguration(`CN=Configuration,${BASE}`);
@@ -26,15 +26,6 @@ const SYSTEM_RTC = rtcServiceInSystem(BASE);
 const CUSTOM_RTC = `CN=RTC Service,OU=OCS,${BASE}`;
 
 const checked = (news: Record<string, unknown>): Record<string, unknown> => checkedKind(RccSettings, news);
-
-interface Directory {
-  ldapsUrl: string;
-  bindDn: string;
-  password: string;
-  usersDn: string;
-  caPem: string;
-  stop(): Promise<void>;
-}
 
 /** cfgpool and both in the Configuration partition; syspool and both in the System container; custompool under OU=OCS. */
 async function layPools(admin: Client): Promise<void> {
@@ -44,36 +35,16 @@ async function layPools(admin: Client): Promise<void> {
   await addOcsPool(admin, "custompool", { rtcServiceDn: CUSTOM_RTC });
 }
 
-async function embedded(): Promise<Directory> {
-  const { sim: _sim, ...d } = await startTestDirectory("rcclab-adpools-", { pools: ["cfgpool", "both"] });
-  return d;
-}
-
-async function samba(): Promise<Directory> {
-  const dc = await startSamba({ pools: ["cfgpool", "both"], poolsIn: "configuration" });
-  return { ldapsUrl: dc.ldapsUrl, bindDn: dc.bindDn, password: dc.password, usersDn: dc.usersDn, caPem: dc.caPem, stop: dc.stop };
-}
-
-const backends: [string, () => Promise<Directory>, boolean][] = [
-  ["the embedded directory", embedded, true],
-  ["Samba (a real AD DC)", samba, sambaRequired()],
-];
+const backends = directoriesWithPools("rcclab-adpools-", ["cfgpool", "both"]);
 
 describe.each(backends)("OCS pools against %s", (_name, start, enabled) => {
-  let d: Directory;
+  let d: DirectoryUnderTest;
   let connection: AdConnection;
   let admin: Client;
 
   const homeServer = async (dn: string) =>
     (await admin.search(dn, { scope: "base", attributes: ["msRTCSIP-PrimaryHomeServer"] })).searchEntries[0]?.["msRTCSIP-PrimaryHomeServer"];
-  const addUser = async (sam: string) => {
-    const dn = childDn("CN", sam, d.usersDn);
-    await admin.add(dn, [
-      new Attribute({ type: "objectClass", values: ["top", "person", "organizationalPerson", "user"] }),
-      new Attribute({ type: "sAMAccountName", values: [sam] }),
-    ]);
-    return dn;
-  };
+  const addUser = (sam: string) => addUserByHand(admin, d.usersDn, sam);
   const settings = (sam: string, pool: string, conn: AdConnection = connection) =>
     checked({ sAMAccountName: sam, sipDomain: "lab.example.com", pool, e164: "+14085552000", cupFqdn: "cup.lab.example.com", connection: conn });
 

@@ -13,8 +13,8 @@ import { lcServicesDn, rtcServiceInConfiguration } from "../providers/ad/ocsSche
 import { RccSettings } from "../providers/ad/rccSettings";
 import { User } from "../providers/ad/user";
 import { sha256Fingerprint } from "../src/labsim/ca";
-import { startTestDirectory, testAdConnection } from "./support/ad";
-import { sambaRequired, startSamba } from "./support/samba";
+import { addUserByHand, directoryBackends, startTestDirectory, testAdConnection, type DirectoryUnderTest } from "./support/ad";
+import { startSamba } from "./support/samba";
 
 const quiet = { info: () => {}, warn: () => {} };
 const BASE = "DC=lab,DC=example,DC=com";
@@ -91,17 +91,11 @@ describe("DN and filter escaping (RFC 4514, RFC 4515)", () => {
   });
 });
 
-interface Directory {
-  ldapsUrl: string;
+interface Directory extends DirectoryUnderTest {
   /** ldap:// (StartTLS, or plain when allowed). */
   url: string;
-  bindDn: string;
-  password: string;
-  usersDn: string;
-  caPem: string;
   certPem: string;
   pool: string;
-  stop(): Promise<void>;
 }
 
 async function embedded(): Promise<Directory> {
@@ -114,10 +108,7 @@ async function samba(): Promise<Directory> {
   return { ldapsUrl: dc.ldapsUrl, url: dc.url, bindDn: dc.bindDn, password: dc.password, usersDn: dc.usersDn, caPem: dc.caPem, certPem: dc.certPem, pool: "pool1", stop: dc.stop };
 }
 
-const backends: [string, () => Promise<Directory>, boolean][] = [
-  ["the embedded directory", embedded, true],
-  ["Samba (a real AD DC)", samba, sambaRequired()],
-];
+const backends = directoryBackends(embedded, samba);
 
 describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
   let d: Directory;
@@ -139,17 +130,7 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
   };
   const replace = (dn: string, type: string, values: string[]) =>
     admin.modify(dn, new Change({ operation: "replace", modification: new Attribute({ type, values }) }));
-  const addUser = async (sam: string, extra: Record<string, string> = {}) => {
-    const dn = childDn("CN", sam, d.usersDn);
-    await admin.add(dn, [
-      new Attribute({ type: "objectClass", values: ["top", "person", "organizationalPerson", "user"] }),
-      new Attribute({ type: "sAMAccountName", values: [sam] }),
-      new Attribute({ type: "unicodePwd", values: [Buffer.from('"Pre-Ex1sting!"', "utf16le")] }),
-      new Attribute({ type: "userAccountControl", values: ["512"] }),
-      ...Object.entries(extra).map(([type, v]) => new Attribute({ type, values: [v] })),
-    ]);
-    return dn;
-  };
+  const addUser = (sam: string, extra: Record<string, string> = {}) => addUserByHand(admin, d.usersDn, sam, { password: "Pre-Ex1sting!", extra });
 
   beforeAll(async () => {
     if (!enabled) return;

@@ -10,11 +10,10 @@ import * as net from "node:net";
 import { Attribute, Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { adConnectionSchema, type AdConnection } from "../providers/ad/client";
-import { childDn } from "../providers/ad/dn";
 import { User } from "../providers/ad/user";
 import { checked as checkedKind, failure } from "./support/kinds";
-import { startTestDirectory } from "./support/ad";
-import { sambaRequired, startSamba } from "./support/samba";
+import { addUserByHand, directoryBackends, startTestDirectory, type DirectoryUnderTest } from "./support/ad";
+import { startSamba } from "./support/samba";
 
 const BASE = "DC=lab,DC=example,DC=com";
 const OP = { addRequest: 0x68, addResponse: 0x69 } as const;
@@ -132,16 +131,10 @@ class LdapProxy {
   }
 }
 
-interface Directory {
-  ldapsUrl: string;
+interface Directory extends DirectoryUnderTest {
   host: string;
   /** Plain LDAP port (the proxy's upstream). */
   port: number;
-  bindDn: string;
-  password: string;
-  usersDn: string;
-  caPem: string;
-  stop(): Promise<void>;
 }
 
 async function embedded(): Promise<Directory> {
@@ -159,10 +152,7 @@ async function samba(): Promise<Directory> {
   return { ldapsUrl: dc.ldapsUrl, host: dc.host, port: 389, bindDn: dc.bindDn, password: dc.password, usersDn: dc.usersDn, caPem: dc.caPem, stop: dc.stop };
 }
 
-const backends: [string, () => Promise<Directory>, boolean][] = [
-  ["the embedded directory", embedded, true],
-  ["Samba (a real AD DC)", samba, sambaRequired()],
-];
+const backends = directoryBackends(embedded, samba);
 
 describe.each(backends)("no AD user taken over, against %s", (_name, start, enabled) => {
   let d: Directory;
@@ -173,15 +163,7 @@ describe.each(backends)("no AD user taken over, against %s", (_name, start, enab
 
   const get = async (dn: string) => (await admin.search(dn, { scope: "base", attributes: ["*"] }).catch(() => ({ searchEntries: [] }))).searchEntries[0];
   const count = async (sam: string) => (await admin.search(BASE, { scope: "sub", filter: `(sAMAccountName=${sam})`, attributes: ["dn"] })).searchEntries.length;
-  const addUser = async (sam: string, extra: Record<string, string> = {}, parent = d.usersDn) => {
-    const dn = childDn("CN", sam, parent);
-    await admin.add(dn, [
-      new Attribute({ type: "objectClass", values: ["top", "person", "organizationalPerson", "user"] }),
-      new Attribute({ type: "sAMAccountName", values: [sam] }),
-      ...Object.entries(extra).map(([type, v]) => new Attribute({ type, values: [v] })),
-    ]);
-    return dn;
-  };
+  const addUser = (sam: string, extra: Record<string, string> = {}, parent = d.usersDn) => addUserByHand(admin, parent, sam, { extra });
 
   beforeAll(async () => {
     if (!enabled) return;
