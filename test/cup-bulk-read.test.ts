@@ -12,25 +12,13 @@ import { CupClient, type CupConnection, flushCupRestarts } from "../providers/cu
 import { IncomingAcl } from "../providers/cup/incomingAcl";
 import { OutgoingAcl } from "../providers/cup/outgoingAcl";
 import { type CupSim, PRE_EXISTING_ROWS, startCupSim } from "../src/labsim/cup";
+import { cupSimConnection } from "./support/cup";
 import { checked, quiet } from "./support/kinds";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-cup-bulk-"));
 process.env.RCCLAB_CUP_PENDING_RESTARTS = path.join(dir, "cup-pending-restarts.json");
 
 const sims: CupSim[] = [];
-const connectionTo = (sim: CupSim, extra: Partial<CupConnection> = {}): CupConnection => ({
-  host: "127.0.0.1",
-  port: sim.port,
-  username: "axl",
-  password: "Axl-Pa55",
-  release: "7.0",
-  tls: { caPem: sim.caPem, insecureSkipVerify: false },
-  timeoutMs: 5_000,
-  retries: 2,
-  minRetryDelayMs: 5,
-  maxRetryDelayMs: 20,
-  ...extra,
-});
 
 afterAll(async () => {
   await flushCupRestarts();
@@ -70,7 +58,7 @@ describe("bulk reads of ACL entries", { timeout: 60_000 }, () => {
   beforeAll(async () => {
     sim = await startCupSim({ caDir: dir, users: { axl: "Axl-Pa55" }, sshPort: false, seed: { rows: PRE_EXISTING_ROWS } });
     sims.push(sim);
-    connection = connectionTo(sim);
+    connection = cupSimConnection(sim);
   });
 
   it("one query per table answers every entry exactly as read() does (entries made by rcclab, by hand, with quotes)", async () => {
@@ -124,7 +112,7 @@ describe("bulk reads under a lab's mapping", { timeout: 60_000 }, () => {
   it("a CUP whose ACL column is renamed, with the override that maps it: the query follows the catalog, the answers equal read()", async () => {
     const sim = await startCupSim({ caDir: dir, users: { axl: "Axl-Pa55" }, sshPort: false, schemaVariant: { renameColumn: { table: "incomingacl", from: "address", to: "ipaddress" } } });
     sims.push(sim);
-    const connection = connectionTo(sim, { mapping: { tables: { incomingAcl: { columns: { address: { name: "ipaddress" } } } } } });
+    const connection = cupSimConnection(sim, { mapping: { tables: { incomingAcl: { columns: { address: { name: "ipaddress" } } } } } });
     const ids: string[] = [];
     for (const address of ["ocsfe1.lab.example.com", "ocsfe2.lab.example.com", "pool1.lab.example.com"]) {
       ids.push((await IncomingAcl.runtime.create(checked(IncomingAcl, { address, description: `entry ${address}`, connection }))).id);
@@ -141,7 +129,7 @@ describe("bulk reads under a lab's mapping", { timeout: 60_000 }, () => {
   it("C3 marked manual: no query; every entry reads as its single read does (what was recorded)", async () => {
     const sim = await startCupSim({ caDir: dir, users: { axl: "Axl-Pa55" }, sshPort: false, seed: { rows: PRE_EXISTING_ROWS } });
     sims.push(sim);
-    const connection = connectionTo(sim, { mapping: { manual: ["C3"] } });
+    const connection = cupSimConnection(sim, { mapping: { manual: ["C3"] } });
     const recorded = (id: string) => ({ address: id, description: `recorded ${id}`, pkid: "5e0c6a4e-1b7d-4c3f-8a52-0a11ce0000ff", connection });
     const ids = ["a.lab.example.com", "b.lab.example.com", "c.lab.example.com", "d.lab.example.com"];
     const q0 = sim.requests.length;

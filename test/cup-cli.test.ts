@@ -12,6 +12,7 @@ import { CUP_SERVICES, TABLES } from "../providers/cup/catalog";
 import { CupCli, classifyRestart, restartSucceeded, statusOf } from "../providers/cup/cli";
 import { CupClient, type CupConnection, pendingRestarts } from "../providers/cup/client";
 import { type CupSim, startCupSim } from "../src/labsim/cup";
+import { cupSimCli, cupSimConnection } from "./support/cup";
 import { failure } from "./support/kinds";
 
 const P = CUP_SERVICES.sipProxy;
@@ -86,19 +87,7 @@ describe("restarts against the CUP simulator", () => {
 
   beforeAll(async () => {
     sim = await startCupSim({ caDir: dir, users: { axl: "Axl-Pa55" }, cliUsers: { admin: CLI_PASSWORD } });
-    connection = {
-      host: "127.0.0.1",
-      port: sim.port,
-      username: "axl",
-      password: "Axl-Pa55",
-      release: "7.0",
-      tls: { caPem: sim.caPem, insecureSkipVerify: false },
-      timeoutMs: 5_000,
-      retries: 3,
-      minRetryDelayMs: 5,
-      maxRetryDelayMs: 20,
-      cli: { port: sim.sshPort!, username: "admin", password: CLI_PASSWORD, hostKeySha256: sim.hostKeyFingerprint!, timeoutMs: 15_000, progressEveryMs: 60_000 },
-    };
+    connection = cupSimConnection(sim, { retries: 3, cli: cupSimCli(sim, CLI_PASSWORD) });
   });
 
   afterAll(async () => {

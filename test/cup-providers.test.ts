@@ -19,6 +19,7 @@ import * as sql from "../providers/cup/sql";
 import { OutgoingAcl } from "../providers/cup/outgoingAcl";
 import { CupVersion } from "../providers/cup/version";
 import { type CupSim, PRE_EXISTING_ROWS, startCupSim } from "../src/labsim/cup";
+import { cupSimCli, cupSimConnection } from "./support/cup";
 import { checked, failure, quiet, withStderr } from "./support/kinds";
 
 const AXL_PASSWORD = "Axl-Pa55'w0rd";
@@ -62,21 +63,12 @@ beforeAll(async () => {
       rows: PRE_EXISTING_ROWS,
     },
   });
-  connection = {
-    host: "127.0.0.1",
-    port: sim.port,
-    username: "axl",
+  connection = cupSimConnection(sim, {
     password: AXL_PASSWORD,
-    release: "7.0",
-    tls: { caPem: sim.caPem, insecureSkipVerify: false },
     // The simulator's columns are the mapping's: the passwords go in (a test below covers the default).
     trustAssumedMapping: true,
-    timeoutMs: 5_000,
-    retries: 2,
-    minRetryDelayMs: 5,
-    maxRetryDelayMs: 20,
-    cli: { port: sim.sshPort!, username: "admin", password: CLI_PASSWORD, hostKeySha256: sim.hostKeyFingerprint!, timeoutMs: 15_000, progressEveryMs: 60_000 },
-  };
+    cli: cupSimCli(sim, CLI_PASSWORD),
+  });
   admin = new CupClient({ ...connection, cli: undefined } as CupConnection, quiet);
 });
 

@@ -18,6 +18,7 @@ import { OutgoingAcl } from "../providers/cup/outgoingAcl";
 import { PresenceSettings } from "../providers/cup/presenceSettings";
 import { RestartScheduler, restartQuietMs } from "../providers/cup/restarts";
 import { type CupSim, startCupSim } from "../src/labsim/cup";
+import { cupSimCli, cupSimConnection } from "./support/cup";
 import { checked } from "./support/kinds";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -106,20 +107,7 @@ describe("the CUP kinds on the simulator", { timeout: 120_000 }, () => {
     process.env.RCCLAB_CUP_PENDING_RESTARTS = journal;
     process.env.RCCLAB_CUP_RESTART_QUIET_MS = "400";
     sim = await startCupSim({ caDir: dir, users: { axl: "Axl-Pa55" }, cliUsers: { admin: "Cli-Pa55" } });
-    connection = {
-      host: "127.0.0.1",
-      port: sim.port,
-      username: "axl",
-      password: "Axl-Pa55",
-      release: "7.0",
-      tls: { caPem: sim.caPem, insecureSkipVerify: false },
-      trustAssumedMapping: true,
-      timeoutMs: 5_000,
-      retries: 2,
-      minRetryDelayMs: 5,
-      maxRetryDelayMs: 20,
-      cli: { port: sim.sshPort!, username: "admin", password: "Cli-Pa55", hostKeySha256: sim.hostKeyFingerprint!, timeoutMs: 15_000, progressEveryMs: 60_000 },
-    };
+    connection = cupSimConnection(sim, { trustAssumedMapping: true, cli: cupSimCli(sim, "Cli-Pa55") });
   });
 
   afterAll(async () => {
