@@ -10,7 +10,7 @@ import { AdClient, type AdConnection } from "../providers/ad/client";
 import { childDn } from "../providers/ad/dn";
 import { RccSettings } from "../providers/ad/rccSettings";
 import { User } from "../providers/ad/user";
-import { addUserByHand, directoriesWithPools, testAdConnection, type DirectoryUnderTest } from "./support/ad";
+import { addUserByHand, bindAdmin, directoriesWithPools, testAdConnection, type DirectoryUnderTest } from "./support/ad";
 import { checked, quiet } from "./support/kinds";
 
 const backends = directoriesWithPools("rcclab-adbulk-", ["pool1"]);
@@ -44,8 +44,7 @@ describe.each(backends)("AD bulk reads against %s", (_name, start, enabled) => {
     if (!enabled) return;
     d = await start();
     connection = testAdConnection(d);
-    admin = new Client({ url: d.ldapsUrl, tlsOptions: { ca: d.caPem } });
-    await admin.bind(d.bindDn, d.password);
+    admin = await bindAdmin(d);
     client = new AdClient(connection, quiet);
     // Owned users, declared differently; one disabled; one adopted (it existed before); one more
     // than a page of the paged search holds when tests shrink the page.

@@ -16,7 +16,7 @@ import { lcServicesDn, rtcServiceInConfiguration, rtcServiceInSystem } from "../
 import { RccSettings } from "../providers/ad/rccSettings";
 import { ensureLabCa } from "../src/labsim/ca";
 import { startDirectorySim } from "../src/labsim/directory";
-import { addUserByHand, directoriesWithPools, testAdConnection, type DirectoryUnderTest } from "./support/ad";
+import { addUserByHand, bindAdmin, directoriesWithPools, testAdConnection, type DirectoryUnderTest } from "./support/ad";
 import { checked as checkedKind, failure } from "./support/kinds";
 import { addOcsPool } from "./support/samba";
 
@@ -52,8 +52,7 @@ describe.each(backends)("OCS pools against %s", (_name, start, enabled) => {
     if (!enabled) return;
     d = await start();
     connection = testAdConnection(d);
-    admin = new Client({ url: d.ldapsUrl, tlsOptions: { ca: d.caPem } });
-    await admin.bind(d.bindDn, d.password);
+    admin = await bindAdmin(d);
     await layPools(admin);
   });
   afterAll(async () => {

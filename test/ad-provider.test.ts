@@ -13,7 +13,7 @@ import { lcServicesDn, rtcServiceInConfiguration } from "../providers/ad/ocsSche
 import { RccSettings } from "../providers/ad/rccSettings";
 import { User } from "../providers/ad/user";
 import { sha256Fingerprint } from "../src/labsim/ca";
-import { addUserByHand, directoryBackends, startTestDirectory, testAdConnection, type DirectoryUnderTest } from "./support/ad";
+import { addUserByHand, bindAdmin, directoryBackends, startTestDirectory, testAdConnection, type DirectoryUnderTest } from "./support/ad";
 import { startSamba } from "./support/samba";
 
 const quiet = { info: () => {}, warn: () => {} };
@@ -136,8 +136,7 @@ describe.each(backends)("AD kinds against %s", (_name, start, enabled) => {
     if (!enabled) return;
     d = await start();
     connection = testAdConnection(d);
-    admin = new Client({ url: d.ldapsUrl, tlsOptions: { ca: d.caPem } });
-    await admin.bind(d.bindDn, d.password);
+    admin = await bindAdmin(d);
   });
   afterAll(async () => {
     await admin?.unbind().catch(() => {});

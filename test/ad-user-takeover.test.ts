@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { adConnectionSchema, type AdConnection } from "../providers/ad/client";
 import { User } from "../providers/ad/user";
 import { checked as checkedKind, failure } from "./support/kinds";
-import { addUserByHand, directoryBackends, startTestDirectory, type DirectoryUnderTest } from "./support/ad";
+import { addUserByHand, bindAdmin, directoryBackends, startTestDirectory, type DirectoryUnderTest } from "./support/ad";
 import { startSamba } from "./support/samba";
 
 const BASE = "DC=lab,DC=example,DC=com";
@@ -145,8 +145,7 @@ async function embedded(): Promise<Directory> {
 
 async function samba(): Promise<Directory> {
   const dc = await startSamba();
-  const admin = new Client({ url: dc.ldapsUrl, tlsOptions: { ca: dc.caPem } });
-  await admin.bind(dc.bindDn, dc.password);
+  const admin = await bindAdmin(dc);
   await admin.add(`OU=Elsewhere,${BASE}`, [new Attribute({ type: "objectClass", values: ["top", "organizationalUnit"] })]);
   await admin.unbind();
   return { ldapsUrl: dc.ldapsUrl, host: dc.host, port: 389, bindDn: dc.bindDn, password: dc.password, usersDn: dc.usersDn, caPem: dc.caPem, stop: dc.stop };
@@ -173,8 +172,7 @@ describe.each(backends)("no AD user taken over, against %s", (_name, start, enab
     proxy = new LdapProxy(d.host, d.port);
     await proxy.start();
     proxied = adConnectionSchema.parse({ ...common, url: `ldap://127.0.0.1:${proxy.port}`, allowPlainLdap: true });
-    admin = new Client({ url: d.ldapsUrl, tlsOptions: { ca: d.caPem } });
-    await admin.bind(d.bindDn, d.password);
+    admin = await bindAdmin(d);
   });
   afterAll(async () => {
     await admin?.unbind().catch(() => {});

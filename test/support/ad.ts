@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Attribute, type Client } from "ldapts";
+import { Attribute, Client } from "ldapts";
 import { adConnectionSchema, type AdConnection } from "../../providers/ad/client";
 import { childDn } from "../../providers/ad/dn";
 import { ensureLabCa } from "../../src/labsim/ca";
@@ -97,6 +97,18 @@ export function directoriesWithPools(prefix: string, pools: string[]): [string, 
       return { ldapsUrl: dc.ldapsUrl, bindDn: dc.bindDn, password: dc.password, usersDn: dc.usersDn, caPem: dc.caPem, stop: dc.stop };
     },
   );
+}
+
+/** An LDAP client over LDAPS (trusting the directory's CA) bound as its administrator: the tests' own hand on the directory. */
+export async function bindAdmin(d: TestDirectory): Promise<Client> {
+  const admin = new Client({ url: d.ldapsUrl, tlsOptions: { ca: d.caPem } });
+  try {
+    await admin.bind(d.bindDn, d.password);
+  } catch (e) {
+    await admin.unbind().catch(() => {});
+    throw e;
+  }
+  return admin;
 }
 
 /**
