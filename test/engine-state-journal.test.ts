@@ -62,6 +62,14 @@ describe("state: batched saves, sealed once, intents journal", () => {
     expect(sealedOf(file, 1)).not.toBe(b1);
     const back = load(file).live.get(entry("b").urn)!;
     expect(back.inputs.password).toEqual(secret("pw2"));
+    // Outputs equal to their inputs are stored once (the outputs name them), and come back whole.
+    const stored = JSON.parse(fs.readFileSync(file, "utf8")).resources[1];
+    expect(stored.outputs).toEqual({ $fromInputs: ["name", "password", "__provider"] });
+    expect(back.outputs).toEqual(back.inputs);
+    const differs = { ...entry("c"), outputs: { ...entry("c").outputs, name: "other", uuid: "{C}" } };
+    s.live.set(differs.urn, differs);
+    s.save();
+    expect(load(file).live.get(differs.urn)!.outputs).toEqual({ name: "other", password: secret("pw"), __provider: PROVIDER, uuid: "{C}" });
     // The provider's text is in the file once.
     expect(fs.readFileSync(file, "utf8").split(PROVIDER).length - 1).toBe(1);
   });

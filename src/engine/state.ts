@@ -16,6 +16,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import type { Props } from "./providerHost";
 import { StateCipher } from "./stateCipher";
 import {
@@ -106,7 +107,8 @@ export class StateStore {
     const opened = (bag: Props): Props => store.cipher.open(resolveProvider(bag, table, file)) as Props;
     try {
       for (const r of data.resources) {
-        const e: Entry = { ...r, dependencies: r.dependencies ?? [], inputs: opened(r.inputs), outputs: opened(r.outputs) };
+        const inputs = opened(r.inputs);
+        const e: Entry = { ...r, dependencies: r.dependencies ?? [], inputs, outputs: withInputs(opened(r.outputs), inputs) };
         if (e.delete) store.pending.push(e);
         else store.live.set(e.urn, e);
       }
@@ -239,7 +241,7 @@ export class StateStore {
         ...(e.parent ? { parent: e.parent } : {}),
         dependencies: e.dependencies,
         inputs: referProvider(this.sealBag(e.inputs, e.type, e.custom), providers, this.hashOf),
-        outputs: referProvider(this.sealBag(e.outputs, e.type, e.custom), providers, this.hashOf),
+        outputs: referProvider(this.sealBag(outputsBeside(e.outputs, e.inputs), e.type, e.custom), providers, this.hashOf),
         ...(e.delete ? { delete: true } : {}),
       };
       s = { text: JSON.stringify(r), providers };
@@ -258,6 +260,27 @@ export class StateStore {
     if (!h) this.hashes.set(text, (h = providerHash(text)));
     return h;
   };
+}
+
+/**
+ * In the file, an output equal to the input of the same name (the connection, most fields) is not
+ * stored twice: the outputs name those keys under FROM_INPUTS (it halves the file).
+ */
+const FROM_INPUTS = "$fromInputs";
+
+function outputsBeside(outputs: Props, inputs: Props): Props {
+  const same = Object.keys(outputs).filter((k) => k !== FROM_INPUTS && k in inputs && outputs[k] !== undefined && isDeepStrictEqual(outputs[k], inputs[k]));
+  if (same.length === 0) return outputs;
+  const rest: Props = { [FROM_INPUTS]: same };
+  for (const [k, v] of Object.entries(outputs)) if (!same.includes(k)) rest[k] = v;
+  return rest;
+}
+
+function withInputs(outputs: Props, inputs: Props): Props {
+  const same = outputs?.[FROM_INPUTS];
+  if (!Array.isArray(same)) return outputs;
+  const { [FROM_INPUTS]: _s, ...rest } = outputs;
+  return { ...Object.fromEntries(same.map((k: string) => [k, inputs[k]])), ...rest };
 }
 
 /** Append a line and flush it to disk before returning. */
