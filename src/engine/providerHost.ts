@@ -71,6 +71,17 @@ export function stopAllHosts(): void {
   for (const h of [...hosts]) h.kill();
 }
 
+/**
+ * A request's second bag without the serialized provider when the first carries it: Pulumi's host
+ * loads the provider from one of them (news for check, diff and update; the properties for read),
+ * and the text (kB, encoded byte by byte by google-protobuf) was most of each request's cost.
+ */
+function besides(bag: Props, carrier: Props): Props {
+  if (typeof carrier?.__provider !== "string" || !(bag && "__provider" in bag)) return bag;
+  const { __provider: _p, ...rest } = bag;
+  return rest;
+}
+
 export class ProviderHost {
   private unhook: () => void = () => {};
 
@@ -159,7 +170,7 @@ export class ProviderHost {
     const r = new provproto.CheckRequest();
     r.setUrn(urn);
     r.setType(type);
-    r.setOlds(ProviderHost.struct(olds));
+    r.setOlds(ProviderHost.struct(besides(olds, news)));
     r.setNews(ProviderHost.struct(news));
     const resp = await this.call<any>("check", r);
     return {
@@ -172,7 +183,7 @@ export class ProviderHost {
     const r = new provproto.DiffRequest();
     r.setId(id);
     r.setUrn(urn);
-    r.setOlds(ProviderHost.struct(olds));
+    r.setOlds(ProviderHost.struct(besides(olds, news)));
     r.setNews(ProviderHost.struct(news));
     const resp = await this.call<any>("diff", r);
     return {
@@ -198,7 +209,7 @@ export class ProviderHost {
     r.setUrn(urn);
     r.setType(type);
     r.setProperties(ProviderHost.struct(properties));
-    r.setInputs(ProviderHost.struct(inputs));
+    r.setInputs(ProviderHost.struct(besides(inputs, properties)));
     const resp = await this.call<any>("read", r);
     const read = resp.getInputs()?.toJavaScript();
     return { id: resp.getId(), props: interned(resp.getProperties()?.toJavaScript() ?? {}), inputs: read && interned(read) };
@@ -209,7 +220,7 @@ export class ProviderHost {
     r.setId(id);
     r.setUrn(urn);
     r.setType(type);
-    r.setOlds(ProviderHost.struct(olds));
+    r.setOlds(ProviderHost.struct(besides(olds, news)));
     r.setNews(ProviderHost.struct(news));
     const resp = await this.call<any>("update", r);
     return interned(resp.getProperties()?.toJavaScript() ?? {});
