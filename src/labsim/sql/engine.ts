@@ -38,7 +38,20 @@ export interface SqlTable<T = any> {
   insert?: ((values: Map<string, SqlValue>) => void) | undefined;
   /** DELETE of one row. */
   remove?: ((target: T) => void) | undefined;
+  /**
+   * Index lookups: the rows whose `column` holds exactly `value` (a string that is not a number), in
+   * the order rows() gives them; undefined when the table has no index on that column (then the
+   * statement scans). A condition `column = value` uses it, so a statement on one row costs what
+   * that row costs, not what the table holds (issue 13 §4).
+   */
+  lookup?: ((column: string, value: string) => Array<{ row: SqlRow; target: T }> | undefined) | undefined;
 }
+
+/**
+ * What the engine did, for tests that check what a statement costs (never timed): rows built from a
+ * table (scanned or found by an index) and subqueries run.
+ */
+export const sqlWork = { rows: 0, subqueries: 0 };
 
 /** The tables a statement can name. */
 export interface SqlDatabase {
@@ -134,9 +147,26 @@ interface SelectPlan {
   order: Array<{ op: Operand; desc: boolean }>;
 }
 
-/** What evaluation needs: the database. */
+/**
+ * What evaluation needs: the database, and the rows of the subqueries run so far. A subquery only
+ * sees its own tables (a column of the outer statement is unknown to it), so its rows are the same
+ * for every row of the outer statement: it runs once per statement, not once per row.
+ */
 interface Ctx {
   db: SqlDatabase;
+  subqueries: Map<SelectPlan, SqlRow[]>;
+}
+
+const newCtx = (db: SqlDatabase): Ctx => ({ db, subqueries: new Map() });
+
+/** A subquery's rows (run at its first use in the statement). */
+function subquery(ctx: Ctx, plan: SelectPlan): SqlRow[] {
+  let rows = ctx.subqueries.get(plan);
+  if (!rows) {
+    rows = runSelect(ctx, plan);
+    ctx.subqueries.set(plan, rows);
+  }
+  return rows;
 }
 
 const RESERVED = new Set([
@@ -280,7 +310,7 @@ function resolveColumn(sources: Source[], op: { table?: string; col: string }): 
 
 /** A scalar subquery's value: its one column of its one row (no row: NULL). */
 function scalar(ctx: Ctx, plan: SelectPlan): SqlValue {
-  const rows = runSelect(ctx, plan);
+  const rows = subquery(ctx, plan);
   if (rows.length > 1) throw new AxlFault(-284, "A subquery has returned not exactly one row.");
   const row = rows[0];
   return row ? (Object.values(row)[0] ?? null) : null;
@@ -319,7 +349,7 @@ function test(ctx: Ctx, sources: Source[], j: Joined, c: Cond): boolean {
     case "null": return (a === null) !== c.not;
     case "like": return a !== null && likeToRegExp(c.pattern).test(a) !== c.not;
     case "in": {
-      const values = Array.isArray(c.values) ? c.values : runSelect(ctx, c.values).map((r) => Object.values(r)[0] ?? null);
+      const values = Array.isArray(c.values) ? c.values : subquery(ctx, c.values).map((r) => Object.values(r)[0] ?? null);
       return values.some((v) => compare(a, v, "="));
     }
   }
@@ -340,9 +370,55 @@ function sourceRef(p: Parser): Source {
   return { table, alias, view: v };
 }
 
-/** A table's rows, projected on its columns. */
-function rowsOf(v: SqlTable): Array<{ row: SqlRow; target: any }> {
-  return v.rows().map(({ row, target }) => ({ row: Object.fromEntries(v.columns.map((c) => [c, row[c] ?? null])), target }));
+const project = (v: SqlTable, rows: Array<{ row: SqlRow; target: any }>): Array<{ row: SqlRow; target: any }> => {
+  sqlWork.rows += rows.length;
+  return rows.map(({ row, target }) => ({ row: Object.fromEntries(v.columns.map((c) => [c, row[c] ?? null])), target }));
+};
+
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/** Runs every subquery the conditions hold, as the conditions use them (a scalar one must have at most one row). */
+function runSubqueries(ctx: Ctx, conds: Cond[]): void {
+  for (const c of conds) {
+    for (const op of [c.a, ...(c.op === "cmp" ? [c.b] : [])]) if (op.kind === "sub") scalar(ctx, op.plan);
+    if (c.op === "in" && !Array.isArray(c.values)) subquery(ctx, c.values);
+  }
+}
+
+/**
+ * A table's rows, projected on its columns: the rows the conditions can match. When a condition is
+ * `column = value` (a literal or a subquery) on this source and the table has an index on that
+ * column, only the rows holding that value, in table order; otherwise every row. The index is used
+ * only when every subquery of the conditions runs without an error and the value is text (not a
+ * number, which compares numerically): then testing the conditions on every row cannot throw, so the
+ * rows it keeps, and the statement's answer or error, are exactly those of the full scan.
+ */
+function candidates(ctx: Ctx, sources: Source[], s: Source, conds: Cond[]): Array<{ row: SqlRow; target: any }> {
+  const v = s.view;
+  if (v.lookup) {
+    const key = (col: Operand, other: Operand): string | undefined => {
+      if (col.kind !== "col" || other.kind === "col" || resolveColumn(sources, col) !== s) return undefined;
+      const value = other.kind === "lit" ? other.value : scalar(ctx, other.plan);
+      return value !== null && !NUMERIC.test(value) ? value : undefined;
+    };
+    const eq = conds.filter((c): c is Cond & { op: "cmp" } => c.op === "cmp" && c.cmp === "=");
+    if (eq.length) {
+      let ok = true;
+      try {
+        runSubqueries(ctx, conds);
+      } catch {
+        ok = false; // the full scan raises the error when (and only when) a row reaches it
+      }
+      for (const c of ok ? eq : []) {
+        for (const [col, other] of [[c.a, c.b], [c.b, c.a]] as const) {
+          const k = key(col, other);
+          const found = k === undefined ? undefined : v.lookup(col.kind === "col" ? col.col : "", k);
+          if (found) return project(v, found);
+        }
+      }
+    }
+  }
+  return project(v, v.rows());
 }
 
 /** Column references are checked up front (Informix does, even on empty tables); subqueries are checked when they run. */
@@ -404,7 +480,7 @@ function runSelect(ctx: Ctx, plan: SelectPlan): SqlRow[] {
 
   let joined: Joined[] = [new Map()];
   for (const s of sources) {
-    const rows = rowsOf(s.view).map((r) => r.row);
+    const rows = candidates(ctx, sources, s, conds).map((r) => r.row);
     joined = joined.flatMap((j) => rows.map((r) => new Map(j).set(s.alias, r)));
   }
   joined = joined.filter((j) => conds.every((c) => test(ctx, sources, j, c)));
@@ -445,7 +521,7 @@ export function executeQuery(db: SqlDatabase, sql: string): SqlRow[] {
   }
   const plan = parseSelect(p);
   p.end();
-  return runSelect({ db }, plan);
+  return runSelect(newCtx(db), plan);
 }
 
 /** Checks and converts a written value for its column type (Informix conversion errors). */
@@ -524,8 +600,8 @@ function update(p: Parser): number {
     s.value = convert(v, s.col, s.value);
   }
   checkColumns([source], conds);
-  const ctx: Ctx = { db: p.db };
-  const hits = rowsOf(v).filter(({ row }) => conds.every((c) => test(ctx, [source], new Map([[table, row]]), c)));
+  const ctx = newCtx(p.db);
+  const hits = candidates(ctx, [source], source, conds).filter(({ row }) => conds.every((c) => test(ctx, [source], new Map([[table, row]]), c)));
   for (const { target } of hits) for (const s of sets) apply(() => v.setters![s.col]!(target, s.value));
   return hits.length;
 }
@@ -539,8 +615,8 @@ function remove(p: Parser): number {
   p.end();
   checkColumns([source], conds);
   if (!v.remove) throw faults.notSimulated(`DELETE FROM ${table}`);
-  const ctx: Ctx = { db: p.db };
-  const hits = rowsOf(v).filter(({ row }) => conds.every((c) => test(ctx, [source], new Map([[table, row]]), c)));
+  const ctx = newCtx(p.db);
+  const hits = candidates(ctx, [source], source, conds).filter(({ row }) => conds.every((c) => test(ctx, [source], new Map([[table, row]]), c)));
   for (const { target } of hits) apply(() => v.remove!(target));
   return hits.length;
 }

@@ -309,6 +309,9 @@ class Journal {
   }
 }
 
+/** A key of a table's rows for an index (undefined: the row is not in it); one function, one index. */
+export type IndexKey<R> = (row: R) => string | undefined;
+
 /**
  * One table: rows by pkid. Rows are frozen once stored — a row is changed by storing a changed copy
  * (`set`), never in place — so every change goes through set / delete and the journal sees it (a
@@ -324,6 +327,11 @@ export class Table<R> extends Map<string, R> {
   /** Each row's place in the table's order (a Map's insertion order), to put a deleted row back in it. */
   private readonly places = new Map<string, number>();
   private nextPlace = 0;
+  /**
+   * Indexes by a key of the row (built at first use, then kept in step with every change, undo
+   * included): a lookup by natural key costs the same whatever the table holds (issue 13 §4).
+   */
+  private readonly indexes = new Map<IndexKey<R>, Map<string, Set<string>>>();
 
   constructor(
     private readonly journal: Journal,
@@ -341,7 +349,7 @@ export class Table<R> extends Map<string, R> {
     this.remember(pkid);
     this.version = this.journal.tick();
     if (!super.has(pkid)) this.places.set(pkid, this.nextPlace++);
-    return super.set(pkid, deepFreeze(row));
+    return this.store(pkid, deepFreeze(row));
   }
 
   override delete(pkid: string): boolean {
@@ -349,6 +357,56 @@ export class Table<R> extends Map<string, R> {
     this.remember(pkid);
     this.version = this.journal.tick();
     this.places.delete(pkid);
+    return this.unstore(pkid);
+  }
+
+  /** The rows whose key is `key`, in the table's order. */
+  find(index: IndexKey<R>, key: string): R[] {
+    let map = this.indexes.get(index);
+    if (!map) {
+      map = new Map();
+      this.indexes.set(index, map);
+      for (const [pkid, row] of super.entries()) this.indexRow(map, index, pkid, row, true);
+    }
+    const pkids = map.get(key);
+    if (!pkids?.size) return [];
+    const found = [...pkids];
+    if (found.length > 1) found.sort((a, b) => this.places.get(a)! - this.places.get(b)!);
+    return found.map((p) => super.get(p)!);
+  }
+
+  /** The first row (in the table's order) whose key is `key`. */
+  findFirst(index: IndexKey<R>, key: string): R | undefined {
+    return this.find(index, key)[0];
+  }
+
+  private indexRow(map: Map<string, Set<string>>, index: IndexKey<R>, pkid: string, row: R, add: boolean): void {
+    const key = index(row);
+    if (key === undefined) return;
+    let pkids = map.get(key);
+    if (add) {
+      if (!pkids) map.set(key, (pkids = new Set()));
+      pkids.add(pkid);
+    } else if (pkids) {
+      pkids.delete(pkid);
+      if (!pkids.size) map.delete(key);
+    }
+  }
+
+  /** Stores a row and keeps the indexes in step. */
+  private store(pkid: string, row: R): this {
+    const before = super.get(pkid);
+    for (const [index, map] of this.indexes) {
+      if (before !== undefined) this.indexRow(map, index, pkid, before, false);
+      this.indexRow(map, index, pkid, row, true);
+    }
+    return super.set(pkid, row);
+  }
+
+  /** Removes a row and keeps the indexes in step. */
+  private unstore(pkid: string): boolean {
+    const before = super.get(pkid);
+    if (before !== undefined) for (const [index, map] of this.indexes) this.indexRow(map, index, pkid, before, false);
     return super.delete(pkid);
   }
 
@@ -365,14 +423,14 @@ export class Table<R> extends Map<string, R> {
       this.version = this.journal.tick();
       if (!had) {
         this.places.delete(pkid);
-        super.delete(pkid);
+        this.unstore(pkid);
         return;
       }
       if (!super.has(pkid)) {
         this.places.set(pkid, place!);
         this.journal.reorderAfterUndo(this as Table<unknown>);
       }
-      super.set(pkid, before as R);
+      this.store(pkid, before as R);
     });
   }
 
@@ -383,6 +441,19 @@ export class Table<R> extends Map<string, R> {
     for (const [pkid, row] of rows) super.set(pkid, row);
   }
 }
+
+// Indexes (Table.find) behind the natural-key lookups; one function per index, so defined once here.
+/** Exact name (reference rows, IP phone services; SQL's `name = '...'`). */
+export const BY_NAME: IndexKey<{ name: string }> = (r) => r.name;
+/** Device names compare without case. */
+export const BY_NAME_UPPER: IndexKey<{ name: string }> = (r) => r.name.toUpperCase();
+/** User ids compare without case. */
+export const BY_USERID_LOWER: IndexKey<{ userid: string }> = (r) => r.userid.toLowerCase();
+/** Exact user id (SQL's `userid = '...'`). */
+export const BY_USERID: IndexKey<{ userid: string }> = (r) => r.userid;
+const patternKey = (pattern: string, partitionPkid: string | null): string => JSON.stringify([pattern, partitionPkid]);
+/** A numplan row's pattern and partition. */
+export const BY_PATTERN: IndexKey<{ pattern: string; partitionPkid: string | null }> = (r) => patternKey(r.pattern, r.partitionPkid);
 
 export class CucmDb {
   private readonly journal = new Journal();
@@ -418,8 +489,7 @@ export class CucmDb {
   }
 
   findRef(table: RefTable, name: string): NamedRow | undefined {
-    for (const r of this.refs[table].values()) if (r.name === name) return r;
-    return undefined;
+    return this.refs[table].findFirst(BY_NAME, name);
   }
 
   /** Resolves a required reference by name; unknown → 5007 naming the item. */
@@ -450,35 +520,28 @@ export class CucmDb {
   // --- natural-key lookups -------------------------------------------------------------------
 
   deviceByName(name: string): DeviceRow | undefined {
-    const wanted = name.toUpperCase();
-    for (const d of this.devices.values()) if (d.name.toUpperCase() === wanted) return d;
-    return undefined;
+    return this.devices.findFirst(BY_NAME_UPPER, name.toUpperCase());
   }
 
   lineByKey(pattern: string, partitionPkid: string | null): LineRow | undefined {
-    for (const l of this.lines.values()) if (l.pattern === pattern && l.partitionPkid === partitionPkid) return l;
-    return undefined;
+    return this.lines.findFirst(BY_PATTERN, patternKey(pattern, partitionPkid));
   }
 
   appUserById(userid: string): AppUserRow | undefined {
-    for (const u of this.appUsers.values()) if (u.userid.toLowerCase() === userid.toLowerCase()) return u;
-    return undefined;
+    return this.appUsers.findFirst(BY_USERID_LOWER, userid.toLowerCase());
   }
 
   endUserById(userid: string): EndUserRow | undefined {
-    for (const u of this.endUsers.values()) if (u.userid.toLowerCase() === userid.toLowerCase()) return u;
-    return undefined;
+    return this.endUsers.findFirst(BY_USERID_LOWER, userid.toLowerCase());
   }
 
   /** Any numplan row (directory number or Meet-Me number) with this pattern and partition. */
   numplanByKey(pattern: string, partitionPkid: string | null): LineRow | MeetMeRow | undefined {
-    for (const m of this.meetMes.values()) if (m.pattern === pattern && m.partitionPkid === partitionPkid) return m;
-    return this.lineByKey(pattern, partitionPkid);
+    return this.meetMes.findFirst(BY_PATTERN, patternKey(pattern, partitionPkid)) ?? this.lineByKey(pattern, partitionPkid);
   }
 
   ipPhoneServiceByName(name: string): IpPhoneServiceRow | undefined {
-    for (const s of this.ipPhoneServices.values()) if (s.name === name) return s;
-    return undefined;
+    return this.ipPhoneServices.findFirst(BY_NAME, name);
   }
 
   profiles(): ProfileRow[] {

@@ -27,6 +27,7 @@ export function cucmSqlDatabase(db: CucmDb, family: SimFamily): SqlDatabase {
         setters: setters && Object.fromEntries(Object.entries(setters).map(([c, s]) => [c, set(s!)])),
         insert: v.insert && ((values) => v.insert!(db, values)),
         remove: v.remove && ((t) => v.remove!(db, t)),
+        lookup: v.lookup && ((column, value) => v.lookup![column]?.(db, value)),
       };
     },
   };

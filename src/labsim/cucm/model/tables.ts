@@ -18,6 +18,9 @@ import {
   stablePkid,
 } from "./catalog";
 import {
+  type AppUserRow,
+  BY_NAME,
+  BY_USERID,
   type CucmDb,
   type DeviceRow,
   type DialRuleRow,
@@ -64,7 +67,15 @@ export interface TableView<T = unknown> {
   insert?(db: CucmDb, values: Map<string, SqlValue>): void;
   /** DELETE of one row. */
   remove?(db: CucmDb, target: T): void;
+  /**
+   * Index lookups by column (see SqlTable.lookup in ../../sql/engine.ts): the rows rows() gives
+   * whose column holds exactly `key`, in the same order, without building the others.
+   */
+  lookup?: Partial<Record<string, (db: CucmDb, key: string) => Array<{ row: SqlRow; target: T }>>>;
 }
+
+/** A row found by pkid, as a list. */
+const one = <T>(row: T | undefined): T[] => (row === undefined ? [] : [row]);
 
 export function columnsOf(view: TableView<any>, family: SimFamily): string[] {
   return family === "12" ? [...view.columns, ...(view.columns12 ?? [])] : view.columns;
@@ -98,12 +109,15 @@ function required(table: string, column: string, values: Map<string, SqlValue>):
 function namedView(table: RefTable, extra: (r: NamedRow) => SqlRow = () => ({}), extraCols: string[] = []): TableView<NamedRow> {
   return {
     columns: ["pkid", "name", "description", ...extraCols],
-    rows: (db) =>
-      [...db.refs[table].values()].map((r) => ({
-        row: { pkid: r.pkid, name: r.name, description: r.description ?? "", ...extra(r) },
-        target: r,
-      })),
+    rows: (db) => [...db.refs[table].values()].map(toRow),
+    lookup: {
+      pkid: (db, key) => one(db.refs[table].get(key)).map(toRow),
+      name: (db, key) => db.refs[table].find(BY_NAME, key).map(toRow),
+    },
   };
+  function toRow(r: NamedRow): { row: SqlRow; target: NamedRow } {
+    return { row: { pkid: r.pkid, name: r.name, description: r.description ?? "", ...extra(r) }, target: r };
+  }
 }
 
 const modelTk = (product: string | undefined): SqlValue => str(product ? PRODUCTS[product]?.tk : undefined);
@@ -111,40 +125,45 @@ const protoTk = (p: "SCCP" | "SIP" | undefined): SqlValue => str(p ? PROTOCOL_TK
 
 // --- devices ----------------------------------------------------------------------------------
 
+function deviceRow(d: DeviceRow): { row: SqlRow; target: DeviceRow } {
+  const phone = d.cls === "Phone" ? d : undefined;
+  const profile = d.cls === "Device Profile" ? d : undefined;
+  const trunk = d.cls === "Trunk" ? d : undefined;
+  const tk = trunk ? String(SIP_TRUNK_TK) : modelTk((phone ?? profile)!.product);
+  return {
+    target: d,
+    row: {
+      pkid: d.pkid,
+      name: d.name,
+      description: d.description,
+      tkmodel: tk,
+      tkproduct: tk,
+      tkclass: String(CLASS_TK[d.cls]),
+      tkdeviceprotocol: trunk ? protoTk("SIP") : protoTk((phone ?? profile)!.protocol),
+      fkdevicepool: profile ? null : (phone ?? trunk)!.devicePoolPkid,
+      fklocation: profile ? null : (phone ?? trunk)!.locationPkid,
+      fkcallingsearchspace: profile ? null : (phone ?? trunk)!.cssPkid,
+      fkphonetemplate: (phone ?? profile)?.phoneTemplatePkid ?? null,
+      fksecurityprofile: profile ? null : (phone ?? trunk)!.securityProfilePkid,
+      fksipprofile: profile ? null : (phone ?? trunk)!.sipProfilePkid,
+      fkcommonphoneconfig: phone?.commonPhoneConfigPkid ?? null,
+      fkenduser: phone?.ownerPkid ?? null,
+      allowhoteling: bool(phone?.enableExtensionMobility ?? false),
+    },
+  };
+}
+
 const DEVICE: TableView<DeviceRow> = {
   columns: [
     "pkid", "name", "description", "tkmodel", "tkproduct", "tkclass", "tkdeviceprotocol", "fkdevicepool",
     "fklocation", "fkcallingsearchspace", "fkphonetemplate", "fksecurityprofile", "fksipprofile",
     "fkcommonphoneconfig", "fkenduser", "allowhoteling",
   ],
-  rows: (db) =>
-    [...db.devices.values()].map((d) => {
-      const phone = d.cls === "Phone" ? d : undefined;
-      const profile = d.cls === "Device Profile" ? d : undefined;
-      const trunk = d.cls === "Trunk" ? d : undefined;
-      const tk = trunk ? String(SIP_TRUNK_TK) : modelTk((phone ?? profile)!.product);
-      return {
-        target: d,
-        row: {
-          pkid: d.pkid,
-          name: d.name,
-          description: d.description,
-          tkmodel: tk,
-          tkproduct: tk,
-          tkclass: String(CLASS_TK[d.cls]),
-          tkdeviceprotocol: trunk ? protoTk("SIP") : protoTk((phone ?? profile)!.protocol),
-          fkdevicepool: profile ? null : (phone ?? trunk)!.devicePoolPkid,
-          fklocation: profile ? null : (phone ?? trunk)!.locationPkid,
-          fkcallingsearchspace: profile ? null : (phone ?? trunk)!.cssPkid,
-          fkphonetemplate: (phone ?? profile)?.phoneTemplatePkid ?? null,
-          fksecurityprofile: profile ? null : (phone ?? trunk)!.securityProfilePkid,
-          fksipprofile: profile ? null : (phone ?? trunk)!.sipProfilePkid,
-          fkcommonphoneconfig: phone?.commonPhoneConfigPkid ?? null,
-          fkenduser: phone?.ownerPkid ?? null,
-          allowhoteling: bool(phone?.enableExtensionMobility ?? false),
-        },
-      };
-    }),
+  rows: (db) => [...db.devices.values()].map(deviceRow),
+  lookup: {
+    pkid: (db, key) => one(db.devices.get(key)).map(deviceRow),
+    name: (db, key) => db.devices.find(BY_NAME, key).map(deviceRow),
+  },
   types: { allowhoteling: "bool" },
   edit: (db, d, change) => editRow(db.devices, d.pkid, change),
   setters: {
@@ -256,24 +275,26 @@ interface UserDeviceLink {
  */
 const ASSOCIATION_DEVICE = "1";
 const ASSOCIATION_PROFILE = "5";
+function userDeviceRows(u: EndUserRow): Array<{ row: SqlRow; target: UserDeviceLink }> {
+  return [...u.devicePkids.map((d) => [d, ASSOCIATION_DEVICE] as const), ...u.profilePkids.map((d) => [d, ASSOCIATION_PROFILE] as const)].map(
+    ([d, association]) => ({
+      target: { user: u, devicePkid: d },
+      row: {
+        pkid: stablePkid(`eudm:${u.pkid}:${d}`),
+        fkenduser: u.pkid,
+        fkdevice: d,
+        defaultprofile: bool(u.defaultProfilePkid === d),
+        description: "",
+        tkuserassociation: association,
+      },
+    }),
+  );
+}
+
 const END_USER_DEVICE_MAP: TableView<UserDeviceLink> = {
   columns: ["pkid", "fkenduser", "fkdevice", "defaultprofile", "description", "tkuserassociation"],
-  rows: (db) =>
-    [...db.endUsers.values()].flatMap((u) =>
-      [...u.devicePkids.map((d) => [d, ASSOCIATION_DEVICE] as const), ...u.profilePkids.map((d) => [d, ASSOCIATION_PROFILE] as const)].map(
-        ([d, association]) => ({
-          target: { user: u, devicePkid: d },
-          row: {
-            pkid: stablePkid(`eudm:${u.pkid}:${d}`),
-            fkenduser: u.pkid,
-            fkdevice: d,
-            defaultprofile: bool(u.defaultProfilePkid === d),
-            description: "",
-            tkuserassociation: association,
-          },
-        }),
-      ),
-    ),
+  rows: (db) => [...db.endUsers.values()].flatMap(userDeviceRows),
+  lookup: { fkenduser: (db, key) => one(db.endUsers.get(key)).flatMap(userDeviceRows) },
   types: { fkenduser: "pkid", fkdevice: "pkid", defaultprofile: "bool", tkuserassociation: "int" },
   edit: (db, t, change) => editRow(db.endUsers, t.user.pkid, (user) => change({ user, devicePkid: t.devicePkid })),
   setters: {
@@ -341,21 +362,28 @@ const END_USER_DIRGROUP_MAP: TableView<UserGroupLink> = {
  * numbeginwith, numofdigits, digitsremoved, prefix); no priority column is known, so the view has
  * none (a rule inserted by SQL goes after the others; 12.x's AXL priority is kept by the model).
  */
+function dialRuleRow(r: DialRuleRow): { row: SqlRow; target: DialRuleRow } {
+  return {
+    target: r,
+    row: {
+      pkid: r.pkid,
+      name: r.name,
+      description: r.description,
+      numbeginwith: r.numberBeginWith,
+      numofdigits: String(r.numberOfDigits),
+      digitsremoved: String(r.digitsToBeRemoved),
+      prefix: r.prefixPattern,
+    },
+  };
+}
+
 const APPLICATION_DIAL_RULE: TableView<DialRuleRow> = {
   columns: ["pkid", "name", "description", "numbeginwith", "numofdigits", "digitsremoved", "prefix"],
-  rows: (db) =>
-    [...db.dialRules.values()].map((r) => ({
-      target: r,
-      row: {
-        pkid: r.pkid,
-        name: r.name,
-        description: r.description,
-        numbeginwith: r.numberBeginWith,
-        numofdigits: String(r.numberOfDigits),
-        digitsremoved: String(r.digitsToBeRemoved),
-        prefix: r.prefixPattern,
-      },
-    })),
+  rows: (db) => [...db.dialRules.values()].map(dialRuleRow),
+  lookup: {
+    pkid: (db, key) => one(db.dialRules.get(key)).map(dialRuleRow),
+    name: (db, key) => db.dialRules.find(BY_NAME, key).map(dialRuleRow),
+  },
   types: { pkid: "pkid", numofdigits: "int", digitsremoved: "int" },
   edit: (db, r, change) => editRow(db.dialRules, r.pkid, change),
   setters: {
@@ -403,31 +431,38 @@ const byTk = (map: Record<string, number>, tk: number, constraint: string): stri
 };
 
 /** CUCM's telecasterservice table (columns as a CUCM database lists them; secureurltemplate is 8.0+). */
+function phoneServiceRow(s: IpPhoneServiceRow): { row: SqlRow; target: IpPhoneServiceRow } {
+  return {
+    target: s,
+    row: {
+      pkid: s.pkid,
+      name: s.name,
+      urltemplate: s.url,
+      description: s.description,
+      nameascii: s.asciiName,
+      tkphoneservice: str(PHONE_SERVICE_TK[s.serviceType]),
+      vendor: s.vendor,
+      version: s.version,
+      enterprisesubscription: bool(s.enterpriseSubscription),
+      enabled: bool(s.enabled),
+      priority: String(s.priority),
+      tkphoneservicecategory: str(PHONE_SERVICE_CATEGORY_TK[s.category]),
+      secureurltemplate: s.secureUrl || null,
+    },
+  };
+}
+
 const TELECASTER_SERVICE: TableView<IpPhoneServiceRow> = {
   columns: [
     "pkid", "name", "urltemplate", "description", "nameascii", "tkphoneservice", "vendor", "version",
     "enterprisesubscription", "enabled", "priority", "tkphoneservicecategory",
   ],
   columns12: ["secureurltemplate"],
-  rows: (db) =>
-    [...db.ipPhoneServices.values()].map((s) => ({
-      target: s,
-      row: {
-        pkid: s.pkid,
-        name: s.name,
-        urltemplate: s.url,
-        description: s.description,
-        nameascii: s.asciiName,
-        tkphoneservice: str(PHONE_SERVICE_TK[s.serviceType]),
-        vendor: s.vendor,
-        version: s.version,
-        enterprisesubscription: bool(s.enterpriseSubscription),
-        enabled: bool(s.enabled),
-        priority: String(s.priority),
-        tkphoneservicecategory: str(PHONE_SERVICE_CATEGORY_TK[s.category]),
-        secureurltemplate: s.secureUrl || null,
-      },
-    })),
+  rows: (db) => [...db.ipPhoneServices.values()].map(phoneServiceRow),
+  lookup: {
+    pkid: (db, key) => one(db.ipPhoneServices.get(key)).map(phoneServiceRow),
+    name: (db, key) => db.ipPhoneServices.find(BY_NAME, key).map(phoneServiceRow),
+  },
   types: {
     pkid: "pkid", tkphoneservice: "int", tkphoneservicecategory: "int", enterprisesubscription: "bool", enabled: "bool", priority: "int",
   },
@@ -570,6 +605,22 @@ const TELECASTER_SUBSCRIBED_SERVICE: TableView<SubscriptionLink> = {
 
 // --- the table list -----------------------------------------------------------------------------
 
+function endUserRow(u: EndUserRow): { row: SqlRow; target: EndUserRow } {
+  return {
+    target: u,
+    row: {
+      pkid: u.pkid,
+      userid: u.userid,
+      firstname: u.firstName ?? "",
+      lastname: u.lastName,
+      telephonenumber: u.telephoneNumber,
+      fkmatrix_presence: u.presenceGroupPkid,
+    },
+  };
+}
+
+const appUserRow = (u: AppUserRow): { row: SqlRow; target: AppUserRow } => ({ target: u, row: { pkid: u.pkid, name: u.userid, isstandard: "f" } });
+
 /** Table name → view. */
 export const TABLES: Record<string, TableView<any>> = {
   device: DEVICE,
@@ -577,24 +628,18 @@ export const TABLES: Record<string, TableView<any>> = {
   numplan: NUMPLAN,
   enduser: {
     columns: ["pkid", "userid", "firstname", "lastname", "telephonenumber", "fkmatrix_presence"],
-    rows: (db) =>
-      [...db.endUsers.values()].map((u) => ({
-        target: u,
-        row: {
-          pkid: u.pkid,
-          userid: u.userid,
-          firstname: u.firstName ?? "",
-          lastname: u.lastName,
-          telephonenumber: u.telephoneNumber,
-          fkmatrix_presence: u.presenceGroupPkid,
-        },
-      })),
+    rows: (db) => [...db.endUsers.values()].map(endUserRow),
+    lookup: {
+      pkid: (db, key) => one(db.endUsers.get(key)).map(endUserRow),
+      userid: (db, key) => db.endUsers.find(BY_USERID, key).map(endUserRow),
+    },
   },
   enduserdevicemap: END_USER_DEVICE_MAP,
   enduserdirgroupmap: END_USER_DIRGROUP_MAP,
   applicationuser: {
     columns: ["pkid", "name", "isstandard"],
-    rows: (db) => [...db.appUsers.values()].map((u) => ({ target: u, row: { pkid: u.pkid, name: u.userid, isstandard: "f" } })),
+    rows: (db) => [...db.appUsers.values()].map(appUserRow),
+    lookup: { pkid: (db, key) => one(db.appUsers.get(key)).map(appUserRow) },
   },
   applicationuserdevicemap: {
     columns: ["pkid", "fkapplicationuser", "fkdevice", "tkuserassociation"],
