@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { RcclabError } from "../providers/core/errors";
-import { createIntentsFile, currentStack, fieldsHash, readIntents, recordIntent, removeIntent, targetOf } from "../providers/core/intents";
+import { ENGINE_JOURNALS, createIntentsFile, currentStack, fieldsHash, readIntents, recordIntent, removeIntent, targetOf } from "../providers/core/intents";
 import { defineKind } from "../providers/core/kind";
 import { ProviderHost } from "../src/engine/providerHost";
 import { Thing, echoSystem } from "./fixtures/echo-kind";
@@ -104,6 +104,25 @@ describe("create intents: the journal", () => {
       expect(createIntentsFile()).toBe(path.join(process.cwd(), ".rcclab", "create-intents.json"));
     } finally {
       process.env.RCCLAB_CREATE_INTENTS = saved;
+    }
+  });
+
+  it("is not kept when the engine journals creates itself (RCCLAB_CREATE_INTENTS=engine, set by rcclab's local engine)", async () => {
+    const saved = process.env.RCCLAB_CREATE_INTENTS;
+    const cwd = process.cwd();
+    const where = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-engine-journals-"));
+    process.env.RCCLAB_CREATE_INTENTS = ENGINE_JOURNALS;
+    process.chdir(where);
+    try {
+      const intent = { type: "rcclab:echo:Thing", key: "k", target: "t", fields: "f", at: new Date().toISOString(), pid: process.pid };
+      expect(recordIntent(intent)).toBeUndefined();
+      expect(recordIntent(intent)).toBeUndefined();
+      removeIntent(intent);
+      expect(fs.readdirSync(where)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+      process.env.RCCLAB_CREATE_INTENTS = saved;
+      fs.rmSync(where, { recursive: true, force: true });
     }
   });
 

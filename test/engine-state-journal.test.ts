@@ -74,13 +74,13 @@ describe("state: batched saves, sealed once, intents journal", () => {
     expect(fs.readFileSync(file, "utf8").split(PROVIDER).length - 1).toBe(1);
   });
 
-  it("an intent is a journal line, not a rewrite; a load applies it, a save takes it in and empties the journal", () => {
+  it("an intent is a journal line, not a rewrite; a load applies it, a save takes it in and empties the journal", async () => {
     const file = freshFile();
     const s = load(file);
     s.live.set(entry("a").urn, entry("a"));
     s.save();
     const before = fs.readFileSync(file, "utf8");
-    s.recordIntent(intent("b"));
+    await s.recordIntent(intent("b"));
     expect(fs.readFileSync(file, "utf8")).toBe(before);
     const line = fs.readFileSync(journalFileOf(file), "utf8");
     expect(line).not.toContain("pw");
@@ -95,11 +95,11 @@ describe("state: batched saves, sealed once, intents journal", () => {
     expect(load(file).intents).toEqual([]);
   });
 
-  it("a journal line a save already took in is not applied again (a kill between the rename and emptying the journal)", () => {
+  it("a journal line a save already took in is not applied again (a kill between the rename and emptying the journal)", async () => {
     const file = freshFile();
     const s = load(file);
     s.save();
-    s.recordIntent(intent("b"));
+    await s.recordIntent(intent("b"));
     const journal = fs.readFileSync(journalFileOf(file), "utf8");
     s.settleIntent(intent("b").urn);
     s.flush();
@@ -107,20 +107,20 @@ describe("state: batched saves, sealed once, intents journal", () => {
     expect(load(file).intents).toEqual([]);
   });
 
-  it("with no state file yet, the first intent writes the whole state", () => {
+  it("with no state file yet, the first intent writes the whole state", async () => {
     const file = freshFile();
     const s = load(file);
-    s.recordIntent(intent("a"));
+    await s.recordIntent(intent("a"));
     expect(fs.existsSync(journalFileOf(file))).toBe(false);
     expect(load(file).intents.map((i) => i.id)).toEqual(["a"]);
   });
 
-  it("a last line cut short (killed while written) is dropped; a line cut short before it is a damaged journal", () => {
+  it("a last line cut short (killed while written) is dropped; a line cut short before it is a damaged journal", async () => {
     const file = freshFile();
     const s = load(file);
     s.save();
-    s.recordIntent(intent("a"));
-    s.recordIntent(intent("b"));
+    await s.recordIntent(intent("a"));
+    await s.recordIntent(intent("b"));
     const text = fs.readFileSync(journalFileOf(file), "utf8");
     const [l1, l2] = text.split("\n");
     fs.writeFileSync(journalFileOf(file), `${l1}\n${l2!.slice(0, 40)}`);
@@ -128,5 +128,20 @@ describe("state: batched saves, sealed once, intents journal", () => {
     fs.writeFileSync(journalFileOf(file), `${l1!.slice(0, 40)}\n${l2}\n`);
     expect(() => load(file)).toThrow(StateFileError);
     expect(() => load(file)).toThrow(/the intents journal .* is damaged at line 1/);
+  });
+
+  it("intents recorded together share one append and one fsync; one a save already holds is not appended", async () => {
+    const file = freshFile();
+    const s = load(file);
+    s.save();
+    await Promise.all(["a", "b", "c"].map((n) => s.recordIntent(intent(n))));
+    expect(s.journalWrites).toBe(1);
+    expect(fs.readFileSync(journalFileOf(file), "utf8").trim().split("\n")).toHaveLength(3);
+    const pending = s.recordIntent(intent("d"));
+    s.save();
+    await pending;
+    expect(s.journalWrites).toBe(1);
+    expect(fs.existsSync(journalFileOf(file))).toBe(false);
+    expect(load(file).intents.map((i) => i.id)).toEqual(["a", "b", "c", "d"]);
   });
 });

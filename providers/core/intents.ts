@@ -46,6 +46,15 @@ interface Journal {
 /** Intents older than this are dropped when the journal is read. */
 export const MAX_AGE_DAYS = 30;
 
+/**
+ * RCCLAB_CREATE_INTENTS=engine: the engine that runs this provider records every create's intent in
+ * its own state before it asks for the create (rcclab's local engine, src/engine/state.ts), and takes
+ * interrupted creates over itself; the provider then keeps no journal of its own (each change to it
+ * is a locked, fsynced rewrite, which slowed every create down).
+ */
+export const ENGINE_JOURNALS = "engine";
+const engineJournals = (o: JournalOptions): boolean => !o.file && process.env.RCCLAB_CREATE_INTENTS === ENGINE_JOURNALS;
+
 /** The journal file: .rcclab/create-intents.json in the working directory, or RCCLAB_CREATE_INTENTS. */
 export function createIntentsFile(): string {
   return process.env.RCCLAB_CREATE_INTENTS || path.join(process.cwd(), ".rcclab", "create-intents.json");
@@ -219,6 +228,7 @@ export interface JournalOptions {
  * a stack that does not contradict) left, if any: it replaces that one. Another stack's intents stay.
  */
 export function recordIntent(intent: CreateIntent, o: JournalOptions = {}): CreateIntent | undefined {
+  if (engineJournals(o)) return undefined;
   const file = o.file ?? createIntentsFile();
   return locked(file, () => {
     const all = load(file, o.now ?? Date.now(), o.maxAgeDays ?? MAX_AGE_DAYS);
@@ -230,6 +240,7 @@ export function recordIntent(intent: CreateIntent, o: JournalOptions = {}): Crea
 
 /** Remove the intent for this object (its create is done, or it created nothing). */
 export function removeIntent(intent: Pick<CreateIntent, "type" | "key" | "target" | "stack" | "project">, o: JournalOptions = {}): void {
+  if (engineJournals(o)) return;
   const file = o.file ?? createIntentsFile();
   locked(file, () => {
     const all = load(file, o.now ?? Date.now(), o.maxAgeDays ?? MAX_AGE_DAYS);

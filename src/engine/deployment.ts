@@ -367,7 +367,7 @@ export class Deployment extends EngineRun {
   private async createRecorded(urn: string, type: string, parent: string | undefined, dependencies: string[], checked: Props, inputs: Props): Promise<{ id: string; outs: Props }> {
     const key = kindOf(type)?.keyOf?.(checked);
     if (key) {
-      this.state.recordIntent({ op: "create", urn, type, id: key, ...(parent ? { parent } : {}), dependencies, inputs, since: new Date().toISOString() });
+      await this.state.recordIntent({ op: "create", urn, type, id: key, ...(parent ? { parent } : {}), dependencies, inputs, since: new Date().toISOString() });
     }
     try {
       const created = await this.host.create(urn, type, checked);

@@ -57,6 +57,7 @@
  * references; Pulumi's checkpoint format, update
  * history and `pulumi` CLI compatibility of the state (the stack *config* file is compatible).
  */
+import { ENGINE_JOURNALS } from "../../providers/core/intents";
 import { Deployment } from "./deployment";
 import { EngineRun } from "./engineRun";
 import type { DriftResult, EngineOptions, ProgramOptions, RunResult, Step, Summary } from "./engineTypes";
@@ -160,9 +161,10 @@ function exclusive<T>(fn: () => Promise<T>): Promise<T> {
 
 async function withHost<T>(opts: EngineOptions, fn: (host: ProviderHost) => Promise<T>): Promise<T> {
   if (opts.host) return fn(opts.host);
-  // The stack and project, as Pulumi's engine gives them to a provider: the providers' create intents
-  // are this stack's (providers/core/intents.ts).
-  const host = await ProviderHost.start(undefined, { ...process.env, PULUMI_STACK: opts.stack, PULUMI_PROJECT: opts.project });
+  // The stack and project, as Pulumi's engine gives them to a provider. This engine records each
+  // create's intent in its state first, so the providers keep no journal of their own
+  // (providers/core/intents.ts).
+  const host = await ProviderHost.start(undefined, { ...process.env, PULUMI_STACK: opts.stack, PULUMI_PROJECT: opts.project, RCCLAB_CREATE_INTENTS: ENGINE_JOURNALS });
   try {
     return await fn(host);
   } finally {

@@ -64,8 +64,9 @@ export class StateStore {
   intents: Intent[] = [];
   /** How long outcomes may wait to be written together (see saveSoon). */
   saveDelayMs = 1000;
-  /** Writes of the whole state so far (for tests and the benchmark). */
+  /** Writes of the whole state so far, and appends to the journal (for tests and the benchmark). */
   saves = 0;
+  journalWrites = 0;
 
   private generation = 0;
   /** Providers the file on disk holds (by hash). */
@@ -74,6 +75,7 @@ export class StateStore {
   private readonly hashes = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
+  private readonly journalQueue: { intent: Intent; generation: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private laterFailure: unknown;
 
   private constructor(
@@ -125,17 +127,44 @@ export class StateStore {
   }
 
   /**
-   * Record a create about to be sent, durably, before it is sent: one journal line (the whole state
-   * when there is no state file yet).
+   * Record a create about to be sent, durably: resolves once it is on disk, and only then may the
+   * create be sent. Intents recorded together (creates that start at once) share one journal append
+   * and one fsync; with no state file yet, the whole state is written.
    */
-  recordIntent(intent: Intent): void {
+  recordIntent(intent: Intent): Promise<void> {
     this.intents = [...this.intents.filter((i) => i.urn !== intent.urn), intent];
-    if (this.generation === 0) return this.save();
+    if (this.generation === 0) {
+      this.save();
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      this.journalQueue.push({ intent, generation: this.generation, resolve, reject });
+      if (this.journalQueue.length === 1) setImmediate(() => this.appendIntents());
+    });
+  }
+
+  /** One append and one fsync for the intents waiting. */
+  private appendIntents(): void {
+    const batch = this.journalQueue.splice(0);
+    // A save since an intent was recorded holds it already (it was in `intents`): nothing to append.
+    const lines = batch.filter((b) => b.generation === this.generation).map((b) => this.journalLine(b.intent));
+    try {
+      if (lines.length) {
+        appendSynced(journalFileOf(this.file), lines.join(""));
+        this.journalWrites++;
+      }
+      for (const b of batch) b.resolve();
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    }
+  }
+
+  private journalLine(intent: Intent): string {
     const providers: Record<string, string> = {};
     const sealed = { ...intent, inputs: referProvider(this.sealBag(intent.inputs, intent.type, true), providers, this.hashOf) };
     for (const h of this.savedProviders) delete providers[h];
     const line: JournalLine = { generation: this.generation, intent: sealed, ...(Object.keys(providers).length ? { providers } : {}) };
-    appendSynced(journalFileOf(this.file), `${JSON.stringify(line)}\n`);
+    return `${JSON.stringify(line)}\n`;
   }
 
   /** The outcome of a create is in the state: its intent goes (with the next save). */
