@@ -257,6 +257,20 @@ export function pkidOf(uuid: string): string {
   return uuid.trim().replace(/^\{|\}$/g, "").toLowerCase();
 }
 
+/** A frozen row's JSON text (indent 1) at a depth of the state file, kept while the row lives. */
+const ROW_TEXT = new Map<number, WeakMap<object, string>>();
+function rowText(row: object, depth: number): string {
+  if (!Object.isFrozen(row)) return JSON.stringify(row, null, 1).replaceAll("\n", `\n${" ".repeat(depth)}`);
+  let cache = ROW_TEXT.get(depth);
+  if (!cache) ROW_TEXT.set(depth, (cache = new WeakMap()));
+  let text = cache.get(row);
+  if (text === undefined) {
+    text = JSON.stringify(row, null, 1).replaceAll("\n", `\n${" ".repeat(depth)}`);
+    cache.set(row, text);
+  }
+  return text;
+}
+
 /** Freezes a row and everything in it (what is frozen already is taken as deeply frozen). */
 function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
@@ -606,8 +620,36 @@ export class CucmDb {
   save(file: string, meta: Record<string, unknown> = {}): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ format: "rcclab-cucm-sim/1", ...meta, db: this.toJSON() }, null, 1));
+    fs.writeFileSync(tmp, this.serialize(meta));
     fs.renameSync(tmp, file);
+  }
+
+  /**
+   * The state file's text: JSON.stringify({ format, ...meta, db: toJSON() }, null, 1), character for
+   * character, but each stored row's text is kept from the last save (rows are frozen, so a row's text
+   * changes only with the row): a save after one write re-encodes that write's rows, not the whole
+   * database (at 1,000 users the full encoding was most of a write's cost, issue 13 §4).
+   */
+  serialize(meta: Record<string, unknown> = {}): string {
+    const data = this.toJSON();
+    const { refs, platformServices, ...tables } = data;
+    const pad = (depth: number): string => " ".repeat(depth);
+    const rows = (list: readonly object[], depth: number): string =>
+      list.length ? `[\n${list.map((r) => pad(depth + 1) + rowText(r, depth + 1)).join(",\n")}\n${pad(depth)}]` : "[]";
+    const object = (entries: Array<[string, string]>, depth: number): string =>
+      entries.length ? `{\n${entries.map(([k, v]) => `${pad(depth + 1)}${JSON.stringify(k)}: ${v}`).join(",\n")}\n${pad(depth)}}` : "{}";
+    const db = object(
+      [
+        ["refs", object(Object.entries(refs).map(([k, list]) => [k, rows(list, 3)]), 2)],
+        ...Object.entries(tables).map(([k, list]): [string, string] => [k, rows(list as object[], 2)]),
+        ["platformServices", JSON.stringify(platformServices, null, 1).replaceAll("\n", `\n${pad(2)}`)],
+      ],
+      1,
+    );
+    const PLACE = "\u0000db\u0000";
+    const top = JSON.stringify({ format: "rcclab-cucm-sim/1", ...meta, db: PLACE }, null, 1);
+    const at = top.lastIndexOf(JSON.stringify(PLACE)); // db is the last member
+    return top.slice(0, at) + db + top.slice(at + JSON.stringify(PLACE).length);
   }
 
   static loadFile(file: string): { db: CucmDb; meta: Record<string, unknown> } | undefined {
