@@ -258,17 +258,22 @@ export function pkidOf(uuid: string): string {
 }
 
 /** A frozen row's JSON text (indent 1) at a depth of the state file, kept while the row lives. */
-const ROW_TEXT = new Map<number, WeakMap<object, string>>();
-function rowText(row: object, depth: number): string {
-  if (!Object.isFrozen(row)) return JSON.stringify(row, null, 1).replaceAll("\n", `\n${" ".repeat(depth)}`);
-  let cache = ROW_TEXT.get(depth);
-  if (!cache) ROW_TEXT.set(depth, (cache = new WeakMap()));
-  let text = cache.get(row);
-  if (text === undefined) {
-    text = JSON.stringify(row, null, 1).replaceAll("\n", `\n${" ".repeat(depth)}`);
-    cache.set(row, text);
+const ROW_BYTES = new Map<number, WeakMap<object, Buffer>>();
+/** A row as an element of the state file at this depth: its indentation and JSON text (indent 1), UTF-8. */
+function rowBytes(row: object, depth: number): Buffer {
+  const encode = (): Buffer => {
+    const pad = " ".repeat(depth);
+    return Buffer.from(pad + JSON.stringify(row, null, 1).replaceAll("\n", `\n${pad}`));
+  };
+  if (!Object.isFrozen(row)) return encode();
+  let cache = ROW_BYTES.get(depth);
+  if (!cache) ROW_BYTES.set(depth, (cache = new WeakMap()));
+  let bytes = cache.get(row);
+  if (bytes === undefined) {
+    bytes = encode();
+    cache.set(row, bytes);
   }
-  return text;
+  return bytes;
 }
 
 /** Freezes a row and everything in it (what is frozen already is taken as deeply frozen). */
@@ -620,36 +625,59 @@ export class CucmDb {
   save(file: string, meta: Record<string, unknown> = {}): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, this.serialize(meta));
+    fs.writeFileSync(tmp, this.serializeBytes(meta));
     fs.renameSync(tmp, file);
   }
 
-  /**
-   * The state file's text: JSON.stringify({ format, ...meta, db: toJSON() }, null, 1), character for
-   * character, but each stored row's text is kept from the last save (rows are frozen, so a row's text
-   * changes only with the row): a save after one write re-encodes that write's rows, not the whole
-   * database (at 1,000 users the full encoding was most of a write's cost, issue 13 §4).
-   */
+  /** The state file's text (see serializeBytes). */
   serialize(meta: Record<string, unknown> = {}): string {
-    const data = this.toJSON();
-    const { refs, platformServices, ...tables } = data;
+    return this.serializeBytes(meta).toString("utf8");
+  }
+
+  /**
+   * The state file's bytes: JSON.stringify({ format, ...meta, db: toJSON() }, null, 1), byte for
+   * byte, but each stored row's bytes are kept from the last save (rows are frozen, so they change
+   * only with the row): a save after one write encodes that write's rows and copies the others (at
+   * 300 users, encoding the whole database at every write was a third of the simulators' CPU, issue 13 §4).
+   */
+  serializeBytes(meta: Record<string, unknown> = {}): Buffer {
+    const { refs, platformServices, ...tables } = this.toJSON();
+    const out: Buffer[] = [];
+    const put = (text: string): void => void out.push(Buffer.from(text));
     const pad = (depth: number): string => " ".repeat(depth);
-    const rows = (list: readonly object[], depth: number): string =>
-      list.length ? `[\n${list.map((r) => pad(depth + 1) + rowText(r, depth + 1)).join(",\n")}\n${pad(depth)}]` : "[]";
-    const object = (entries: Array<[string, string]>, depth: number): string =>
-      entries.length ? `{\n${entries.map(([k, v]) => `${pad(depth + 1)}${JSON.stringify(k)}: ${v}`).join(",\n")}\n${pad(depth)}}` : "{}";
-    const db = object(
-      [
-        ["refs", object(Object.entries(refs).map(([k, list]) => [k, rows(list, 3)]), 2)],
-        ...Object.entries(tables).map(([k, list]): [string, string] => [k, rows(list as object[], 2)]),
-        ["platformServices", JSON.stringify(platformServices, null, 1).replaceAll("\n", `\n${pad(2)}`)],
-      ],
-      1,
-    );
+    const SEP = Buffer.from(",\n");
+    const rows = (list: readonly object[], depth: number) => (): void => {
+      if (!list.length) return put("[]");
+      put("[\n");
+      list.forEach((r, i) => {
+        if (i) out.push(SEP);
+        out.push(rowBytes(r, depth + 1));
+      });
+      put(`\n${pad(depth)}]`);
+    };
+    const object = (entries: Array<[string, () => void]>, depth: number) => (): void => {
+      if (!entries.length) return put("{}");
+      put("{\n");
+      entries.forEach(([k, emit], i) => {
+        put(`${i ? ",\n" : ""}${pad(depth + 1)}${JSON.stringify(k)}: `);
+        emit();
+      });
+      put(`\n${pad(depth)}}`);
+    };
     const PLACE = "\u0000db\u0000";
     const top = JSON.stringify({ format: "rcclab-cucm-sim/1", ...meta, db: PLACE }, null, 1);
     const at = top.lastIndexOf(JSON.stringify(PLACE)); // db is the last member
-    return top.slice(0, at) + db + top.slice(at + JSON.stringify(PLACE).length);
+    put(top.slice(0, at));
+    object(
+      [
+        ["refs", object(Object.entries(refs).map(([k, list]) => [k, rows(list, 3)]), 2)],
+        ...Object.entries(tables).map(([k, list]): [string, () => void] => [k, rows(list as object[], 2)]),
+        ["platformServices", () => put(JSON.stringify(platformServices, null, 1).replaceAll("\n", `\n${pad(2)}`))],
+      ],
+      1,
+    )();
+    put(top.slice(at + JSON.stringify(PLACE).length));
+    return Buffer.concat(out);
   }
 
   static loadFile(file: string): { db: CucmDb; meta: Record<string, unknown> } | undefined {
