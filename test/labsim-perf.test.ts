@@ -139,7 +139,7 @@ describe("work per request, counted at two sizes", () => {
     expect(scan(`select * from enduserdevicemap where fkenduser = 'none' and fkdevice = ${twoRows}`)).toEqual([]);
   });
 
-  it("AXL gets and writes by name do not walk the tables", () => {
+  it("AXL gets, writes and removes by name do not walk the tables", () => {
     const calls = [100, 1000].map((n) => {
       const db = usersWithProfiles(n);
       const service = new AxlService("14.0", db);
@@ -163,6 +163,12 @@ describe("work per request, counted at two sizes", () => {
       expect(call("getPhone", "<name>SEP000000004321</name>")).toBe(200);
       expect(call("getUser", `<userid>u${n - 1}</userid>`)).toBe(200);
       expect(call("addLine", line("4321"))).toBe(500); // a duplicate is still found
+      expect(call("removeLine", "<pattern>4321</pattern><routePartitionName/>")).toBe(500); // still on the phone
+      expect(call("removePhone", "<name>SEP000000004321</name>")).toBe(200);
+      expect(call("removeLine", "<pattern>4321</pattern><routePartitionName/>")).toBe(200);
+      expect(call("removeDeviceProfile", `<name>UDP-u${n - 2}</name>`)).toBe(200);
+      expect(db.endUserById(`u${n - 2}`)!.profilePkids).toEqual([]);
+      expect(call("removeUser", `<userid>u${n - 1}</userid>`)).toBe(200);
       return walks;
     });
     expect(calls[1]).toBe(calls[0]);

@@ -328,8 +328,11 @@ class Journal {
   }
 }
 
-/** A key of a table's rows for an index (undefined: the row is not in it); one function, one index. */
-export type IndexKey<R> = (row: R) => string | undefined;
+/**
+ * A key of a table's rows for an index: one key, several (a row that refers to several others is
+ * found by each), or none (undefined: the row is not in it). One function, one index.
+ */
+export type IndexKey<R> = (row: R) => string | readonly string[] | undefined;
 
 /**
  * One table: rows by pkid. Rows are frozen once stored — a row is changed by storing a changed copy
@@ -400,15 +403,17 @@ export class Table<R> extends Map<string, R> {
   }
 
   private indexRow(map: Map<string, Set<string>>, index: IndexKey<R>, pkid: string, row: R, add: boolean): void {
-    const key = index(row);
-    if (key === undefined) return;
-    let pkids = map.get(key);
-    if (add) {
-      if (!pkids) map.set(key, (pkids = new Set()));
-      pkids.add(pkid);
-    } else if (pkids) {
-      pkids.delete(pkid);
-      if (!pkids.size) map.delete(key);
+    const keys = index(row);
+    if (keys === undefined) return;
+    for (const key of typeof keys === "string" ? [keys] : keys) {
+      let pkids = map.get(key);
+      if (add) {
+        if (!pkids) map.set(key, (pkids = new Set()));
+        pkids.add(pkid);
+      } else if (pkids) {
+        pkids.delete(pkid);
+        if (!pkids.size) map.delete(key);
+      }
     }
   }
 
@@ -473,6 +478,22 @@ export const BY_USERID: IndexKey<{ userid: string }> = (r) => r.userid;
 const patternKey = (pattern: string, partitionPkid: string | null): string => JSON.stringify([pattern, partitionPkid]);
 /** A numplan row's pattern and partition. */
 export const BY_PATTERN: IndexKey<{ pattern: string; partitionPkid: string | null }> = (r) => patternKey(r.pattern, r.partitionPkid);
+
+/** The devices an end user refers to (controlled devices and profiles, CTI profiles, default profile). */
+export const BY_USER_DEVICE: IndexKey<EndUserRow> = (u) => [
+  ...u.devicePkids,
+  ...u.profilePkids,
+  ...u.ctiProfilePkids,
+  ...(u.defaultProfilePkid === null ? [] : [u.defaultProfilePkid]),
+];
+/** An application user's controlled devices. */
+export const BY_APP_USER_DEVICE: IndexKey<AppUserRow> = (u) => u.devicePkids;
+/** An end user's primary extension. */
+export const BY_PRIMARY_LINE: IndexKey<EndUserRow> = (u) => u.primaryLinePkid ?? undefined;
+/** The lines (numplan pkids) a phone or device profile has appearances of. */
+export const BY_LINE: IndexKey<DeviceRow> = (d) => ("lines" in d ? d.lines.map((l) => l.linePkid) : undefined);
+/** A phone's owner. */
+export const BY_OWNER: IndexKey<DeviceRow> = (d) => (d.cls === "Phone" ? (d.ownerPkid ?? undefined) : undefined);
 
 export class CucmDb {
   private readonly journal = new Journal();

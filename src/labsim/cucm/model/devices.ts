@@ -1,6 +1,6 @@
 /** What phones and SIP trunks share: CUCM's device table (one unique name space). */
 import { faults } from "../faults";
-import { type CucmDb, type DeviceRow, pkidOf } from "./db";
+import { BY_APP_USER_DEVICE, BY_USER_DEVICE, type CucmDb, type DeviceRow, pkidOf } from "./db";
 
 export interface DeviceKey {
   name?: string;
@@ -21,10 +21,10 @@ export function checkDeviceName(db: CucmDb, name: string): void {
 /** Cascades of a device delete: user associations (controlled devices and profiles) go with it. */
 export function removeDeviceReferences(db: CucmDb, devicePkid: string): void {
   const without = (list: string[]) => list.filter((p) => p !== devicePkid);
-  for (const u of [...db.appUsers.values()]) {
+  for (const u of db.appUsers.find(BY_APP_USER_DEVICE, devicePkid)) {
     if (u.devicePkids.includes(devicePkid)) db.appUsers.set(u.pkid, { ...u, devicePkids: without(u.devicePkids) });
   }
-  for (const u of [...db.endUsers.values()]) {
+  for (const u of db.endUsers.find(BY_USER_DEVICE, devicePkid)) {
     const refers = [u.devicePkids, u.profilePkids, u.ctiProfilePkids].some((l) => l.includes(devicePkid)) || u.defaultProfilePkid === devicePkid;
     if (!refers) continue;
     db.endUsers.set(u.pkid, {

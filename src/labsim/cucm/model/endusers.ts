@@ -4,7 +4,7 @@
  * application users.
  */
 import { faults } from "../faults";
-import { type CucmDb, type EndUserRow, type LineDeviceRow, newPkid, normalizeEndUser, pkidOf } from "./db";
+import { BY_OWNER, type CucmDb, type EndUserRow, type LineDeviceRow, newPkid, normalizeEndUser, pkidOf } from "./db";
 import { lines } from "./lines";
 
 export interface EndUserKey {
@@ -199,7 +199,7 @@ export const endUsers = {
   remove(db: CucmDb, key: EndUserKey): EndUserRow {
     const row = endUsers.get(db, key);
     db.endUsers.delete(row.pkid);
-    for (const p of db.phones()) if (p.ownerPkid === row.pkid) db.devices.set(p.pkid, { ...p, ownerPkid: null });
+    for (const p of db.devices.find(BY_OWNER, row.pkid)) if (p.cls === "Phone" && p.ownerPkid === row.pkid) db.devices.set(p.pkid, { ...p, ownerPkid: null });
     return row;
   },
 

@@ -1,6 +1,6 @@
 /** Directory numbers (CUCM's numplan rows of usage Device). Natural key: pattern + partition. */
 import { faults } from "../faults";
-import { type CucmDb, type LineRow, newPkid, pkidOf } from "./db";
+import { BY_LINE, BY_PRIMARY_LINE, type CucmDb, type LineRow, newPkid, pkidOf } from "./db";
 
 export interface LineKey {
   uuid?: string;
@@ -94,9 +94,9 @@ export const lines = {
 
   remove(db: CucmDb, key: LineKey): LineRow {
     const row = lines.get(db, key);
-    const user = db.lineDevices().find((p) => p.lines.some((l) => l.linePkid === row.pkid));
+    const user = db.devices.find(BY_LINE, row.pkid).find((p) => (p.cls === "Phone" || p.cls === "Device Profile") && p.lines.some((l) => l.linePkid === row.pkid));
     if (user) throw faults.stillReferenced("fk_devicenumplanmap_fknumplan");
-    for (const u of [...db.endUsers.values()]) if (u.primaryLinePkid === row.pkid) db.endUsers.set(u.pkid, { ...u, primaryLinePkid: null });
+    for (const u of db.endUsers.find(BY_PRIMARY_LINE, row.pkid)) if (u.primaryLinePkid === row.pkid) db.endUsers.set(u.pkid, { ...u, primaryLinePkid: null });
     db.lines.delete(row.pkid);
     return row;
   },
