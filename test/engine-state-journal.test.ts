@@ -23,9 +23,13 @@ const entry = (name: string, password = "pw"): Entry => {
   const bag = { name, password: secret(password), __provider: PROVIDER };
   return { urn, type: TYPE, custom: true, id: name, dependencies: [], inputs: bag, outputs: bag };
 };
-const intent = (name: string): Intent => ({ op: "create", urn: entry(name).urn, type: TYPE, id: name, dependencies: [], inputs: entry(name).inputs, since: "2026-12-02T00:00:00Z" });
+const intent = (name: string, password = "pw"): Intent => ({ op: "create", urn: entry(name).urn, type: TYPE, id: name, dependencies: [], inputs: entry(name, password).inputs, since: "2026-12-02T00:00:00Z" });
 const load = (file: string) => StateStore.load(file, PASS, "rcclab", "s");
-const sealedOf = (file: string, i: number): string => JSON.parse(fs.readFileSync(file, "utf8")).resources[i].inputs.password.__secret;
+/** The ciphertext an entry's password is stored as (through the file's table of sealed secrets). */
+const sealedOf = (file: string, i: number): string => {
+  const data = JSON.parse(fs.readFileSync(file, "utf8"));
+  return data.secrets[data.resources[i].inputs.password.__secret.$ref];
+};
 
 describe("state: batched saves, sealed once, intents journal", () => {
   it("saveSoon writes once per batch; flush writes what waits", async () => {
@@ -56,6 +60,9 @@ describe("state: batched saves, sealed once, intents journal", () => {
     s.live.set(entry("b").urn, entry("b"));
     s.save();
     const [a1, b1] = [sealedOf(file, 0), sealedOf(file, 1)];
+    // The same secret in two entries is sealed and stored once.
+    expect(a1).toBe(b1);
+    expect(Object.keys(JSON.parse(fs.readFileSync(file, "utf8")).secrets)).toHaveLength(1);
     s.live.set(entry("b").urn, entry("b", "pw2"));
     s.save();
     expect(sealedOf(file, 0)).toBe(a1);
@@ -89,6 +96,11 @@ describe("state: batched saves, sealed once, intents journal", () => {
     expect(loaded.intents.map((i) => i.id)).toEqual(["b"]);
     expect(loaded.intents[0]!.inputs.password).toEqual(secret("pw"));
     expect(loaded.intents[0]!.inputs.__provider).toBe(PROVIDER);
+    // A secret the saved state does not hold travels in the line, sealed.
+    await s.recordIntent(intent("c", "new-secret"));
+    expect(fs.readFileSync(journalFileOf(file), "utf8")).not.toContain("new-secret");
+    expect(load(file).intents.find((i) => i.id === "c")!.inputs.password).toEqual(secret("new-secret"));
+    s.settleIntent(intent("c").urn);
     s.settleIntent(intent("b").urn);
     s.flush();
     expect(fs.existsSync(journalFileOf(file))).toBe(false);

@@ -18,7 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { Props } from "./providerHost";
-import { StateCipher } from "./stateCipher";
+import { type SecretTable, StateCipher } from "./stateCipher";
 import {
   type Entry,
   type Intent,
@@ -46,14 +46,17 @@ export const journalFileOf = (file: string): string => `${file}.journal`;
 interface JournalLine {
   generation: number;
   intent: Intent;
-  /** Serialized providers the intent refers to that the saved state does not hold yet. */
+  /** Serialized providers and sealed secrets the intent refers to that the saved state does not hold yet. */
   providers?: Record<string, string>;
+  secrets?: SecretTable;
 }
 
 /** An entry as stored: its JSON text, and the providers it refers to. */
 interface Sealed {
   text: string;
   providers: Record<string, string>;
+  /** The sealed secrets it refers to (./stateCipher.ts SecretTable). */
+  secrets: SecretTable;
 }
 
 /** The state of one stack: live resources (by URN, in order), replaced objects pending deletion, outputs. */
@@ -71,6 +74,8 @@ export class StateStore {
   private generation = 0;
   /** Providers the file on disk holds (by hash). */
   private savedProviders = new Set<string>();
+  /** Sealed secrets the file on disk holds (by id). */
+  private savedSecrets = new Set<string>();
   private readonly sealed = new WeakMap<Entry, Sealed>();
   private readonly hashes = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
@@ -104,9 +109,11 @@ export class StateStore {
     const store = new StateStore(file, data.project, data.stack, StateCipher.open(passphrase, data.encryptionSalt, file));
     store.generation = data.generation ?? 0;
     store.savedProviders = new Set(Object.keys(data.providers ?? {}));
+    store.savedSecrets = new Set(Object.keys(data.secrets ?? {}));
     const journal = readJournal(journalFileOf(file), store.generation);
     const table = { ...data.providers, ...Object.assign({}, ...journal.map((l) => l.providers ?? {})) };
-    const opened = (bag: Props): Props => store.cipher.open(resolveProvider(bag, table, file)) as Props;
+    const secrets: SecretTable = { ...data.secrets, ...Object.assign({}, ...journal.map((l) => l.secrets ?? {})) };
+    const opened = (bag: Props): Props => store.cipher.open(resolveProvider(bag, table, file), secrets) as Props;
     try {
       for (const r of data.resources) {
         const inputs = opened(r.inputs);
@@ -161,9 +168,16 @@ export class StateStore {
 
   private journalLine(intent: Intent): string {
     const providers: Record<string, string> = {};
-    const sealed = { ...intent, inputs: referProvider(this.sealBag(intent.inputs, intent.type, true), providers, this.hashOf) };
+    const secrets: SecretTable = {};
+    const sealed = { ...intent, inputs: referProvider(this.sealBag(intent.inputs, intent.type, true, secrets), providers, this.hashOf) };
     for (const h of this.savedProviders) delete providers[h];
-    const line: JournalLine = { generation: this.generation, intent: sealed, ...(Object.keys(providers).length ? { providers } : {}) };
+    for (const id of this.savedSecrets) delete secrets[id];
+    const line: JournalLine = {
+      generation: this.generation,
+      intent: sealed,
+      ...(Object.keys(providers).length ? { providers } : {}),
+      ...(Object.keys(secrets).length ? { secrets } : {}),
+    };
     return `${JSON.stringify(line)}\n`;
   }
 
@@ -207,7 +221,7 @@ export class StateStore {
     this.timer = undefined;
     this.dirty = false;
     const generation = this.generation + 1;
-    const { text, providers } = this.serialize(generation);
+    const { text, providers, secrets } = this.serialize(generation);
     const dir = path.dirname(path.resolve(this.file));
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
@@ -217,6 +231,7 @@ export class StateStore {
     syncDir(dir);
     this.generation = generation;
     this.savedProviders = new Set(providers);
+    this.savedSecrets = new Set(secrets);
     fs.rmSync(journalFileOf(this.file), { force: true });
     this.saves++;
   }
@@ -238,14 +253,16 @@ export class StateStore {
   }
 
   /** The file's text: entries from their sealed texts (sealed now only when new), one per line. */
-  private serialize(generation: number): { text: string; providers: string[] } {
+  private serialize(generation: number): { text: string; providers: string[]; secrets: string[] } {
     const providers: Record<string, string> = {};
+    const secrets: SecretTable = {};
     const resources = [...this.live.values(), ...this.pending].map((e) => {
       const s = this.sealedEntry(e);
       Object.assign(providers, s.providers);
+      Object.assign(secrets, s.secrets);
       return s.text;
     });
-    const intents = this.intents.map((i) => JSON.stringify({ ...i, inputs: referProvider(this.sealBag(i.inputs, i.type, true), providers, this.hashOf) }));
+    const intents = this.intents.map((i) => JSON.stringify({ ...i, inputs: referProvider(this.sealBag(i.inputs, i.type, true, secrets), providers, this.hashOf) }));
     const head = { version: 1, project: this.project, stack: this.stack, generation, encryptionSalt: this.cipher.encryptionSalt };
     const list = (items: string[]) => (items.length ? `[\n    ${items.join(",\n    ")}\n  ]` : "[]");
     const text = [
@@ -254,14 +271,16 @@ export class StateStore {
       `  "outputs": ${JSON.stringify(this.cipher.seal(this.outputs))}`,
       ...(intents.length ? [`  "intents": ${list(intents)}`] : []),
       ...(Object.keys(providers).length ? [`  "providers": ${JSON.stringify(providers)}`] : []),
+      ...(Object.keys(secrets).length ? [`  "secrets": ${JSON.stringify(secrets)}`] : []),
     ].join(",\n");
-    return { text: `${text}\n}\n`, providers: Object.keys(providers) };
+    return { text: `${text}\n}\n`, providers: Object.keys(providers), secrets: Object.keys(secrets) };
   }
 
   private sealedEntry(e: Entry): Sealed {
     let s = this.sealed.get(e);
     if (!s) {
       const providers: Record<string, string> = {};
+      const secrets: SecretTable = {};
       const r: StoredResource = {
         urn: e.urn,
         type: e.type,
@@ -269,18 +288,18 @@ export class StateStore {
         ...(e.id !== undefined ? { id: e.id } : {}),
         ...(e.parent ? { parent: e.parent } : {}),
         dependencies: e.dependencies,
-        inputs: referProvider(this.sealBag(e.inputs, e.type, e.custom), providers, this.hashOf),
-        outputs: referProvider(this.sealBag(outputsBeside(e.outputs, e.inputs), e.type, e.custom), providers, this.hashOf),
+        inputs: referProvider(this.sealBag(e.inputs, e.type, e.custom, secrets), providers, this.hashOf),
+        outputs: referProvider(this.sealBag(outputsBeside(e.outputs, e.inputs), e.type, e.custom, secrets), providers, this.hashOf),
         ...(e.delete ? { delete: true } : {}),
       };
-      s = { text: JSON.stringify(r), providers };
+      s = { text: JSON.stringify(r), providers, secrets };
       this.sealed.set(e, s);
     }
     return s;
   }
 
-  private sealBag(v: Props, type: string, custom: boolean): Props {
-    return this.cipher.seal(custom ? markSecrets(v, [], type) : v) as Props;
+  private sealBag(v: Props, type: string, custom: boolean, secrets: SecretTable): Props {
+    return this.cipher.sealInto(custom ? markSecrets(v, [], type) : v, secrets) as Props;
   }
 
   /** Hashing a provider's text (tens of kB) once per run, not once per entry. */

@@ -9,8 +9,20 @@ import { isSecret, reveal, secret } from "./wire";
 const CHECK_TEXT = "rcclab-state";
 const SEALED = "__secret";
 
-const isSealed = (v: unknown): v is { [SEALED]: string } =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as Record<string, unknown>)[SEALED] === "string";
+const REF = "$ref";
+type Sealed = { [SEALED]: string | { [REF]: string } };
+const isSealed = (v: unknown): v is Sealed => {
+  if (typeof v !== "object" || v === null || Array.isArray(v) || Object.keys(v).length !== 1) return false;
+  const inner = (v as Record<string, unknown>)[SEALED];
+  return typeof inner === "string" || (typeof inner === "object" && inner !== null && typeof (inner as Record<string, unknown>)[REF] === "string");
+};
+
+/**
+ * The file's table of sealed secrets, by id: a value held by many entries (every resource of a
+ * system carries the same connection) is sealed and stored once. Its id is an HMAC of the value
+ * under the state's key: stable from save to save, and telling nothing without the passphrase.
+ */
+export type SecretTable = Record<string, string>;
 
 /** The key for the state's secrets: scrypt(passphrase, salt) for AES-256-GCM. */
 export class StateCipher {
@@ -56,6 +68,28 @@ export class StateCipher {
     return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString("utf8");
   }
 
+  /** Each secret value's id and ciphertext, sealed once per run. */
+  private readonly refs = new Map<string, { id: string; sealed: string }>();
+
+  /** Like seal(), but each secret goes to `table` (once per value) and the value refers to it. */
+  sealInto(v: unknown, table: SecretTable): unknown {
+    if (isSecret(v)) {
+      const text = JSON.stringify(reveal(v.value) ?? null);
+      let ref = this.refs.get(text);
+      if (!ref) {
+        const id = crypto.createHmac("sha256", this.key).update(`secret-ref:${text}`).digest("base64url").slice(0, 22);
+        this.refs.set(text, (ref = { id, sealed: this.encrypt(text) }));
+      }
+      table[ref.id] = ref.sealed;
+      return { [SEALED]: { [REF]: ref.id } };
+    }
+    if (Array.isArray(v)) return v.map((x) => this.sealInto(x, table));
+    if (typeof v === "object" && v !== null) {
+      return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, this.sealInto(x, table)]));
+    }
+    return v;
+  }
+
   /** A value with every wire secret sealed (undefined keys dropped). */
   seal(v: unknown): unknown {
     if (isSecret(v)) return { [SEALED]: this.encrypt(JSON.stringify(reveal(v.value) ?? null)) };
@@ -66,11 +100,16 @@ export class StateCipher {
     return v;
   }
 
-  /** A sealed value opened: each sealed value a wire secret again. */
-  open(v: unknown): unknown {
-    if (isSealed(v)) return secret(JSON.parse(this.decrypt(v[SEALED])));
-    if (Array.isArray(v)) return v.map((x) => this.open(x));
-    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.open(x)]));
+  /** A sealed value opened: each sealed value a wire secret again (a reference read from `table`). */
+  open(v: unknown, table: SecretTable = {}): unknown {
+    if (isSealed(v)) {
+      const inner = v[SEALED];
+      const sealed = typeof inner === "string" ? inner : table[inner[REF]];
+      if (sealed === undefined) throw new Error(`a secret refers to ${typeof inner === "string" ? "?" : inner[REF]}, which the file does not hold`);
+      return secret(JSON.parse(this.decrypt(sealed)));
+    }
+    if (Array.isArray(v)) return v.map((x) => this.open(x, table));
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.open(x, table)]));
     return v;
   }
 }

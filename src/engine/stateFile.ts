@@ -66,6 +66,11 @@ export interface StateFile {
    * and outputs (it was most of the file: a 100-user lab's state was 6 MB).
    */
   providers?: Record<string, string>;
+  /**
+   * Sealed secrets, once per value, by an id the entries refer to (`{"__secret": {"$ref": id}}`):
+   * every resource of a system carries the same connection (./stateCipher.ts SecretTable).
+   */
+  secrets?: Record<string, string>;
 }
 
 const PROVIDER_KEY = "__provider";
