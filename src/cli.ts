@@ -3,11 +3,12 @@
  * rcclab — build, check and tear down the CUCM / CUP / OCS 2007 R2 remote call control lab.
  *
  *   rcclab validate | preview | up | drift | destroy | rebuild | discover cup | outputs --dir D | lab [up]
+ *   | users import FILE | users export [--out FILE]
  *
  * `rcclab --help` lists the commands; `rcclab <command> --help` describes one, its flags and exit codes.
  * The command line is checked in full before anything is loaded or started (src/cli/args.ts); the
  * commands are in src/cli/ (apply: preview/up/destroy/rebuild, read: validate/drift/discover/outputs,
- * lab), their text in render.ts, their --json documents in json.ts (shapes in docs/json.md).
+ * lab, users: the BAT-style CSV), their text in render.ts, their --json documents in json.ts (shapes in docs/json.md).
  * Exit codes: 0 ok, 1 error (also a bad flag, a refusal or a cancelled prompt), 2 a status (drift
  * found, or a plan with changes under --expect-no-changes / --detailed-exitcode).
  */
@@ -47,6 +48,10 @@ async function run(inv: Exclude<Invocation, { command: "help" }>): Promise<numbe
       return read().discoverCup(io);
     case "outputs":
       return read().outputs(io);
+    case "users": {
+      const users = require("./cli/users") as typeof import("./cli/users");
+      return inv.sub === "import" ? users.usersImport(io, inv.file!) : users.usersExport(io);
+    }
     case "lab":
       return (require("./cli/lab") as typeof import("./cli/lab")).lab(io, inv.sub);
   }

@@ -34,6 +34,7 @@ export const FLAGS = {
   "expect-no-changes": { type: "boolean", help: "exit 2 when the plan has changes (0 when none)" },
   "detailed-exitcode": { type: "boolean", help: "exit 0: no changes, 2: changes, 1: error" },
   dir: { type: "string", value: "DIR", help: "where to write the files (created if needed)" },
+  out: { type: "string", short: "o", value: "FILE", help: "write the CSV to FILE (default: stdout)" },
   keep: { type: "boolean", help: "keep the simulators running after `lab up` (Ctrl-C stops them)" },
   parallel: { type: "string", short: "p", value: "N", help: "at most N steps at once (default 10; each system has its own lane: CUCM 4, CUP 1, OCS 2, AD 4, DNS 4)" },
   help: { type: "boolean", short: "h", help: "this help" },
@@ -44,11 +45,11 @@ export type FlagName = keyof typeof FLAGS;
 /** The flags every command on a stack takes. */
 const COMMON: FlagName[] = ["stack", "engine", "stacks-dir", "state-dir", "backend", "json", "quiet", "verbose", "yes"];
 
-export type CommandName = "validate" | "preview" | "up" | "drift" | "destroy" | "rebuild" | "discover" | "outputs" | "lab";
+export type CommandName = "validate" | "preview" | "up" | "drift" | "destroy" | "rebuild" | "discover" | "outputs" | "lab" | "users";
 
 export interface CommandSpec {
   name: CommandName;
-  /** How it is written: "discover cup", "lab [up]". */
+  /** How it is written: "discover cup", "lab [up]", "users import FILE | users export". */
   usage: string;
   summary: string;
   description: string[];
@@ -150,6 +151,22 @@ export const COMMANDS: CommandSpec[] = [
     flags: ["engine", "quiet", "verbose", "show-same", "keep", "parallel"],
     exitCodes: [[0, "stopped (Ctrl-C), or built"], [1, "error (e.g. a port already in use: another lab is running)"]],
   },
+  {
+    name: "users",
+    usage: "users import FILE | users export",
+    summary: "the stack's users as a Cisco BAT-style CSV: import into, or export from, rcclab:users",
+    description: [
+      "Columns by BAT's names, any case or spacing: USER ID, FIRST NAME, LAST NAME, DIRECTORY NUMBER",
+      "(+E.164; BAT's \\+ accepted), MAC ADDRESS, DEVICE TYPE (Cisco 7975), DEVICE PROTOCOL, POOL (the",
+      "OCS pool), ENABLE EXTENSION MOBILITY, ENABLE CTI APPLICATION USE (rcc), ENHANCED PRESENCE,",
+      "ENABLE CUP, ENABLE CUPC (t/f); other columns are ignored. import updates the entry with the same",
+      "userid (an empty cell keeps its value), appends new ones, keeps the others and the file's comments.",
+      "Every row is checked first; any bad row (named by row and column) and nothing is written.",
+      "export writes the same CSV (to stdout, or --out FILE); passwords and PINs are never in it.",
+    ],
+    flags: ["stack", "stacks-dir", "json", "quiet", "verbose", "out"],
+    exitCodes: [[0, "imported, or exported"], [1, "error (a bad row: nothing written), or a bad flag or stack"]],
+  },
 ];
 
 export interface Flags {
@@ -159,6 +176,8 @@ export interface Flags {
   stateDir?: string;
   backend?: string;
   dir?: string;
+  /** users export --out FILE. */
+  out?: string;
   json: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -173,7 +192,7 @@ export interface Flags {
 
 export type Invocation =
   | { command: "help"; topic?: CommandSpec }
-  | { command: CommandName; sub?: string; flags: Flags };
+  | { command: CommandName; sub?: string; /** users import FILE. */ file?: string; flags: Flags };
 
 const spec = (name: string | undefined): CommandSpec | undefined => COMMANDS.find((c) => c.name === name);
 const helpHint = (c?: CommandSpec) => (c ? `(rcclab ${c.name} --help)` : "(rcclab --help)");
@@ -224,12 +243,20 @@ export function parseCommandLine(argv: string[]): Invocation {
   }
 
   let sub: string | undefined;
+  let file: string | undefined;
   if (c.name === "discover") {
     if (rest[0] !== "cup") throw new UsageError(`unknown discover command ${rest[0] ?? "(none)"}: rcclab discover cup ${helpHint(c)}`);
     sub = rest.shift();
   } else if (c.name === "lab") {
     if (rest.length && rest[0] !== "up") throw new UsageError(`unknown lab command ${rest[0]}: rcclab lab, or rcclab lab up ${helpHint(c)}`);
     sub = rest.shift();
+  } else if (c.name === "users") {
+    if (rest[0] !== "import" && rest[0] !== "export") throw new UsageError(`unknown users command ${rest[0] ?? "(none)"}: rcclab users import FILE, or rcclab users export ${helpHint(c)}`);
+    sub = rest.shift();
+    if (sub === "import") {
+      file = rest.shift();
+      if (!file) throw new UsageError(`rcclab users import needs the CSV file: rcclab users import users.csv ${helpHint(c)}`);
+    }
   }
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]} ${helpHint(c)}`);
 
@@ -264,7 +291,7 @@ export function parseCommandLine(argv: string[]): Invocation {
     if (flags.engine === "local") throw new UsageError(`--backend is for the Pulumi engine; the local engine keeps its state in --state-dir ${helpHint(c)}`);
     flags.backend = backend;
   }
-  for (const [k, key] of [["stacks-dir", "stacksDir"], ["state-dir", "stateDir"], ["dir", "dir"]] as const) {
+  for (const [k, key] of [["stacks-dir", "stacksDir"], ["state-dir", "stateDir"], ["dir", "dir"], ["out", "out"]] as const) {
     const v = str(k);
     if (v !== undefined) flags[key] = v;
   }
@@ -275,7 +302,8 @@ export function parseCommandLine(argv: string[]): Invocation {
   }
   if (flags.quiet && flags.verbose) throw new UsageError(`--quiet and --verbose contradict each other ${helpHint(c)}`);
   if (c.name === "outputs" && !flags.dir) throw new UsageError(`rcclab outputs needs --dir DIR: where to write the files ${helpHint(c)}`);
-  return { command: c.name, ...(sub ? { sub } : {}), flags };
+  if (c.name === "users" && sub === "import" && flags.out) throw new UsageError(`--out is for rcclab users export ${helpHint(c)}`);
+  return { command: c.name, ...(sub ? { sub } : {}), ...(file ? { file } : {}), flags };
 }
 
 // ---------------------------------------------------------------------------------------------
