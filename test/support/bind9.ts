@@ -36,7 +36,7 @@ export function findProgram(name: string): string | undefined {
  * (the error names what to install).
  */
 export function bind9Available(): boolean {
-  const missing = ["named", "tsig-keygen", "nsupdate"].filter((p) => !findProgram(p));
+  const missing = ["named", "tsig-keygen", "nsupdate", "dig"].filter((p) => !findProgram(p));
   if (missing.length === 0) return true;
   const msg = `BIND 9 is not installed (missing ${missing.join(", ")}): apt-get install -y bind9 bind9-dnsutils`;
   if (process.env.CI) throw new Error(`${msg} — CI must run the BIND interoperability tests`);
