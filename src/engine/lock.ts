@@ -19,6 +19,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeSynced } from "./stateFile";
 
 // ---------------------------------------------------------------------------------------------
 // Exit hooks
@@ -195,13 +196,7 @@ function parseHolder(text: string): LockHolder | undefined {
 function create(file: string, me: LockHolder): boolean {
   const text = `${JSON.stringify(me, null, 2)}\n`;
   const tmp = `${file}.${me.pid}.${me.token}.tmp`;
-  const fd = fs.openSync(tmp, "w", 0o644);
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeSynced(tmp, text, 0o644);
   try {
     fs.linkSync(tmp, file);
     return true;

@@ -157,7 +157,7 @@ export class StateStore {
     const lines = batch.filter((b) => b.generation === this.generation).map((b) => this.journalLine(b.intent));
     try {
       if (lines.length) {
-        appendSynced(journalFileOf(this.file), lines.join(""));
+        writeSynced(journalFileOf(this.file), lines.join(""), 0o600, "a");
         this.journalWrites++;
       }
       for (const b of batch) b.resolve();
@@ -329,17 +329,6 @@ function withInputs(outputs: Props, inputs: Props): Props {
   if (!Array.isArray(same)) return outputs;
   const { [FROM_INPUTS]: _s, ...rest } = outputs;
   return { ...Object.fromEntries(same.map((k: string) => [k, inputs[k]])), ...rest };
-}
-
-/** Append a line and flush it to disk before returning. */
-function appendSynced(file: string, line: string): void {
-  const fd = fs.openSync(file, "a", 0o600);
-  try {
-    fs.writeSync(fd, line);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /**

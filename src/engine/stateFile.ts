@@ -106,9 +106,9 @@ export class StateFileError extends Error {
 /** The previous version of the state, kept by every save. */
 export const backupFileOf = (file: string): string => `${file}.bak`;
 
-/** Write a new file and flush it to disk (fsync) before it is renamed or linked into place. */
-export function writeSynced(file: string, text: string, mode: number): void {
-  const fd = fs.openSync(file, "w", mode);
+/** Write a new file (or append, flag "a") and flush it to disk (fsync) before it is renamed or linked into place, or relied on. */
+export function writeSynced(file: string, text: string, mode: number, flag: "w" | "a" = "w"): void {
+  const fd = fs.openSync(file, flag, mode);
   try {
     fs.writeFileSync(fd, text);
     fs.fsyncSync(fd);
