@@ -145,14 +145,21 @@ function refusal(fn: () => unknown): StackLockedError {
   throw new Error("not refused");
 }
 
-/** A Node process that takes the lock of `stateFile` (lock.ts transpiled on load), prints "locked" and idles. */
+/**
+ * A Node process that takes the lock of `stateFile` (lock.ts, and the engine modules it imports,
+ * transpiled on load), prints "locked" and idles.
+ */
 async function processHoldingLock(stateFile: string) {
   const script = `
     const fs = require("node:fs");
     const ts = require(${JSON.stringify(require.resolve("typescript"))});
-    const src = ts.transpileModule(fs.readFileSync(${JSON.stringify(path.join(root, "src/engine/lock.ts"))}, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-    const m = { exports: {} };
-    new Function("exports", "require", "module", src)(m.exports, require, m);
+    const load = (name) => {
+      const src = ts.transpileModule(fs.readFileSync(${JSON.stringify(path.join(root, "src/engine"))} + "/" + name + ".ts", "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const m = { exports: {} };
+      new Function("exports", "require", "module", src)(m.exports, (id) => (id.startsWith("./") ? load(id.slice(2)) : require(id)), m);
+      return m.exports;
+    };
+    const m = { exports: load("lock") };
     m.exports.acquireStackLock(${JSON.stringify(stateFile)}, { stack: "s", command: "rcclab up" });
     console.log("locked");
     setInterval(() => {}, 1 << 30);`;
