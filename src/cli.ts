@@ -2,8 +2,8 @@
 /**
  * rcclab — build, check and tear down the CUCM / CUP / OCS 2007 R2 remote call control lab.
  *
- *   rcclab validate | preview | up | drift | destroy | rebuild | discover cup | outputs --dir D | lab [up]
- *   | users import FILE | users export [--out FILE]
+ *   rcclab validate | preview | up | drift | destroy | rebuild | discover --from X | discover cup
+ *   | adopt | audit [--report F] | outputs --dir D | lab [up] | users import FILE | users export [--out FILE]
  *
  * `rcclab --help` lists the commands; `rcclab <command> --help` describes one, its flags and exit codes.
  * The command line is checked in full before anything is loaded or started (src/cli/args.ts); the
@@ -45,7 +45,11 @@ async function run(inv: Exclude<Invocation, { command: "help" }>): Promise<numbe
     case "rebuild":
       return withEngine((e) => apply().rebuild(io, e));
     case "discover":
-      return read().discoverCup(io);
+      return inv.sub === "cup" ? read().discoverCup(io) : (require("./cli/discover") as typeof import("./cli/discover")).discover(io);
+    case "adopt":
+      return withEngine((e) => (require("./cli/adopt") as typeof import("./cli/adopt")).adopt(io, e));
+    case "audit":
+      return (require("./cli/audit") as typeof import("./cli/audit")).audit(io);
     case "outputs":
       return read().outputs(io);
     case "users": {

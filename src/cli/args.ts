@@ -36,6 +36,10 @@ export const FLAGS = {
   dir: { type: "string", value: "DIR", help: "where to write the files (created if needed)" },
   out: { type: "string", short: "o", value: "FILE", help: "write the CSV to FILE (default: stdout)" },
   keep: { type: "boolean", help: "keep the simulators running after `lab up` (Ctrl-C stops them)" },
+  from: { type: "string", value: "STACK|FILE", help: "the live lab's connections: an existing stack's name, or a connection file (docs/discover.md)" },
+  report: { type: "string", value: "FILE", help: "also write the audit as an HTML page to FILE" },
+  "delete-adopted": { type: "boolean", help: "also delete the objects the stack adopted (default: keep them, forget them)" },
+  owned: { type: "boolean", help: "the stack owns what it adopts: destroy deletes it like what it created" },
   parallel: { type: "string", short: "p", value: "N", help: "at most N steps at once (default 10; each system has its own lane: CUCM 4, CUP 1, OCS 2, AD 4, DNS 4)" },
   help: { type: "boolean", short: "h", help: "this help" },
 } as const satisfies Record<string, FlagSpec>;
@@ -45,7 +49,7 @@ export type FlagName = keyof typeof FLAGS;
 /** The flags every command on a stack takes. */
 const COMMON: FlagName[] = ["stack", "engine", "stacks-dir", "state-dir", "backend", "json", "quiet", "verbose", "yes"];
 
-export type CommandName = "validate" | "preview" | "up" | "drift" | "destroy" | "rebuild" | "discover" | "outputs" | "lab" | "users";
+export type CommandName = "validate" | "preview" | "up" | "drift" | "destroy" | "rebuild" | "discover" | "adopt" | "audit" | "outputs" | "lab" | "users";
 
 export interface CommandSpec {
   name: CommandName;
@@ -106,9 +110,10 @@ export const COMMANDS: CommandSpec[] = [
     summary: "remove what rcclab created, nothing else",
     description: [
       "On a terminal without --yes: lists what will be deleted and asks. Without a terminal it",
-      "needs --yes.",
+      "needs --yes. Objects the stack adopted (rcclab adopt) are forgotten, not deleted, unless",
+      "--delete-adopted (or they were adopted with --owned).",
     ],
-    flags: COMMON,
+    flags: [...COMMON, "delete-adopted"],
     exitCodes: [[0, "destroyed, or nothing to destroy"], ERROR_EXIT],
   },
   {
@@ -121,11 +126,44 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: "discover",
-    usage: "discover cup",
-    summary: "read the live CUP's database (read only) and draft a CUP mapping override",
-    description: ["Its tables and columns of the guide's features, rcclab's CUP mapping against them, and a draft override file."],
-    flags: COMMON,
-    exitCodes: [[0, "read (differences are the answer, not an error)"], ERROR_EXIT],
+    usage: "discover --from X | discover cup",
+    summary: "read a live lab into a new stack file (or, with cup: draft a CUP mapping override)",
+    description: [
+      "discover --stack NEW --from STACK|FILE reads CUCM, CUP, AD, DNS and OCS through the",
+      "connections of an existing stack or a connection file, and writes stacks/Pulumi.NEW.yaml in",
+      "rcclab's config shape, secrets left as placeholders to fill with pulumi config set --secret.",
+      "What does not fit the guide's shape is listed, not guessed. Nothing is written to any system.",
+      "discover cup: CUP's tables and columns of the guide's features, rcclab's CUP mapping against",
+      "them, and a draft override file.",
+    ],
+    flags: [...COMMON, "from"],
+    exitCodes: [[0, "read (what does not fit is listed, not an error)"], ERROR_EXIT],
+  },
+  {
+    name: "adopt",
+    usage: "adopt",
+    summary: "record the lab's existing objects that the stack declares in its state (changes nothing)",
+    description: [
+      "Looks each object the stack declares up by its natural key and shows the plan: adopt (same),",
+      "adopt (differs: up will update these fields), or missing (up will create it). Then records the",
+      "found ones in the stack's state, asking first on a terminal (without one it needs --yes).",
+      "No system is written. destroy keeps adopted objects unless --delete-adopted, or --owned here.",
+    ],
+    flags: [...COMMON, "owned", "parallel"],
+    exitCodes: [[0, "adopted (or nothing to adopt)"], ERROR_EXIT],
+  },
+  {
+    name: "audit",
+    usage: "audit",
+    summary: "check the live lab for remote call control readiness, per user and per system",
+    description: [
+      "Reads the live lab through the stack's connections, independently of rcclab's state (so it",
+      "also audits labs rcclab did not build), and checks AD, CUCM, CUP, OCS and DNS for what remote",
+      "call control needs. Each problem names its check, its object and the fix (the rcclab config",
+      "key, or the admin page). --report FILE also writes an HTML page: a row per user, a column per check.",
+    ],
+    flags: [...COMMON, "report"],
+    exitCodes: [[0, "ready: every check passed"], [1, "error (a system could not be read, a bad flag or stack)"], [2, "problems found (each printed)"]],
   },
   {
     name: "outputs",
@@ -178,6 +216,12 @@ export interface Flags {
   dir?: string;
   /** users export --out FILE. */
   out?: string;
+  /** discover --from STACK|FILE. */
+  from?: string;
+  /** audit --report FILE. */
+  report?: string;
+  deleteAdopted: boolean;
+  owned: boolean;
   json: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -245,8 +289,10 @@ export function parseCommandLine(argv: string[]): Invocation {
   let sub: string | undefined;
   let file: string | undefined;
   if (c.name === "discover") {
-    if (rest[0] !== "cup") throw new UsageError(`unknown discover command ${rest[0] ?? "(none)"}: rcclab discover cup ${helpHint(c)}`);
+    if (rest.length && rest[0] !== "cup") throw new UsageError(`unknown discover command ${rest[0]}: rcclab discover --from X, or rcclab discover cup ${helpHint(c)}`);
     sub = rest.shift();
+    if (!sub && values.from === undefined) throw new UsageError(`rcclab discover needs --from STACK|FILE: the live lab's connections ${helpHint(c)}`);
+    if (sub && values.from !== undefined) throw new UsageError(`--from is for rcclab discover without cup (discover cup reads the stack's own CUP) ${helpHint(c)}`);
   } else if (c.name === "lab") {
     if (rest.length && rest[0] !== "up") throw new UsageError(`unknown lab command ${rest[0]}: rcclab lab, or rcclab lab up ${helpHint(c)}`);
     sub = rest.shift();
@@ -276,6 +322,8 @@ export function parseCommandLine(argv: string[]): Invocation {
     expectNoChanges: values["expect-no-changes"] === true,
     detailedExitcode: values["detailed-exitcode"] === true,
     keep: values.keep === true,
+    deleteAdopted: values["delete-adopted"] === true,
+    owned: values.owned === true,
   };
   const engine = str("engine");
   if (engine !== undefined) {
@@ -291,7 +339,7 @@ export function parseCommandLine(argv: string[]): Invocation {
     if (flags.engine === "local") throw new UsageError(`--backend is for the Pulumi engine; the local engine keeps its state in --state-dir ${helpHint(c)}`);
     flags.backend = backend;
   }
-  for (const [k, key] of [["stacks-dir", "stacksDir"], ["state-dir", "stateDir"], ["dir", "dir"], ["out", "out"]] as const) {
+  for (const [k, key] of [["stacks-dir", "stacksDir"], ["state-dir", "stateDir"], ["dir", "dir"], ["out", "out"], ["from", "from"], ["report", "report"]] as const) {
     const v = str(k);
     if (v !== undefined) flags[key] = v;
   }
