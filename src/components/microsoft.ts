@@ -9,13 +9,13 @@
  * passed as Pulumi secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { adConnectionSchema } from "../../providers/ad/client";
+import { type AdConnection, adConnectionSchema } from "../../providers/ad/client";
 import { RccSettings } from "../../providers/ad/rccSettings";
 import { User as AdUser } from "../../providers/ad/user";
-import { dnsConnectionSchema } from "../../providers/dns/client";
+import { type DnsConnection, dnsConnectionSchema } from "../../providers/dns/client";
 import { guideRecordSets } from "../../providers/dns/guide";
 import { RecordSet } from "../../providers/dns/recordSet";
-import { ocsConnectionSchema } from "../../providers/ocs/client";
+import { type OcsConnection, ocsConnectionSchema } from "../../providers/ocs/client";
 import { HostAuthorization } from "../../providers/ocs/hostAuthorization";
 import { StaticRoute } from "../../providers/ocs/staticRoute";
 import type { LabConfig } from "../config";
@@ -47,16 +47,13 @@ export class MicrosoftSide extends pulumi.ComponentResource {
       pools: cfg.ocs.pools,
     });
     this.dnsSkipped = skipped;
-    const dnsConnection = pulumi.secret(
-      dnsConnectionSchema.parse({ server: dns.server, port: dns.port, ...(dns.tsig ? { tsig: dns.tsig } : {}), allowUnsignedUpdates: dns.allowUnsignedUpdates }),
-    );
-    const records = recordSets.map((r) => new RecordSet.Resource(from("dns", r.resourceName), { ...r.fields, adopt: dns.adopt, connection: dnsConnection }, { parent: this }));
+    const dnsConn = pulumi.secret(dnsConnection(cfg));
+    const records = recordSets.map((r) => new RecordSet.Resource(from("dns", r.resourceName), { ...r.fields, adopt: dns.adopt, connection: dnsConn }, { parent: this }));
 
     // A2: on each pool (its routes and authorizations live in the pool's back end: one front end serves).
     const frontEnds: pulumi.Resource[] = [];
     for (const pool of cfg.ocs.pools) {
-      const fe = pool.frontEnds[0]!;
-      const connection = pulumi.secret(ocsConnectionSchema.parse({ host: fe.address, pool: pool.fqdn, ...frontEndAccess(cfg, pool, fe.fqdn) }));
+      const connection = pulumi.secret(ocsConnection(cfg, pool));
       const after = { parent: this, dependsOn: records };
       frontEnds.push(
         new StaticRoute.Resource(
@@ -69,18 +66,7 @@ export class MicrosoftSide extends pulumi.ComponentResource {
     }
 
     // A3: the users, enabled for remote call control.
-    const adConnection = pulumi.secret(
-      adConnectionSchema.parse({
-        url: dir.url,
-        bindDn: dir.bindDn,
-        password: dir.password,
-        usersDn: dir.usersDn,
-        ...(dir.rtcServiceDn ? { rtcServiceDn: dir.rtcServiceDn } : {}),
-        startTls: dir.startTls,
-        allowPlainLdap: dir.allowPlainLdap,
-        tls: dir.tls,
-      }),
-    );
+    const adConn = pulumi.secret(adConnection(cfg));
     const adDomain = cfg.lab.adDomain ?? cfg.lab.sipDomain;
     for (const u of rccUsers(cfg)) {
       // "create": rcclab owns the user; "adopt": the user is only looked up (nothing else is written).
@@ -94,9 +80,9 @@ export class MicrosoftSide extends pulumi.ComponentResource {
               displayName: `${u.firstName} ${u.lastName}`,
               userPrincipalName: `${u.userid}@${adDomain}`,
               password: pulumi.secret(dir.initialPassword!),
-              connection: adConnection,
+              connection: adConn,
             }
-          : { sAMAccountName: u.userid, adopt: true, connection: adConnection },
+          : { sAMAccountName: u.userid, adopt: true, connection: adConn },
         { parent: this },
       );
       new RccSettings.Resource(
@@ -108,7 +94,7 @@ export class MicrosoftSide extends pulumi.ComponentResource {
           e164: u.e164,
           cupFqdn: cfg.cup.host,
           enhancedPresence: u.enhancedPresence,
-          connection: adConnection,
+          connection: adConn,
         },
         { parent: this, dependsOn: [user, ...frontEnds] },
       );
@@ -118,6 +104,33 @@ export class MicrosoftSide extends pulumi.ComponentResource {
     this.communicatorSettings = communicatorSettings(cfg);
     this.registerOutputs({});
   }
+}
+
+/** A3's LDAP connection, completed with the provider's defaults (as every AD resource gets it). */
+export function adConnection(cfg: LabConfig): AdConnection {
+  const dir = cfg.directory;
+  return adConnectionSchema.parse({
+    url: dir.url,
+    bindDn: dir.bindDn,
+    password: dir.password,
+    usersDn: dir.usersDn,
+    ...(dir.rtcServiceDn ? { rtcServiceDn: dir.rtcServiceDn } : {}),
+    startTls: dir.startTls,
+    allowPlainLdap: dir.allowPlainLdap,
+    tls: dir.tls,
+  });
+}
+
+/** A1's DNS connection, completed with the provider's defaults (as every record set gets it). */
+export function dnsConnection(cfg: LabConfig): DnsConnection {
+  const dns = cfg.dns;
+  return dnsConnectionSchema.parse({ server: dns.server, port: dns.port, ...(dns.tsig ? { tsig: dns.tsig } : {}), allowUnsignedUpdates: dns.allowUnsignedUpdates });
+}
+
+/** A2's connection to a pool: its first front end (the pool's routes and authorizations live in its back end). */
+export function ocsConnection(cfg: LabConfig, pool: LabConfig["ocs"]["pools"][number]): OcsConnection {
+  const fe = pool.frontEnds[0]!;
+  return ocsConnectionSchema.parse({ host: fe.address, pool: pool.fqdn, ...frontEndAccess(cfg, pool, fe.fqdn) });
 }
 
 /**

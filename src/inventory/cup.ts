@@ -1,0 +1,62 @@
+/**
+ * CUP's part of the inventory (read only), through rcclab's checked CUP mapping: the client's
+ * preflight compares the mapping with CUP's own catalog before the first statement, and a mapping
+ * that does not hold leaves CUP unread (with the preflight's message), never guessed. Each object
+ * is read by its kind's own read(); the ACLs by their kinds' bulk read (one query per table).
+ */
+import { CupClient, type CupConnection } from "../../providers/cup/client";
+import { CucmPublisher } from "../../providers/cup/cucmPublisher";
+import { DeskPhoneControl } from "../../providers/cup/deskPhoneControl";
+import { DeskPhoneControlUsers } from "../../providers/cup/deskPhoneControlUsers";
+import { IncomingAcl } from "../../providers/cup/incomingAcl";
+import { OutgoingAcl } from "../../providers/cup/outgoingAcl";
+import { PresenceSettings } from "../../providers/cup/presenceSettings";
+import type { CupInventory, Live } from "./types";
+import { attempt, type ReaderContext } from "./util";
+
+export async function readCup(connection: CupConnection, rc: ReaderContext): Promise<CupInventory | undefined> {
+  const client = new CupClient(connection, rc.log);
+  const ctx = { client, connection, log: rc.log };
+  try {
+    rc.progress("version", 0);
+    const version = await attempt(rc, "version", () => client.version());
+    if (version === undefined) return undefined;
+    rc.progress("mapping preflight", 0);
+    if ((await attempt(rc, "everything (the CUP mapping's preflight)", () => client.ensureMapping())) === undefined) return { version, incomingAcl: [], outgoingAcl: [], deskPhoneControlUsers: [] };
+    const one = async <T>(what: string, kind: { runtime: { spec: { read(ctx: any, id: string, olds: any): Promise<{ fields: any; outputs: any } | undefined> } } }, id: string) =>
+      attempt(rc, what, async () => {
+        const got = await kind.runtime.spec.read(ctx, id, {});
+        return got ? ({ ...got.fields, ...got.outputs } as T) : undefined;
+      });
+    const acl = async <T>(what: string, kind: typeof IncomingAcl | typeof OutgoingAcl) =>
+      (await attempt(rc, what, async () => {
+        const all = await kind.runtime.spec.bulk!.readAll(ctx, {});
+        return [...all.values()].map((o) => ({ ...o.fields, ...o.outputs }) as T).sort((a: any, b: any) => a.address.localeCompare(b.address));
+      })) ?? [];
+    rc.progress("settings", 0);
+    const publisher = await one<Live<typeof CucmPublisher>>("CUCM publisher", CucmPublisher, "cucm-publisher");
+    const incomingAcl = await acl<Live<typeof IncomingAcl>>("incoming ACL", IncomingAcl);
+    const outgoingAcl = await acl<Live<typeof OutgoingAcl>>("outgoing ACL", OutgoingAcl);
+    const desk = await one<Live<typeof DeskPhoneControl>>("desk phone control", DeskPhoneControl, "desk-phone-control");
+    const users = await one<Live<typeof DeskPhoneControlUsers>>("desk phone control users", DeskPhoneControlUsers, "desk-phone-control-users");
+    const presence = await one<Live<typeof PresenceSettings>>("presence settings", PresenceSettings, "presence-settings");
+    rc.progress("settings", 1, 1);
+    let deskPhoneControl: CupInventory["deskPhoneControl"];
+    if (desk) {
+      // The application password is not readable (audit tries a login instead).
+      const { applicationPassword: _never, ...rest } = desk;
+      deskPhoneControl = rest;
+    }
+    return {
+      version,
+      ...(publisher ? { publisher: { address: publisher.address, ...(publisher.axlUsername ? { axlUsername: publisher.axlUsername } : {}) } } : {}),
+      incomingAcl,
+      outgoingAcl,
+      ...(deskPhoneControl ? { deskPhoneControl } : {}),
+      deskPhoneControlUsers: users?.userids ?? [],
+      ...(presence ? { presence } : {}),
+    };
+  } finally {
+    client.close();
+  }
+}
