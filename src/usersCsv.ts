@@ -1,53 +1,28 @@
 /**
  * The stack's users as a Cisco BAT-style CSV (issue 14 §4): BAT's column names for end users and
- * phones, read into and written from the `rcclab:users` list of stacks/Pulumi.<stack>.yaml.
+ * phones (src/usersCsv/columns.ts, with where each name comes from), read into and written from the
+ * `rcclab:users` list of stacks/Pulumi.<stack>.yaml.
  *
  * Import updates the entry with the same userid field by field (only the cells given; an empty cell
- * keeps the entry's value), appends new userids and keeps every other entry, comment and setting of
- * the file (the yaml package's Document API). Every row is checked with the config's user schema and
- * the stack's cross-checks (pool, model/protocol, unique userid/number/MAC) before anything is
- * written; every bad row is named by its CSV row (the header is row 1) and column, and nothing is
- * written when any row is bad. Secrets (password, pin) never go into or come out of a CSV.
+ * keeps the entry's value), appends new userids and keeps every other entry. The file keeps its
+ * layout: only changed values are rewritten, new entries follow the existing entries' style, every
+ * other byte stays (src/usersCsv/yaml.ts). Before anything is written the merged list is checked
+ * as the stack will be (src/usersCsv/validate.ts: the config schema with its rules across users and
+ * settings); every problem is named by its CSV row (the header is row 1) and column, and nothing is
+ * written when there is any. Passwords and PINs never go into the stack from a CSV (they would be
+ * plain text there): a PASSWORD or PIN cell is refused with the `pulumi config set --secret` command
+ * that sets it; an empty such column is ignored.
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
-import { isMap, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from "yaml";
-import { NAMESPACE, userSchema } from "./config";
-import { PHONE_MODELS, modelOf, productOf, supports, type PhoneModel } from "../providers/cucm/models";
+import { isSeq, parseDocument, type Document } from "yaml";
+import { NAMESPACE } from "./config";
+import { sameValue } from "../providers/core/kind";
+import { COLUMNS, GROUPS, USER_ID, cellText, cellValue, groupHeader, headerRef, type Column } from "./usersCsv/columns";
+import { checkMerged } from "./usersCsv/validate";
+import { writeUsers } from "./usersCsv/yaml";
 
-type Kind = "string" | "model" | "number" | "bool";
-interface Column {
-  /** The BAT header written on export. */
-  header: string;
-  /** The field's path in a user entry. */
-  path: string[];
-  kind: Kind;
-  /** Other spellings (after normalizing: upper case, one space). */
-  aliases?: string[];
-}
-
-/** The CSV's columns, in BAT's names (POOL is rcclab's own: BAT has no OCS). */
-export const COLUMNS: Column[] = [
-  { header: "USER ID", path: ["userid"], kind: "string", aliases: ["USERID"] },
-  { header: "FIRST NAME", path: ["firstName"], kind: "string", aliases: ["FIRSTNAME"] },
-  { header: "LAST NAME", path: ["lastName"], kind: "string", aliases: ["LASTNAME"] },
-  { header: "DIRECTORY NUMBER", path: ["e164"], kind: "number", aliases: ["DIRECTORY NUMBER 1", "DN", "DN 1", "LINE 1 DIRECTORY NUMBER", "TELEPHONE NUMBER"] },
-  { header: "MAC ADDRESS", path: ["phone", "mac"], kind: "string", aliases: ["MAC"] },
-  { header: "DEVICE TYPE", path: ["phone", "model"], kind: "model", aliases: ["PHONE TYPE", "PRODUCT", "MODEL"] },
-  { header: "DEVICE PROTOCOL", path: ["phone", "protocol"], kind: "string", aliases: ["PROTOCOL"] },
-  { header: "POOL", path: ["pool"], kind: "string", aliases: ["OCS POOL"] },
-  { header: "ENABLE EXTENSION MOBILITY", path: ["extensionMobility"], kind: "bool", aliases: ["EXTENSION MOBILITY"] },
-  { header: "ENABLE CTI APPLICATION USE", path: ["rcc"], kind: "bool", aliases: ["REMOTE CALL CONTROL", "RCC"] },
-  { header: "ENHANCED PRESENCE", path: ["enhancedPresence"], kind: "bool" },
-  { header: "ENABLE CUP", path: ["presence", "ups"], kind: "bool", aliases: ["ENABLE CUPS", "UPS"] },
-  { header: "ENABLE CUPC", path: ["presence", "upc"], kind: "bool", aliases: ["UPC"] },
-];
-
-/** "User ID", "USER_ID", " user-id " → "USER ID"; "userid" stays "USERID". */
-export const normalizeHeader = (h: string): string => h.replace(/^\uFEFF/, "").trim().replace(/[\s_-]+/g, " ").toUpperCase();
-
-const byName = new Map<string, Column>();
-for (const c of COLUMNS) for (const n of [c.header, ...(c.aliases ?? [])]) byName.set(n, c);
+export { COLUMNS, normalizeHeader } from "./usersCsv/columns";
 
 /** A CSV problem: "users.csv row 4, DIRECTORY NUMBER: must be E.164 …". */
 export class CsvInvalid extends Error {
@@ -59,7 +34,6 @@ export class CsvInvalid extends Error {
 }
 
 const USERS_KEY = `${NAMESPACE}:users`;
-const SECRETS = new Set(["password", "pin"]);
 
 function getIn(o: any, path: string[]): unknown {
   return path.reduce((v, k) => (v && typeof v === "object" ? v[k] : undefined), o);
@@ -70,42 +44,28 @@ function setIn(o: any, path: string[], v: unknown): void {
   cur[path[path.length - 1]!] = v;
 }
 
-/** A cell → the field's value; a string for the schema to refuse when it is not one. */
-function cellValue(c: Column, raw: string): unknown {
-  const s = raw.trim();
-  if (c.kind === "bool") {
-    if (/^(t|true|y|yes|1)$/i.test(s)) return true;
-    if (/^(f|false|n|no|0)$/i.test(s)) return false;
-    return s; // the schema says "expected boolean"
-  }
-  if (c.kind === "number") return s.replace(/^\\\+/, "+"); // BAT writes a leading + as \+
-  if (c.kind === "model") return modelOf(s.replace(/^cisco\s+/i, "Cisco "));
-  if (c.path[1] === "protocol") return s.toUpperCase();
-  return s;
-}
-
-/** A field's value → its cell (export). */
-function cellText(c: Column, v: unknown): string {
-  if (v === undefined || v === null) return "";
-  if (c.kind === "bool") return v === true ? "t" : v === false ? "f" : String(v);
-  if (c.kind === "model") return productOf(String(v) as PhoneModel);
-  return String(v);
-}
-
 /** The CSV of the given user entries (as written in the YAML; secrets left out). */
 export function usersToCsv(users: Record<string, unknown>[]): string {
-  const rows = users.map((u) => COLUMNS.map((c) => cellText(c, getIn(u, c.path))));
-  return stringifyCsv([COLUMNS.map((c) => c.header), ...rows]);
+  const groups = Math.max(1, ...users.map((u) => (Array.isArray(u.userGroups) ? u.userGroups.length : 0)));
+  const plain = COLUMNS.filter((c) => c !== GROUPS);
+  const header = [...plain.map((c) => c.header), ...Array.from({ length: groups }, (_, k) => groupHeader(k + 1))];
+  const rows = users.map((u) => {
+    const g = Array.isArray(u.userGroups) ? (u.userGroups as unknown[]) : [];
+    return [...plain.map((c) => cellText(c, getIn(u, c.path))), ...Array.from({ length: groups }, (_, k) => (g[k] === undefined ? "" : String(g[k])))];
+  });
+  return stringifyCsv([header, ...rows]);
 }
 
 interface Row {
   /** The CSV row number (the header is row 1). */
   row: number;
   values: Map<Column, unknown>;
+  /** Non-empty PASSWORD / PIN cells: their column as written. */
+  secrets: { field: "password" | "pin"; header: string }[];
 }
 
 /** The CSV → its rows by column; unknown columns are returned, not refused (BAT files have many). */
-export function parseUsersCsv(text: string, file: string): { rows: Row[]; ignored: string[] } {
+export function parseUsersCsv(text: string, file: string): { rows: Row[]; ignored: string[]; warnings: string[] } {
   let records: string[][];
   try {
     records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: false }) as string[][];
@@ -114,35 +74,41 @@ export function parseUsersCsv(text: string, file: string): { rows: Row[]; ignore
   }
   if (!records.length) throw new CsvInvalid([`${file}: empty (a header row of BAT column names is expected, e.g. USER ID,FIRST NAME,…)`]);
   const header = records[0]!;
-  const cols: (Column | undefined)[] = [];
+  const refs = header.map(headerRef);
   const ignored: string[] = [];
   const errors: string[] = [];
-  header.forEach((h, i) => {
-    const c = byName.get(normalizeHeader(h));
-    if (c && cols.includes(c)) errors.push(`${file} row 1, ${h.trim()}: a second column for ${c.header}`);
-    cols.push(c && !cols.includes(c) ? c : undefined);
-    if (!c && h.trim()) ignored.push(h.trim());
+  const seen = new Set<string>();
+  refs.forEach((ref, i) => {
+    const h = header[i]!.trim();
+    if (!ref) {
+      if (h) ignored.push(h);
+      return;
+    }
+    const id = "column" in ref ? `${ref.column.header}#${ref.group ?? ""}` : `secret#${ref.secret}`;
+    if (seen.has(id)) errors.push(`${file} row 1, ${h}: a second column for ${"column" in ref ? (ref.group ? groupHeader(ref.group) : ref.column.header) : ref.secret.toUpperCase()}`);
+    seen.add(id);
   });
-  if (!cols.some((c) => c?.header === "USER ID")) errors.push(`${file} row 1: no USER ID column`);
+  if (!refs.some((r) => r && "column" in r && r.column === USER_ID)) errors.push(`${file} row 1: no USER ID column`);
   if (errors.length) throw new CsvInvalid(errors);
-  const rows = records.slice(1).map((r, i) => {
+  const rows = records.slice(1).map((r, n) => {
     const values = new Map<Column, unknown>();
+    const groups: [number, string][] = [];
+    const secrets: Row["secrets"] = [];
     r.forEach((cell, j) => {
-      const c = cols[j];
-      if (c && cell.trim() !== "") values.set(c, cellValue(c, cell));
+      const ref = refs[j];
+      if (!ref || cell.trim() === "") return;
+      if ("secret" in ref) secrets.push({ field: ref.secret, header: header[j]!.trim() });
+      else if (ref.group !== undefined) groups.push([ref.group, cell.trim()]);
+      else values.set(ref.column, cellValue(ref.column, cell));
     });
-    return { row: i + 2, values };
+    if (groups.length) values.set(GROUPS, groups.sort((a, b) => a[0] - b[0]).map((g) => g[1]));
+    return { row: n + 2, values, secrets };
   });
-  return { rows, ignored };
-}
-
-const USER_FIELDS: Record<string, Column> = Object.fromEntries(COLUMNS.map((c) => [c.path.join("."), c]));
-
-/** The column a schema issue is about, or the YAML path when no column gives that field. */
-function columnOf(path: readonly PropertyKey[], index: number): string {
-  const p = path.map(String);
-  const c = USER_FIELDS[p.join(".")] ?? USER_FIELDS[p.slice(0, 1).join(".")];
-  return c ? c.header : `${USERS_KEY}[${index}]${p.length ? `.${p.join(".")}` : ""}`;
+  const warnings = refs
+    .map((ref, j) => (ref && "secret" in ref && !rows.some((r) => r.secrets.some((s) => s.header === header[j]!.trim())) ? header[j]!.trim() : undefined))
+    .filter((h): h is string => h !== undefined)
+    .map((h) => `column ${h} is empty and ignored: passwords and PINs are set as secrets, pulumi config set --secret --path '${USERS_KEY}[i].${/PIN/i.test(h) ? "pin" : "password"}' <value>`);
+  return { rows, ignored, warnings };
 }
 
 export interface ImportResult {
@@ -150,11 +116,14 @@ export interface ImportResult {
   updated: number;
   unchanged: number;
   ignoredColumns: string[];
+  warnings: string[];
   /** The new file's text (the caller writes it). */
   text: string;
+  /** False when the file's layout could not be kept (comments are kept either way). */
+  layoutKept: boolean;
 }
 
-function usersSeq(doc: Document): YAMLSeq | undefined {
+function usersSeq(doc: Document) {
   const node = doc.getIn(["config", USERS_KEY], true);
   return isSeq(node) ? node : undefined;
 }
@@ -166,31 +135,31 @@ export function stackUsers(yamlText: string): Record<string, unknown>[] {
   return seq ? (seq.toJS(doc) as Record<string, unknown>[]) : [];
 }
 
-/** Compare two values of a field as the schema sees them (a MAC in any notation is the same MAC). */
+/** Two values of a field, as the schema sees them (a MAC in any notation is the same MAC). */
 const same = (c: Column, a: unknown, b: unknown): boolean =>
   c.path[1] === "mac" && typeof a === "string" && typeof b === "string"
     ? a.replace(/[:.\-]/g, "").toUpperCase() === b.replace(/[:.\-]/g, "").toUpperCase()
-    : a === b;
+    : sameValue(a, b);
 
 /**
- * Merge the CSV into the stack file's text: every row checked first (all problems at once, as a
- * CsvInvalid), then the users list updated in place. `file` names the CSV in messages.
+ * Merge the CSV into the stack file's text: the merged config checked first (all problems at once,
+ * as a CsvInvalid), then the users list updated in place. `file` names the CSV in messages.
  */
 export function importUsers(yamlText: string, csvText: string, file: string): ImportResult {
   const doc = parseDocument(yamlText);
   if (doc.errors.length) throw new Error(`the stack file is not valid YAML: ${doc.errors[0]!.message}`);
-  const { rows, ignored } = parseUsersCsv(csvText, file);
-  const existing = stackUsers(yamlText);
-  const pools = ((doc.getIn(["config", `${NAMESPACE}:ocs`, "pools"]) as any)?.toJS?.(doc) ?? []).map((p: any) => p?.name).filter(Boolean) as string[];
+  const { rows, ignored, warnings } = parseUsersCsv(csvText, file);
+  const config = ((doc.toJS() as any)?.config ?? {}) as Record<string, unknown>;
+  const existing = Array.isArray(config[USERS_KEY]) ? (config[USERS_KEY] as Record<string, unknown>[]) : [];
 
   // The list as it will be: existing entries (index kept), updated by rows, new ones appended.
   const final: Record<string, unknown>[] = existing.map((u) => structuredClone(u));
   const rowOf = new Map<number, Row>();
-  const changes = new Map<number, Column[]>();
+  const changes = new Map<number, string[][]>();
   const errors: string[] = [];
   const where = (r: Row, col: string, msg: string) => errors.push(`${file} row ${r.row}, ${col}: ${msg}`);
   for (const r of rows) {
-    const id = r.values.get(COLUMNS[0]!);
+    const id = r.values.get(USER_ID);
     if (typeof id !== "string") {
       where(r, "USER ID", "missing");
       continue;
@@ -202,63 +171,26 @@ export function importUsers(yamlText: string, csvText: string, file: string): Im
     }
     if (i < 0) i = final.push({}) - 1;
     rowOf.set(i, r);
-    const changed: Column[] = [];
+    for (const s of r.secrets) {
+      where(r, s.header, `not imported: a ${s.field === "pin" ? "PIN" : "password"} in the stack file would be plain text; set it as a secret: pulumi config set --secret --path '${USERS_KEY}[${i}].${s.field}' <value>`);
+    }
+    const changed: string[][] = [];
     for (const [c, v] of r.values) {
       if (same(c, getIn(final[i], c.path), v)) continue;
       setIn(final[i], c.path, v);
-      changed.push(c);
+      changed.push(c.path);
     }
-    changes.set(i, changed);
+    if (i < existing.length && changed.length) changes.set(i, changed);
   }
-
-  // Each entry a row touched: the user schema (secrets stand in as placeholders), then the cross-checks.
-  const seen = { userid: new Map<string, number>(), e164: new Map<string, number>(), mac: new Map<string, number>() };
-  const label = (i: number) => (rowOf.has(i) ? `row ${rowOf.get(i)!.row}` : `${USERS_KEY}[${i}]`);
-  final.forEach((u, i) => {
-    const r = rowOf.get(i);
-    const probe: Record<string, unknown> = { ...u };
-    for (const k of SECRETS) if (probe[k] !== undefined && typeof probe[k] !== "string") probe[k] = k === "pin" ? "0000" : "secret";
-    const parsed = userSchema.safeParse(probe);
-    if (!parsed.success) {
-      if (r) for (const issue of parsed.error.issues) where(r, columnOf(issue.path, i), issue.code === "unrecognized_keys" ? `unknown setting(s): ${issue.keys.join(", ")}` : issue.message);
-      return;
-    }
-    const p = parsed.data;
-    for (const [key, col, value] of [["userid", "USER ID", p.userid.toLowerCase()], ["e164", "DIRECTORY NUMBER", p.e164], ["mac", "MAC ADDRESS", p.phone.mac]] as const) {
-      const first = seen[key].get(value);
-      if (first === undefined) seen[key].set(value, i);
-      else if (r) where(r, col, `${value} is already used by ${label(first)}`);
-      else if (rowOf.has(first)) where(rowOf.get(first)!, col, `${value} is already used by ${label(i)}`);
-    }
-    if (!r) return;
-    if (!supports(p.phone.model, p.phone.protocol)) {
-      where(r, "DEVICE PROTOCOL", `the ${p.phone.model} does not support ${p.phone.protocol} (it supports ${PHONE_MODELS[p.phone.model].protocols.join(", ")})`);
-    }
-    if (pools.length && !pools.includes(p.pool)) where(r, "POOL", `must name an OCS pool (${pools.join(", ")})`);
-    if (p.lineUri !== undefined && p.lineUri !== `tel:${p.e164}`) where(r, "DIRECTORY NUMBER", `${USERS_KEY}[${i}].lineUri is ${p.lineUri}: it must equal tel:${p.e164}`);
-  });
+  const refs = new Map([...rowOf].map(([i, r]) => [i, { row: r.row, given: new Set(r.values.keys()) }]));
+  errors.push(...checkMerged(config, final, existing.length, refs, file));
   if (errors.length) throw new CsvInvalid(errors);
 
-  // Write: field by field into the existing entries (comments and other fields kept), new ones appended.
-  let seq = usersSeq(doc);
-  if (!seq) {
-    seq = doc.createNode([]) as YAMLSeq;
-    doc.setIn(["config", USERS_KEY], seq);
-  }
-  let added = 0;
-  let updated = 0;
-  for (const [i, cols] of changes) {
-    if (i >= existing.length) {
-      seq.add(doc.createNode(final[i]));
-      added++;
-      continue;
-    }
-    if (!cols.length) continue;
-    const item = seq.items[i];
-    if (!isMap(item)) continue;
-    for (const c of cols) (item as YAMLMap).setIn(c.path, getIn(final[i], c.path));
-    updated++;
-  }
-  return { added, updated, unchanged: rows.length - added - updated, ignoredColumns: ignored, text: added || updated ? doc.toString({ lineWidth: 0 }) : yamlText };
+  const added = final.length - existing.length;
+  const updated = changes.size;
+  const base = { added, updated, unchanged: rows.length - added - updated, ignoredColumns: ignored, warnings };
+  if (!added && !updated) return { ...base, text: yamlText, layoutKept: true };
+  const w = writeUsers(yamlText, USERS_KEY, { final, existing: existing.length, changes });
+  if (!w.layoutKept) base.warnings.push("the stack file's layout could not be kept in place; it was rewritten with its comments kept");
+  return { ...base, ...w };
 }
-

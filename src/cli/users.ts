@@ -27,8 +27,9 @@ export function usersImport(io: Io, csvFile: string): number {
     fs.renameSync(tmp, file);
   }
   if (r.ignoredColumns.length) io.warn(`warning: columns rcclab does not use were ignored: ${r.ignoredColumns.join(", ")}`);
+  for (const w of r.warnings) io.warn(`warning: ${w}`);
   io.result(`${path.relative(process.cwd(), file) || file}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged`);
-  if (io.flags.json) printJson({ ok: true, file, added: r.added, updated: r.updated, unchanged: r.unchanged, ignoredColumns: r.ignoredColumns });
+  if (io.flags.json) printJson({ ok: true, file, added: r.added, updated: r.updated, unchanged: r.unchanged, ignoredColumns: r.ignoredColumns, warnings: r.warnings, layoutKept: r.layoutKept });
   return 0;
 }
 
