@@ -48,6 +48,10 @@ export interface CommandOptions {
   backend?: string;
   /** The Pulumi CLI's own text, line by line (default: print). */
   engineOutput?: (line: string) => void;
+  /** destroy (and up's deletions) also delete the objects the stack adopted. */
+  deleteAdopted?: boolean;
+  /** adopt: the stack owns what it adopts (destroy deletes it). */
+  owned?: boolean;
 }
 
 export class CommandError extends Error {
@@ -138,6 +142,7 @@ function localOptions(opts: CommandOptions, passphrase: string): local.EngineOpt
     onEvent: opts.onEvent ?? ((e) => print(local.formatEvent(e))),
     ...(opts.parallel ? { parallel: opts.parallel } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.deleteAdopted ? { deleteAdopted: true } : {}),
   };
 }
 
@@ -201,6 +206,27 @@ export async function up(opts: CommandOptions, previewOnly = false): Promise<UpR
     // Like `pulumi up --refresh`: read the live objects first, so up repairs drift, and preview
     // shows the repairs up would make.
     const r = await run({ ...engineOpts, program, config: stack.config, secretConfigKeys: stack.secretKeys, refresh: true });
+    return { changed: r.changed, outputs: r.outputs, steps: r.steps, summary: r.summary, secretOutputs: r.secretOutputs };
+  } catch (e) {
+    throw new CommandError((e as Error).message);
+  }
+}
+
+/**
+ * `rcclab adopt`: the objects the stack declares that already exist, recorded in its state (the local
+ * engine's); a dry run is the plan. Checked and preflighted as up is; no system is written.
+ */
+export async function adopt(opts: CommandOptions, dryRun = false): Promise<UpResult> {
+  const print = opts.print ?? (() => {});
+  if (chooseEngine(opts.engine, print) === "pulumi") {
+    throw new CommandError(
+      "rcclab adopt works with the local engine (--engine local): Pulumi cannot import dynamic resources (pulumi/pulumi#16175), and rcclab's kinds are dynamic resources",
+    );
+  }
+  const stack = await checkedStack(opts);
+  await preflightOrStop(stack.config, print);
+  try {
+    const r = await local.adopt({ ...localOptions(opts, stack.passphrase), program, config: stack.config, secretConfigKeys: stack.secretKeys, owned: opts.owned === true }, dryRun);
     return { changed: r.changed, outputs: r.outputs, steps: r.steps, summary: r.summary, secretOutputs: r.secretOutputs };
   } catch (e) {
     throw new CommandError((e as Error).message);

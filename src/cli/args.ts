@@ -144,12 +144,13 @@ export const COMMANDS: CommandSpec[] = [
     usage: "adopt",
     summary: "record the lab's existing objects that the stack declares in its state (changes nothing)",
     description: [
-      "Looks each object the stack declares up by its natural key and shows the plan: adopt (same),",
-      "adopt (differs: up will update these fields), or missing (up will create it). Then records the",
-      "found ones in the stack's state, asking first on a terminal (without one it needs --yes).",
-      "No system is written. destroy keeps adopted objects unless --delete-adopted, or --owned here.",
+      "Looks each object the stack declares up by its natural key: adopt (matches the stack), adopt",
+      "(differs: the fields up will change, live → declared), or missing (up will create it), and",
+      "records the found ones in the stack's state (local engine). On a terminal without --yes the",
+      "plan comes first, then a question. No system is written. destroy leaves adopted objects on",
+      "their systems (and forgets them) unless --delete-adopted, or they were adopted with --owned.",
     ],
-    flags: [...COMMON, "owned", "parallel"],
+    flags: [...COMMON, "owned", "show-same", "parallel"],
     exitCodes: [[0, "adopted (or nothing to adopt)"], ERROR_EXIT],
   },
   {

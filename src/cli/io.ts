@@ -46,6 +46,8 @@ export function commandOptions(io: Io, extra: Partial<CommandOptions> = {}): Com
     ...(f.stateDir ? { stateDir: f.stateDir } : {}),
     ...(f.backend ? { backend: f.backend } : {}),
     ...(f.parallel ? { parallel: f.parallel } : {}),
+    ...(f.deleteAdopted ? { deleteAdopted: true } : {}),
+    ...(f.owned ? { owned: true } : {}),
     print: printer(io),
     // The Pulumi CLI's own text: the plan and steps are rcclab's; Pulumi's copy only with --verbose.
     engineOutput: (line) => (/^warning:|error:/i.test(line) ? io.warn(line) : io.detail(line)),

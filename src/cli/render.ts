@@ -6,7 +6,7 @@
  */
 import type { DriftResult, EngineEvent, FieldChange, Step, Summary } from "../engine/local";
 
-const SYMBOL: Record<Step["op"], string> = { create: "+", update: "~", replace: "+-", same: "=", delete: "-", read: ">" };
+const SYMBOL: Record<Step["op"], string> = { create: "+", update: "~", replace: "+-", same: "=", delete: "-", read: ">", adopt: "<", forget: "^" };
 /** Longest value shown before it is shortened with "…". */
 const MAX_VALUE = 60;
 /** At most this many differing parts of one object/list field on its line. */
@@ -63,7 +63,7 @@ function note(s: Step & { error?: string }): string {
 export function stepLines(s: Step | EngineEvent): string[] {
   const id = s.id ? ` [${s.id}]` : "";
   const head = `${SYMBOL[s.op]} ${s.op} ${s.type} ${s.name}${id}${note(s)}`;
-  const fields = s.connectionOnly || !(s.op === "update" || s.op === "replace") ? [] : (s.changes ?? []).map((c) => `    ${changeLine(c)}`);
+  const fields = s.connectionOnly || !(s.op === "update" || s.op === "replace" || s.op === "adopt") ? [] : (s.changes ?? []).map((c) => `    ${changeLine(c)}`);
   return [head, ...fields];
 }
 
@@ -87,8 +87,12 @@ export function appliedSummary(s: Summary): string {
   return `Applied: ${s.create} created, ${s.update} updated, ${s.replace} replaced, ${s.delete} deleted, ${s.same} unchanged`;
 }
 
-/** What `destroy` did. */
-export const destroyedSummary = (s: Summary): string => (s.delete === 0 ? "Destroyed: nothing to destroy" : `Destroyed: ${s.delete} deleted`);
+/** What `destroy` did (adopted objects forgotten, left on their systems, counted apart). */
+export function destroyedSummary(s: Summary): string {
+  const forgot = s.forget ? `${s.forget} adopted object${s.forget === 1 ? "" : "s"} forgotten (left on ${s.forget === 1 ? "its system" : "their systems"})` : "";
+  if (s.delete === 0) return forgot ? `Destroyed: nothing deleted; ${forgot}` : "Destroyed: nothing to destroy";
+  return `Destroyed: ${s.delete} deleted${forgot ? `; ${forgot}` : ""}`;
+}
 
 /** How many objects a plan deletes, in words (replacements delete the old object too). */
 export function deletesNote(s: Summary): string | undefined {

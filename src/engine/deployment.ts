@@ -45,6 +45,11 @@ export class Deployment extends EngineRun {
   private stackOutputs: Props = {};
   /** Steps applied (or planned) so far, for progress. */
   private applied = 0;
+  /**
+   * `rcclab adopt`: instead of creating, look each declared object up by its natural key and record
+   * what exists ("kept": destroy leaves it on its system; "owned": destroy deletes it). No writes.
+   */
+  adopting?: "kept" | "owned";
 
   async run(opts: ProgramOptions): Promise<RunResult> {
     await pulumi.runtime.setMocks(
@@ -118,9 +123,10 @@ export class Deployment extends EngineRun {
       throw new EngineError(`the program failed: ${errorMessage(programError)}`, this.steps);
     }
 
-    // Objects the program no longer declares, and replaced objects: dependents first.
+    // Objects the program no longer declares, and replaced objects: dependents first (adopt
+    // deletes nothing: it only records).
     const gone = [...[...this.state.live.values()].filter((e) => !this.registered.has(e.urn)), ...this.state.pending];
-    await this.deleteAll("delete", gone);
+    if (!this.adopting) await this.deleteAll("delete", gone);
     if (!this.dryRun) {
       this.state.outputs = this.stackOutputs;
       this.save();
@@ -238,8 +244,9 @@ export class Deployment extends EngineRun {
     this.progress("apply", this.applied++, undefined, { urn, type });
     const secretKeys = new Set([...secretKeysOf(inputs), ...(req.getAdditionalsecretoutputsList() as string[])]);
     const mark = (p: Props) => markSecrets(p, secretKeys, type);
-    const entry = (id: string, checked: Props, outs: Props): Entry => ({
-      urn, type, custom: true, id, ...(parent ? { parent } : {}), dependencies, inputs: mark(checked), outputs: mark(outs),
+    // An adopted object stays adopted through its updates (a replacement is the stack's own).
+    const entry = (id: string, checked: Props, outs: Props, adopted: Entry["adopted"] | null = id === old?.id ? old?.adopted : undefined): Entry => ({
+      urn, type, custom: true, id, ...(parent ? { parent } : {}), dependencies, inputs: mark(checked), outputs: mark(outs), ...(adopted ? { adopted } : {}),
     });
     const place = (e: Entry) => {
       this.state.live.delete(urn);
@@ -266,6 +273,8 @@ export class Deployment extends EngineRun {
     } catch (e) {
       this.fail(checkStep, e);
     }
+
+    if (this.adopting) return this.adopt(urn, type, old, checked, mark, (id, outs) => place(entry(id, checked, outs, this.adopting)));
 
     if (!old) {
       const step = this.stepOf("create", base);
@@ -344,7 +353,7 @@ export class Deployment extends EngineRun {
         this.save();
       }
       const created = await this.createRecorded(urn, type, parent, dependencies, checked, mark(checked));
-      const e = entry(created.id, checked, created.outs);
+      const e = entry(created.id, checked, created.outs, null);
       if (!deleteFirst) this.state.pending.push({ ...old, delete: true });
       place(e);
       this.settle(urn);
@@ -355,6 +364,47 @@ export class Deployment extends EngineRun {
     }
   }
 
+
+  /**
+   * adopt's step: the declared object looked up by its natural key (as recovery does). Found: the
+   * state records it with the program's inputs and the live outputs, so a later up updates exactly
+   * the fields that differ (shown here as they will change, live → declared); missing: listed, up
+   * will create it. Already in the state: left as it is. Nothing is written to any system.
+   */
+  private async adopt(urn: string, type: string, old: Entry | undefined, checked: Props, mark: (p: Props) => Props, record: (id: string, outs: Props) => void): Promise<unknown> {
+    const base = { urn, type, ...(old?.id ? { id: old.id } : {}) };
+    if (old) {
+      this.record(this.stepOf("same", base, { detail: "already in the stack's state" }));
+      return this.response(urn, old.id ?? "", old.outputs);
+    }
+    const key = kindOf(type)?.keyOf?.(checked);
+    const missing = (why: string) => {
+      this.record(this.stepOf("create", base, { detail: why }));
+      return this.response(urn, "", mark(checked));
+    };
+    if (!key) return missing("has no natural key to look it up by: up will create it");
+    const step = this.stepOf("adopt", { ...base, id: key });
+    let found: { id: string; props: Props };
+    let diff: { changes: boolean; replaces: string[] };
+    try {
+      found = await this.host.read(key, urn, type, {}, checked);
+      if (!found.id) return missing("not on its system: up will create it");
+      diff = await this.host.diff(found.id, urn, found.props, checked);
+    } catch (e) {
+      this.fail(step, e);
+    }
+    const live = mark(found.props);
+    if (!this.dryRun) record(found.id, found.props);
+    if (!diff.changes) {
+      this.record({ ...step, id: found.id, detail: "matches the stack" });
+    } else {
+      const changed = changedFieldsOf(type, found.props, checked);
+      const plan = changesOf(type, { urn, type, custom: true, dependencies: [], inputs: live, outputs: live }, checked, changed, diff.replaces, mark(checked));
+      const then = diff.replaces.length ? `up will replace it (${diff.replaces.join(", ")})` : "up will update";
+      this.record({ ...step, id: found.id, fields: plan.fields, changes: plan.changes, detail: `differs: ${then}` });
+    }
+    return this.response(urn, found.id, live);
+  }
 
   // -- crash consistency: create intents ------------------------------------------------------
 

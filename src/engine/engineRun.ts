@@ -151,14 +151,22 @@ export class EngineRun {
     this.progress(phase, total, total);
   }
 
+  /** An adopted object this run leaves on its system and only drops from the state. */
+  private forgets(e: Entry): boolean {
+    return e.adopted === "kept" && !this.opts.deleteAdopted;
+  }
+
   /**
-   * Delete entries (objects, and the components that held them), dependents first, independent ones
+   * Delete entries (objects, and the components that held them); an object the stack adopted is
+   * forgotten instead (left on its system), unless adopted as owned or deleteAdopted is set, dependents first, independent ones
    * at once. A dry run lists the deletes, calling no system.
    */
   protected async deleteAll(phase: Progress["phase"], entries: Entry[]): Promise<void> {
     const order = deletionOrder(entries);
+    const stepFor = (e: Entry) =>
+      this.forgets(e) ? this.stepOf("forget", e, { detail: "adopted: left on its system (--delete-adopted deletes it)" }) : this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {});
     if (this.dryRun) {
-      for (const e of order) if (e.custom) this.record(this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {}));
+      for (const e of order) if (e.custom) this.record(stepFor(e));
       return;
     }
     const at = new Map(order.map((e, i) => [e, i]));
@@ -170,9 +178,9 @@ export class EngineRun {
       order,
       async (e) => {
         if (e.custom) {
-          const step = this.stepOf("delete", e, e.delete ? { detail: "replaced" } : {});
+          const step = stepFor(e);
           try {
-            await this.host.delete(e.id ?? "", e.urn, e.type, reveal(e.outputs));
+            if (step.op === "delete") await this.host.delete(e.id ?? "", e.urn, e.type, reveal(e.outputs));
           } catch (err) {
             this.fail(step, err);
           }

@@ -5,7 +5,11 @@
  */
 import type { ProviderHost } from "./providerHost";
 
-export type StepOp = "create" | "update" | "replace" | "same" | "delete" | "read";
+/**
+ * adopt: an existing object recorded in the state (rcclab adopt); forget: an adopted object dropped
+ * from the state and left on its system (destroy without --delete-adopted).
+ */
+export type StepOp = "create" | "update" | "replace" | "same" | "delete" | "read" | "adopt" | "forget";
 
 export interface Step {
   op: StepOp;
@@ -40,6 +44,10 @@ export interface Summary {
   replace: number;
   delete: number;
   same: number;
+  /** Objects adopted (rcclab adopt), when any. */
+  adopt?: number;
+  /** Adopted objects forgotten and left on their systems (destroy), when any. */
+  forget?: number;
 }
 
 /** Where a long phase is: `refreshing 23/69`, the resource being worked on. */
@@ -75,6 +83,8 @@ export interface EngineOptions {
   host?: ProviderHost;
   /** At most this many steps at once (default 10; each system has its own lane too, see ./lanes.ts). */
   parallel?: number;
+  /** Delete adopted objects too (destroy, and up's deletions): by default they are only forgotten. */
+  deleteAdopted?: boolean;
 }
 
 export interface ProgramOptions extends EngineOptions {
@@ -101,7 +111,10 @@ export interface RunResult {
 /** Steps counted by kind. */
 export function summarize(steps: readonly Step[]): Summary {
   const s: Summary = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
-  for (const st of steps) if (st.op in s) s[st.op as keyof Summary]++;
+  for (const st of steps) {
+    if (st.op === "adopt" || st.op === "forget") s[st.op] = (s[st.op] ?? 0) + 1;
+    else if (st.op in s) s[st.op as "create"]++;
+  }
   return s;
 }
 
@@ -145,7 +158,7 @@ export class EngineError extends Error {
 
 /** One line for an event, Pulumi style: "+ create rcclab:echo:Thing a (id)". */
 export function formatEvent(e: EngineEvent): string {
-  const sym: Record<StepOp, string> = { create: "+", update: "~", replace: "+-", same: "=", delete: "-", read: ">" };
+  const sym: Record<StepOp, string> = { create: "+", update: "~", replace: "+-", same: "=", delete: "-", read: ">", adopt: "<", forget: "^" };
   const what = `${e.preview ? "plan " : ""}${e.op}`;
   const id = e.id ? ` [${e.id}]` : "";
   const fields = e.fields?.length ? ` (${e.fields.join(", ")})` : "";

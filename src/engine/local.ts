@@ -28,7 +28,11 @@
  *   returns them, as Pulumi's dynamic provider host does).
  * - drift: Read every resource without writing state; Diff(live outputs, state inputs) decides
  *   whether a resource drifted; the report names the differing fields (or says the object is gone).
- * - destroy: delete every resource, dependents first.
+ * - destroy: delete every resource, dependents first; an adopted one (below) is only forgotten.
+ * - adopt (rcclab's own, for labs built by hand): the program runs, and each declared object is
+ *   looked up by its natural key (Read with the checked inputs) instead of created; found ones are
+ *   recorded with the program's inputs and the live outputs (the next up updates what differs) and
+ *   marked adopted; missing ones are listed. Nothing is written to any system.
  * - Secrets: values that were Pulumi secrets on input, `additionalSecretOutputs`, and every value at
  *   a kind's secret paths (from the kind registry `globalThis.__rcclabKinds`) are secret in outputs
  *   and encrypted in the state file (AES-256-GCM, key from the passphrase with scrypt).
@@ -101,6 +105,23 @@ function deploy(opts: ProgramOptions & { refresh?: boolean }, dryRun: boolean): 
         }),
       );
     return dryRun ? run() : locked(opts, "up", run);
+  });
+}
+
+/**
+ * `rcclab adopt`: run the program, looking each declared object up by its natural key instead of
+ * creating it; the found ones go into the state ("kept": destroy leaves them on their systems, unless
+ * deleteAdopted; `owned`: the stack's own). Writes no system; a dry run only plans (adopt/create/same).
+ */
+export function adopt(opts: ProgramOptions & { owned?: boolean }, dryRun = false): Promise<RunResult> {
+  return exclusive(() => {
+    const run = () =>
+      withHost(opts, (host) => {
+        const d = new Deployment(opts, host, dryRun);
+        d.adopting = opts.owned ? "owned" : "kept";
+        return d.recovered((x) => x.run(opts));
+      });
+    return dryRun ? run() : locked(opts, "adopt", run);
   });
 }
 

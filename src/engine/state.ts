@@ -291,6 +291,7 @@ export class StateStore {
         inputs: referProvider(this.sealBag(e.inputs, e.type, e.custom, secrets), providers, this.hashOf),
         outputs: referProvider(this.sealBag(outputsBeside(e.outputs, e.inputs), e.type, e.custom, secrets), providers, this.hashOf),
         ...(e.delete ? { delete: true } : {}),
+        ...(e.adopted ? { adopted: e.adopted } : {}),
       };
       s = { text: JSON.stringify(r), providers, secrets };
       this.sealed.set(e, s);

@@ -19,6 +19,12 @@ export interface Entry {
   outputs: Props;
   /** A replaced object still to delete. */
   delete?: boolean;
+  /**
+   * The object was there before the stack: `rcclab adopt` recorded it. "kept": destroy (and up, when
+   * the program no longer declares it) forgets it and leaves it on its system, unless told to delete
+   * adopted objects; "owned": the stack took it over as its own (adopt --owned) and deletes it.
+   */
+  adopted?: "kept" | "owned";
 }
 
 /**
