@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AxlClient } from "../providers/cucm/axl/client";
-import { startTestLab, type TestLab } from "./support/lab";
+import { runCli, runCliInTerminal, startTestLab, type TestLab } from "./support/lab";
 import { type Snapshot, labClients } from "./support/snapshot";
 
 /** AXL operations that change CUCM (adopt must send none). */
@@ -63,6 +63,25 @@ describe("rcclab adopt", { timeout: 600_000 }, () => {
     expect(up.out).toMatch(/no changes/);
     const drift = await t.rcclab("drift");
     expect(drift.code, drift.out + drift.err).toBe(0);
+  });
+
+  it("on a terminal, adopt shows the plan and asks; 'n' records nothing", async () => {
+    loseState();
+    const r = await runCliInTerminal(["adopt", ...t.stackArgs], "n");
+    expect(r.asked).toBe(true);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Plan: \d+ to adopt, 0 missing \(rcclab up creates them\), 0 already in the state/);
+    expect(r.out).toMatch(/cancelled: nothing was recorded/);
+    expect(fs.existsSync(path.join(t.stateDir, "local.state.json"))).toBe(false);
+    expect((await t.rcclab("adopt")).code).toBe(0);
+  });
+
+  it("with the Pulumi engine adopt is refused before anything is read, saying why", async () => {
+    const before = t.lab.cucm.requests.length;
+    const r = await runCli(["adopt", "--yes", "--stack", "local", "--engine", "pulumi", "--stacks-dir", t.stacksDir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/rcclab adopt works with the local engine \(--engine local\): Pulumi cannot import dynamic resources \(pulumi\/pulumi#16175\)/);
+    expect(t.lab.cucm.requests.length).toBe(before);
   });
 
   it("a second adopt leaves what is in the state as it is", async () => {
