@@ -156,6 +156,8 @@ export function importUsers(yamlText: string, csvText: string, file: string): Im
   const final: Record<string, unknown>[] = existing.map((u) => structuredClone(u));
   const rowOf = new Map<number, Row>();
   const changes = new Map<number, string[][]>();
+  const byId = new Map<string, number>();
+  final.forEach((u, i) => typeof u.userid === "string" && !byId.has(u.userid.toLowerCase()) && byId.set(u.userid.toLowerCase(), i));
   const errors: string[] = [];
   const where = (r: Row, col: string, msg: string) => errors.push(`${file} row ${r.row}, ${col}: ${msg}`);
   for (const r of rows) {
@@ -164,12 +166,12 @@ export function importUsers(yamlText: string, csvText: string, file: string): Im
       where(r, "USER ID", "missing");
       continue;
     }
-    let i = final.findIndex((u) => typeof u.userid === "string" && u.userid.toLowerCase() === id.toLowerCase());
+    let i = byId.get(id.toLowerCase()) ?? -1;
     if (i >= 0 && rowOf.has(i)) {
       where(r, "USER ID", `${id} is already in row ${rowOf.get(i)!.row}`);
       continue;
     }
-    if (i < 0) i = final.push({}) - 1;
+    if (i < 0) byId.set(id.toLowerCase(), (i = final.push({}) - 1));
     rowOf.set(i, r);
     for (const s of r.secrets) {
       where(r, s.header, `not imported: a ${s.field === "pin" ? "PIN" : "password"} in the stack file would be plain text; set it as a secret: pulumi config set --secret --path '${USERS_KEY}[${i}].${s.field}' <value>`);
@@ -190,7 +192,7 @@ export function importUsers(yamlText: string, csvText: string, file: string): Im
   const updated = changes.size;
   const base = { added, updated, unchanged: rows.length - added - updated, ignoredColumns: ignored, warnings };
   if (!added && !updated) return { ...base, text: yamlText, layoutKept: true };
-  const w = writeUsers(yamlText, USERS_KEY, { final, existing: existing.length, changes });
+  const w = writeUsers(yamlText, USERS_KEY, { final, existing: existing.length, changes }, doc);
   if (!w.layoutKept) base.warnings.push("the stack file's layout could not be kept in place; it was rewritten with its comments kept");
   return { ...base, ...w };
 }

@@ -200,15 +200,16 @@ function newEntries(text: string, seq: YAMLSeq | undefined, dash: number, entrie
 }
 
 function applySplices(text: string, splices: Splice[]): string {
-  const sorted = [...splices].sort((a, b) => b.at - a.at || b.end - a.end);
-  let out = text;
-  let bound = Infinity;
+  const sorted = [...splices].sort((a, b) => a.at - b.at || a.end - b.end);
+  const parts: string[] = [];
+  let pos = 0;
   for (const s of sorted) {
-    if (s.end > bound) throw new Unsupported("overlapping edits");
-    out = out.slice(0, s.at) + s.text + out.slice(s.end);
-    bound = s.at;
+    if (s.at < pos) throw new Unsupported("overlapping edits");
+    parts.push(text.slice(pos, s.at), s.text);
+    pos = s.end;
   }
-  return out;
+  parts.push(text.slice(pos));
+  return parts.join("");
 }
 
 export interface UsersWrite {
@@ -224,8 +225,8 @@ export interface UsersWrite {
  * The stack file's text with the users list written as `w` says, layout kept where possible.
  * `usersKey` is the namespaced key ("rcclab:users").
  */
-export function writeUsers(text: string, usersKey: string, w: UsersWrite): { text: string; layoutKept: boolean } {
-  const doc = parseDocument(text);
+export function writeUsers(text: string, usersKey: string, w: UsersWrite, parsed?: Document): { text: string; layoutKept: boolean } {
+  const doc = parsed ?? parseDocument(text);
   try {
     const out = spliceUsers(text, doc, usersKey, w);
     if (verify(doc, out, usersKey, w.final)) return { text: out, layoutKept: true };
@@ -277,7 +278,7 @@ function verify(before: Document, text: string, usersKey: string, final: Record<
   const after = parseDocument(text);
   if (after.errors.length) return false;
   const a = after.toJS() as Record<string, any>;
-  const b = before.toJS() as Record<string, any>;
+  const b = before.toJS() as Record<string, any>; // the caller's document is parsed, never changed
   const users = a?.config?.[usersKey];
   if (!sameValue(users, final)) return false;
   const rest = (o: Record<string, any>) => ({ ...o, config: { ...o.config, [usersKey]: undefined } });
