@@ -77,7 +77,7 @@ export function renderReport(r: AuditResult): string {
 
   const systems = (Object.keys(SYSTEM_TITLES) as SystemName[]).map((sys) => systemSection(r, sys));
   const unread = r.unread.length
-    ? `<section id="unread"><h2>Not read</h2><ul>${r.unread.map((u) => `<li><b>${e(SYSTEM_TITLES[u.system])}</b> ${e(u.what)}: ${e(u.message)}</li>`).join("")}</ul></section>`
+    ? `<section id="unread"><h2>Not read</h2><ul>${r.unread.map((u) => `<li><strong>${e(SYSTEM_TITLES[u.system])}</strong> ${e(u.what)}: ${e(u.message)}</li>`).join("")}</ul></section>`
     : "";
   return `<!DOCTYPE html>
 <html lang="en">
