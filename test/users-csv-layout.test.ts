@@ -137,4 +137,21 @@ describe("users import keeps the file's layout", () => {
     expect(r.text.slice(text.length)).toMatch(/^  rcclab:users:\n    - userid: zz\n      firstName: Zed\n/);
     expect(users(r.text).map((u: { userid: string }) => u.userid)).toEqual(["zz", "yy"]);
   });
+
+  it("block entries with other indentation (keys 4 after the dash, nested maps 4 deeper): new entries indented the same", () => {
+    const a = local.indexOf("  rcclab:users:\n");
+    const b = local.indexOf("  rcclab:meetMe:");
+    const section = local
+      .slice(a, b)
+      .split("\n")
+      .map((l) => (l.startsWith("    - ") ? `    -   ${l.slice(6)}` : /^ {8}\S/.test(l) ? `            ${l.slice(8)}` : /^ {6}\S/.test(l) ? `        ${l.slice(6)}` : l))
+      .join("\n");
+    const text = local.slice(0, a) + section + local.slice(b);
+    const r = importUsers(text, [HEAD, "bjones,,,,00:1E:4A:AA:BB:22,,,,,,,", "zz,Zed,Zulu,+14085551099,00:1E:4A:AA:BB:99,Cisco 7970,SIP,pool2,1,1,,"].join("\n"), "users.csv");
+    expect(r).toMatchObject({ added: 1, updated: 1, layoutKept: true });
+    expect(r.text.replace("mac: 00:1E:4A:AA:BB:22", "mac: 00:1E:4A:AA:BB:02").replace(/    - {3}userid: zz[\s\S]*?(?=  rcclab:meetMe:)/, "")).toBe(text);
+    expect(r.text).toContain(
+      ["    -   userid: zz", "        firstName: Zed", "        lastName: Zulu", '        e164: "+14085551099"', "        pool: pool2", "        phone:", '            model: "7970"', "            protocol: SIP", "            mac: 00:1E:4A:AA:BB:99", "        callsPerLine:", "            maxNumCalls: 1", "            busyTrigger: 1", ""].join("\n"),
+    );
+  });
 });

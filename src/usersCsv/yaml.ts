@@ -190,11 +190,14 @@ function newEntries(text: string, seq: YAMLSeq | undefined, dash: number, entrie
   const lastItem = seq?.items[seq.items.length - 1];
   const flow = isMap(lastItem) && lastItem.flow;
   const pad = " ".repeat(dash);
+  // Where the keys of a block entry start, after its "- " (as in the last entry; 2 by default).
+  const firstKey = isMap(lastItem) && !flow ? (lastItem.items[0]?.key as Node | undefined)?.range?.[0] : undefined;
+  const offset = firstKey === undefined ? 2 : Math.max(2, col(text, firstKey) - dash);
   return entries
     .map((e) => {
       const o = ordered(e);
       if (flow) return `${pad}- ${flowText(o, lastItem)}\n`;
-      return blockLines(o, step, lastItem).map((l, i) => `${pad}${i ? " ".repeat(step) : "- "}${l}\n`).join("");
+      return blockLines(o, step, lastItem).map((l, i) => `${pad}${i ? " ".repeat(offset) : "-".padEnd(offset)}${l}\n`).join("");
     })
     .join("");
 }
