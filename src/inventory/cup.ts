@@ -15,8 +15,10 @@ import type { CupInventory, Live } from "./types";
 import { attempt, type ReaderContext } from "./util";
 
 export async function readCup(connection: CupConnection, rc: ReaderContext): Promise<CupInventory | undefined> {
-  const client = new CupClient(connection, rc.log);
-  const ctx = { client, connection, log: rc.log };
+  // Without its platform CLI: a read must never run a service restart an earlier run left pending.
+  const { cli: _cli, ...readOnly } = connection;
+  const client = new CupClient(readOnly as CupConnection, rc.log);
+  const ctx = { client, connection: readOnly as CupConnection, log: rc.log };
   try {
     rc.progress("version", 0);
     const version = await attempt(rc, "version", () => client.version());
