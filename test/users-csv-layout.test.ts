@@ -154,4 +154,16 @@ describe("users import keeps the file's layout", () => {
       ["    -   userid: zz", "        firstName: Zed", "        lastName: Zulu", '        e164: "+14085551099"', "        pool: pool2", "        phone:", '            model: "7970"', "            protocol: SIP", "            mac: 00:1E:4A:AA:BB:99", "        callsPerLine:", "            maxNumCalls: 1", "            busyTrigger: 1", ""].join("\n"),
     );
   });
+
+  it("a layout it cannot edit in place (the whole list in flow style) falls back to a rewrite that keeps the comments, and says so", () => {
+    const a = guide.indexOf("  rcclab:users:");
+    const b = guide.indexOf("  rcclab:meetMe:");
+    const text = `${guide.slice(0, a)}  rcclab:users: [ { userid: asmith, firstName: Alice, lastName: Smith, e164: "+14085551001", pool: pool1, phone: { model: "7975", protocol: SCCP, mac: "00:1E:4A:AA:BB:01" } } ]   # one user\n${guide.slice(b)}`;
+    const r = importUsers(text, [HEAD, "asmith,Alicia,,,,,,,,,,", "zz,Zed,Zulu,+14085551099,00:1E:4A:AA:BB:99,Cisco 7970,SIP,pool2,,,,"].join("\n"), "users.csv");
+    expect(r).toMatchObject({ added: 1, updated: 1, layoutKept: false });
+    expect(r.warnings).toContain("the stack file's layout could not be kept in place; it was rewritten with its comments kept");
+    expect(r.text).toContain("# one user");
+    expect(r.text).toContain("# B9: application dial rules");
+    expect(users(r.text).map((u: { firstName: string }) => u.firstName)).toEqual(["Alicia", "Zed"]);
+  });
 });

@@ -152,7 +152,7 @@ export function checkMerged(
       });
       continue;
     }
-    stackOnly.push(`${e.path}: ${e.message}`);
+    if (e.path !== USERS_KEY) stackOnly.push(`${e.path}: ${e.message}`); // "at least one user": not the CSV's to say
   }
   if (stackOnly.length) {
     // Problems of the stack itself (outside users) stop the checks across users: refuse, and say why.
