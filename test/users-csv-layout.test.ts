@@ -166,4 +166,12 @@ describe("users import keeps the file's layout", () => {
     expect(r.text).toContain("# B9: application dial rules");
     expect(users(r.text).map((u: { firstName: string }) => u.firstName)).toEqual(["Alicia", "Zed"]);
   });
+
+  it("a file with CRLF line ends keeps them, new lines included", () => {
+    const text = local.replace(/\n/g, "\r\n");
+    const r = importUsers(text, CSV, "users.csv");
+    expect(r).toMatchObject({ added: 2, updated: 1, layoutKept: true });
+    expect(r.text.replace(/\r\n/g, "")).not.toContain("\n");
+    expect(r.text.replace(/\r\n/g, "\n")).toBe(importUsers(local, CSV, "users.csv").text);
+  });
 });

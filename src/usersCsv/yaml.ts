@@ -166,7 +166,7 @@ function replaceValue(text: string, parent: YAMLMap, child: Node, v: unknown, st
   const c = col(text, start);
   const lines = blockLines(v, step);
   let e = end;
-  while (e > start && text[e - 1] === "\n") e--;
+  while (e > start && (text[e - 1] === "\n" || text[e - 1] === "\r")) e--;
   return { at: start, end: e, text: lines.map((l, i) => (i ? " ".repeat(c) + l : l)).join("\n") };
 }
 
@@ -204,6 +204,8 @@ function newEntries(text: string, seq: YAMLSeq | undefined, dash: number, entrie
 
 function applySplices(text: string, splices: Splice[]): string {
   const sorted = [...splices].sort((a, b) => a.at - b.at || a.end - b.end);
+  const crlf = text.includes("\r\n"); // new lines end as the file's do
+  if (crlf) for (const s of sorted) s.text = s.text.replace(/\r?\n/g, "\r\n");
   const parts: string[] = [];
   let pos = 0;
   for (const s of sorted) {
