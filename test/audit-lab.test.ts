@@ -8,6 +8,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { first } from "../providers/ad/client";
 import { CTI_MANAGER } from "../providers/cucm/serviceActivation";
@@ -18,7 +20,39 @@ import type { Lab } from "../src/labsim/lab";
 import { startTestLab, type TestLab } from "./support/lab";
 import { labClients } from "./support/snapshot";
 
+/** Headless Chromium (skipped on a workstation without it; CI has it: .ci/debian-packages). */
+const chromium = (() => {
+  const r = spawnSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" });
+  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  if (process.env.CI) throw new Error("chromium is not installed: apt-get install --no-install-recommends chromium");
+  return undefined;
+})();
+
+interface El {
+  tag: string;
+  attrs: Record<string, string>;
+  children: El[];
+  text: string;
+}
+/** The DOM headless Chromium builds from a page (--dump-dom), parsed back into elements. */
+function renderInChromium(file: string): El {
+  const r = spawnSync(chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", `file://${file}`], { encoding: "utf8", timeout: 60_000 });
+  if (r.status !== 0 || !r.stdout.includes("<html")) throw new Error(`chromium failed (${r.status}): ${r.stderr.slice(-500)}`);
+  const opts = { preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "", unpairedTags: ["br", "meta", "hr", "img", "input", "link"], stopNodes: ["*.style"], htmlEntities: true, trimValues: false };
+  const build = (node: Record<string, unknown>): El | string => {
+    if ("#text" in node) return String(node["#text"]);
+    const tag = Object.keys(node).find((k) => k !== ":@")!;
+    const kids = ((node[tag] as Record<string, unknown>[]) ?? []).map(build);
+    return { tag, attrs: (node[":@"] as Record<string, string>) ?? {}, children: kids.filter((k): k is El => typeof k !== "string"), text: kids.map((k) => (typeof k === "string" ? k : k.text)).join("") };
+  };
+  const top = (new XMLParser(opts).parse(r.stdout) as Record<string, unknown>[]).map(build).filter((k): k is El => typeof k !== "string");
+  return { tag: "#document", attrs: {}, children: top, text: "" };
+}
+const findAll = (el: El, pred: (e: El) => boolean): El[] => el.children.flatMap((c) => [...(pred(c) ? [c] : []), ...findAll(c, pred)]);
+
 type Doc = { ok: boolean; outcome: string; exitCode: number; summary: Record<string, number>; findings: Finding[]; problems: Finding[]; users: { userid: string }[] };
+
+const HOSTILE = `John <img src=x onerror=alert(1)> "Doe" & Sons`;
 
 describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-audit-"));
@@ -156,5 +190,55 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
     const again = await audit();
     expect(again.doc.problems).toEqual([]);
     expect(again.code).toBe(0);
+  });
+
+  it("audits what rcclab did not build: a user enabled for RCC by hand in AD is a row of its own, its fixes on the admin pages; the HTML report read back from headless Chromium", async () => {
+    // jdoe: in CUCM and AD before rcclab ran (the lab's seed), enabled for RCC by hand in AD; not in the stack.
+    const home = first((await clients.ldap.findUser("asmith", ["msRTCSIP-PrimaryHomeServer"]))!, "msRTCSIP-PrimaryHomeServer")!;
+    const jdoeDn = (await clients.ldap.findUser("jdoe", ["distinguishedName"]))!.dn;
+    const set = (type: string, value: string) => ({ operation: "replace" as const, type, values: [value] });
+    await clients.ldap.modify(jdoeDn, [
+      set("displayName", HOSTILE),
+      set("msRTCSIP-UserEnabled", "TRUE"),
+      set("msRTCSIP-PrimaryUserAddress", "sip:jdoe@lab.example.com"),
+      set("msRTCSIP-PrimaryHomeServer", home),
+      set("msRTCSIP-Line", "tel:+14085550100"),
+      set("msRTCSIP-LineServer", "sip:jdoe@cup.lab.example.com"),
+      set("msRTCSIP-OptionFlags", "272"),
+    ]);
+    const report = path.join(tmp, "report.html");
+    const { code, doc, err } = await audit("--report", report);
+    expect(code, err).toBe(2);
+    expect(doc.users.map((u) => u.userid)).toEqual(["asmith", "bjones", "cwu", "dlee", "eng", "jdoe"]);
+    // Its problems, fixed on the admin pages (the stack has no key for a user it does not list).
+    expect(doc.problems.filter((p) => p.user === "jdoe").map((p) => `${p.check}: ${p.message} | ${p.fix}`)).toEqual([
+      "ad.lineUri: msRTCSIP-Line is tel:+14085550100, but CUCM end user jdoe has no associated phone with a line | by hand: CUCM Administration > User Management > End User > jdoe > Device Information > Device Association",
+      "cucm.userGroups: not in Standard CTI Enabled and Standard CCM End Users (groups: none); RCC does not work otherwise | by hand: CUCM Administration > User Management > End User > jdoe > Permissions Information > Add to User Group: Standard CTI Enabled, Standard CCM End Users",
+      "cucm.presenceLicense: Cisco Unified Presence (UPS) and Unified Personal Communicator (UPC) not enabled | by hand: CUCM Administration > System > Licensing > Capabilities Assignment > jdoe: Enable CUP and Enable CUPC",
+      "cucm.ctiControl: jdoe has no associated phone (Device Association): there is nothing to control | by hand: CUCM Administration > User Management > End User > jdoe > Device Information > Device Association",
+      "cup.userAssigned: jdoe is not assigned to desk phone control | by hand: CUP Administration > Application > Deskphone Control > User Assignment: assign jdoe",
+    ]);
+    // AD's side of jdoe is right.
+    expect(doc.findings.filter((f) => f.user === "jdoe" && f.system === "ad" && f.status === "pass").map((f) => f.check)).toEqual(["ad.rcc", "ad.lineServer", "ad.homePool", "ad.sipDomain"]);
+    expect(doc.problems.filter((p) => p.user !== "jdoe")).toEqual([]);
+
+    if (!chromium) return;
+    const dom = renderInChromium(report);
+    expect(findAll(dom, (e) => e.tag === "script")).toEqual([]);
+    const table = findAll(dom, (e) => e.tag === "table" && e.attrs.id === "users")[0]!;
+    const rows = findAll(table, (e) => e.tag === "tr" && !!e.attrs["data-user"]);
+    expect(rows.map((r) => r.attrs["data-user"])).toEqual(["asmith", "bjones", "cwu", "dlee", "eng", "jdoe"]);
+    expect(rows[5]!.children[0]!.text).toBe(`${HOSTILE} (jdoe; ad)`);
+    const header = findAll(table, (e) => e.tag === "th" && !!e.attrs["data-check"]).map((h) => h.attrs["data-check"]);
+    expect(header).toEqual(["ad.lineUri", "ad.rcc", "ad.lineServer", "ad.homePool", "ad.sipDomain", "cucm.userGroups", "cucm.presenceLicense", "cucm.ctiControl", "cucm.callsPerLine", "cup.userAssigned"]);
+    const marks = rows.map((r) => `${r.attrs["data-user"]} ${r.children.filter((c) => c.tag === "td").map((c) => c.text).join("")}`);
+    expect(marks).toEqual(["asmith ✅✅✅✅✅✅✅✅–✅", "bjones ✅✅✅✅✅✅✅✅–✅", "cwu ✅✅✅✅✅✅✅✅✅✅", "dlee ✅✅✅✅✅✅✅✅–✅", "eng ✅✅✅✅✅✅✅✅–✅", "jdoe ❌✅✅✅✅❌❌❌–❌"]);
+    const cell = (user: number, check: string) => rows[user]!.children.find((c) => c.attrs["data-check"] === check)!;
+    expect(cell(5, "cup.userAssigned").attrs.title).toBe("CUP user jdoe: jdoe is not assigned to desk phone control — fix: by hand: CUP Administration > Application > Deskphone Control > User Assignment: assign jdoe");
+    expect(cell(2, "cucm.callsPerLine").attrs.title).toBe("phone SEP001E4AAABB03: SEP001E4AAABB03: one call per line (1/1), No Rollover");
+    // The system sections: the CUP section counts jdoe's problem; the summary line says so.
+    const cupSection = findAll(dom, (e) => e.tag === "section" && e.attrs["data-system"] === "cup")[0]!;
+    expect(findAll(cupSection, (e) => e.tag === "h2")[0]!.text).toBe("CUP 1 problem");
+    expect(findAll(dom, (e) => e.attrs.id === "summary")[0]!.text).toMatch(/^Stack local: not ready: problems found\. 6 RCC users; \d+ passed, 5 failed, 1 not verifiable, 5 not applicable$/);
   });
 });
