@@ -1,0 +1,253 @@
+/**
+ * `rcclab discover` end to end, with the real CLI (compiled) on the embedded lab: the lab is built
+ * with the local stack, then discovered into a new stack. Its secrets filled in, that stack equals the
+ * local one in substance, and the program planned from it declares the same resources with the same
+ * inputs as the local stack's (the AD users adopted rather than created): the round trip `adopt`
+ * builds on. A bad connection file is refused by path before any network call, nothing written; an
+ * existing stack is never overwritten; objects made by hand that do not fit are listed and left out.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AxlClient } from "../providers/cucm/axl/client";
+import type { PhoneSpec } from "../providers/cucm/axl/model";
+import { type LabConfig, parseConfig } from "../src/config";
+import { cupAcl } from "../src/derive";
+import { type PlannedResource, planProgram } from "../src/engine/programCheck";
+import { loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
+import { lab as program } from "../src/program";
+import { PASSPHRASE, runProcess, startTestLab, type TestLab } from "./support/lab";
+import { labClients } from "./support/snapshot";
+
+const root = path.resolve(__dirname, "..");
+const cli = path.join(root, "dist/src/cli.js");
+
+describe("rcclab discover on the embedded lab", { timeout: 300_000 }, () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-discover-"));
+  let t: TestLab;
+  let axl: AxlClient;
+  let closeClients: () => Promise<void>;
+  let local: Record<string, any>;
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runProcess(process.execPath, [cli, ...args, "--stacks-dir", t.stacksDir], root, { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env });
+  const stackFile = (name: string) => path.join(t.stacksDir, `Pulumi.${name}.yaml`);
+
+  /** Fill a discovered stack's secrets from the local stack's, as `pulumi config set --secret` would. */
+  function fillSecrets(name: string, secrets: string[]): Record<string, any> {
+    const { config } = loadStackConfig(stackFile(name));
+    for (const p of secrets) {
+      const [key, ...inner] = p.split(/\.(.*)/s).filter(Boolean) as [string, string?];
+      const at = inner[0]!.split(".");
+      const value = p === "rcclab:cti.password" ? local["rcclab:cti"].password : at.reduce((v: any, k) => v?.[k], local[key]);
+      let target = config[key] as Record<string, any>;
+      for (const k of at.slice(0, -1)) target = target[k] ??= {};
+      target[at[at.length - 1]!] = value;
+    }
+    writeStackConfig(stackFile(name), config, { passphrase: PASSPHRASE, secrets });
+    return loadStackConfig(stackFile(name), { passphrase: PASSPHRASE }).config;
+  }
+
+  beforeAll(async () => {
+    t = await startTestLab(tmp);
+    const r = await t.rcclab("up");
+    expect(r.code, r.err + r.out).toBe(0);
+    local = loadStackConfig(stackFile("local"), { passphrase: PASSPHRASE }).config;
+    ({ axl, close: closeClients } = labClients(t.lab));
+  });
+  afterAll(async () => {
+    await closeClients?.();
+    await t?.lab.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("discover --from local writes a stack that, its secrets set, equals the local stack in substance and plans the same resource inputs", async () => {
+    const r = await run(["discover", "--stack", "found", "--from", "local", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ ok: true, stack: "found", file: stackFile("found"), from: { kind: "stack", name: "local" }, counts: { users: 5, pools: 2, meetMe: 1, dialRules: 1 }, changes: [] });
+    // Progress on stderr, one line per system read.
+    expect(r.err).toMatch(/^CUCM 7\.0\.2\.\S+: 6 phones/m);
+    expect(r.err).toMatch(/^OCS: pool1\.lab\.example\.com/m);
+
+    // No secret in the file: the header says how to set each one.
+    const text = fs.readFileSync(stackFile("found"), "utf8");
+    for (const p of ["cucm.password", "cup.password", "cup.cli.password", "directory.password", "dns.tsig.secret", "ocs.winrm.password", "cti.password"]) {
+      expect(text).toContain(`npx pulumi config set --stack found --secret --path 'rcclab:${p}' '…'`);
+    }
+    for (const secret of [local["rcclab:cucm"].password, local["rcclab:cti"].password, local["rcclab:directory"].password, local["rcclab:dns"].tsig.secret]) {
+      expect(text).not.toContain(secret);
+      expect(r.out).not.toContain(secret);
+    }
+    // Until they are set, the stack says which are missing.
+    const unset = parseConfig(loadStackConfig(stackFile("found")).config);
+    expect(unset.errors.map((e) => e.path)).toEqual(expect.arrayContaining(["rcclab:cucm.password", "rcclab:cti.password"]));
+
+    const found = fillSecrets("found", doc.secrets);
+    const a = parseConfig(local).config!;
+    const b = parseConfig(found).config!;
+    expect(parseConfig(found).errors).toEqual([]);
+    // In substance: the same lab.
+    const substance = (c: LabConfig) => ({
+      sipDomain: c.lab.sipDomain,
+      users: c.users,
+      pools: c.ocs.pools,
+      cti: c.cti,
+      trunk: c.trunk,
+      callsPerLine: c.callsPerLine,
+      extensionMobility: c.extensionMobility,
+      meetMe: c.meetMe,
+      dialRules: c.dialRules,
+      acl: cupAcl(c),
+      cup: { ...c.cup, acl: undefined },
+      cucm: c.cucm,
+      dns: c.dns,
+      ocs: { ...c.ocs, pools: undefined },
+    });
+    expect(substance(b)).toEqual(substance(a));
+    expect(b.directory).toEqual({ ...a.directory, users: "adopt", initialPassword: undefined });
+    expect(b.lab.name).toBe("found");
+
+    // The program on it: the same resources, with the same inputs.
+    const byName = (rs: PlannedResource[]) => new Map(rs.map((x) => [x.name, x]));
+    const planA = byName(await planProgram(program, local));
+    const planB = byName(await planProgram(program, found));
+    expect([...planB.keys()].sort()).toEqual([...planA.keys()].sort());
+    expect(planA.size).toBeGreaterThan(60);
+    for (const [name, x] of planA) {
+      const y = planB.get(name)!;
+      if (x.type === "rcclab:ad:User") {
+        // Adopted, not created: looked up by name, never given a password or deleted.
+        expect(y.inputs).toEqual({ sAMAccountName: x.inputs.sAMAccountName, adopt: true, connection: x.inputs.connection });
+      } else {
+        expect(y.inputs, name).toEqual(x.inputs);
+      }
+    }
+  });
+
+  it("the objects the lab had before rcclab are listed as not fitting, and left out", async () => {
+    const r = await run(["discover", "--stack", "found2", "--from", "local", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const doc = JSON.parse(r.out);
+    const left = (doc.leftOut as { system: string; object: string; why: string }[]).map((m) => `${m.system}: ${m.object}: ${m.why}`);
+    expect(left).toEqual(
+      expect.arrayContaining([
+        "cucm: phone SEP00AA00BB0001: no end user has it (Reception phone (pre-existing))",
+        "cucm: end user jdoe: has no phone",
+        "cucm: line +14085550100: on a phone that is left out",
+        "cucm: application user existing-app: not the CTI user CUP's desk phone control logs in with",
+        "ocs: static route gw01.lab.example.com on pool1.lab.example.com: not the route to CUP (next hop 192.0.2.10)",
+      ]),
+    );
+    expect(left.some((l) => l.startsWith("cup: incoming ACL entry sipgw.lab.example.com"))).toBe(true);
+    // Also as comments in the file.
+    expect(fs.readFileSync(stackFile("found2"), "utf8")).toContain("#   cucm: phone SEP00AA00BB0001: no end user has it");
+    expect(JSON.stringify(doc.config)).not.toContain("SEP00AA00BB0001");
+  });
+
+  it("an existing stack is never overwritten", async () => {
+    const before = fs.readFileSync(stackFile("found"), "utf8");
+    const r = await run(["discover", "--stack", "found", "--from", "local"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${stackFile("found")} exists already`);
+    expect(fs.readFileSync(stackFile("found"), "utf8")).toBe(before);
+  });
+
+  it("a bad connection file: every problem by its path, before any network call; nothing written", async () => {
+    const file = path.join(tmp, "bad.conn.yaml");
+    fs.writeFileSync(
+      file,
+      [
+        "cucm:",
+        "  host: 'not a host!'",
+        "  username: rcclab-axl",
+        "  password: ${RCCLAB_TEST_UNSET_VARIABLE}",
+        '  release: "7.0"',
+        "cup: { host: cup.lab.example.com, address: 127.0.0.1, username: cupadmin, password: x, portt: 8443 }",
+        "directory: { url: 'ldaps://127.0.0.1:636', bindDn: 'CN=Administrator,CN=Users,DC=lab,DC=example,DC=com', password: x, usersDn: 'CN=Users,DC=lab,DC=example,DC=com' }",
+        "ocs: { transport: winrm }",
+        "",
+      ].join("\n"),
+      { mode: 0o600 },
+    );
+    const before = { cucm: t.lab.cucm.requests.length };
+    const r = await run(["discover", "--stack", "bad", "--from", file]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${file}: the connections are not valid`);
+    expect(r.err).toContain("cucm.host: must be a host name or an IPv4 address");
+    expect(r.err).toContain("cucm.password: the environment variable RCCLAB_TEST_UNSET_VARIABLE is not set");
+    expect(r.err).toContain("cup: unknown setting(s): portt");
+    expect(r.err).toContain("dns: missing");
+    expect(r.err).toMatch(/ocs\.winrm: missing/);
+    expect(fs.existsSync(stackFile("bad"))).toBe(false);
+    expect(t.lab.cucm.requests.length).toBe(before.cucm);
+
+    const json = await run(["discover", "--stack", "bad", "--from", file, "--json"]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toMatchObject({ ok: false, error: { exitCode: 1, message: expect.stringContaining("cucm.host: must be") } });
+  });
+
+  it("from a connection file (secrets from the environment): objects made by hand that do not fit are listed and left out", async () => {
+    // A phone nobody has, a number on no phone, and Bob's phone edited by hand.
+    await axl.add(axl.adapter.line, { pattern: "7777" }, { pattern: "7777" });
+    const extra: PhoneSpec = {
+      name: "SEP0011223344AA",
+      product: "Cisco 7970",
+      protocol: "SCCP",
+      devicePoolName: "Default",
+      locationName: "Hub_None",
+      securityProfileName: "Cisco 7970 - Standard SCCP Non-Secure Profile",
+      phoneTemplateName: "Standard 7970 SCCP",
+      lines: [],
+    } as unknown as PhoneSpec;
+    await axl.add(axl.adapter.phone, extra, "SEP0011223344AA");
+    await axl.update(axl.adapter.phone, "SEP001E4AAABB02", ({ uuid: _u, ...p }) => ({ ...p, description: "edited by hand" }));
+
+    const section = (key: string, secrets: Record<string, string>) => {
+      const s = structuredClone(local[key]);
+      for (const [p, env] of Object.entries(secrets)) {
+        const at = p.split(".");
+        let o = s;
+        for (const k of at.slice(0, -1)) o = o[k];
+        o[at[at.length - 1]!] = `\${${env}}`;
+      }
+      return s;
+    };
+    const conn = {
+      cucm: section("rcclab:cucm", { password: "LAB_CUCM_PASSWORD" }),
+      cup: section("rcclab:cup", { password: "LAB_CUP_PASSWORD", "cli.password": "LAB_CUP_CLI_PASSWORD" }),
+      directory: { ...section("rcclab:directory", { password: "LAB_AD_PASSWORD" }), users: undefined, initialPassword: undefined },
+      dns: section("rcclab:dns", { "tsig.secret": "LAB_TSIG" }),
+      ocs: { transport: "winrm", winrm: section("rcclab:ocs", { "winrm.password": "LAB_OCS_PASSWORD" }).winrm },
+    };
+    const file = path.join(tmp, "lab.conn.yaml");
+    fs.writeFileSync(file, JSON.stringify(conn, null, 2), { mode: 0o600 });
+    const env = {
+      LAB_CUCM_PASSWORD: local["rcclab:cucm"].password,
+      LAB_CUP_PASSWORD: local["rcclab:cup"].password,
+      LAB_CUP_CLI_PASSWORD: local["rcclab:cup"].cli.password,
+      LAB_AD_PASSWORD: local["rcclab:directory"].password,
+      LAB_TSIG: local["rcclab:dns"].tsig.secret,
+      LAB_OCS_PASSWORD: local["rcclab:ocs"].winrm.password,
+    };
+    const r = await run(["discover", "--stack", "byhand", "--from", file, "--json"], env);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).not.toContain("readable by others");
+    const doc = JSON.parse(r.out);
+    const left = (doc.leftOut as { object: string; why: string }[]).map((m) => `${m.object}: ${m.why}`);
+    expect(left).toContain("phone SEP0011223344AA: no end user has it (7970)");
+    expect(left).toContain("line 7777: on no phone");
+    // Bob's phone no longer is what rcclab would declare: Bob is left out, with the field that differs.
+    const bob = left.find((l) => l.startsWith("user bjones:"));
+    expect(bob).toMatch(/rcclab:cucm:Phone SEP001E4AAABB02: description "edited by hand" → "Bob Jones 7971 SIP"/);
+    const users = (doc.config["rcclab:users"] as { userid: string }[]).map((u) => u.userid);
+    expect(users).toEqual(["asmith", "cwu", "dlee", "eng"]);
+    expect(JSON.stringify(doc.config)).not.toMatch(/SEP0011223344AA|7777|bjones/);
+    // What still differs (the CTI user controls Bob's phone, CUP's desk phone control has Bob) is listed.
+    const changes = (doc.changes as { why: string }[]).map((c) => c.why).join("\n");
+    expect(changes).toMatch(/rcclab:cucm:AppUser rcc-cti: associatedDevices/);
+    expect(changes).toMatch(/rcclab:cup:DeskPhoneControlUsers desk-phone-control-users: userids/);
+    // The stack, its secrets set, is valid.
+    expect(parseConfig(fillSecrets("byhand", doc.secrets)).errors).toEqual([]);
+  });
+});
