@@ -37,7 +37,8 @@ export async function discover(io: Io): Promise<number> {
       ...(tty
         ? {
             onProgress: (p) => {
-              status = `reading ${p.system}: ${p.what}${p.total ? ` ${p.done}/${p.total}` : ""}`;
+              const count = p.total ? ` ${p.done}/${p.total}` : "";
+              status = p.system === "verify" ? `checking the round trip: ${p.what}${count}` : `reading ${p.system}: ${p.what}${count}`;
               process.stderr.write(`${CLEAR}${status}`);
             },
           }
