@@ -17,7 +17,8 @@ import { cupAcl } from "../src/derive";
 import { type PlannedResource, planProgram } from "../src/engine/programCheck";
 import { loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
 import { lab as program } from "../src/program";
-import { PASSPHRASE, runProcess, startTestLab, type TestLab } from "./support/lab";
+import { loadSource } from "../src/discover/connections";
+import { PASSPHRASE, runCliInTerminal, runProcess, startTestLab, type TestLab } from "./support/lab";
 import { labClients } from "./support/snapshot";
 
 const root = path.resolve(__dirname, "..");
@@ -143,6 +144,34 @@ describe("rcclab discover on the embedded lab", { timeout: 300_000 }, () => {
     // Also as comments in the file.
     expect(fs.readFileSync(stackFile("found2"), "utf8")).toContain("#   cucm: phone SEP00AA00BB0001: no end user has it");
     expect(JSON.stringify(doc.config)).not.toContain("SEP00AA00BB0001");
+  });
+
+  it("on a terminal, a status line shows where the reads are", async () => {
+    const r = await runCliInTerminal(["discover", "--stack", "onterminal", "--from", "local", "--stacks-dir", t.stacksDir]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/\r\x1b\[2Kreading cucm: phones \d\/6/);
+    expect(r.out).toMatch(/checking the round trip: objects \d+\/\d+/);
+    expect(r.out).toContain(`${stackFile("onterminal")}: 5 users, 2 OCS pools`);
+  });
+
+  it("a connection file with a plain password, readable by others, is used with a warning", () => {
+    const file = path.join(tmp, "readable.conn.yaml");
+    const conn = {
+      cucm: { host: "127.0.0.1", username: "u", password: "plain-Pa55", release: "7.0" },
+      cup: { host: "cup.lab.example.com", address: "127.0.0.1", username: "u", password: "${RCCLAB_TEST_CUP}" },
+      directory: { url: "ldaps://127.0.0.1:636", bindDn: "CN=a,DC=lab,DC=example,DC=com", password: "${RCCLAB_TEST_CUP}", usersDn: "CN=Users,DC=lab,DC=example,DC=com" },
+      dns: { server: "127.0.0.1", zone: "lab.example.com", reverseZone: "0.0.127.in-addr.arpa", allowUnsignedUpdates: true },
+      ocs: { transport: "ssh", ssh: { username: "u", password: "${RCCLAB_TEST_CUP}" } },
+    };
+    fs.writeFileSync(file, JSON.stringify(conn), { mode: 0o644 });
+    fs.chmodSync(file, 0o644);
+    const source = loadSource(file, { stacksDir: t.stacksDir, env: { RCCLAB_TEST_CUP: "from-env" } });
+    expect(source.kind).toBe("file");
+    expect(source.access.cup.password).toBe("from-env");
+    expect(source.access.cucm.password).toBe("plain-Pa55");
+    expect(source.warnings).toEqual([`warning: ${file} holds cucm.password in plain text and is readable by others: chmod 600 it, or give them as \${ENV_VAR}`]);
+    fs.chmodSync(file, 0o600);
+    expect(loadSource(file, { stacksDir: t.stacksDir, env: { RCCLAB_TEST_CUP: "from-env" } }).warnings).toEqual([]);
   });
 
   it("an existing stack is never overwritten", async () => {

@@ -116,6 +116,8 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
     throw new CommandError(`${shown} exists already: discover writes a new stack and never overwrites one; choose another --stack, or remove the file`);
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(opts.stack)) throw new CommandError(`--stack ${opts.stack}: must be a stack name (letters, digits, '.', '_', '-')`);
+  // The CUP mapping override a stack names is a file in the stacks folder (the program reads it from there).
+  process.env.RCCLAB_STACKS_DIR = stacksDir;
   const source = loadSource(opts.from, { stacksDir, ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}), ...(opts.env ? { env: opts.env } : {}) });
   for (const w of source.warnings) (opts.warn ?? print)(w);
   const access = source.access;

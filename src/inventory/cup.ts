@@ -24,7 +24,8 @@ export async function readCup(connection: CupConnection, rc: ReaderContext): Pro
     const version = await attempt(rc, "version", () => client.version());
     if (version === undefined) return undefined;
     rc.progress("mapping preflight", 0);
-    if ((await attempt(rc, "everything (the CUP mapping's preflight)", () => client.ensureMapping())) === undefined) return { version, incomingAcl: [], outgoingAcl: [], deskPhoneControlUsers: [] };
+    // Nothing is read through a mapping that does not hold: CUP stays unread (with the preflight's why).
+    if ((await attempt(rc, "everything (rcclab's CUP mapping does not hold: rcclab discover cup shows where)", () => client.ensureMapping())) === undefined) return undefined;
     const one = async <T>(what: string, kind: { runtime: { spec: { read(ctx: any, id: string, olds: any): Promise<{ fields: any; outputs: any } | undefined> } } }, id: string) =>
       attempt(rc, what, async () => {
         const got = await kind.runtime.spec.read(ctx, id, {});
