@@ -207,7 +207,14 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
       set("msRTCSIP-OptionFlags", "272"),
     ]);
     const report = path.join(tmp, "report.html");
-    const { code, doc, err } = await audit("--report", report);
+    const audited = await audit("--report", report);
+    // jdoe back as seeded (not an RCC user), for the tests that follow.
+    await clients.ldap.modify(jdoeDn, [
+      { operation: "delete", type: "msRTCSIP-Line", values: [] },
+      { operation: "delete", type: "msRTCSIP-LineServer", values: [] },
+      set("msRTCSIP-OptionFlags", "256"),
+    ]);
+    const { code, doc, err } = audited;
     expect(code, err).toBe(2);
     expect(doc.users.map((u) => u.userid)).toEqual(["asmith", "bjones", "cwu", "dlee", "eng", "jdoe"]);
     // Its problems, fixed on the admin pages (the stack has no key for a user it does not list).
@@ -240,5 +247,47 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
     const cupSection = findAll(dom, (e) => e.tag === "section" && e.attrs["data-system"] === "cup")[0]!;
     expect(findAll(cupSection, (e) => e.tag === "h2")[0]!.text).toBe("CUP 1 problem");
     expect(findAll(dom, (e) => e.attrs.id === "summary")[0]!.text).toMatch(/^Stack local: not ready: problems found\. 6 RCC users; \d+ passed, 5 failed, 1 not verifiable, 5 not applicable$/);
+  });
+
+  it("a bad stack is refused before any system is called: each problem by its YAML path, exit 1", async () => {
+    const before = { cucm: lab.cucm.requests.length };
+    t.editStack((c) => {
+      (c["rcclab:cup"] as Record<string, unknown>).host = "not a host";
+      (c["rcclab:users"] as Record<string, unknown>[])[1]!.e164 = "555-1234";
+    });
+    try {
+      const r = await t.rcclab("audit");
+      expect(r.code).toBe(1);
+      expect(r.err).toContain("rcclab:cup.host: must be a fully qualified domain name, e.g. cup.lab.example.com");
+      expect(r.err).toContain("rcclab:users[1].e164: must be E.164, e.g. +14085551001");
+      expect(r.err).toContain("rcclab: stack local: 2 config problems; nothing was read");
+      const j = await t.rcclab("audit", "--json");
+      expect(j.code).toBe(1);
+      expect(JSON.parse(j.out)).toEqual({ ok: false, error: { message: "stack local: 2 config problems; nothing was read", exitCode: 1 } });
+      expect(lab.cucm.requests.length).toBe(before.cucm);
+    } finally {
+      t.editStack((c) => {
+        (c["rcclab:cup"] as Record<string, unknown>).host = "cup.lab.example.com";
+        (c["rcclab:users"] as Record<string, unknown>[])[1]!.e164 = "+14085551002";
+      });
+    }
+  });
+
+  it("a system that does not answer: the audit says what was not read and why, its checks not verifiable, exit 1 (never ready)", async () => {
+    let port = 0;
+    t.editStack((c) => {
+      const winrm = (c["rcclab:ocs"] as Record<string, any>).winrm as Record<string, unknown>;
+      port = winrm.port as number;
+      winrm.port = 1; // nothing listens there
+    });
+    try {
+      const r = await t.rcclab("audit");
+      expect(r.code, r.err).toBe(1);
+      expect(r.out).toMatch(/^not read: ocs /m);
+      expect(r.out).toMatch(/^❔ ocs\.staticRoute  OCS pool pool1\.lab\.example\.com: pool pool1\.lab\.example\.com not read \(/m);
+      expect(r.out).toMatch(/Stack local: incomplete: part of the lab could not be read\./);
+    } finally {
+      t.editStack((c) => (((c["rcclab:ocs"] as Record<string, any>).winrm as Record<string, unknown>).port = port));
+    }
   });
 });
