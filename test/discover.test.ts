@@ -18,6 +18,8 @@ import { type PlannedResource, planProgram } from "../src/engine/programCheck";
 import { loadStackConfig, writeStackConfig } from "../src/engine/stackConfig";
 import { lab as program } from "../src/program";
 import { loadSource } from "../src/discover/connections";
+import { type Access, inventoryToConfig } from "../src/discover/toConfig";
+import { connectionsOf, type LabInventory, readInventory } from "../src/inventory";
 import { PASSPHRASE, runCliInTerminal, runProcess, startTestLab, type TestLab } from "./support/lab";
 import { labClients } from "./support/snapshot";
 
@@ -30,6 +32,7 @@ describe("rcclab discover on the embedded lab", { timeout: 300_000 }, () => {
   let axl: AxlClient;
   let closeClients: () => Promise<void>;
   let local: Record<string, any>;
+  let inventory: LabInventory;
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     runProcess(process.execPath, [cli, ...args, "--stacks-dir", t.stacksDir], root, { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env });
   const stackFile = (name: string) => path.join(t.stacksDir, `Pulumi.${name}.yaml`);
@@ -55,6 +58,7 @@ describe("rcclab discover on the embedded lab", { timeout: 300_000 }, () => {
     expect(r.code, r.err + r.out).toBe(0);
     local = loadStackConfig(stackFile("local"), { passphrase: PASSPHRASE }).config;
     ({ axl, close: closeClients } = labClients(t.lab));
+    inventory = await readInventory(connectionsOf(parseConfig(local).config!));
   });
   afterAll(async () => {
     await closeClients?.();
@@ -172,6 +176,89 @@ describe("rcclab discover on the embedded lab", { timeout: 300_000 }, () => {
     expect(source.warnings).toEqual([`warning: ${file} holds cucm.password in plain text and is readable by others: chmod 600 it, or give them as \${ENV_VAR}`]);
     fs.chmodSync(file, 0o600);
     expect(loadSource(file, { stacksDir: t.stacksDir, env: { RCCLAB_TEST_CUP: "from-env" } }).warnings).toEqual([]);
+  });
+
+  describe("the lab as a stack, object by object (inventoryToConfig on the lab's inventory, changed in memory)", () => {
+    const access = (): Access => ({
+      cucm: local["rcclab:cucm"],
+      cup: local["rcclab:cup"],
+      directory: local["rcclab:directory"],
+      dns: local["rcclab:dns"],
+      ocs: { transport: local["rcclab:ocs"].transport, winrm: local["rcclab:ocs"].winrm, ssh: local["rcclab:ocs"].ssh },
+    });
+    const derive = (edit: (inv: LabInventory) => void) => {
+      const inv = structuredClone(inventory);
+      edit(inv);
+      const d = inventoryToConfig(inv, access(), "unit");
+      const users = d.config["rcclab:users"] as Record<string, any>[];
+      return { d, users, user: (id: string) => users.find((u) => u.userid === id), left: d.leftOut.map((m) => `${m.object}: ${m.why}`) };
+    };
+
+    it("as built: the local stack's users, and only settings that differ from the defaults", () => {
+      const { d, users, left } = derive(() => {});
+      expect(users.map((u) => u.userid)).toEqual(["asmith", "bjones", "cwu", "dlee", "eng"]);
+      expect(users[0]).toEqual({ userid: "asmith", firstName: "Alice", lastName: "Smith", e164: "+14085551001", pool: "pool1", phone: { model: "7975", protocol: "SCCP", mac: "00:1E:4A:AA:BB:01" }, extensionMobility: true });
+      expect(d.config["rcclab:callsPerLine"]).toEqual({ maxNumCalls: 4, busyTrigger: 2 });
+      expect(d.config["rcclab:cti"]).toEqual({ userid: "rcc-cti" });
+      expect(d.config["rcclab:trunk"]).toBeUndefined();
+      expect(d.config["rcclab:extensionMobility"]).toBeUndefined();
+      expect(d.config["rcclab:cup"]).not.toHaveProperty("acl");
+      expect(d.config["rcclab:cup"]).not.toHaveProperty("password");
+      expect(d.secrets).toEqual(expect.arrayContaining(["rcclab:cucm.password", "rcclab:cti.password"]));
+      expect(left).not.toContainEqual(expect.stringMatching(/^end user (asmith|bjones|cwu|dlee|eng)/));
+    });
+
+    it("call-per-line limits: the lab's is the common one, a user's own where it differs; a 7931 not at 1/1 is listed", () => {
+      const { d, user, left } = derive((inv) => {
+        for (const l of inv.cucm!.callLimits) {
+          if (l.phoneName === "SEP001E4AAABB02") Object.assign(l, { maxNumCalls: 2, busyTrigger: 1 });
+          if (l.phoneName === "SEP001E4AAABB03") Object.assign(l, { maxNumCalls: 4, busyTrigger: 2 });
+        }
+      });
+      expect(d.config["rcclab:callsPerLine"]).toEqual({ maxNumCalls: 4, busyTrigger: 2 });
+      expect(user("bjones")!.callsPerLine).toEqual({ maxNumCalls: 2, busyTrigger: 1 });
+      expect(user("cwu")!.callsPerLine).toBeUndefined();
+      expect(left).toContain("call-per-line limit of cwu's 7931: is 4/2; the 7931 takes one call per line (rcclab keeps it at 1/1)");
+    });
+
+    it("users that do not fit are left out, with why", () => {
+      const { users, left } = derive((inv) => {
+        inv.cucm!.endUsers.find((u) => u.userid === "eng")!.associatedDevices.push("SEP00AA00BB0001");
+        inv.cup!.deskPhoneControlUsers = inv.cup!.deskPhoneControlUsers.filter((u) => u !== "dlee");
+        inv.ad!.users.push({ dn: "CN=Ghost,CN=Users,DC=lab,DC=example,DC=com", sAMAccountName: "ghost", lineUri: "tel:+14085550999" });
+        const bob = inv.ad!.users.find((u) => u.sAMAccountName === "bjones")!;
+        bob.lineUri = "tel:+14085550000";
+      });
+      expect(users.map((u) => u.userid)).toEqual(["asmith", "cwu"]);
+      expect(left).toContain("end user eng: controls 2 phones (SEP001E4AAABB05, SEP00AA00BB0001); rcclab's users have one");
+      expect(left).toContainEqual(expect.stringMatching(/^end user dlee \(phone SEP001E4AAABB04\): partly enabled for remote call control \(has an AD Line URI, the CTI user controlling the phone; lacks CUP desk phone control\)/));
+      expect(left).toContainEqual(expect.stringMatching(/^end user bjones \(phone SEP001E4AAABB02\): the AD Line URI tel:\+14085550000 is not tel:\+14085551002/));
+      expect(left).toContain("AD user ghost: has a Line URI (tel:+14085550999) but is not a discovered CUCM user");
+    });
+
+    it("settings that differ from the defaults are written: enhanced presence off, CTI gateways, presence, ACL, a second trunk listed", () => {
+      const { d, user, left } = derive((inv) => {
+        inv.ad!.users.find((u) => u.sAMAccountName === "eng")!.optionFlags = 16;
+        inv.cup!.deskPhoneControl!.ctiGateways = ["10.0.0.2", "10.0.0.1"];
+        inv.cup!.presence!.maxWatchers = 100;
+        inv.cup!.incomingAcl = inv.cup!.incomingAcl.filter((a) => a.address !== "pool2.lab.example.com");
+        inv.cucm!.trunks.push({ ...inv.cucm!.trunks[0]!, name: "CUP-SIP-Trunk-2" });
+      });
+      expect(user("eng")!.enhancedPresence).toBe(false);
+      expect((d.config["rcclab:cucm"] as any).ctiManagers).toEqual(["10.0.0.2", "10.0.0.1"]);
+      expect((d.config["rcclab:cup"] as any).presence).toEqual({ maxWatchers: 100 });
+      expect((d.config["rcclab:cup"] as any).acl).toEqual(["ocsfe1.lab.example.com", "ocsfe2.lab.example.com", "pool1.lab.example.com"]);
+      expect(left).toContain("outgoing ACL entry pool2.lab.example.com: has no incoming ACL entry (rcclab's OCS entries have both): OCS (rcclab)");
+      expect(left).toContain("SIP trunk CUP-SIP-Trunk-2: a second trunk to CUP");
+    });
+
+    it("OCS pools come from AD and DNS: a pool without a front end's PTR record is left out", () => {
+      const { d, left } = derive((inv) => {
+        inv.dns!.records = inv.dns!.records.filter((r) => r.name !== "12.0.0.127.in-addr.arpa");
+      });
+      expect((d.config["rcclab:ocs"] as any).pools.map((p: { name: string }) => p.name)).toEqual(["pool1"]);
+      expect(left).toContain("OCS pool pool2: no front end found: no PTR record at 127.0.0.12 names a server whose A record is 127.0.0.12");
+    });
   });
 
   it("an existing stack is never overwritten", async () => {

@@ -168,12 +168,13 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
   const poolNames = new Set(pools.map((p) => lc(p.name)));
 
   // --- SIP domain: the RCC users' SIP addresses (else CUP's proxy domain) -----------------------
+  // As AD spells it (RccSettings reads it back as spelled).
   const domains = new Map<string, number>();
   for (const u of ad.users) {
     const d = /^sip:[^@]+@(.+)$/i.exec(u.sipAddress ?? "")?.[1];
-    if (d && u.lineServer) domains.set(lc(d), (domains.get(lc(d)) ?? 0) + 1);
+    if (d && u.lineServer) domains.set(d, (domains.get(d) ?? 0) + 1);
   }
-  const sipDomain = [...domains.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? (cup.presence?.proxyDomain ? lc(cup.presence.proxyDomain) : zone);
+  const sipDomain = [...domains.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? cup.presence?.proxyDomain ?? zone;
   const usersDn: string = access.directory.usersDn ?? "";
   const adDomain = usersDn
     .split(",")
@@ -215,6 +216,7 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
     const phone = phones.get(lc(myPhones[0]!))!;
     if (!USERID.test(u.userid)) why.push("the userid is not one rcclab takes (letters, digits, '.', '_', '-')");
     if (!u.firstName) why.push("has no first name");
+    if ((u.firstName ?? "").length > 64 || u.lastName.length > 64) why.push("a name is longer than rcclab's 64 characters");
     const model = phone.model as PhoneModel;
     if (!PHONE_MODEL_NAMES.includes(model)) why.push(`the phone's model (${phone.model}) is not one of ${PHONE_MODEL_NAMES.join(", ")}`);
     else if (!supports(model, phone.protocol)) why.push(`the ${model} does not support ${phone.protocol}`);
@@ -384,13 +386,15 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
   const aclBoth = cup.incomingAcl.map((a) => a.address).filter((a) => outgoing.has(lc(a)));
   for (const a of cup.incomingAcl) if (!outgoing.has(lc(a.address))) out("cup", `incoming ACL entry ${a.address}`, `has no outgoing ACL entry (rcclab's OCS entries have both): ${a.description ?? ""}`);
   for (const a of cup.outgoingAcl) if (!incoming.has(lc(a.address))) out("cup", `outgoing ACL entry ${a.address}`, `has no incoming ACL entry (rcclab's OCS entries have both): ${a.description ?? ""}`);
-  const acl = sameSet(aclBoth, defaultAcl) ? undefined : aclBoth;
+  // Exactly the default (spelling too: the entries are read back as spelled), else as they are.
+  const acl = aclBoth.length === defaultAcl.length && [...aclBoth].sort().join("\n") === [...defaultAcl].sort().join("\n") ? undefined : aclBoth;
   const dpc = cup.deskPhoneControl;
-  const ctiManagers = dpc && !sameSet(dpc.ctiGateways, [cucmAddress ?? cucmHost]) ? [...dpc.ctiGateways] : undefined;
+  // CTI gateways are in priority order.
+  const ctiManagers = dpc && JSON.stringify(dpc.ctiGateways) !== JSON.stringify([cucmAddress ?? cucmHost]) ? [...dpc.ctiGateways] : undefined;
   const presence = cup.presence
     ? omitDefaults(
         {
-          proxyDomain: lc(cup.presence.proxyDomain) === sipDomain ? undefined : cup.presence.proxyDomain,
+          proxyDomain: cup.presence.proxyDomain === sipDomain ? undefined : cup.presence.proxyDomain,
           availabilitySharing: cup.presence.availabilitySharing,
           allowAutoApproval: cup.presence.allowAutoApproval,
           maxContactListSize: cup.presence.maxContactListSize,
@@ -432,7 +436,7 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
   if (!t) out("cucm", "SIP trunk to CUP", `none found (no trunk's destination is ${cupHost} or ${cupAddress}): the stack declares the default one`);
   secrets.push("rcclab:cti.password");
   const config: Record<string, unknown> = {
-    "rcclab:lab": compact({ name, sipDomain, adDomain: adDomain && adDomain !== sipDomain && FQDN.test(adDomain) ? adDomain : undefined }),
+    "rcclab:lab": compact({ name, sipDomain, adDomain: adDomain && adDomain !== lc(sipDomain) && FQDN.test(adDomain) ? adDomain : undefined }),
     "rcclab:cucm": cucmSection,
     "rcclab:cup": cupSection,
     "rcclab:directory": directory,
