@@ -284,7 +284,7 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
       const r = await t.rcclab("audit");
       expect(r.code, r.err).toBe(1);
       expect(r.out).toMatch(/^not read: ocs /m);
-      expect(r.out).toMatch(/^❔ ocs\.staticRoute  OCS pool pool1\.lab\.example\.com: pool pool1\.lab\.example\.com not read \(/m);
+      expect(r.out).toMatch(/^❔ ocs\.staticRoute  OCS pool pool1\.lab\.example\.com: pool pool1\.lab\.example\.com not read: WinRM connection to 127\.0\.0\.11:1 failed \(ECONNREFUSED\)$/m);
       expect(r.out).toMatch(/Stack local: incomplete: part of the lab could not be read\./);
     } finally {
       t.editStack((c) => (((c["rcclab:ocs"] as Record<string, any>).winrm as Record<string, unknown>).port = port));

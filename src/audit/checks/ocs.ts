@@ -33,7 +33,9 @@ export function ocsChecks(ctx: AuditContext): Finding[] {
     const live = inv.ocs?.pools.find((x) => sameHost(x.pool, p.fqdn));
     const f = (check: string, status: Finding["status"], message: string, fixText?: string) => out.push(finding("ocs", check, status, obj, message, fixText ? { fix: fixText } : {}));
     if (!live) {
-      const why = `pool ${p.fqdn} ${unreadReason(inv, "ocs")}`;
+      // This pool's own reason when the inventory gives one, else everything OCS could not read.
+      const own = inv.unread.filter((u) => u.system === "ocs" && u.what.toLowerCase().includes(p.fqdn.toLowerCase()));
+      const why = own.length ? `pool ${p.fqdn} not read: ${own.map((u) => u.message).join("; ")}` : `pool ${p.fqdn} ${unreadReason(inv, "ocs")}`;
       f("ocs.staticRoute", "unverified", why);
       f("ocs.hostAuthorization", "unverified", why);
       continue;
