@@ -78,7 +78,7 @@ export function adChecks(ctx: AuditContext): Finding[] {
     if (!a.homeServerDn) f("ad.homePool", "fail", "msRTCSIP-PrimaryHomeServer is not set: the user has no home pool", poolFix);
     else if (!named) f("ad.homePool", "fail", `msRTCSIP-PrimaryHomeServer ${a.homeServerDn} is not a pool's LC Services object`, poolFix);
     else if (!pool) f("ad.homePool", "fail", `msRTCSIP-PrimaryHomeServer names pool ${named}, which AD does not have (pools: ${pools.map((p) => p.name).join(", ") || "none"})`, poolFix);
-    else f("ad.homePool", "pass", `homed on pool ${pool.name} (${pool.fqdn})`);
+    else f("ad.homePool", "pass", `homed on pool ${pool.name}${pool.fqdn ? ` (${pool.fqdn})` : ""}`);
 
     // SIP domain.
     const sipFix = fix("rcclab:lab.sipDomain", PAGE(u, `Sign-in name: sip:${u.userid}@${cfg.lab.sipDomain}`));

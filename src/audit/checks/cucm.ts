@@ -18,7 +18,7 @@ export const CUCM_CHECKS: CheckDef[] = [
   { id: "cucm.callsPerLine", system: "cucm", scope: "user", step: "B8", title: "7931 limits", rule: "a 7931 takes one call per line (maximum calls 1, busy trigger 1) and No Rollover, or CTI cannot control it" },
   { id: "cucm.ctiAppUser", system: "cucm", scope: "system", step: "B3", title: "CTI application user", rule: "the CTI application user (rcclab:cti.userid) exists and is in Standard CTI Enabled" },
   { id: "cucm.ctiManager", system: "cucm", scope: "system", step: "B3", title: "CTIManager", rule: "Cisco CTIManager is activated and running on every CTI node desk phone control uses" },
-  { id: "cucm.trunk", system: "cucm", scope: "system", step: "B2", title: "SIP trunk to CUP", rule: "a SIP trunk's destination is CUP's FQDN (or address) on its SIP port, with a security profile accepting presence subscription" },
+  { id: "cucm.trunk", system: "cucm", scope: "system", step: "B2", title: "SIP trunk to CUP", rule: "a SIP trunk's destination is CUP's FQDN (or address) on its SIP port, with a security profile accepting presence subscription, out-of-dialog REFER and unsolicited notification" },
 ];
 
 export const CTI_ENABLED = "Standard CTI Enabled";
