@@ -236,6 +236,18 @@ describe("rcclab discover on the embedded lab", { timeout: 300_000 }, () => {
       expect(left).toContain("AD user ghost: has a Line URI (tel:+14085550999) but is not a discovered CUCM user");
     });
 
+    it("a phone or a line two users share is neither's", () => {
+      const { users, left } = derive((inv) => {
+        inv.cucm!.endUsers.find((u) => u.userid === "reception")!.associatedDevices.push("SEP001E4AAABB03");
+        const eva = inv.cucm!.phones.find((p) => p.name === "SEP001E4AAABB05")!;
+        eva.lines = [{ ...eva.lines[0]!, pattern: "\\+14085551004" }];
+      });
+      expect(users.map((u) => u.userid)).toEqual(["asmith", "bjones"]);
+      expect(left).toContainEqual(expect.stringMatching(/^end user cwu \(phone SEP001E4AAABB03\): the phone is also reception's/));
+      expect(left).toContainEqual(expect.stringMatching(/^end user reception \(phone SEP001E4AAABB03\): .*the phone is also cwu's/));
+      expect(left).toContainEqual(expect.stringMatching(/^end user dlee \(phone SEP001E4AAABB04\): the line \+14085551004 is on other phones too \(SEP001E4AAABB05\)/));
+    });
+
     it("settings that differ from the defaults are written: enhanced presence off, CTI gateways, presence, ACL, a second trunk listed", () => {
       const { d, user, left } = derive((inv) => {
         inv.ad!.users.find((u) => u.sAMAccountName === "eng")!.optionFlags = 16;

@@ -206,6 +206,12 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
   const users: Record<string, any>[] = [];
   const limitValues: { userid: string; model: PhoneModel; limit?: { maxNumCalls: number; busyTrigger: number } }[] = [];
 
+  // A phone or a number two users share cannot be either's alone.
+  const holders = new Map<string, string[]>();
+  for (const u of cucm.endUsers) for (const d of u.associatedDevices) if (phones.has(lc(d))) holders.set(lc(d), [...(holders.get(lc(d)) ?? []), u.userid]);
+  const onPhones = new Map<string, string[]>();
+  for (const p of cucm.phones) for (const l of p.lines) onPhones.set(`${l.pattern}@${l.routePartitionName ?? ""}`, [...(onPhones.get(`${l.pattern}@${l.routePartitionName ?? ""}`) ?? []), p.name]);
+
   for (const u of cucm.endUsers) {
     const why: string[] = [];
     const myPhones = u.associatedDevices.filter((d) => phones.has(lc(d)));
@@ -226,6 +232,10 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
     if (!line) why.push(`the phone has ${phone.lines.length} lines; rcclab's users have one`);
     else if (line.index !== 1 || line.routePartitionName || !E164.test(plainPattern(line.pattern))) why.push(`the phone's line is not one E.164 number without a partition on button 1 (${line.pattern})`);
     const e164 = line ? plainPattern(line.pattern) : "";
+    const sharers = (holders.get(lc(phone.name)) ?? []).filter((x) => x !== u.userid);
+    if (sharers.length) why.push(`the phone is also ${sharers.join(", ")}'s`);
+    const lineSharers = line ? (onPhones.get(`${line.pattern}@${line.routePartitionName ?? ""}`) ?? []).filter((x) => x !== phone.name) : [];
+    if (lineSharers.length) why.push(`the line ${e164} is on other phones too (${lineSharers.join(", ")})`);
     if (u.telephoneNumber !== undefined && u.telephoneNumber !== e164) why.push(`the telephone number ${u.telephoneNumber} is not the phone's line ${e164}`);
 
     // Remote call control: AD (A3), the CTI user (B3), CUP (C5–C6) — all or none.

@@ -21,7 +21,10 @@ import { serviceabilityFor } from "../../providers/cucm/serviceability/client";
 import { SipTrunk } from "../../providers/cucm/sipTrunk";
 import { SipTrunkSecurityProfile } from "../../providers/cucm/sipTrunkSecurityProfile";
 import type { CucmInventory, Live } from "./types";
-import { attempt, eachBounded, type ReaderContext } from "./util";
+import { attempt, eachBounded as bounded, type ReaderContext } from "./util";
+
+/** Reads of one object at a time per kind: at most 8 at once (the AXL client's adaptive limit still applies). */
+const eachBounded: typeof bounded = (rc, what, items, keyOf, fn) => bounded(rc, what, items, keyOf, fn, 8);
 
 /** typeclass (device.tkclass) and typepatternusage (numplan.tkpatternusage), as CUCM numbers them. */
 export const DEVICE_CLASS = { phone: 1, trunk: 18, deviceProfile: 254 } as const;
