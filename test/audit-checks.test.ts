@@ -5,10 +5,15 @@
  * who counts as an RCC user; a system that could not be read (incomplete, exit 1, never "ready");
  * and C4's password login test with its application-user control.
  */
+import * as fs from "node:fs";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { aclCovers } from "../src/audit/checks/cup";
-import { probeCtiPassword } from "../src/audit/probes";
+import { doAuthenticateUser, probeCtiPassword } from "../src/audit/probes";
+import { ensureLabCa, issueServerCert } from "../src/labsim/ca";
 import { auditLab } from "../src/audit/run";
 import { exitCodeOf } from "../src/audit/types";
 import { guideRecordSets } from "../providers/dns/guide";
@@ -174,6 +179,19 @@ describe("audit checks over a fixture inventory", () => {
     expect(r.findings.find((f) => f.check === "cucm.presenceLicense")).toMatchObject({ status: "pass", message: "enabled for IM and Presence" });
   });
 
+  it("CTIManager on every CTI node: a node whose Control Center did not answer is not verifiable (and the audit incomplete), not a failure", () => {
+    const cfg = { ...config() };
+    cfg.cucm = { ...cfg.cucm, ctiManagers: ["127.0.0.1", "cucm2.lab.example.com"] };
+    const inv = inventory(cfg);
+    inv.unread.push({ system: "cucm", what: "Cisco CTIManager on cucm2.lab.example.com", message: "getaddrinfo ENOTFOUND cucm2.lab.example.com" });
+    const r = auditLab("local", cfg, inv);
+    expect(r.findings.filter((f) => f.check === "cucm.ctiManager").map((f) => `${f.status} ${f.object}: ${f.message}`)).toEqual([
+      "pass CTIManager on 127.0.0.1: Cisco CTIManager activated and running on 127.0.0.1",
+      "unverified CTIManager on cucm2.lab.example.com: Cisco CTIManager on cucm2.lab.example.com not read: getaddrinfo ENOTFOUND cucm2.lab.example.com",
+    ]);
+    expect(exitCodeOf(r)).toBe(1);
+  });
+
   it("OCS and DNS: a route on the wrong transport or disabled, a host not treated as authenticated, an SRV to a stranger, an A record with another address", () => {
     const cfg = config();
     const inv = inventory(cfg);
@@ -228,5 +246,44 @@ describe("C4's password login test (doAuthenticateUser)", () => {
     expect(notShown).toMatchObject({ status: "unverified", message: expect.stringMatching(/^password not verifiable: CUCM's doAuthenticateUser refuses application users/) });
     const endUserAxl = await probeCtiPassword(cfg, conn, [], asks({ "rcc-cti": { authenticated: false } }));
     expect(endUserAxl).toMatchObject({ status: "unverified", message: expect.stringMatching(/is not an application user to test it with\)$/) });
+  });
+});
+
+describe("doAuthenticateUser on the wire", () => {
+  it("sends one SOAP request (7.0's namespace and SOAPAction, Basic auth, the password escaped) and reads userAuthenticated or the fault", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-auth-"));
+    const ca = ensureLabCa(path.join(dir, "ca"));
+    const cert = issueServerCert(ca, ["localhost"]);
+    const seen: { headers: Record<string, unknown>; body: string }[] = [];
+    const server = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d.toString()));
+      req.on("end", () => {
+        seen.push({ headers: req.headers, body });
+        const ok = body.includes("<password>p&amp;w&lt;1&gt;</password>");
+        if (body.includes("<userid>nobody</userid>")) {
+          res.writeHead(500, { "Content-Type": "text/xml" });
+          res.end(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>Item not valid: &quot;nobody&quot;</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`);
+          return;
+        }
+        res.writeHead(200, { "Content-Type": "text/xml" });
+        res.end(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:doAuthenticateUserResponse xmlns:ns="http://www.cisco.com/AXL/API/7.0"><return><userAuthenticated>${ok}</userAuthenticated><code>0</code></return></ns:doAuthenticateUserResponse></soapenv:Body></soapenv:Envelope>`);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const conn = { host: "localhost", port: (server.address() as AddressInfo).port, username: "axl", password: "axl-pw", release: "7.0", tls: { caPem: ca.caPem }, timeoutMs: 5000 } as never;
+    try {
+      expect(await doAuthenticateUser(conn, "rcc-cti", "p&w<1>")).toEqual({ authenticated: true });
+      expect(await doAuthenticateUser(conn, "rcc-cti", "wrong")).toEqual({ authenticated: false });
+      expect(await doAuthenticateUser(conn, "nobody", "x")).toEqual({ fault: 'Item not valid: "nobody" (HTTP 500)' });
+      const first = seen[0]!;
+      expect(first.headers.soapaction).toBe('"CUCM:DB ver=7.0 doAuthenticateUser"');
+      expect(first.headers.authorization).toBe(`Basic ${Buffer.from("axl:axl-pw").toString("base64")}`);
+      expect(first.body).toContain('xmlns:axl="http://www.cisco.com/AXL/API/7.0"');
+      expect(first.body).toContain("<axl:doAuthenticateUser><userid>rcc-cti</userid><password>p&amp;w&lt;1&gt;</password></axl:doAuthenticateUser>");
+    } finally {
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -127,7 +127,9 @@ export function cucmChecks(ctx: AuditContext): Finding[] {
     const obj = `CTIManager on ${node}`;
     const s = ctiServices.find((x) => x.node.toLowerCase() === node.toLowerCase());
     const page = `Cisco Unified Serviceability > Tools > Service Activation (${node}): Cisco CTIManager; then Control Center - Feature Services: Start`;
-    if (!s) sys("cucm.ctiManager", "fail", obj, `Serviceability on ${node} does not report Cisco CTIManager`, fix("rcclab:cucm.ctiManagers", page));
+    const unread = inv.unread.filter((u) => u.system === "cucm" && u.what.toLowerCase() === `${CTI_MANAGER} on ${node}`.toLowerCase());
+    if (!s && unread.length) sys("cucm.ctiManager", "unverified", obj, `${CTI_MANAGER} on ${node} not read: ${unread.map((u) => u.message).join("; ")}`, `check ${page}`);
+    else if (!s) sys("cucm.ctiManager", "fail", obj, `Serviceability on ${node} does not report Cisco CTIManager`, fix("rcclab:cucm.ctiManagers", page));
     else if (!s.activated) sys("cucm.ctiManager", "fail", obj, `Cisco CTIManager is not activated on ${node}`, fix("rcclab:cucm.ctiManagers", page));
     else if (s.running === false) sys("cucm.ctiManager", "fail", obj, `Cisco CTIManager is activated but not running on ${node}`, `by hand: Cisco Unified Serviceability > Tools > Control Center - Feature Services (${node}): Cisco CTIManager > Start`);
     else if (s.running === undefined) sys("cucm.ctiManager", "unverified", obj, `Cisco CTIManager is activated on ${node}; whether it runs was not reported`, `check Cisco Unified Serviceability > Tools > Control Center - Feature Services (${node})`);
