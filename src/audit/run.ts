@@ -44,7 +44,10 @@ export async function runAudit(stack: string, cfg: LabConfig, opts: RunAuditOpti
     const extra = await probeCtiManagers(cfg, conns.cucm, inv.cucm, unread);
     inv.cucm = { ...inv.cucm, services: [...inv.cucm.services, ...extra] };
     inv.unread.push(...unread);
-    probes.ctiPassword = await (opts.probePassword ?? probeCtiPassword)(cfg, conns.cucm, inv.cucm.appUsers);
+    const ctiExists = inv.cucm.appUsers.some((a) => a.userid.toLowerCase() === cfg.cti.userid.toLowerCase());
+    probes.ctiPassword = ctiExists
+      ? await (opts.probePassword ?? probeCtiPassword)(cfg, conns.cucm, inv.cucm.appUsers)
+      : { status: "unverified", message: `password not verifiable: CUCM has no application user ${cfg.cti.userid} to log in as` };
   }
   return auditLab(stack, cfg, inv, probes);
 }
