@@ -6,8 +6,8 @@
  * Order: the target file must not exist and the source's connections must be valid (no network
  * until both hold); then CUCM, CUP, AD and DNS are read at once, the OCS pools derived from AD and
  * DNS, each pool's front end read; the config derived; the program planned on it and every declared
- * resource read back by its kind — users and list items `up` would change are left out (listed),
- * what remains different is listed too. Nothing is written to any system.
+ * resource read back by its kind — users and list items whose objects `up` would replace are left
+ * out (listed); fields `up` would change in place are listed as changes. Nothing is written to any system.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -169,7 +169,10 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
     const diffs = await verifyConfig(filled, { onProgress: (done, total) => opts.onProgress?.({ system: "verify", what: "objects", done, total }) });
     const byItem = new Map<string, Difference[]>();
     for (const diff of diffs) {
-      if (round < 3 && diff.origin && DROPPABLE.test(diff.origin) && !diff.error) byItem.set(diff.origin, [...(byItem.get(diff.origin) ?? []), diff]);
+      // Only a replacement (a live object deleted and made again) leaves its item out: a field changed
+      // in place (a description rcclab derives) is reported, and the user stays — leaving a user out
+      // would make up take their phone from the CTI user and them from desk phone control.
+      if (round < 3 && diff.origin && DROPPABLE.test(diff.origin) && !diff.error && diff.replaces) byItem.set(diff.origin, [...(byItem.get(diff.origin) ?? []), diff]);
     }
     if (!byItem.size) {
       changes = diffs.map((x) => differenceMisfit(x, describeDifference));
@@ -183,7 +186,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
       const item = list[Number(m[2])]!;
       list.splice(Number(m[2]), 1);
       const object = m[1] === "users" ? `user ${String(item.userid)}` : m[1] === "meetMe" ? `Meet-Me number ${String(item.pattern)}` : `dial rule ${String(item.name)}`;
-      leftOut.push({ system: "cucm", object, why: `its objects differ from what rcclab would declare, so up would change them: ${ds.map(describeDifference).join("; ")}` });
+      leftOut.push({ system: "cucm", object, why: `up would replace its objects (delete and create them again): ${ds.map(describeDifference).join("; ")}` });
     }
     for (const k of ["rcclab:meetMe", "rcclab:dialRules"]) if (Array.isArray(config[k]) && !(config[k] as unknown[]).length) delete config[k];
   }

@@ -3,7 +3,8 @@
  * discovered config under Pulumi's mocks (src/engine/programCheck.ts), and every resource it declares
  * is read from the live lab by its own kind, with the declared inputs as what the state would hold —
  * exactly what a refresh after `adopt` does — and diffed as `up` diffs. Whatever differs is a
- * change `up` would make: discover leaves out the user or list item it comes from, or reports it.
+ * change `up` would make: discover reports it (a field rcclab derives, such as a phone's
+ * description), or leaves out the user or list item it comes from when `up` would replace an object.
  * Reads only (CUP is read without its CLI, so no pending service restart is run from here).
  */
 import type { KindRuntime } from "../../providers/core/kind";
@@ -21,6 +22,8 @@ export interface Difference {
   missing?: boolean;
   /** The fields `up` would change (secret values shown as [secret]). */
   fields: { field: string; live: unknown; declared: unknown }[];
+  /** Some of those fields cannot change in place: `up` would delete the object and create it again. */
+  replaces?: boolean;
   /** It could not be read or checked. */
   error?: string;
 }
@@ -65,8 +68,10 @@ export async function verifyConfig(config: Record<string, unknown>, opts: { conc
           const secrets = new Set<string>(runtime.spec.secrets ?? []);
           const changed = runtime.changedFields(props, inputs);
           if (changed.length) {
+            const replaceOn = new Set<string>(runtime.spec.replaceOn ?? []);
             diffs[i] = {
               ...base,
+              ...(changed.some((f) => replaceOn.has(f)) ? { replaces: true } : {}),
               fields: changed.map((f) => ({ field: f, live: secrets.has(f) ? "[secret]" : props[f], declared: secrets.has(f) ? "[secret]" : inputs[f] })),
             };
           }
