@@ -17,7 +17,7 @@ import { assignedUsers, deskPhoneControlProfile, parseAssignments, remove, setUs
 import { INCOMING_ACL } from "../providers/cup/catalog";
 import type { Finding } from "../src/audit/types";
 import type { Lab } from "../src/labsim/lab";
-import { startTestLab, type TestLab } from "./support/lab";
+import { runCliInTerminal, startTestLab, type TestLab } from "./support/lab";
 import { labClients } from "./support/snapshot";
 
 /** Headless Chromium (skipped on a workstation without it; CI has it: .ci/debian-packages). */
@@ -85,6 +85,11 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
     const notPassed = doc.findings.filter((f) => f.status !== "pass").map((f) => `${f.status} ${f.check} ${f.user ?? f.object}`);
     // The 7931 check applies to cwu's phone only; the simulator serves no doAuthenticateUser.
     expect(notPassed.sort()).toEqual(["na cucm.callsPerLine asmith", "na cucm.callsPerLine bjones", "na cucm.callsPerLine dlee", "na cucm.callsPerLine eng", "unverified cup.ctiPassword CUP desk phone control"]);
+    // On a terminal: a status line while the lab is read (cleared), then the answer.
+    const tty = await runCliInTerminal(["audit", ...t.stackArgs]);
+    expect(tty.code).toBe(0);
+    expect(tty.out).toMatch(/\r\x1b\[2Kchecking \d+(\/\d+)?  cucm: phones  \d+s/);
+    expect(tty.out).toMatch(/Stack local: ready for remote call control\. 5 RCC users; 66 passed, 0 failed, 1 not verifiable, 4 not applicable/);
     const pw = doc.findings.find((f) => f.check === "cup.ctiPassword")!;
     expect(pw.message).toMatch(/^password not verifiable: CUCM does not answer doAuthenticateUser/);
     // Every check family has passing findings on the built lab.

@@ -12,6 +12,7 @@ import * as commands from "../commands";
 import { parseConfig } from "../config";
 import { type Io, commandOptions } from "./io";
 import { printJson } from "./json";
+import { progressReporter } from "./progress";
 
 export async function audit(io: Io): Promise<number> {
   const stack = commands.loadStack(commandOptions(io));
@@ -23,14 +24,22 @@ export async function audit(io: Io): Promise<number> {
   // Loaded only for this command (it brings every system's client).
   const { runAudit } = require("../audit/run") as typeof import("../audit/run");
   io.info(`auditing the live lab of stack ${io.flags.stack} (AD, CUCM, CUP, OCS, DNS; rcclab's state is not used)`);
+  // On a terminal, one status line (`checking 3/12  cucm: phones  4s`) as drift shows it; --verbose: a line per thing read.
+  const status = progressReporter({ ...io.flags, planning: false }, io.detail);
   const seen = new Set<string>();
-  const r = await runAudit(io.flags.stack, cfg, {
-    onProgress: (p) => {
-      const key = `${p.system}/${p.what}`;
-      if (!seen.has(key)) io.detail(`reading ${p.system}: ${p.what}`);
-      seen.add(key);
-    },
-  });
+  let r;
+  try {
+    r = await runAudit(io.flags.stack, cfg, {
+      onProgress: (p) => {
+        status.onProgress({ phase: "drift", done: p.done, ...(p.total !== undefined ? { total: p.total } : {}), current: `${p.system}: ${p.what}` });
+        const key = `${p.system}/${p.what}`;
+        if (!seen.has(key)) io.detail(`reading ${p.system}: ${p.what}`);
+        seen.add(key);
+      },
+    });
+  } finally {
+    status.stop();
+  }
   const code = exitCodeOf(r);
   if (io.flags.report) {
     const { renderReport } = require("../audit/report") as typeof import("../audit/report");
