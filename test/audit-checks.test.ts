@@ -154,6 +154,25 @@ describe("audit checks over a fixture inventory", () => {
     expect(exitCodeOf(r2)).toBe(2);
   });
 
+  it("a failure that rests on a part not read (a phone, a DNS zone) is not verifiable, saying what was not read", () => {
+    const cfg = config();
+    const inv = inventory(cfg);
+    inv.cucm!.phones = [];
+    inv.unread.push({ system: "cucm", what: "phones SEP001E4AAABB01", message: "Timeout after 30000 ms" });
+    inv.dns!.records = inv.dns!.records.filter((r) => !r.name.endsWith("in-addr.arpa."));
+    inv.unread.push({ system: "dns", what: `zone ${cfg.dns.reverseZone}`, message: "zone transfer refused (REFUSED)" });
+    const r = auditLab("local", cfg, inv);
+    expect(fails(r)).toEqual([]);
+    expect(r.outcome).toBe("incomplete");
+    expect(r.findings.find((f) => f.check === "ad.lineUri")).toMatchObject({
+      status: "unverified",
+      message: "msRTCSIP-Line is tel:+14085551001, but CUCM end user asmith has no associated phone with a line — not certain: cucm phones SEP001E4AAABB01: Timeout after 30000 ms could not be read",
+    });
+    expect(r.findings.filter((f) => f.check === "dns.ptr").map((f) => f.status)).toEqual(["unverified", "unverified", "unverified"]);
+    // The forward zone was read: its checks still pass.
+    expect(r.findings.filter((f) => f.check === "dns.a").every((f) => f.status === "pass")).toBe(true);
+  });
+
   it("CUCM: the 7931's limits and rollover, the all-devices group, 12.5's one IM and Presence flag, a stopped CTIManager, the trunk's port and profile", () => {
     const cfg = config();
     let inv = inventory(cfg);

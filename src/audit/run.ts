@@ -4,15 +4,57 @@
  */
 import type { LabConfig } from "../config";
 import { type InventoryProgress, connectionsOf, readInventory } from "../inventory";
-import type { LabInventory } from "../inventory/types";
+import type { LabInventory, SystemName } from "../inventory/types";
 import { CHECKS, runChecks } from "./checks";
 import { type AuditContext, resolveUsers } from "./context";
 import { probeCtiManagers, probeCtiPassword } from "./probes";
-import type { AuditResult, Status } from "./types";
+import type { AuditResult, Finding, Status } from "./types";
+
+/**
+ * The parts of the inventory each check relies on (the readers' `unread` names: an attempt's name, or
+ * with " *" every object of a per-object read, "phones SEP…"). A check that fails while one of them
+ * could not be read is not verifiable, not a problem: the failure may only be the missing part.
+ */
+function readsOf(cfg: LabConfig): Record<string, [SystemName, string][]> {
+  const phones: [SystemName, string][] = [["cucm", "devices"], ["cucm", "phones *"], ["cucm", "end users"], ["cucm", "end users *"]];
+  return {
+    "ad.lineUri": phones,
+    "ad.homePool": [["ad", "OCS pools"]],
+    "cucm.userGroups": [["cucm", "end users"], ["cucm", "end users *"]],
+    "cucm.presenceLicense": [["cucm", "end users"], ["cucm", "licence capabilities *"]],
+    "cucm.ctiControl": [...phones, ["cucm", "application users"], ["cucm", "application users *"]],
+    "cucm.callsPerLine": [...phones, ["cucm", "call-per-line limits"]],
+    "cucm.ctiAppUser": [["cucm", "application users"], ["cucm", "application users *"]],
+    "cucm.trunk": [["cucm", "devices"], ["cucm", "SIP trunks *"], ["cucm", "SIP trunk security profiles *"]],
+    "cup.userAssigned": [["cup", "desk phone control users"]],
+    "cup.ctiUser": [["cup", "desk phone control"], ["cucm", "application users"], ["cucm", "application users *"]],
+    "cup.incomingAcl": [["cup", "incoming ACL"]],
+    "dns.srv": [["dns", `zone ${cfg.dns.zone}`]],
+    "dns.a": [["dns", `zone ${cfg.dns.zone}`]],
+    "dns.ptr": [["dns", `zone ${cfg.dns.reverseZone}`]],
+  };
+}
+
+/** A failure that rests on something not read becomes not verifiable, saying what was not read. */
+function unlessUnread(cfg: LabConfig, inv: LabInventory, findings: Finding[]): Finding[] {
+  if (!inv.unread.length) return findings;
+  const reads = readsOf(cfg);
+  return findings.map((f) => {
+    if (f.status !== "fail") return f;
+    const missing = inv.unread.filter((u) =>
+      (reads[f.check] ?? []).some(([system, what]) =>
+        u.system === system && (what.endsWith(" *") ? u.what.startsWith(what.slice(0, -1)) : u.what.toLowerCase() === what.toLowerCase()),
+      ),
+    );
+    if (!missing.length) return f;
+    const why = missing.map((u) => `${u.system} ${u.what}: ${u.message}`).join("; ");
+    return { ...f, status: "unverified", message: `${f.message} — not certain: ${why} could not be read` };
+  });
+}
 
 export function auditLab(stack: string, cfg: LabConfig, inv: LabInventory, probes: AuditContext["probes"] = {}): AuditResult {
   const users = resolveUsers(cfg, inv);
-  const findings = runChecks({ cfg, inv, users, probes });
+  const findings = unlessUnread(cfg, inv, runChecks({ cfg, inv, users, probes }));
   const summary: Record<Status, number> = { pass: 0, fail: 0, unverified: 0, na: 0 };
   for (const f of findings) summary[f.status]++;
   return {

@@ -52,7 +52,8 @@ export function cucmChecks(ctx: AuditContext): Finding[] {
       f("cucm.userGroups", "fail", msg, add);
       f("cucm.presenceLicense", "fail", msg, add);
       f("cucm.ctiControl", "fail", `${msg}, so no phone of theirs is known`, add);
-      f("cucm.callsPerLine", "fail", `${msg}, so no phone of theirs is known`, add);
+      // Said once by the checks above; no phone of theirs is known to check here.
+      f("cucm.callsPerLine", "na", `${msg}: no phone of theirs to check`);
       continue;
     }
 
@@ -127,7 +128,8 @@ export function cucmChecks(ctx: AuditContext): Finding[] {
     const obj = `CTIManager on ${node}`;
     const s = ctiServices.find((x) => x.node.toLowerCase() === node.toLowerCase());
     const page = `Cisco Unified Serviceability > Tools > Service Activation (${node}): Cisco CTIManager; then Control Center - Feature Services: Start`;
-    const unread = inv.unread.filter((u) => u.system === "cucm" && u.what.toLowerCase() === `${CTI_MANAGER} on ${node}`.toLowerCase());
+    // Not read: by the inventory ("feature services Cisco CTIManager on <node>") or by the audit's own probe.
+    const unread = inv.unread.filter((u) => u.system === "cucm" && u.what.toLowerCase().endsWith(`${CTI_MANAGER} on ${node}`.toLowerCase()));
     if (!s && unread.length) sys("cucm.ctiManager", "unverified", obj, `${CTI_MANAGER} on ${node} not read: ${unread.map((u) => u.message).join("; ")}`, `check ${page}`);
     else if (!s) sys("cucm.ctiManager", "fail", obj, `Serviceability on ${node} does not report Cisco CTIManager`, fix("rcclab:cucm.ctiManagers", page));
     else if (!s.activated) sys("cucm.ctiManager", "fail", obj, `Cisco CTIManager is not activated on ${node}`, fix("rcclab:cucm.ctiManagers", page));
