@@ -26,7 +26,7 @@ export const FLAGS = {
   "stacks-dir": { type: "string", value: "DIR", help: "folder of the stack files (default stacks/)" },
   "state-dir": { type: "string", value: "DIR", help: "folder of the local engine's state (default .rcclab/)" },
   backend: { type: "string", value: "URL", help: "the Pulumi engine's backend (file://…, s3://…, https://api.pulumi.com)" },
-  json: { type: "boolean", help: "print one JSON document on stdout (everything else on stderr; see docs/json.md)" },
+  json: { type: "boolean", help: "print one JSON document on stdout (everything else on stderr; see docs/json.md, docs/discover.md, docs/audit.md)" },
   quiet: { type: "boolean", short: "q", help: "print only errors, warnings and the result" },
   verbose: { type: "boolean", short: "v", help: "also print unchanged resources and each phase" },
   yes: { type: "boolean", short: "y", help: "do not ask; needed to delete anything without a terminal" },
@@ -164,7 +164,7 @@ export const COMMANDS: CommandSpec[] = [
       "key, or the admin page). --report FILE also writes an HTML page: a row per user, a column per check.",
     ],
     flags: [...COMMON, "report"],
-    exitCodes: [[0, "ready: every check passed"], [1, "error (a system could not be read, a bad flag or stack)"], [2, "problems found (each printed)"]],
+    exitCodes: [[0, "ready: no check failed and everything was read (❔ marks what no system lets anyone verify)"], [1, "error (a system could not be read, a bad flag or stack)"], [2, "problems found (each printed with its fix)"]],
   },
   {
     name: "outputs",
