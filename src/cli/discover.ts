@@ -10,6 +10,8 @@ import { printJson } from "./json";
 
 const CLEAR = "\r\x1b[2K";
 
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
 export async function discover(io: Io): Promise<number> {
   const f = io.flags;
   const from = f.from!;
@@ -50,7 +52,7 @@ export async function discover(io: Io): Promise<number> {
   const file = result.file;
   const c = result.counts;
   io.result(
-    `${file}: ${c.users} users, ${c.pools} OCS pools, ${c.meetMe} Meet-Me numbers, ${c.dialRules} dial rules; ${result.leftOut.length} objects left out, ${result.changes.length} differences up would change`,
+    `${file}: ${plural(c.users, "user")}, ${plural(c.pools, "OCS pool")}, ${plural(c.meetMe, "Meet-Me number")}, ${plural(c.dialRules, "dial rule")}; ${plural(result.leftOut.length, "object")} left out, ${plural(result.changes.length, "difference")} up would change`,
   );
   for (const m of result.leftOut) io.info(`  left out ${m.system}: ${m.object}: ${m.why}`);
   for (const m of result.changes) io.info(`  differs ${m.system}: ${m.object}: ${m.why}`);
