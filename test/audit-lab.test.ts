@@ -8,8 +8,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
-import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { first } from "../providers/ad/client";
 import { CTI_MANAGER } from "../providers/cucm/serviceActivation";
@@ -17,38 +15,11 @@ import { assignedUsers, deskPhoneControlProfile, parseAssignments, remove, setUs
 import { INCOMING_ACL } from "../providers/cup/catalog";
 import type { Finding } from "../src/audit/types";
 import type { Lab } from "../src/labsim/lab";
+import { chromiumPath, findAll, renderInChromium } from "./support/chromium";
 import { runCliInTerminal, startTestLab, type TestLab } from "./support/lab";
 import { labClients } from "./support/snapshot";
 
-/** Headless Chromium (skipped on a workstation without it; CI has it: .ci/debian-packages). */
-const chromium = (() => {
-  const r = spawnSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" });
-  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
-  if (process.env.CI) throw new Error("chromium is not installed: apt-get install --no-install-recommends chromium");
-  return undefined;
-})();
-
-interface El {
-  tag: string;
-  attrs: Record<string, string>;
-  children: El[];
-  text: string;
-}
-/** The DOM headless Chromium builds from a page (--dump-dom), parsed back into elements. */
-function renderInChromium(file: string): El {
-  const r = spawnSync(chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", `file://${file}`], { encoding: "utf8", timeout: 60_000 });
-  if (r.status !== 0 || !r.stdout.includes("<html")) throw new Error(`chromium failed (${r.status}): ${r.stderr.slice(-500)}`);
-  const opts = { preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "", unpairedTags: ["br", "meta", "hr", "img", "input", "link"], stopNodes: ["*.style"], htmlEntities: true, trimValues: false };
-  const build = (node: Record<string, unknown>): El | string => {
-    if ("#text" in node) return String(node["#text"]);
-    const tag = Object.keys(node).find((k) => k !== ":@")!;
-    const kids = ((node[tag] as Record<string, unknown>[]) ?? []).map(build);
-    return { tag, attrs: (node[":@"] as Record<string, string>) ?? {}, children: kids.filter((k): k is El => typeof k !== "string"), text: kids.map((k) => (typeof k === "string" ? k : k.text)).join("") };
-  };
-  const top = (new XMLParser(opts).parse(r.stdout) as Record<string, unknown>[]).map(build).filter((k): k is El => typeof k !== "string");
-  return { tag: "#document", attrs: {}, children: top, text: "" };
-}
-const findAll = (el: El, pred: (e: El) => boolean): El[] => el.children.flatMap((c) => [...(pred(c) ? [c] : []), ...findAll(c, pred)]);
+const chromium = chromiumPath();
 
 type Doc = { ok: boolean; outcome: string; exitCode: number; summary: Record<string, number>; findings: Finding[]; problems: Finding[]; users: { userid: string }[] };
 
@@ -235,7 +206,7 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
     expect(doc.problems.filter((p) => p.user !== "jdoe")).toEqual([]);
 
     if (!chromium) return;
-    const dom = renderInChromium(report);
+    const dom = renderInChromium(chromium, report);
     expect(findAll(dom, (e) => e.tag === "script")).toEqual([]);
     const table = findAll(dom, (e) => e.tag === "table" && e.attrs.id === "users")[0]!;
     const rows = findAll(table, (e) => e.tag === "tr" && !!e.attrs["data-user"]);

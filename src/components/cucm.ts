@@ -34,9 +34,10 @@ import { childrenOf } from "./origin";
 import type { LabConfig, LabUser } from "../config";
 import { callsPerLine, deviceProfileName, emUsers, phoneName, rccUsers } from "../derive";
 
-export function cucmConnection(cfg: LabConfig): pulumi.Output<AxlConnection> {
+/** CUCM's AXL connection from the stack (the plain value: the inventory reads with it too). */
+export function axlConnection(cfg: LabConfig): AxlConnection {
   const c = cfg.cucm;
-  return pulumi.secret({
+  return {
     host: c.host,
     port: c.port,
     username: c.username,
@@ -47,8 +48,10 @@ export function cucmConnection(cfg: LabConfig): pulumi.Output<AxlConnection> {
     retries: c.retries,
     minRetryDelayMs: 500,
     maxRetryDelayMs: 10_000,
-  });
+  };
 }
+
+export const cucmConnection = (cfg: LabConfig): pulumi.Output<AxlConnection> => pulumi.secret(axlConnection(cfg));
 
 type Res = pulumi.Resource;
 

@@ -17,6 +17,7 @@ import { type AxlConnection, axlConnectionSchema } from "../../providers/cucm/ax
 import { type CupConnection, cupConnectionSchema } from "../../providers/cup/client";
 import { type DnsConnection, dnsConnectionSchema } from "../../providers/dns/client";
 import { type OcsConnection, ocsConnectionSchema } from "../../providers/ocs/client";
+import { axlConnection } from "../components/cucm";
 import { cupConnection } from "../components/cup";
 import { adConnection, dnsConnection, ocsConnection } from "../components/microsoft";
 import type { LabConfig } from "../config";
@@ -40,25 +41,8 @@ export interface LabConnections {
   ocs?: { pool: string /* fqdn */; connection: OcsConnection }[];
 }
 
-/**
- * CUCM's AXL connection as src/components/cucm.ts cucmConnection builds it (that one is a Pulumi
- * secret output; this is the plain value, with the same fields and retry bounds).
- */
-export function axlConnectionOf(cfg: LabConfig): AxlConnection {
-  const c = cfg.cucm;
-  return axlConnectionSchema.parse({
-    host: c.host,
-    port: c.port,
-    username: c.username,
-    password: c.password,
-    release: c.release,
-    tls: c.tls,
-    timeoutMs: c.timeoutMs,
-    retries: c.retries,
-    minRetryDelayMs: 500,
-    maxRetryDelayMs: 10_000,
-  });
-}
+/** CUCM's AXL connection as the program builds it (src/components/cucm.ts), checked. */
+export const axlConnectionOf = (cfg: LabConfig): AxlConnection => axlConnectionSchema.parse(axlConnection(cfg));
 
 /** The connections of a checked stack config, built exactly as src/components build them. */
 export function connectionsOf(cfg: LabConfig): LabConnections {

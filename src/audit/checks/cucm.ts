@@ -14,7 +14,7 @@ import type { CheckDef, Finding } from "../types";
 export const CUCM_CHECKS: CheckDef[] = [
   { id: "cucm.userGroups", system: "cucm", scope: "user", step: "B5", title: "CTI groups", rule: "the end user exists and is in Standard CTI Enabled and Standard CCM End Users" },
   { id: "cucm.presenceLicense", system: "cucm", scope: "user", step: "B6", title: "UPS/UPC", rule: "the end user has Cisco Unified Presence and Unified Personal Communicator enabled (IM and Presence on 12.5+)" },
-  { id: "cucm.ctiControl", system: "cucm", scope: "user", step: "B3", title: "CTI control", rule: "every phone of the user is a controlled device of the CTI application user (or the user is in Standard CTI Allow Control of All Devices)" },
+  { id: "cucm.ctiControl", system: "cucm", scope: "user", step: "B3", title: "CTI control", rule: "every phone of the user is a controlled device of the CTI application user (or that application user is in Standard CTI Allow Control of All Devices)" },
   { id: "cucm.callsPerLine", system: "cucm", scope: "user", step: "B8", title: "7931 limits", rule: "a 7931 takes one call per line (maximum calls 1, busy trigger 1) and No Rollover, or CTI cannot control it" },
   { id: "cucm.ctiAppUser", system: "cucm", scope: "system", step: "B3", title: "CTI application user", rule: "the CTI application user (rcclab:cti.userid) exists and is in Standard CTI Enabled" },
   { id: "cucm.ctiManager", system: "cucm", scope: "system", step: "B3", title: "CTIManager", rule: "Cisco CTIManager is activated and running on every CTI node desk phone control uses" },
