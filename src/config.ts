@@ -18,8 +18,8 @@ import { PHONE_MODEL_NAMES, PHONE_MODELS, supports, type PhoneModel } from "../p
 
 export const NAMESPACE = "rcclab";
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+export const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 const fqdn = z.string().regex(FQDN, "must be a fully qualified domain name, e.g. cup.lab.example.com");
 const domain = z.string().regex(FQDN, "must be a DNS domain, e.g. lab.example.com");

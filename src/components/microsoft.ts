@@ -18,11 +18,10 @@ import { RecordSet } from "../../providers/dns/recordSet";
 import { type OcsConnection, ocsConnectionSchema } from "../../providers/ocs/client";
 import { HostAuthorization } from "../../providers/ocs/hostAuthorization";
 import { StaticRoute } from "../../providers/ocs/staticRoute";
-import type { LabConfig } from "../config";
+import { FQDN, type LabConfig } from "../config";
 import { communicatorSettings, ocsTransport, rccUsers } from "../derive";
 import { childrenOf } from "./origin";
 
-const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 export class MicrosoftSide extends pulumi.ComponentResource {
   readonly communicatorSettings: ReturnType<typeof communicatorSettings>;

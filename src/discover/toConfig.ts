@@ -11,6 +11,7 @@
 import { emServiceUrl } from "../../providers/cucm/ipPhoneService";
 import { PHONE_MODEL_NAMES, PHONE_MODELS, supports, type PhoneModel } from "../../providers/cucm/models";
 import { versionMatches } from "../../providers/cucm/version";
+import { FQDN, IPV4, ctiSchema, extensionMobilitySchema, trunkSchema, userSchema } from "../config";
 import type { LabInventory, SystemName } from "../inventory/types";
 
 /** An object that does not fit the guide's shape (left out), or a difference `up` would change. */
@@ -42,21 +43,13 @@ export interface Discovered {
   changes: Misfit[];
 }
 
-const DEFAULT_USER_GROUPS = ["Standard CCM End Users", "Standard CTI Enabled"];
-const DEFAULT_CTI_GROUPS = ["Standard CTI Enabled", "Standard CTI Allow Control of All Devices"];
-const DEFAULT_TRUNK = {
-  name: "CUP-SIP-Trunk",
-  description: "SIP trunk to Cisco Unified Presence",
-  devicePoolName: "Default",
-  locationName: "Hub_None",
-  sipProfileName: "Standard SIP Profile",
-};
-const DEFAULT_TRUNK_PROFILE = { name: "CUP Non Secure SIP Trunk Profile", description: "Non Secure SIP Trunk Profile for CUP (rcclab)" };
-const EM_SERVICE = "Extension Mobility";
-const USERID = /^[A-Za-z0-9._-]{1,64}$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+// The schema's defaults (src/config.ts), left out of the file where the lab has them.
+const DEFAULT_USER_GROUPS = userSchema.shape.userGroups.parse(undefined);
+const DEFAULT_CTI_GROUPS = ctiSchema.shape.userGroups.parse(undefined);
+const { securityProfile: DEFAULT_TRUNK_PROFILE, ...DEFAULT_TRUNK } = trunkSchema.parse(undefined);
+const EM_SERVICE = extensionMobilitySchema.parse(undefined).serviceName;
+const USERID = userSchema.shape.userid;
+const E164 = userSchema.shape.e164;
 
 const lc = (s: string) => s.toLowerCase();
 const noDot = (s: string) => s.replace(/\.$/, "");
@@ -220,7 +213,7 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
       continue;
     }
     const phone = phones.get(lc(myPhones[0]!))!;
-    if (!USERID.test(u.userid)) why.push("the userid is not one rcclab takes (letters, digits, '.', '_', '-')");
+    if (!USERID.safeParse(u.userid).success) why.push("the userid is not one rcclab takes (letters, digits, '.', '_', '-')");
     if (!u.firstName) why.push("has no first name");
     if ((u.firstName ?? "").length > 64 || u.lastName.length > 64) why.push("a name is longer than rcclab's 64 characters");
     const model = phone.model as PhoneModel;
@@ -230,7 +223,7 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
     if (!mac) why.push(`the phone's name ${phone.name} is not SEP + MAC`);
     const line = phone.lines.length === 1 ? phone.lines[0]! : undefined;
     if (!line) why.push(`the phone has ${phone.lines.length} lines; rcclab's users have one`);
-    else if (line.index !== 1 || line.routePartitionName || !E164.test(plainPattern(line.pattern))) why.push(`the phone's line is not one E.164 number without a partition on button 1 (${line.pattern})`);
+    else if (line.index !== 1 || line.routePartitionName || !E164.safeParse(plainPattern(line.pattern)).success) why.push(`the phone's line is not one E.164 number without a partition on button 1 (${line.pattern})`);
     const e164 = line ? plainPattern(line.pattern) : "";
     const sharers = (holders.get(lc(phone.name)) ?? []).filter((x) => x !== u.userid);
     if (sharers.length) why.push(`the phone is also ${sharers.join(", ")}'s`);
