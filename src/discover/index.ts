@@ -20,7 +20,9 @@ import { stackConfigPath } from "../engine/stackConfig";
 import { axlConnectionOf, type InventoryProgress, type LabConnections, readInventory } from "../inventory";
 import type { LabInventory } from "../inventory/types";
 import { loadSource, type Source } from "./connections";
-import { ACCESS_SECRETS, type Access, type Misfit, discoverPools, getPath, inventoryToConfig } from "./toConfig";
+import { discoverPools } from "./pools";
+import { getPath, type Misfit } from "./shape";
+import { ACCESS_SECRETS, type Access, inventoryToConfig } from "./toConfig";
 import { describeDifference, type Difference, verifyConfig } from "./verify";
 import { differenceMisfit, secretCommands, stackYaml } from "./yaml";
 
