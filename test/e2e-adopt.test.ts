@@ -108,6 +108,13 @@ describe("rcclab adopt", { timeout: 600_000 }, () => {
   });
 
   it("destroy forgets adopted objects and leaves them on their systems; --delete-adopted deletes them", async () => {
+    // On a terminal the plan says what is forgotten and asks; 'n' changes nothing.
+    const asked = await runCliInTerminal(["destroy", ...t.stackArgs], "n");
+    expect(asked.asked, asked.out).toBe(true);
+    expect(asked.out).toMatch(/Plan: 0 to create, 0 to update, 0 to replace, 1 to delete, \d+ adopted to forget \(left on their systems\)/);
+    expect(asked.out).toMatch(/\^ forget rcclab:cucm:Phone cucm-phone-SEP001E4AAABB01/);
+    expect(asked.out).toMatch(/destroy stack local: it deletes 1 object rcclab created and forgets \d+ adopted objects \(left on their systems\)/);
+    expect(asked.code).toBe(1);
     const plan = await t.rcclab("destroy", "--json");
     expect(plan.code, plan.err).toBe(0);
     const doc = JSON.parse(plan.out);

@@ -112,13 +112,14 @@ async function allowDeletes(io: Io, engine: EngineName, verb: "destroy" | "rebui
   // Local engine: from the state alone (no system is called); Pulumi engine: a destroy preview.
   const p = await commands.destroyPlan(opts);
   const count = `${p.summary.delete} object${p.summary.delete === 1 ? "" : "s"}`;
+  const forgets = p.summary.forget ? ` and forgets ${p.summary.forget} adopted object${p.summary.forget === 1 ? "" : "s"} (left on their systems)` : "";
   if (!interactive()) {
-    throw new commands.CommandError(`refusing to ${verb} without a terminal: it deletes ${count} rcclab created for stack ${io.flags.stack}; nothing was changed. Re-run with --yes`);
+    throw new commands.CommandError(`refusing to ${verb} without a terminal: it deletes ${count} rcclab created for stack ${io.flags.stack}${forgets}; nothing was changed. Re-run with --yes`);
   }
-  if (p.summary.delete === 0) return "nothing";
+  if (p.summary.delete === 0 && !p.summary.forget) return "nothing";
   showPlan(io, p.steps, p.summary);
   const then = verb === "rebuild" ? ", then builds the lab again" : "";
-  return (await ask(io, `${verb} stack ${io.flags.stack}`, `deletes ${count} rcclab created${then}`)) ? "go" : "no";
+  return (await ask(io, `${verb} stack ${io.flags.stack}`, `deletes ${count} rcclab created${forgets}${then}`)) ? "go" : "no";
 }
 
 /** The destroy itself: steps printed as they go; the deletes done. */

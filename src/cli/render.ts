@@ -73,12 +73,13 @@ export const visibleSteps = <T extends Step>(steps: readonly T[], showSame: bool
 /** A plan: every shown step with its fields. */
 export const planLines = (steps: readonly Step[], showSame: boolean): string[] => visibleSteps(steps, showSame).flatMap(stepLines);
 
-const total = (s: Summary) => s.create + s.update + s.replace + s.delete;
+const total = (s: Summary) => s.create + s.update + s.replace + s.delete + (s.forget ?? 0);
 
-/** `Plan: 2 to create, 1 to update, 0 to replace, 3 to delete, 40 unchanged`. */
+/** `Plan: 2 to create, 1 to update, 0 to replace, 3 to delete, 40 unchanged` (and adopted objects to forget, when any). */
 export function planSummary(s: Summary): string {
   if (total(s) === 0) return `Plan: no changes (${s.same} unchanged)`;
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.same} unchanged`;
+  const forget = s.forget ? `, ${s.forget} adopted to forget (left on their systems)` : "";
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete${forget}, ${s.same} unchanged`;
 }
 
 /** What `up` did, with the same counts as the plan. */

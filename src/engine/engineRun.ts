@@ -157,9 +157,10 @@ export class EngineRun {
   }
 
   /**
-   * Delete entries (objects, and the components that held them); an object the stack adopted is
-   * forgotten instead (left on its system), unless adopted as owned or deleteAdopted is set, dependents first, independent ones
-   * at once. A dry run lists the deletes, calling no system.
+   * Delete entries (objects, and the components that held them), dependents first, independent ones
+   * at once. An object the stack adopted is forgotten instead (dropped from the state, left on its
+   * system) unless it was adopted as owned or deleteAdopted is set. A dry run lists the steps,
+   * calling no system.
    */
   protected async deleteAll(phase: Progress["phase"], entries: Entry[]): Promise<void> {
     const order = deletionOrder(entries);
