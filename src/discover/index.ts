@@ -84,7 +84,9 @@ function summaryOf(system: string, inv: LabInventory): string | undefined {
     case "ad":
       return inv.ad ? `AD: ${plural(inv.ad.pools.length, "OCS pool")}, ${plural(inv.ad.users.length, "user")} (${inv.ad.users.filter((u) => u.lineUri).length} with a Line URI)` : undefined;
     case "dns":
-      return inv.dns ? `DNS: ${plural(inv.dns.records.length, "record set")} in ${inv.dns.zone} and ${inv.dns.reverseZone}` : undefined;
+      return inv.dns
+        ? `DNS: ${plural(inv.dns.records.length, "record set")} in ${inv.dns.zone} and ${inv.dns.reverseZone}${inv.dns.byQuery ? ` (${inv.dns.byQuery.join(" and ")} refused the transfer: the guide's names read by query)` : ""}`
+        : undefined;
     case "ocs":
       return inv.ocs ? `OCS: ${inv.ocs.pools.map((p) => `${p.pool} (${plural(p.routes.length, "static route")}, ${plural(p.hosts.length, "authorized host")})`).join(", ") || "no pool"}` : undefined;
   }

@@ -24,7 +24,7 @@ import type { LabConfig } from "../config";
 import { readAd } from "./ad";
 import { readCucm } from "./cucm";
 import { readCup } from "./cup";
-import { readDns } from "./dns";
+import { type DnsNames, readDns } from "./dns";
 import { readOcs } from "./ocs";
 import type { LabInventory, SystemName } from "./types";
 import { quietLog, type ReaderContext } from "./util";
@@ -129,16 +129,27 @@ export async function readInventory(conns: LabConnections, opts: InventoryOption
       inv.unread.push({ system, what: "everything", message: String((e as Error)?.message ?? e).split("\n")[0]! });
     }
   };
+  const adRead = run("ad", () => readAd(conns.ad!, ctx("ad")), (v) => (inv.ad = v));
   await Promise.all([
     run("cucm", () => readCucm(conns.cucm!, ctx("cucm")), (v) => (inv.cucm = v)),
     run("cup", () => readCup(stripFqdn(conns.cup!), ctx("cup")), (v) => (inv.cup = v)),
-    run("ad", () => readAd(conns.ad!, ctx("ad")), (v) => (inv.ad = v)),
-    run("dns", () => readDns(conns.dns!, ctx("dns")), (v) => (inv.dns = v)),
+    adRead,
+    // A zone that refuses transfers is read by the guide's names, which AD's pools complete.
+    run("dns", () => readDns(conns.dns!, ctx("dns"), () => adRead.then(() => dnsNames(conns, inv))), (v) => (inv.dns = v)),
     run("ocs", () => readOcs(conns.ocs!, ctx("ocs")), (v) => (inv.ocs = v)),
   ]);
   // A stable order, whatever finished first.
   inv.unread.sort((a, b) => SYSTEMS.indexOf(a.system) - SYSTEMS.indexOf(b.system));
   return inv;
+}
+
+/** The names the guide's DNS records use (A1): CUP, CUCM and the pools; the SIP domains of AD's users. */
+function dnsNames(conns: LabConnections, inv: LabInventory): DnsNames {
+  const zone = conns.dns!.zone.replace(/\.$/, "").toLowerCase();
+  const pools = (inv.ad?.pools ?? []).map((p) => p.fqdn || `${p.name}.${zone}`);
+  const cucm = conns.cucm?.host && !/^[\d.]+$/.test(conns.cucm.host) ? [conns.cucm.host] : [];
+  const domains = (inv.ad?.users ?? []).flatMap((u) => /^sip:[^@]+@(.+)$/i.exec(u.sipAddress ?? "")?.[1] ?? []);
+  return { hosts: [...(conns.cup ? [conns.cup.fqdn] : []), ...cucm, ...pools], sipDomains: [zone, ...domains] };
 }
 
 function stripFqdn(c: CupConnection & { fqdn: string }): CupConnection {

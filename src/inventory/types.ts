@@ -99,6 +99,8 @@ export interface DnsInventory {
   reverseZone: string;
   /** Every RRset of both zones (by zone transfer, or by queries when transfers are refused). */
   records: RRset[];
+  /** Zones whose transfer was refused: only the guide's names were read, by query (./dns.ts). */
+  byQuery?: string[];
 }
 
 export interface OcsPoolInventory {

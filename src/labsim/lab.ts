@@ -93,6 +93,8 @@ export interface LabOptions {
   cupSshPort?: number;
   /** CUP's database as a real CUP might differ from the simulator's reading (tests of preflight). */
   cupSchemaVariant?: SchemaVariant;
+  /** Who may transfer the DNS zones (default "signed"; "none" as a Windows DNS that allows no transfers). */
+  dnsTransfers?: "signed" | "any" | "none";
 }
 
 export interface Lab {
@@ -138,6 +140,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     zones: LAB.dns.zones,
     tsigKeys: [LAB.dns.tsig],
     port: opts.dnsPort ?? LAB.dns.port,
+    ...(opts.dnsTransfers ? { transfers: opts.dnsTransfers } : {}),
     stateFile: path.join(dir, "dns.json"),
     // The domain controller's records existed before rcclab: they must survive a destroy.
     seed: [
