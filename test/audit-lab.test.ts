@@ -16,7 +16,8 @@ import { INCOMING_ACL } from "../providers/cup/catalog";
 import type { Finding } from "../src/audit/types";
 import type { Lab } from "../src/labsim/lab";
 import { chromiumPath, findAll, renderInChromium } from "./support/chromium";
-import { runCliInTerminal, startTestLab, type TestLab } from "./support/lab";
+import { loadStackConfig } from "../src/engine/stackConfig";
+import { PASSPHRASE, runCliInTerminal, startTestLab, type TestLab } from "./support/lab";
 import { labClients } from "./support/snapshot";
 
 const chromium = chromiumPath();
@@ -48,21 +49,21 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("passes on the lab rcclab built: exit 0, every check passed (C4's password: not verifiable on the simulator)", async () => {
+  it("passes on the lab rcclab built: exit 0, every check passed (C4's password by a login test on CUCM)", async () => {
     const { code, doc, err } = await audit();
     expect(code, err).toBe(0);
     expect(doc).toMatchObject({ ok: true, outcome: "ready", exitCode: 0, problems: [] });
     expect(doc.users.map((u) => u.userid)).toEqual(["asmith", "bjones", "cwu", "dlee", "eng"]);
     const notPassed = doc.findings.filter((f) => f.status !== "pass").map((f) => `${f.status} ${f.check} ${f.user ?? f.object}`);
-    // The 7931 check applies to cwu's phone only; the simulator serves no doAuthenticateUser.
-    expect(notPassed.sort()).toEqual(["na cucm.callsPerLine asmith", "na cucm.callsPerLine bjones", "na cucm.callsPerLine dlee", "na cucm.callsPerLine eng", "unverified cup.ctiPassword CUP desk phone control"]);
+    // The 7931 check applies to cwu's phone only.
+    expect(notPassed.sort()).toEqual(["na cucm.callsPerLine asmith", "na cucm.callsPerLine bjones", "na cucm.callsPerLine dlee", "na cucm.callsPerLine eng"]);
     // On a terminal: a status line while the lab is read (cleared), then the answer.
     const tty = await runCliInTerminal(["audit", ...t.stackArgs]);
     expect(tty.code).toBe(0);
     expect(tty.out).toMatch(/\r\x1b\[2Kchecking \d+(\/\d+)?  cucm: phones  \d+s/);
-    expect(tty.out).toMatch(/Stack local: ready for remote call control\. 5 RCC users; 66 passed, 0 failed, 1 not verifiable, 4 not applicable/);
+    expect(tty.out).toMatch(/Stack local: ready for remote call control\. 5 RCC users; 67 passed, 0 failed, 0 not verifiable, 4 not applicable/);
     const pw = doc.findings.find((f) => f.check === "cup.ctiPassword")!;
-    expect(pw.message).toMatch(/^password not verifiable: CUCM does not answer doAuthenticateUser/);
+    expect(pw.message).toMatch(/^CUCM accepts rcclab:cti\.password for rcc-cti \(AXL doAuthenticateUser\)/);
     // Every check family has passing findings on the built lab.
     const passed = new Set(doc.findings.filter((f) => f.status === "pass").map((f) => f.check));
     for (const id of ["ad.lineUri", "ad.rcc", "ad.lineServer", "ad.homePool", "ad.sipDomain", "cucm.userGroups", "cucm.presenceLicense", "cucm.ctiControl", "cucm.callsPerLine", "cucm.ctiAppUser", "cucm.ctiManager", "cucm.trunk", "cup.userAssigned", "cup.ctiUser", "cup.incomingAcl", "ocs.staticRoute", "ocs.hostAuthorization", "dns.srv", "dns.a", "dns.ptr"]) {
@@ -89,6 +90,8 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
       // Neither a controlled device nor controlled through the all-devices group.
       associatedDevices: a.associatedDevices.filter((d) => d !== "SEP001E4AAABB04"),
       userGroups: a.userGroups.filter((g) => g !== "Standard CTI Allow Control of All Devices"),
+      // And its password changed on CUCM only: desk phone control can no longer sign in.
+      password: "Changed-by-hand-1",
     }));
     await axl.update(axl.adapter.phone, "SEP001E4AAABB03", ({ uuid: _u, ...p }) => ({ ...p, lines: p.lines.map((l) => ({ ...l, maxNumCalls: 4, busyTrigger: 2 })) }));
     await axl.update(axl.adapter.sipTrunk, "CUP-SIP-Trunk", ({ uuid: _u, ...tr }) => ({ ...tr, destinationAddress: "10.0.0.99" }));
@@ -132,6 +135,7 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
       { check: "cucm.trunk", object: "SIP trunk CUP-SIP-Trunk", fix: /^rcclab:trunk .*Device > Trunk > CUP-SIP-Trunk: Destination Address cup\.lab\.example\.com, port 5060$/ },
       { check: "cup.userAssigned", object: "CUP user eng", user: "eng", fix: /^rcclab:users\[4\]\.rcc .*Deskphone Control > User Assignment: assign eng$/ },
       { check: "cup.ctiUser", object: "CUP desk phone control", fix: /^rcclab:cti\.userid .*Deskphone Control > Settings: Application Username rcc-cti$/ },
+      { check: "cup.ctiPassword", object: "CUP desk phone control", fix: /^set rcclab:cti\.password to rcc-cti's password on CUCM .*Application User > rcc-cti: Password, and the same in CUP Administration > Application > Deskphone Control > Settings: Application Password$/ },
       { check: "cup.incomingAcl", object: "OCS front end ocsfe2.lab.example.com", fix: /^rcclab:cup\.acl .*Incoming ACL > Add New: ocsfe2\.lab\.example\.com$/ },
       { check: "ocs.staticRoute", object: "OCS pool pool2.lab.example.com", fix: /Enterprise pools > pool2\.lab\.example\.com > Front End Properties > Routing > Add: Matching URI cup\.lab\.example\.com, Next hop 127\.0\.0\.1 port 5060 TCP$/ },
       { check: "ocs.hostAuthorization", object: "OCS pool pool1.lab.example.com", fix: /pool1\.lab\.example\.com > Front End Properties > Host Authorization > Add: 127\.0\.0\.1, Throttle as server, Treat as authenticated$/ },
@@ -152,17 +156,24 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
     expect(msg("cucm.ctiManager")).toBe("Cisco CTIManager is not activated on 127.0.0.1");
     expect(msg("ocs.staticRoute")).toBe("no static route matches CUP's FQDN cup.lab.example.com (routes: gw01.lab.example.com → 192.0.2.10:5060, cup2.lab.example.com → 127.0.0.1:5060)");
     expect(msg("cup.ctiUser")).toBe("desk phone control signs in as someone-else, not as the CTI application user rcc-cti");
+    expect(msg("cup.ctiPassword")).toBe(
+      "CUCM refuses rcclab:cti.password for the CTI application user rcc-cti (doAuthenticateUser; it accepts application user rcclab-axl): desk phone control cannot sign in with it",
+    );
 
     // The text answer: each problem and its fix, the summary; exit 2.
     const text = await t.rcclab("audit");
     expect(text.code).toBe(2);
     expect(text.out).toContain("❌ cucm.trunk  SIP trunk CUP-SIP-Trunk: CUP-SIP-Trunk points at 10.0.0.99:5060, not at CUP (cup.lab.example.com)");
     expect(text.out).toMatch(/^ {3}fix: rcclab:trunk \(rcclab up applies it\)/m);
-    expect(text.out).toMatch(/Stack local: not ready: problems found\. 5 RCC users; \d+ passed, 19 failed, 1 not verifiable, \d+ not applicable/);
+    expect(text.out).toMatch(/Stack local: not ready: problems found\. 5 RCC users; \d+ passed, 20 failed, 0 not verifiable, \d+ not applicable/);
 
-    // rcclab up puts the lab back; the audit agrees.
+    // rcclab up puts the lab back, all but the password it never re-sends unchanged; the audit agrees.
     const up = await t.rcclab("up");
     expect(up.code, up.err + up.out).toBe(0);
+    const after = await audit();
+    expect(after.doc.problems.map((p) => p.check)).toEqual(["cup.ctiPassword"]);
+    const cti = loadStackConfig(path.join(t.stacksDir, "Pulumi.local.yaml"), { passphrase: PASSPHRASE }).config["rcclab:cti"] as { password: string };
+    await axl.update(axl.adapter.appUser, "rcc-cti", ({ uuid: _u, ...a }) => ({ ...a, password: cti.password }));
     const again = await audit();
     expect(again.doc.problems).toEqual([]);
     expect(again.code).toBe(0);
@@ -222,7 +233,7 @@ describe("rcclab audit on the embedded lab", { timeout: 300_000 }, () => {
     // The system sections: the CUP section counts jdoe's problem; the summary line says so.
     const cupSection = findAll(dom, (e) => e.tag === "section" && e.attrs["data-system"] === "cup")[0]!;
     expect(findAll(cupSection, (e) => e.tag === "h2")[0]!.text).toBe("CUP 1 problem");
-    expect(findAll(dom, (e) => e.attrs.id === "summary")[0]!.text).toMatch(/^Stack local: not ready: problems found\. 6 RCC users; \d+ passed, 5 failed, 1 not verifiable, 5 not applicable$/);
+    expect(findAll(dom, (e) => e.attrs.id === "summary")[0]!.text).toMatch(/^Stack local: not ready: problems found\. 6 RCC users; \d+ passed, 5 failed, 0 not verifiable, 5 not applicable$/);
   });
 
   it("a bad stack is refused before any system is called: each problem by its YAML path, exit 1", async () => {

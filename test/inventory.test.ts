@@ -67,7 +67,7 @@ describe("the live lab's inventory on the embedded lab", { timeout: 300_000 }, (
     expect(cti.associatedDevices).toEqual(rccUsers(cfg).map(phoneName).sort());
     expect(cti.userGroups).toEqual([...cfg.cti.userGroups].sort());
     expect("password" in cti).toBe(false);
-    expect(cucm.appUsers.map((a) => a.userid).sort()).toEqual(["existing-app", cfg.cti.userid].sort());
+    expect(cucm.appUsers.map((a) => a.userid).sort()).toEqual([...LAB_SEED.appUsers!.map((a) => a.userid), cfg.cti.userid].sort());
     expect(cucm.trunks).toEqual([expect.objectContaining({ name: cfg.trunk.name, destinationAddress: cfg.cup.host, destinationPort: 5060, securityProfileName: cfg.trunk.securityProfile.name })]);
     expect(cucm.trunkSecurityProfiles).toEqual([expect.objectContaining({ name: cfg.trunk.securityProfile.name })]);
     expect(cucm.meetMe).toEqual([expect.objectContaining({ pattern: "\\+14085559000", description: "Meet-Me conference", minimumSecurityLevel: "Non Secure" })]);

@@ -74,7 +74,11 @@ export const LAB_SEED: CucmSeed = {
       lines: [{ index: 1, pattern: "\\+14085550100" }],
     },
   ],
-  appUsers: [{ userid: "existing-app", password: "Existing-Pa55", associatedDevices: ["SEP00AA00BB0001"] }],
+  appUsers: [
+    { userid: "existing-app", password: "Existing-Pa55", associatedDevices: ["SEP00AA00BB0001"] },
+    // rcclab's AXL user is an application user too, as on a real CUCM (Standard AXL API Access).
+    { userid: LAB.cucm.username, password: LAB.cucm.password },
+  ],
 };
 
 export interface LabOptions {

@@ -83,7 +83,11 @@ export function cupChecks(ctx: AuditContext): Finding[] {
   } else sys("cup.ctiUser", "pass", obj, `desk phone control signs in as ${dpc.applicationUsername}${inv.cucm ? ", an application user on CUCM" : ""}`);
 
   const probe = ctx.probes.ctiPassword;
-  const pwFix = fix("rcclab:cti.password", `${SETTINGS}: Application Password (and CUCM Administration > User Management > Application User > ${cfg.cti.userid}: Password)`);
+  // A password is write-only: rcclab up re-sends it only when rcclab:cti.password changes, so the fix
+  // is to make the stack's value the one CUCM has, or to set both by hand.
+  const pwFix =
+    `set rcclab:cti.password to ${cfg.cti.userid}'s password on CUCM (rcclab up then writes it to desk phone control too; an unchanged ` +
+    `password is never re-sent), or by hand: CUCM Administration > User Management > Application User > ${cfg.cti.userid}: Password, and the same in ${SETTINGS}: Application Password`;
   if (!probe) sys("cup.ctiPassword", "unverified", obj, "password not verifiable: no login test was made", pwFix);
   else sys("cup.ctiPassword", probe.status, obj, probe.message, probe.status === "pass" ? undefined : pwFix);
 

@@ -173,6 +173,24 @@ const COMMON_OPS: OpDef[] = [
     model: SQL,
     run: (ctx, req) => [x("return", [x("rowsUpdated", String(executeUpdate(ctx.db, sqlText(req), ctx.family)))])],
   },
+  {
+    // AuthenticateUserReq (AXL 7.0 … 14.0 alike): userid and a password, or a PIN ("applicable for
+    // end users only"), checked against CUCM's users — application users by password, end users by
+    // password or PIN. `code` is IMS's result code, whose values Cisco does not publish: 0 here when
+    // authenticated, 1 otherwise.
+    name: "doAuthenticateUser",
+    write: false,
+    model: fields("userid (password|pin)"),
+    run(ctx, req) {
+      const userid = (str(req, "userid") ?? "").trim();
+      const password = str(req, "password");
+      const pin = str(req, "pin");
+      const app = password !== undefined ? appUsers.find(ctx.db, { userid }) : undefined;
+      const end = app ? undefined : endUsers.find(ctx.db, { userid });
+      const ok = app ? app.password === password : !!end && (password !== undefined ? end.password === password : end.pin === pin);
+      return [x("return", [x("userAuthenticated", tf(ok)), x("code", ok ? "0" : "1")])];
+    },
+  },
 ];
 
 const tf = (b: boolean): string => (b ? "true" : "false");
