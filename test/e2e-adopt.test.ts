@@ -10,7 +10,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AxlClient } from "../providers/cucm/axl/client";
-import { runCli, runCliInTerminal, startTestLab, type TestLab } from "./support/lab";
+import { loadStackConfig } from "../src/engine/stackConfig";
+import { LAB } from "../src/labsim/lab";
+import { PASSPHRASE, runCli, runCliInTerminal, startTestLab, type TestLab } from "./support/lab";
 import { type Snapshot, labClients } from "./support/snapshot";
 
 /** AXL operations that change CUCM (adopt must send none). */
@@ -55,6 +57,12 @@ describe("rcclab adopt", { timeout: 600_000 }, () => {
     expect(doc.steps.filter((s: { detail?: string }) => s.detail !== "matches the stack")).toEqual([]);
     expect(t.lab.cucm.requests.slice(before).filter((q) => WRITES.test(q.operation ?? ""))).toEqual([]);
     expect(await snapshot()).toEqual(built);
+    // The adopted entries' secrets (connections, the CTI password) are sealed in the state, as up's are.
+    const state = fs.readFileSync(path.join(t.stateDir, "local.state.json"), "utf8");
+    const { config } = loadStackConfig(path.join(t.stacksDir, "Pulumi.local.yaml"), { passphrase: PASSPHRASE });
+    for (const secret of [LAB.cucm.password, LAB.cup.password, LAB.cup.cliPassword, LAB.ocs.password, LAB.directory.password, (config["rcclab:cti"] as { password: string }).password]) {
+      expect(state).not.toContain(secret);
+    }
 
     const preview = await t.rcclab("preview", "--expect-no-changes");
     expect(preview.code, preview.out + preview.err).toBe(0);
