@@ -6,14 +6,14 @@
  * and C4's password login test with its application-user control.
  */
 import * as fs from "node:fs";
-import * as https from "node:https";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { aclCovers } from "../src/audit/checks/cup";
 import { doAuthenticateUser, probeCtiPassword } from "../src/audit/probes";
-import { ensureLabCa, issueServerCert } from "../src/labsim/ca";
+import { axlConnectionSchema } from "../providers/cucm/axl/client";
+import { startCucmSim } from "../src/labsim/cucm";
+import { validateAxlRequests } from "./support/axl-schema";
 import { auditLab } from "../src/audit/run";
 import { exitCodeOf } from "../src/audit/types";
 import { guideRecordSets } from "../providers/dns/guide";
@@ -269,40 +269,27 @@ describe("C4's password login test (doAuthenticateUser)", () => {
 });
 
 describe("doAuthenticateUser on the wire", () => {
-  it("sends one SOAP request (7.0's namespace and SOAPAction, Basic auth, the password escaped) and reads userAuthenticated or the fault", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-auth-"));
-    const ca = ensureLabCa(path.join(dir, "ca"));
-    const cert = issueServerCert(ca, ["localhost"]);
-    const seen: { headers: Record<string, unknown>; body: string }[] = [];
-    const server = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
-      let body = "";
-      req.on("data", (d: Buffer) => (body += d.toString()));
-      req.on("end", () => {
-        seen.push({ headers: req.headers, body });
-        const ok = body.includes("<password>p&amp;w&lt;1&gt;</password>");
-        if (body.includes("<userid>nobody</userid>")) {
-          res.writeHead(500, { "Content-Type": "text/xml" });
-          res.end(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>Item not valid: &quot;nobody&quot;</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`);
-          return;
-        }
-        res.writeHead(200, { "Content-Type": "text/xml" });
-        res.end(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:doAuthenticateUserResponse xmlns:ns="http://www.cisco.com/AXL/API/7.0"><return><userAuthenticated>${ok}</userAuthenticated><code>0</code></return></ns:doAuthenticateUserResponse></soapenv:Body></soapenv:Envelope>`);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const conn = { host: "localhost", port: (server.address() as AddressInfo).port, username: "axl", password: "axl-pw", release: "7.0", tls: { caPem: ca.caPem }, timeoutMs: 5000 } as never;
-    try {
-      expect(await doAuthenticateUser(conn, "rcc-cti", "p&w<1>")).toEqual({ authenticated: true });
-      expect(await doAuthenticateUser(conn, "rcc-cti", "wrong")).toEqual({ authenticated: false });
-      expect(await doAuthenticateUser(conn, "nobody", "x")).toEqual({ fault: 'Item not valid: "nobody" (HTTP 500)' });
-      const first = seen[0]!;
-      expect(first.headers.soapaction).toBe('"CUCM:DB ver=7.0 doAuthenticateUser"');
-      expect(first.headers.authorization).toBe(`Basic ${Buffer.from("axl:axl-pw").toString("base64")}`);
-      expect(first.body).toContain('xmlns:axl="http://www.cisco.com/AXL/API/7.0"');
-      expect(first.body).toContain("<axl:doAuthenticateUser><userid>rcc-cti</userid><password>p&amp;w&lt;1&gt;</password></axl:doAuthenticateUser>");
-    } finally {
-      server.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+  it("goes through rcclab's AXL client to CUCM (the simulator), in Cisco's schema in 7.0 and 14.0; a password stays out of every message", async () => {
+    for (const release of ["7.0", "14.0"] as const) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rcclab-auth-"));
+      const sim = await startCucmSim({ release, caDir: dir, users: { axl: "axl-pw" }, seed: { appUsers: [{ userid: "rcc-cti", password: "p&w<1>" }] } });
+      const conn = axlConnectionSchema.parse({ host: "127.0.0.1", port: sim.port, username: "axl", password: "axl-pw", release, tls: { caPem: sim.caPem }, timeoutMs: 5000, retries: 0 });
+      try {
+        expect(await doAuthenticateUser(conn, "rcc-cti", "p&w<1>")).toEqual({ authenticated: true });
+        expect(await doAuthenticateUser(conn, "rcc-cti", "wrong")).toEqual({ authenticated: false });
+        expect(await doAuthenticateUser(conn, "nobody", "x")).toEqual({ authenticated: false });
+        const sent = sim.requests.filter((r) => r.operation === "doAuthenticateUser");
+        expect(sent).toHaveLength(3);
+        expect(sent[0]!.soapAction).toBe(`"CUCM:DB ver=${release} doAuthenticateUser"`);
+        expect(validateAxlRequests(release, sent.map((r) => r.envelope))).toEqual([]);
+        // CUCM unreachable: the fault says why, never the password.
+        const down = await doAuthenticateUser({ ...conn, port: 1 }, "rcc-cti", "p&w<1>");
+        expect("fault" in down && down.fault).toMatch(/./);
+        expect(JSON.stringify(down)).not.toContain("p&w<1>");
+      } finally {
+        await sim.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 });

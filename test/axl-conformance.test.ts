@@ -391,6 +391,7 @@ function requestsOf(a: ReleaseAdapter): { label: string; req: AxlRequest }[] {
     list.forEach((req, i) => out.push({ label: list.length > 1 ? `${label}.${i}` : label, req }));
   };
   push("getCCMVersion", a.getVersion());
+  push("authenticateUser", a.authenticateUser("rcc-cti", "p&w<1>"));
   push("sqlQuery", a.sqlQuery("select d.name, d.description, n.dnorpattern from device d, devicenumplanmap m, numplan n where d.pkid = m.fkdevice and m.fknumplan = n.pkid and d.name like 'SEP%'"));
   push("sqlUpdate", a.sqlUpdate("update devicenumplanmap set maxnumcalls = 2, busytrigger = 1 where numplanindex = 1"));
   for (const [label, spec] of [["pt", LINE_PT], ["no-pt", LINE_NO_PT]] as const) {
@@ -615,6 +616,7 @@ const responses12 = (ns: string) => ({
 <product>Cisco 7971</product><class>Device Profile</class><protocol>SIP</protocol><protocolSide>User</protocolSide><lines/><phoneTemplateName>Standard 7971 SIP</phoneTemplateName><services/>
 </deviceProfile></return></ns:getDeviceProfileResponse>`,
   version: `<ns:getCCMVersionResponse xmlns:ns="${ns}"><return><componentVersion><version>14.0.1.13900-155</version></componentVersion></return></ns:getCCMVersionResponse>`,
+  authenticated: `<ns:doAuthenticateUserResponse xmlns:ns="${ns}"><return><userAuthenticated>true</userAuthenticated><code>0</code></return></ns:doAuthenticateUserResponse>`,
   trunkSec: `<ns:getSipTrunkSecurityProfileResponse xmlns:ns="${ns}"><return><sipTrunkSecurityProfile uuid="${U.trunkSec}">
 <name>CUP Non Secure SIP Trunk Profile</name><description>Non Secure SIP Trunk Profile for CUP</description><securityMode>Non Secure</securityMode>
 <incomingTransport>TCP+UDP</incomingTransport><outgoingTransport>TCP</outgoingTransport><digestAuthentication>false</digestAuthentication>
@@ -714,6 +716,7 @@ const responses7 = (ns: string) => ({
 <product>Cisco 7971</product><model>Cisco 7971</model><class>Device Profile</class><protocol>SIP</protocol><protocolSide>User</protocolSide>
 <phoneTemplateName>Standard 7971 SIP</phoneTemplateName><presenceGroupName>Standard Presence group</presenceGroupName></profile></return></axl:getDeviceProfileResponse>`,
   version: `<axl:getCCMVersionResponse xmlns:axl="${ns}"><return><componentVersion><version>7.0.2.20000-5</version></componentVersion></return></axl:getCCMVersionResponse>`,
+  authenticated: `<axl:doAuthenticateUserResponse xmlns:axl="${ns}"><return><userAuthenticated>false</userAuthenticated><code>1</code></return></axl:doAuthenticateUserResponse>`,
   trunkSec: `<axl:getSIPTrunkSecurityProfileResponse xmlns:axl="${ns}"><return><SIPTrunkSecurityProfile uuid="${U.trunkSec}">
 <name>CUP Non Secure SIP Trunk Profile</name><description>Non Secure SIP Trunk Profile for CUP</description><securityMode>Non Secure</securityMode>
 <incomingTransport>TCP+UDP</incomingTransport><outgoingTransport>TCP</outgoingTransport><digestAuthentication>false</digestAuthentication>
@@ -1219,6 +1222,7 @@ describe.each(AXL_RELEASES)("AXL %s", (release) => {
 
     it("reads the version, SQL rows and SQL update counts", () => {
       expect(adapter.parseVersion(returnOf(wsdl, r.version))).toBe(release === "7.0" ? "7.0.2.20000-5" : "14.0.1.13900-155");
+      expect(adapter.parseAuthenticated(returnOf(wsdl, r.authenticated))).toBe(release !== "7.0");
       expect(adapter.parseSqlRows(returnOf(wsdl, r.sqlRows))).toEqual([
         { name: "SEP001122334455", description: "Alice RCC phone", dnorpattern: "1001" },
         { name: "SEP00AABBCCDDEE", description: "", dnorpattern: "1003" },

@@ -11,13 +11,12 @@
  *   answers it for application users is shown, not assumed: when the CTI user is refused, the same
  *   call is made for rcclab's own AXL user with the password rcclab just logged in with — and only
  *   when that AXL user is an application user that CUCM accepts is the refusal a problem. Otherwise
- *   the result says "password not verifiable" and why. doAuthenticateUser is not in rcclab's AXL WSDL
- *   subset (providers/cucm/axl/wsdl), so it is sent as one plain SOAP request here.
+ *   the result says "password not verifiable" and why. It goes through rcclab's AXL client
+ *   (providers/cucm/axl: doAuthenticateUser is in its WSDL subsets).
  */
-import * as https from "node:https";
 import type { Logger } from "../../providers/core/kind";
-import { httpsAgent } from "../../providers/core/tls";
-import type { AxlConnection } from "../../providers/cucm/axl/client";
+import { redact } from "../../providers/core/redact";
+import { AxlClient, type AxlConnection } from "../../providers/cucm/axl/client";
 import { CTI_MANAGER } from "../../providers/cucm/serviceActivation";
 import { serviceabilityFor } from "../../providers/cucm/serviceability/client";
 import type { LabConfig } from "../config";
@@ -52,51 +51,18 @@ export async function probeCtiManagers(
 
 type AuthAnswer = { authenticated: boolean } | { fault: string };
 
-const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-/** One doAuthenticateUser request: userAuthenticated, or the fault / HTTP error CUCM answered. */
+/**
+ * One doAuthenticateUser through rcclab's AXL client (its TLS, session, limits and retries): whether
+ * CUCM accepts the password, or why it gave no answer (the password never in the message).
+ */
 export async function doAuthenticateUser(connection: AxlConnection, userid: string, password: string): Promise<AuthAnswer> {
-  const release = connection.release;
-  const body =
-    `<?xml version="1.0" encoding="UTF-8"?>` +
-    `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:axl="http://www.cisco.com/AXL/API/${release}">` +
-    `<soapenv:Body><axl:doAuthenticateUser><userid>${xmlEscape(userid)}</userid><password>${xmlEscape(password)}</password></axl:doAuthenticateUser></soapenv:Body></soapenv:Envelope>`;
-  const target = `https://${connection.host}:${connection.port}/axl/`;
-  const agent = httpsAgent(connection.tls, () => {}, target, { keepAlive: false });
+  const client = new AxlClient(connection, quiet);
   try {
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = https.request(
-        target,
-        {
-          method: "POST",
-          agent,
-          timeout: connection.timeoutMs,
-          headers: {
-            "Content-Type": "text/xml; charset=utf-8",
-            SOAPAction: `"CUCM:DB ver=${release} doAuthenticateUser"`,
-            Authorization: `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString("base64")}`,
-          },
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (d: string) => (text += d));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${connection.timeoutMs} ms`)));
-      req.on("error", reject);
-      req.end(body);
-    });
-    const auth = /<userAuthenticated>\s*(true|false)\s*<\/userAuthenticated>/i.exec(text);
-    if (status === 200 && auth) return { authenticated: auth[1]!.toLowerCase() === "true" };
-    const fault = /<faultstring>([\s\S]*?)<\/faultstring>/i.exec(text)?.[1] ?? /<axlmessage>([\s\S]*?)<\/axlmessage>/i.exec(text)?.[1];
-    const plain = fault?.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-    return { fault: plain ? `${plain.trim().slice(0, 200)} (HTTP ${status})` : `HTTP ${status}` };
+    return { authenticated: await client.authenticateUser(userid, password) };
   } catch (e) {
-    return { fault: messageOf(e) };
+    return { fault: redact(messageOf(e), [password, connection.password]) };
   } finally {
-    agent.destroy();
+    client.close();
   }
 }
 

@@ -239,6 +239,14 @@ export class AxlClient {
   }
 
   /**
+   * Whether CUCM accepts this password for this user (doAuthenticateUser: a login test; it changes
+   * nothing, so it is retried as a read).
+   */
+  async authenticateUser(userid: string, password: string): Promise<boolean> {
+    return this.adapter.parseAuthenticated(await this.execute(this.adapter.authenticateUser(userid, password)));
+  }
+
+  /**
    * CUCM's version (getCCMVersion). The first answer also serves the release check (ensureRelease),
    * so a run that reads the version first (B1) does not ask for it twice.
    */

@@ -312,6 +312,9 @@ export interface ReleaseAdapter {
   parseSqlRows(ret: unknown): Record<string, string>[];
   sqlUpdate(sql: string): AxlRequest;
   parseSqlUpdate(ret: unknown): number;
+  /** doAuthenticateUser with a password: a login test (AuthenticateUserReq; nothing is changed). */
+  authenticateUser(userid: string, password: string): AxlRequest;
+  parseAuthenticated(ret: unknown): boolean;
   line: ObjectCodec<LineSpec, DnRef>;
   phone: ObjectCodec<PhoneSpec, string>;
   sipTrunk: ObjectCodec<SipTrunkSpec, string>;

@@ -603,8 +603,11 @@ export function parseSipTrunkSecurityProfile(ret: unknown, wrapper: string): Got
   });
 }
 
-/** getCCMVersion and executeSQL*: identical in every release rcclab speaks. */
-export function versionAndSql(): Pick<ReleaseAdapter, "getVersion" | "parseVersion" | "sqlQuery" | "parseSqlRows" | "sqlUpdate" | "parseSqlUpdate"> {
+/** getCCMVersion, executeSQL* and doAuthenticateUser: identical in every release rcclab speaks. */
+export function versionAndSql(): Pick<
+  ReleaseAdapter,
+  "getVersion" | "parseVersion" | "sqlQuery" | "parseSqlRows" | "sqlUpdate" | "parseSqlUpdate" | "authenticateUser" | "parseAuthenticated"
+> {
   return {
     getVersion: () => request("getCCMVersion", {}),
     parseVersion(ret) {
@@ -623,5 +626,11 @@ export function versionAndSql(): Pick<ReleaseAdapter, "getVersion" | "parseVersi
       ),
     sqlUpdate: (sql) => request("executeSQLUpdate", { sql }),
     parseSqlUpdate: (ret) => int(record(ret)?.rowsUpdated) ?? 0,
+    authenticateUser: (userid, password) => request("doAuthenticateUser", { userid, password }),
+    parseAuthenticated(ret) {
+      const ok = flag(record(ret)?.userAuthenticated);
+      if (ok === undefined) throw new Error("doAuthenticateUser: no userAuthenticated in the response");
+      return ok;
+    },
   };
 }
