@@ -11,7 +11,7 @@
  * domains the forest root (which holds both) is not the users' domain.
  */
 import { RcclabError } from "../core/errors";
-import type { AdClient } from "./client";
+import { type AdClient, first } from "./client";
 import { lcServicesDn, rtcServiceInConfiguration, rtcServiceInSystem } from "./ocsSchema";
 
 interface Place {
@@ -28,6 +28,20 @@ async function places(client: AdClient): Promise<Place[]> {
     { rtcServiceDn: rtcServiceInConfiguration(nc.configurationNamingContext), what: "the Configuration partition, OCS 2007 R2's default" },
     { rtcServiceDn: rtcServiceInSystem(nc.rootDomainNamingContext), what: "the System container of the forest root domain, where older deployments keep it" },
   ];
+}
+
+/** Every pool (msRTCSIP-Pool below CN=Pools) of the first place that has any: name, FQDN (dNSHostName, "" when unset), DN. */
+export async function listPools(client: AdClient): Promise<{ name: string; fqdn: string; dn: string }[]> {
+  for (const p of await places(client)) {
+    const base = `CN=Pools,${p.rtcServiceDn}`;
+    if (!(await client.get(base, ["objectClass"]))) continue;
+    const found = await client.search(base, "(objectClass=msRTCSIP-Pool)", ["cn", "dNSHostName"], "one");
+    if (!found.length) continue;
+    return found
+      .map((e) => ({ name: first(e, "cn") ?? e.dn.replace(/^CN=([^,]+),.*$/i, "$1"), fqdn: first(e, "dNSHostName") ?? "", dn: e.dn }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+  return [];
 }
 
 /** The pool's LC Services DN, or undefined when it is in none of the places looked in. */

@@ -27,6 +27,11 @@ export function registerKind(type: string, runtime: RuntimeLike): void {
   (g[REGISTRY] ??= new Map()).set(type, runtime);
 }
 
+/** A kind this process has loaded, by its type ("rcclab:cucm:Phone"). */
+export function registeredKind<T = RuntimeLike>(type: string): T | undefined {
+  return (globalThis as unknown as Record<string, Map<string, unknown> | undefined>)[REGISTRY]?.get(type) as T | undefined;
+}
+
 /**
  * The package root: the nearest folder above `from` whose package.json is rcclab's. In this
  * repository that is the checkout; in a program that installed rcclab, node_modules/rcclab. The

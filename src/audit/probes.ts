@@ -14,17 +14,14 @@
  *   the result says "password not verifiable" and why. It goes through rcclab's AXL client
  *   (providers/cucm/axl: doAuthenticateUser is in its WSDL subsets).
  */
-import type { Logger } from "../../providers/core/kind";
 import { redact } from "../../providers/core/redact";
 import { AxlClient, type AxlConnection } from "../../providers/cucm/axl/client";
 import { CTI_MANAGER } from "../../providers/cucm/serviceActivation";
 import { serviceabilityFor } from "../../providers/cucm/serviceability/client";
 import type { LabConfig } from "../config";
 import type { CucmInventory } from "../inventory/types";
+import { messageOf, quietLog } from "../inventory/util";
 import type { PasswordProbe } from "./context";
-
-const quiet: Logger = { info: () => {}, warn: () => {} };
-const messageOf = (e: unknown): string => String((e as Error)?.message ?? e).split("\n")[0]!;
 
 /** CTIManager's state on each CTI node the inventory did not read; a node that does not answer is left out (and said so in `unread`). */
 export async function probeCtiManagers(
@@ -39,7 +36,7 @@ export async function probeCtiManagers(
   await Promise.all(
     nodes.map(async (node) => {
       try {
-        const state = await (await serviceabilityFor(connection, node, quiet)).status(CTI_MANAGER);
+        const state = await (await serviceabilityFor(connection, node, quietLog)).status(CTI_MANAGER);
         out.push({ node, service: CTI_MANAGER, activated: state.activated, running: state.status === "Started" });
       } catch (e) {
         unread.push({ system: "cucm", what: `${CTI_MANAGER} on ${node}`, message: messageOf(e) });
@@ -56,7 +53,7 @@ type AuthAnswer = { authenticated: boolean } | { fault: string };
  * CUCM accepts the password, or why it gave no answer (the password never in the message).
  */
 export async function doAuthenticateUser(connection: AxlConnection, userid: string, password: string): Promise<AuthAnswer> {
-  const client = new AxlClient(connection, quiet);
+  const client = new AxlClient(connection, quietLog);
   try {
     return { authenticated: await client.authenticateUser(userid, password) };
   } catch (e) {

@@ -8,8 +8,10 @@
  * Reads only (CUP is read without its CLI, so no pending service restart is run from here).
  */
 import type { KindRuntime } from "../../providers/core/kind";
+import { registeredKind } from "../../providers/core/provider";
 import { resourceOrigins } from "../components/origin";
 import { planProgram } from "../engine/programCheck";
+import { mapBounded, messageOf } from "../inventory/util";
 
 export interface Difference {
   /** The program's resource name, e.g. "cucm-phone-SEP001E4AAABB01". */
@@ -30,59 +32,44 @@ export interface Difference {
 
 type Runtime = KindRuntime<any, any, any, any>;
 
-function registry(): Map<string, Runtime> {
-  return ((globalThis as Record<string, unknown>)["__rcclabKinds"] as Map<string, Runtime> | undefined) ?? new Map();
-}
-
 /** Every difference between what `config` declares (secrets filled in) and the live lab. */
 export async function verifyConfig(config: Record<string, unknown>, opts: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<Difference[]> {
   const { lab } = require("../program") as typeof import("../program");
   const planned = await planProgram(lab, config, []);
   const origins = resourceOrigins();
-  const kinds = registry();
-  const diffs: (Difference | undefined)[] = new Array(planned.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < planned.length) {
-      const i = next++;
-      const r = planned[i]!;
-      const base = { resource: r.name, type: r.type, id: "", ...(origins.get(r.name) ? { origin: origins.get(r.name)! } : {}), fields: [] };
-      try {
-        const runtime = kinds.get(r.type);
-        if (!runtime) throw new Error(`no kind ${r.type} is registered`);
-        const { inputs, failures } = runtime.check({}, r.inputs);
-        if (failures.length) throw new Error(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
-        const id = runtime.keyOf(inputs) ?? "";
-        base.id = id;
-        let connection = inputs.connection as Record<string, unknown>;
-        if (r.type.startsWith("rcclab:cup:")) {
-          const { cli: _cli, ...rest } = connection;
-          connection = rest;
-        }
-        const got = await runtime.read(id, { ...inputs, connection });
-        const props = got.props as Record<string, unknown> | undefined;
-        if (!props || !Object.keys(props).length) {
-          diffs[i] = { ...base, missing: true };
-        } else {
-          const secrets = new Set<string>(runtime.spec.secrets ?? []);
-          const changed = runtime.changedFields(props, inputs);
-          if (changed.length) {
-            const replaceOn = new Set<string>(runtime.spec.replaceOn ?? []);
-            diffs[i] = {
-              ...base,
-              ...(changed.some((f) => replaceOn.has(f)) ? { replaces: true } : {}),
-              fields: changed.map((f) => ({ field: f, live: secrets.has(f) ? "[secret]" : props[f], declared: secrets.has(f) ? "[secret]" : inputs[f] })),
-            };
-          }
-        }
-      } catch (e) {
-        diffs[i] = { ...base, error: String((e as Error)?.message ?? e).split("\n")[0]! };
+  const diffs = await mapBounded(planned, opts.concurrency ?? 8, async (r): Promise<Difference | undefined> => {
+    const base = { resource: r.name, type: r.type, id: "", ...(origins.get(r.name) ? { origin: origins.get(r.name)! } : {}), fields: [] };
+    try {
+      const runtime = registeredKind<Runtime>(r.type);
+      if (!runtime) throw new Error(`no kind ${r.type} is registered`);
+      const { inputs, failures } = runtime.check({}, r.inputs);
+      if (failures.length) throw new Error(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
+      const id = runtime.keyOf(inputs) ?? "";
+      base.id = id;
+      let connection = inputs.connection as Record<string, unknown>;
+      if (r.type.startsWith("rcclab:cup:")) {
+        const { cli: _cli, ...rest } = connection;
+        connection = rest;
       }
+      const got = await runtime.read(id, { ...inputs, connection });
+      const props = got.props as Record<string, unknown> | undefined;
+      if (!props || !Object.keys(props).length) return { ...base, missing: true };
+      const changed = runtime.changedFields(props, inputs);
+      if (!changed.length) return undefined;
+      const secrets = new Set<string>(runtime.spec.secrets ?? []);
+      const replaceOn = new Set<string>(runtime.spec.replaceOn ?? []);
+      return {
+        ...base,
+        ...(changed.some((f) => replaceOn.has(f)) ? { replaces: true } : {}),
+        fields: changed.map((f) => ({ field: f, live: secrets.has(f) ? "[secret]" : props[f], declared: secrets.has(f) ? "[secret]" : inputs[f] })),
+      };
+    } catch (e) {
+      return { ...base, error: messageOf(e) };
+    } finally {
       opts.onProgress?.(++done, planned.length);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, planned.length) }, worker));
+  });
   return diffs.filter((d): d is Difference => d !== undefined);
 }
 

@@ -10,6 +10,7 @@
  * and field it would have failed on.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { registeredKind } from "../../providers/core/provider";
 import type { ConfigError } from "../config";
 import { readableType } from "./local";
 
@@ -46,10 +47,6 @@ interface KindCheck {
 /** Where a system's connection comes from in the stack config. */
 const CONNECTION_SECTION: Record<string, string> = { cucm: "cucm", cup: "cup", ad: "directory", dns: "dns", ocs: "ocs.ssh" };
 
-/** The kinds registered by the modules the program loaded (see providers/core/provider.ts). */
-function kindRegistry(): Map<string, KindCheck> {
-  return ((globalThis as Record<string, unknown>)["__rcclabKinds"] as Map<string, KindCheck> | undefined) ?? new Map();
-}
 
 /** Run the program under mocks and list every custom resource it declares, with its inputs. */
 export async function planProgram(
@@ -100,10 +97,10 @@ export async function planProgram(
 
 /** Every input a kind would refuse, as config errors (YAML path first, then resource and field). */
 export function checkPlanned(resources: readonly PlannedResource[], origins: ReadonlyMap<string, string> = new Map()): ConfigError[] {
-  const kinds = kindRegistry();
   const errors: ConfigError[] = [];
   for (const r of resources) {
-    const kind = kinds.get(r.type);
+    // Registered by the modules the program loaded (providers/core/provider.ts).
+    const kind = registeredKind<KindCheck>(r.type);
     if (!kind) {
       errors.push({ path: `${r.name}`, message: `no kind ${r.type} is registered (a program error)` });
       continue;

@@ -4,6 +4,7 @@
  * secret and which it manages.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { registeredKind } from "../../providers/core/provider";
 import type { Props } from "./providerHost";
 
 const rpc = require("@pulumi/pulumi/runtime/rpc");
@@ -63,8 +64,7 @@ export function readableType(token: string): string {
 }
 
 export function kindOf(token: string): KindInfo | undefined {
-  const registry = (globalThis as unknown as Record<string, Map<string, KindInfo> | undefined>)["__rcclabKinds"];
-  return registry?.get(readableType(token));
+  return registeredKind<KindInfo>(readableType(token));
 }
 
 /**

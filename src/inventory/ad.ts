@@ -1,36 +1,16 @@
 /**
- * Active Directory's part of the inventory (read only): the OCS pools (one search per place OCS keeps
- * its RTC Service object, see providers/ad/pools.ts) and every user of the domain with its msRTCSIP
+ * Active Directory's part of the inventory (read only): the OCS pools (providers/ad/pools.ts
+ * listPools: where OCS keeps its RTC Service object) and every user of the domain with its msRTCSIP
  * attributes (one paged search, the same listUsers the AD kinds' bulk reads use).
  */
 import { AdClient, type AdConnection, first } from "../../providers/ad/client";
 import { dnEquals } from "../../providers/ad/dn";
-import { RTC, poolOfHomeServer, rtcServiceInConfiguration, rtcServiceInSystem } from "../../providers/ad/ocsSchema";
+import { RTC, poolOfHomeServer } from "../../providers/ad/ocsSchema";
+import { listPools } from "../../providers/ad/pools";
 import type { AdInventory, AdUserInventory } from "./types";
 import { attempt, type ReaderContext } from "./util";
 
 const USER_ATTRS = ["sAMAccountName", "givenName", "sn", "displayName", "userPrincipalName", RTC.primaryUserAddress, RTC.line, RTC.lineServer, RTC.primaryHomeServer, RTC.optionFlags, RTC.userEnabled];
-
-/** The RTC Service objects to look in: the connection's, else OCS 2007 R2's two places. */
-async function rtcServices(client: AdClient): Promise<string[]> {
-  if (client.connection.rtcServiceDn) return [client.connection.rtcServiceDn];
-  const nc = await client.namingContexts();
-  return [rtcServiceInConfiguration(nc.configurationNamingContext), rtcServiceInSystem(nc.rootDomainNamingContext)];
-}
-
-/** The pools under the first RTC Service object that has any (msRTCSIP-Pool objects below CN=Pools). */
-async function readPools(client: AdClient): Promise<AdInventory["pools"]> {
-  for (const rtc of await rtcServices(client)) {
-    const base = `CN=Pools,${rtc}`;
-    if (!(await client.get(base, ["objectClass"]))) continue;
-    const found = await client.search(base, "(objectClass=msRTCSIP-Pool)", ["cn", "dNSHostName"], "one");
-    if (!found.length) continue;
-    return found
-      .map((e) => ({ name: first(e, "cn") ?? e.dn.replace(/^CN=([^,]+),.*$/i, "$1"), fqdn: first(e, "dNSHostName") ?? "", dn: e.dn }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-  }
-  return [];
-}
 
 export async function readAd(connection: AdConnection, rc: ReaderContext): Promise<AdInventory | undefined> {
   let client: AdClient;
@@ -42,7 +22,7 @@ export async function readAd(connection: AdConnection, rc: ReaderContext): Promi
   }
   try {
     rc.progress("pools", 0);
-    const pools = await attempt(rc, "OCS pools", () => readPools(client));
+    const pools = await attempt(rc, "OCS pools", () => listPools(client));
     if (pools === undefined) return undefined;
     rc.progress("users", 0);
     const entries = await attempt(rc, "users", () => client.listUsers(USER_ATTRS));

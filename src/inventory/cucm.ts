@@ -6,7 +6,7 @@
  */
 import type { KindContext } from "../../providers/core/kind";
 import { AppUser } from "../../providers/cucm/appUser";
-import { AxlClient, type AxlConnection, majorMinor } from "../../providers/cucm/axl/client";
+import { AxlClient, type AxlConnection } from "../../providers/cucm/axl/client";
 import { sqlInt } from "../../providers/cucm/axl/adapters/sql";
 import { DeviceProfile } from "../../providers/cucm/deviceProfile";
 import { ApplicationDialRule } from "../../providers/cucm/dialRule";
@@ -21,7 +21,7 @@ import { serviceabilityFor } from "../../providers/cucm/serviceability/client";
 import { SipTrunk } from "../../providers/cucm/sipTrunk";
 import { SipTrunkSecurityProfile } from "../../providers/cucm/sipTrunkSecurityProfile";
 import type { CucmInventory, Live } from "./types";
-import { attempt, eachBounded as bounded, type ReaderContext } from "./util";
+import { attempt, eachBounded as bounded, type ReaderContext, readAllLive, readLive } from "./util";
 
 /** Reads of one object at a time per kind: at most 8 at once (the AXL client's adaptive limit still applies). */
 const eachBounded: typeof bounded = (rc, what, items, keyOf, fn) => bounded(rc, what, items, keyOf, fn, 8);
@@ -33,23 +33,14 @@ const CONFERENCE_USAGE = 1;
 type Row = Record<string, string>;
 type Ctx = KindContext<AxlConnection, AxlClient>;
 
-/** One kind's read() of one object, in the shape Live<K> (fields and computed outputs; no connection). */
-async function readOne<T>(kind: { runtime: { spec: { read(ctx: any, id: string, olds: any): Promise<{ fields: any; outputs: any } | undefined> } } }, ctx: Ctx, id: string, olds: Record<string, unknown> = {}): Promise<T | undefined> {
-  const got = await kind.runtime.spec.read(ctx, id, olds);
-  return got ? ({ ...got.fields, ...got.outputs } as T) : undefined;
-}
-
 export async function readCucm(connection: AxlConnection, rc: ReaderContext): Promise<CucmInventory | undefined> {
   const client = new AxlClient(connection, rc.log);
   const ctx: Ctx = { client, connection, log: rc.log };
   try {
     rc.progress("version", 0);
-    const version = await attempt(rc, "version", () => client.version());
+    // The version, and the client's own release check (another release: nothing more is read).
+    const version = await attempt(rc, "version", () => client.ensureRelease());
     if (version === undefined) return undefined;
-    if (majorMinor(version) !== connection.release) {
-      rc.unread.push({ system: "cucm", what: "everything", message: `CUCM runs ${version}, but the connection declares AXL release ${connection.release} (cucm.release)` });
-      return undefined;
-    }
     const sql = (q: string) => client.sql<Row>(q);
 
     // The lists: one query per object type.
@@ -71,8 +62,7 @@ export async function readCucm(connection: AxlConnection, rc: ReaderContext): Pr
 
     const lines = await attempt(rc, "lines", async () => {
       rc.progress("lines", 0);
-      const all = await Line.runtime.spec.bulk!.readAll(ctx, {});
-      return [...all.values()].map((o) => ({ ...o.fields, ...o.outputs }) as Live<typeof Line>).sort((a, b) => lineId(a).localeCompare(lineId(b)));
+      return (await readAllLive<Live<typeof Line>>(Line, ctx)).sort((a, b) => lineId(a).localeCompare(lineId(b)));
     });
 
     // Call-per-line limits of every phone appearance: one query of the appearances.
@@ -95,22 +85,22 @@ export async function readCucm(connection: AxlConnection, rc: ReaderContext): Pr
     });
 
     // Each object by its kind's read() (services read as they are: olds.services = []).
-    const phones = await eachBounded(rc, "phones", phoneNames, (n) => n, (n) => readOne<Live<typeof Phone>>(Phone, ctx, n, { services: [] }));
-    const trunks = await eachBounded(rc, "SIP trunks", byClass(DEVICE_CLASS.trunk), (n) => n, (n) => readOne<Live<typeof SipTrunk>>(SipTrunk, ctx, n));
+    const phones = await eachBounded(rc, "phones", phoneNames, (n) => n, (n) => readLive<Live<typeof Phone>>(Phone, ctx, n, { services: [] }));
+    const trunks = await eachBounded(rc, "SIP trunks", byClass(DEVICE_CLASS.trunk), (n) => n, (n) => readLive<Live<typeof SipTrunk>>(SipTrunk, ctx, n));
     const profileNames = [...new Set(trunks.map((t) => t.securityProfileName).filter((n): n is string => !!n))].sort();
     const trunkSecurityProfiles = await eachBounded(rc, "SIP trunk security profiles", profileNames, (n) => n, (n) =>
-      readOne<Live<typeof SipTrunkSecurityProfile>>(SipTrunkSecurityProfile, ctx, n),
+      readLive<Live<typeof SipTrunkSecurityProfile>>(SipTrunkSecurityProfile, ctx, n),
     );
     const deviceProfiles = await eachBounded(rc, "device profiles", byClass(DEVICE_CLASS.deviceProfile), (n) => n, (n) =>
-      readOne<Live<typeof DeviceProfile>>(DeviceProfile, ctx, n, { services: [] }),
+      readLive<Live<typeof DeviceProfile>>(DeviceProfile, ctx, n, { services: [] }),
     );
     const userids = (users ?? []).map((u) => u.userid!).filter(Boolean).sort();
-    const endUsers = await eachBounded(rc, "end users", userids, (u) => u, (u) => readOne<Live<typeof EndUser>>(EndUser, ctx, u));
-    const licenses = await eachBounded(rc, "licence capabilities", userids, (u) => u, (u) => readOne<Live<typeof LicenseCapabilities>>(LicenseCapabilities, ctx, u));
+    const endUsers = await eachBounded(rc, "end users", userids, (u) => u, (u) => readLive<Live<typeof EndUser>>(EndUser, ctx, u));
+    const licenses = await eachBounded(rc, "licence capabilities", userids, (u) => u, (u) => readLive<Live<typeof LicenseCapabilities>>(LicenseCapabilities, ctx, u));
     // Standard application users (CCMAdministrator, CCMSysUser …) are CUCM's own.
     const appUserNames = (appUsers ?? []).filter((u) => u.isstandard !== "t").map((u) => u.name!).filter(Boolean).sort();
     const appUsersRead = await eachBounded(rc, "application users", appUserNames, (u) => u, async (u) => {
-      const got = await readOne<Live<typeof AppUser>>(AppUser, ctx, u);
+      const got = await readLive<Live<typeof AppUser>>(AppUser, ctx, u);
       if (!got) return undefined;
       // The password is never readable.
       const { password: _never, ...rest } = got;
@@ -120,11 +110,11 @@ export async function readCucm(connection: AxlConnection, rc: ReaderContext): Pr
       .filter((r) => r.dnorpattern)
       .map((r) => lineId({ pattern: r.dnorpattern!, routePartitionName: r.fkroutepartition ? partitions.get(r.fkroutepartition.toLowerCase()) : undefined }))
       .sort();
-    const meetMe = await eachBounded(rc, "Meet-Me numbers", meetMeIds, (n) => n, (n) => readOne<Live<typeof MeetMe>>(MeetMe, ctx, n));
+    const meetMe = await eachBounded(rc, "Meet-Me numbers", meetMeIds, (n) => n, (n) => readLive<Live<typeof MeetMe>>(MeetMe, ctx, n));
     const dialRuleNames = (dialRules ?? []).map((r) => r.name!).filter(Boolean).sort();
-    const dialRulesRead = await eachBounded(rc, "application dial rules", dialRuleNames, (n) => n, (n) => readOne<Live<typeof ApplicationDialRule>>(ApplicationDialRule, ctx, n));
+    const dialRulesRead = await eachBounded(rc, "application dial rules", dialRuleNames, (n) => n, (n) => readLive<Live<typeof ApplicationDialRule>>(ApplicationDialRule, ctx, n));
     const serviceNames = (services ?? []).map((s) => s.name!).filter(Boolean).sort();
-    const ipPhoneServices = await eachBounded(rc, "IP phone services", serviceNames, (n) => n, (n) => readOne<Live<typeof IpPhoneService>>(IpPhoneService, ctx, n));
+    const ipPhoneServices = await eachBounded(rc, "IP phone services", serviceNames, (n) => n, (n) => readLive<Live<typeof IpPhoneService>>(IpPhoneService, ctx, n));
 
     // Feature services on the node the connection reaches (Serviceability).
     const serviceStates = await eachBounded(rc, "feature services", [CTI_MANAGER, EXTENSION_MOBILITY], (s) => `${s} on ${connection.host}`, async (service) => {

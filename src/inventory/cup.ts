@@ -12,7 +12,7 @@ import { IncomingAcl } from "../../providers/cup/incomingAcl";
 import { OutgoingAcl } from "../../providers/cup/outgoingAcl";
 import { PresenceSettings } from "../../providers/cup/presenceSettings";
 import type { CupInventory, Live } from "./types";
-import { attempt, type ReaderContext } from "./util";
+import { attempt, type ReaderContext, readAllLive, readLive } from "./util";
 
 export async function readCup(connection: CupConnection, rc: ReaderContext): Promise<CupInventory | undefined> {
   // Without its platform CLI: a read must never run a service restart an earlier run left pending.
@@ -26,16 +26,9 @@ export async function readCup(connection: CupConnection, rc: ReaderContext): Pro
     rc.progress("mapping preflight", 0);
     // Nothing is read through a mapping that does not hold: CUP stays unread (with the preflight's why).
     if ((await attempt(rc, "everything (rcclab's CUP mapping does not hold: rcclab discover cup shows where)", () => client.ensureMapping())) === undefined) return undefined;
-    const one = async <T>(what: string, kind: { runtime: { spec: { read(ctx: any, id: string, olds: any): Promise<{ fields: any; outputs: any } | undefined> } } }, id: string) =>
-      attempt(rc, what, async () => {
-        const got = await kind.runtime.spec.read(ctx, id, {});
-        return got ? ({ ...got.fields, ...got.outputs } as T) : undefined;
-      });
-    const acl = async <T>(what: string, kind: typeof IncomingAcl | typeof OutgoingAcl) =>
-      (await attempt(rc, what, async () => {
-        const all = await kind.runtime.spec.bulk!.readAll(ctx, {});
-        return [...all.values()].map((o) => ({ ...o.fields, ...o.outputs }) as T).sort((a: any, b: any) => a.address.localeCompare(b.address));
-      })) ?? [];
+    const one = <T>(what: string, kind: Parameters<typeof readLive>[0], id: string) => attempt(rc, what, () => readLive<T>(kind, ctx, id));
+    const acl = async <T extends { address: string }>(what: string, kind: typeof IncomingAcl | typeof OutgoingAcl) =>
+      (await attempt(rc, what, async () => (await readAllLive<T>(kind, ctx)).sort((a, b) => a.address.localeCompare(b.address)))) ?? [];
     rc.progress("settings", 0);
     const publisher = await one<Live<typeof CucmPublisher>>("CUCM publisher", CucmPublisher, "cucm-publisher");
     const incomingAcl = await acl<Live<typeof IncomingAcl>>("incoming ACL", IncomingAcl);

@@ -27,7 +27,7 @@ import { readCup } from "./cup";
 import { type DnsNames, readDns } from "./dns";
 import { readOcs } from "./ocs";
 import type { LabInventory, SystemName } from "./types";
-import { quietLog, type ReaderContext } from "./util";
+import { messageOf, quietLog, type ReaderContext } from "./util";
 
 export type * from "./types";
 
@@ -126,7 +126,7 @@ export async function readInventory(conns: LabConnections, opts: InventoryOption
       const v = await read();
       if (v !== undefined) store(v);
     } catch (e) {
-      inv.unread.push({ system, what: "everything", message: String((e as Error)?.message ?? e).split("\n")[0]! });
+      inv.unread.push({ system, what: "everything", message: messageOf(e) });
     }
   };
   const adRead = run("ad", () => readAd(conns.ad!, ctx("ad")), (v) => (inv.ad = v));
