@@ -12,10 +12,10 @@ export const ocsTransport = (cfg: LabConfig, pool: LabConfig["ocs"]["pools"][num
 
 
 export const phoneName = (u: LabUser): string => `SEP${u.phone.mac}`;
-export const sipUri = (cfg: LabConfig, u: LabUser): string => `sip:${u.userid}@${cfg.lab.sipDomain}`;
-export const lineUri = (u: LabUser): string => `tel:${u.e164}`;
+export const sipUri = (cfg: { lab: { sipDomain: string } }, u: { userid: string }): string => `sip:${u.userid}@${cfg.lab.sipDomain}`;
+export const lineUri = (u: { e164: string }): string => `tel:${u.e164}`;
 /** The guide's "RCC Server URI": sip:<user>@<CUP FQDN>. */
-export const lineServerUri = (cfg: LabConfig, u: LabUser): string => `sip:${u.userid}@${cfg.cup.host}`;
+export const lineServerUri = (cfg: { cup: { host: string } }, u: { userid: string }): string => `sip:${u.userid}@${cfg.cup.host}`;
 /**
  * B8: the user's call-per-line limit, else the lab's. A one-call-per-line phone (the 7931G) always
  * gets 1 and 1: the lab-wide limit does not apply to it.
@@ -24,7 +24,7 @@ export const callsPerLine = (cfg: LabConfig, u: LabUser) =>
   PHONE_MODELS[u.phone.model].oneCallPerLine ? { maxNumCalls: 1, busyTrigger: 1 } : (u.callsPerLine ?? cfg.callsPerLine);
 export const rccUsers = (cfg: LabConfig): LabUser[] => cfg.users.filter((u) => u.rcc);
 /** B11: the EM device profile of a user (one per user and phone model). */
-export const deviceProfileName = (u: LabUser): string => `EM-${u.userid}-${u.phone.model}`;
+export const deviceProfileName = (u: { userid: string; phone: { model: string } }): string => `EM-${u.userid}-${u.phone.model}`;
 export const emUsers = (cfg: LabConfig): LabUser[] => cfg.users.filter((u) => u.extensionMobility);
 
 /** CUP's incoming ACL: as configured, or every front end and pool. */

@@ -20,6 +20,9 @@ export const dnPattern = z
   .transform((s) => (s.startsWith("+") ? `\\${s}` : s))
   .refine((s) => /^(\\\+)?[0-9*#X\[\]\-^!.?]+$/.test(s), "must be a directory number such as +14085551001 or 1001");
 
+/** A directory number as people write it: CUCM's escaped "\+14085551001" → "+14085551001" (dnPattern's inverse). */
+export const plainDn = (pattern: string): string => pattern.replace(/^\\\+/, "+");
+
 /** A sorted, de-duplicated list: CUCM keeps these as sets, so order is not a change. */
 export const nameSet = z
   .array(name(128))

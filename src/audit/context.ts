@@ -7,6 +7,7 @@
  */
 import type { LabConfig, LabUser } from "../config";
 import type { AdUserInventory, LabInventory, Live, SystemName } from "../inventory/types";
+import { OPTION_FLAGS } from "../../providers/ad/ocsSchema";
 import type { EndUser } from "../../providers/cucm/endUser";
 import type { Phone } from "../../providers/cucm/phone";
 import type { AuditUser, Finding, Status } from "./types";
@@ -35,12 +36,8 @@ export interface AuditContext {
   probes: { ctiPassword?: PasswordProbe };
 }
 
-/** msRTCSIP-OptionFlags bit 16: remote call control. */
-export const RCC_BIT = 16;
 
 const lc = (s: string) => s.toLowerCase();
-/** "\+14085551001" (AXL's escaped +) → "+14085551001". */
-export const plainDn = (pattern: string): string => pattern.replace(/^\\\+/, "+");
 
 /** The RCC users: the stack's (rcc: true) and AD's (bit 16 or a Line URI), matched by userid (case-insensitive). */
 export function resolveUsers(cfg: LabConfig, inv: LabInventory): ResolvedUser[] {
@@ -57,7 +54,7 @@ export function resolveUsers(cfg: LabConfig, inv: LabInventory): ResolvedUser[] 
       known.sources.push("ad");
       continue;
     }
-    const rccInAd = ((a.optionFlags ?? 0) & RCC_BIT) !== 0 || !!a.lineUri;
+    const rccInAd = ((a.optionFlags ?? 0) & OPTION_FLAGS.remoteCallControl) !== 0 || !!a.lineUri;
     if (!rccInAd) continue;
     byId.set(lc(a.sAMAccountName), {
       userid: a.sAMAccountName,

@@ -34,7 +34,6 @@ export const MEET_ME_PATTERN = meetMeSchema.shape.pattern;
 
 export const lc = (s: string) => s.toLowerCase();
 export const noDot = (s: string) => s.replace(/\.$/, "");
-export const plainPattern = (p: string) => p.replace(/^\\\+/, "+");
 export const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].map(lc).sort().join("\n") === [...b].map(lc).sort().join("\n");
 /** A copy without the keys whose values are undefined. */
 export const compact = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

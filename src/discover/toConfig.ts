@@ -14,9 +14,10 @@
 import { emServiceUrl } from "../../providers/cucm/ipPhoneService";
 import { versionMatches } from "../../providers/cucm/version";
 import { FQDN } from "../config";
+import { plainDn } from "../../providers/cucm/fields";
 import type { LabInventory } from "../inventory/types";
 import { discoverPools } from "./pools";
-import { compact, DEFAULT_CTI_GROUPS, DEFAULT_DESK_PHONE_CONTROL, DEFAULT_DIAL_RULE, DEFAULT_MEET_ME, DEFAULT_PRESENCE, DEFAULT_TRUNK, DEFAULT_TRUNK_PROFILE, EM_SERVICE, getPath, lc, MEET_ME_PATTERN, type Misfit, noDot, omitDefaults, type Out, plainPattern, sameSet, withoutPath } from "./shape";
+import { compact, DEFAULT_CTI_GROUPS, DEFAULT_DESK_PHONE_CONTROL, DEFAULT_DIAL_RULE, DEFAULT_MEET_ME, DEFAULT_PRESENCE, DEFAULT_TRUNK, DEFAULT_TRUNK_PROFILE, EM_SERVICE, getPath, lc, MEET_ME_PATTERN, type Misfit, noDot, omitDefaults, type Out, sameSet, withoutPath } from "./shape";
 import { discoverUsers } from "./users";
 
 // Where ./connections.ts and ./yaml.ts take them from.
@@ -147,7 +148,7 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
   const numbers = new Set(users.map((u) => u.e164));
   const meetMe: Record<string, unknown>[] = [];
   for (const m of cucm.meetMe) {
-    const pattern = plainPattern(m.pattern);
+    const pattern = plainDn(m.pattern);
     if (!MEET_ME_PATTERN.safeParse(pattern).success || numbers.has(pattern) || (m.description ?? "").length > 50) {
       out("cucm", `Meet-Me number ${m.pattern}`, "not a pattern rcclab can declare");
       continue;

@@ -6,9 +6,12 @@
  * shape is exactly what the components would make of them.
  */
 import { PHONE_MODEL_NAMES, PHONE_MODELS, supports, type PhoneModel } from "../../providers/cucm/models";
+import { deviceProfileName, lineServerUri, lineUri, sipUri } from "../derive";
 import type { CucmInventory, LabInventory } from "../inventory/types";
 import type { Pool } from "./pools";
-import { compact, DEFAULT_USER_GROUPS, E164, lc, type Out, plainPattern, sameSet, USERID } from "./shape";
+import { OPTION_FLAGS } from "../../providers/ad/ocsSchema";
+import { plainDn } from "../../providers/cucm/fields";
+import { compact, DEFAULT_USER_GROUPS, E164, lc, type Out, sameSet, USERID } from "./shape";
 
 /** What the users are checked against, besides CUCM and AD (inv.cucm, inv.ad). */
 export interface UsersContext {
@@ -71,8 +74,8 @@ export function discoverUsers(inv: LabInventory, ctx: UsersContext): { users: Re
     if (!mac) why.push(`the phone's name ${phone.name} is not SEP + MAC`);
     const line = phone.lines.length === 1 ? phone.lines[0]! : undefined;
     if (!line) why.push(`the phone has ${phone.lines.length} lines; rcclab's users have one`);
-    else if (line.index !== 1 || line.routePartitionName || !E164.safeParse(plainPattern(line.pattern)).success) why.push(`the phone's line is not one E.164 number without a partition on button 1 (${line.pattern})`);
-    const e164 = line ? plainPattern(line.pattern) : "";
+    else if (line.index !== 1 || line.routePartitionName || !E164.safeParse(plainDn(line.pattern)).success) why.push(`the phone's line is not one E.164 number without a partition on button 1 (${line.pattern})`);
+    const e164 = line ? plainDn(line.pattern) : "";
     const sharers = (holders.get(lc(phone.name)) ?? []).filter((x) => x !== u.userid);
     if (sharers.length) why.push(`the phone is also ${sharers.join(", ")}'s`);
     const lineSharers = line ? (onPhones.get(`${line.pattern}@${line.routePartitionName ?? ""}`) ?? []).filter((x) => x !== phone.name) : [];
@@ -97,18 +100,22 @@ export function discoverUsers(inv: LabInventory, ctx: UsersContext): { users: Re
       const named = adUser.pool;
       if (!named || !poolNames.has(lc(named))) why.push(`the AD user's home server is not one of the discovered pools (${adUser.homeServerDn ?? "none"})`);
       else pool = pools.find((p) => lc(p.name) === lc(named))!.name;
-      if (lc(adUser.sipAddress ?? "") !== lc(`sip:${u.userid}@${sipDomain}`)) why.push(`the AD SIP address ${adUser.sipAddress ?? "(none)"} is not sip:${u.userid}@${sipDomain}`);
-      if (lc(adUser.lineUri ?? "") !== lc(`tel:${e164}`)) why.push(`the AD Line URI ${adUser.lineUri} is not tel:${e164}`);
-      if (lc(adUser.lineServer ?? "") !== lc(`sip:${u.userid}@${cupHost}`)) why.push(`the AD Line Server URI ${adUser.lineServer ?? "(none)"} is not sip:${u.userid}@${cupHost}`);
+      // What the guide's A3 (src/derive.ts) would set.
+      const sip = sipUri({ lab: { sipDomain } }, u);
+      const tel = lineUri({ e164 });
+      const server = lineServerUri({ cup: { host: cupHost } }, u);
+      if (lc(adUser.sipAddress ?? "") !== lc(sip)) why.push(`the AD SIP address ${adUser.sipAddress ?? "(none)"} is not ${sip}`);
+      if (lc(adUser.lineUri ?? "") !== lc(tel)) why.push(`the AD Line URI ${adUser.lineUri} is not ${tel}`);
+      if (lc(adUser.lineServer ?? "") !== lc(server)) why.push(`the AD Line Server URI ${adUser.lineServer ?? "(none)"} is not ${server}`);
       if (adUser.enabled !== true) why.push("the AD user is not enabled for OCS (msRTCSIP-UserEnabled)");
-      if (((adUser.optionFlags ?? 0) & 16) === 0) why.push("the AD user's remote call control flag (msRTCSIP-OptionFlags bit 16) is off");
-      enhancedPresence = ((adUser.optionFlags ?? 0) & 256) !== 0;
+      if (((adUser.optionFlags ?? 0) & OPTION_FLAGS.remoteCallControl) === 0) why.push("the AD user's remote call control flag (msRTCSIP-OptionFlags bit 16) is off");
+      enhancedPresence = ((adUser.optionFlags ?? 0) & OPTION_FLAGS.enhancedPresence) !== 0;
       if (!licenses.has(lc(u.userid))) why.push("its licence capabilities could not be read");
     }
     if (!pools.length) why.push("no OCS pool to home it on");
 
     // Extension Mobility (B11): EM on the phone, subscribed, and the user's own device profile.
-    const profileName = `EM-${u.userid}-${phone.model}`;
+    const profileName = deviceProfileName({ userid: u.userid, phone });
     const profile = profiles.get(lc(profileName));
     const subscribed = (phone.services ?? []).some((s) => emService && s.serviceName === emService.name);
     const emParts = [phone.enableExtensionMobility, subscribed, !!profile, u.controlledProfiles.length > 0];
@@ -187,7 +194,7 @@ function listLeftovers(inv: LabInventory, users: Record<string, any>[], taken: {
   for (const l of cucm.lines) {
     const k = `${l.pattern}@${l.routePartitionName ?? ""}`;
     if (takenNumbers.has(k)) continue;
-    out("cucm", `line ${plainPattern(l.pattern)}${l.routePartitionName ? ` in ${l.routePartitionName}` : ""}`, linesOnDevices.has(k) ? "on a phone that is left out" : "on no phone");
+    out("cucm", `line ${plainDn(l.pattern)}${l.routePartitionName ? ` in ${l.routePartitionName}` : ""}`, linesOnDevices.has(k) ? "on a phone that is left out" : "on no phone");
   }
   for (const p of cucm.deviceProfiles) if (!taken.profiles.has(lc(p.name))) out("cucm", `device profile ${p.name}`, "not the Extension Mobility profile of a discovered user");
   for (const u of ad.users) {

@@ -4,8 +4,9 @@
  * 16, and the user enabled for OCS); the Server URI (msRTCSIP-LineServer) on CUP's FQDN; the home
  * server (msRTCSIP-PrimaryHomeServer) a pool that exists; the SIP address in the lab's domain.
  */
-import { poolOfHomeServer } from "../../../providers/ad/ocsSchema";
-import { type AuditContext, type ResolvedUser, RCC_BIT, adName, finding, fix, plainDn, sameHost, unreadReason, userKey } from "../context";
+import { OPTION_FLAGS, poolOfHomeServer } from "../../../providers/ad/ocsSchema";
+import { plainDn } from "../../../providers/cucm/fields";
+import { type AuditContext, type ResolvedUser, adName, finding, fix, sameHost, unreadReason, userKey } from "../context";
 import type { CheckDef, Finding } from "../types";
 
 export const AD_CHECKS: CheckDef[] = [
@@ -59,7 +60,7 @@ export function adChecks(ctx: AuditContext): Finding[] {
     const flags = a.optionFlags ?? 0;
     const rccFix = fix(userKey(u, "rcc"), PAGE(u, "Configure > Telephony > Enable remote call control"));
     if (a.enabled === false) f("ad.rcc", "fail", "the user is not enabled for Office Communications Server (msRTCSIP-UserEnabled is FALSE)", fix(userKey(u, "rcc"), PAGE(u, "Enable user for Office Communications Server")));
-    else if ((flags & RCC_BIT) === 0) f("ad.rcc", "fail", `remote call control is off: msRTCSIP-OptionFlags is ${a.optionFlags ?? "not set"} (bit 16 clear)`, rccFix);
+    else if ((flags & OPTION_FLAGS.remoteCallControl) === 0) f("ad.rcc", "fail", `remote call control is off: msRTCSIP-OptionFlags is ${a.optionFlags ?? "not set"} (bit 16 clear)`, rccFix);
     else f("ad.rcc", "pass", `remote call control is on (msRTCSIP-OptionFlags ${flags})`);
 
     // Server URI on CUP.
