@@ -14,6 +14,7 @@ import { AXL_RELEASES } from "../providers/cucm/axl/model";
 import { sipTrunkSecurityProfileFields } from "../providers/cucm/sipTrunkSecurityProfile";
 import { cupCliSchema } from "../providers/cup/client";
 import { ocsConnectionSchema } from "../providers/ocs/client";
+import { STANDARD_GROUPS } from "../providers/cucm/fields";
 import { PHONE_MODEL_NAMES, PHONE_MODELS, supports, type PhoneModel } from "../providers/cucm/models";
 
 export const NAMESPACE = "rcclab";
@@ -264,7 +265,7 @@ export const ctiSchema = z
     /** The CTI application user (B3) CUP's desk phone control logs in with (C4). */
     userid: userid.default("rcc-cti"),
     password: secret("rcclab:cti.password"),
-    userGroups: z.array(z.string().min(1)).default(["Standard CTI Enabled", "Standard CTI Allow Control of All Devices"]),
+    userGroups: z.array(z.string().min(1)).default([STANDARD_GROUPS.ctiEnabled, STANDARD_GROUPS.ctiAllDevices]),
   })
   .strict();
 
@@ -331,7 +332,7 @@ export const userSchema = z
     /** Call-per-line limit of this user's line (B8); default the lab's. */
     callsPerLine: callsPerLineSchema.optional(),
     /** CUCM user groups (B5); the guide requires the CTI group for RCC. */
-    userGroups: z.array(z.string().min(1)).default(["Standard CCM End Users", "Standard CTI Enabled"]),
+    userGroups: z.array(z.string().min(1)).default([STANDARD_GROUPS.ccmEndUsers, STANDARD_GROUPS.ctiEnabled]),
     /** The end user's CUCM password and PIN (B5), secrets; left out: not set by rcclab. */
     password: z.string().min(1, "must not be empty").optional(),
     pin: z.string().regex(/^\d{4,128}$/, "must be 4 or more digits").optional(),

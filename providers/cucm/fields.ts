@@ -30,3 +30,10 @@ export const nameSet = z
   .transform((l) => [...new Set(l)].sort());
 
 export const optionalName = (max = 50) => name(max).optional();
+
+/** CUCM's standard user groups remote call control relies on (the guide's B3 and B5). */
+export const STANDARD_GROUPS = {
+  ctiEnabled: "Standard CTI Enabled",
+  ccmEndUsers: "Standard CCM End Users",
+  ctiAllDevices: "Standard CTI Allow Control of All Devices",
+} as const;

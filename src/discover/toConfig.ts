@@ -14,7 +14,7 @@
 import { emServiceUrl } from "../../providers/cucm/ipPhoneService";
 import { versionMatches } from "../../providers/cucm/version";
 import { FQDN } from "../config";
-import { plainDn } from "../../providers/cucm/fields";
+import { STANDARD_GROUPS, plainDn } from "../../providers/cucm/fields";
 import type { LabInventory } from "../inventory/types";
 import { discoverPools } from "./pools";
 import { compact, DEFAULT_CTI_GROUPS, DEFAULT_DESK_PHONE_CONTROL, DEFAULT_DIAL_RULE, DEFAULT_MEET_ME, DEFAULT_PRESENCE, DEFAULT_TRUNK, DEFAULT_TRUNK_PROFILE, EM_SERVICE, getPath, lc, MEET_ME_PATTERN, type Misfit, noDot, omitDefaults, type Out, sameSet, withoutPath } from "./shape";
@@ -108,7 +108,7 @@ export function inventoryToConfig(inv: LabInventory, access: Access, name: strin
   const ctiName = cup.deskPhoneControl?.applicationUsername;
   let cti = ctiName ? cucm.appUsers.find((a) => lc(a.userid) === lc(ctiName)) : undefined;
   if (!cti) {
-    const inCtiGroup = cucm.appUsers.filter((a) => a.userGroups.includes("Standard CTI Enabled"));
+    const inCtiGroup = cucm.appUsers.filter((a) => a.userGroups.includes(STANDARD_GROUPS.ctiEnabled));
     if (inCtiGroup.length === 1) cti = inCtiGroup[0];
   }
   for (const a of cucm.appUsers) if (a !== cti) out("cucm", `application user ${a.userid}`, "not the CTI user CUP's desk phone control logs in with");

@@ -6,6 +6,7 @@
  * CTI application user, Cisco CTIManager activated and running on each CTI node, and a SIP trunk to
  * CUP's SIP port with a security profile that accepts presence subscriptions.
  */
+import { STANDARD_GROUPS } from "../../../providers/cucm/fields";
 import { PHONE_MODELS, type PhoneModel } from "../../../providers/cucm/models";
 import { CTI_MANAGER } from "../../../providers/cucm/serviceActivation";
 import { type AuditContext, finding, fix, isCup, unreadReason, userKey } from "../context";
@@ -21,9 +22,7 @@ export const CUCM_CHECKS: CheckDef[] = [
   { id: "cucm.trunk", system: "cucm", scope: "system", step: "B2", title: "SIP trunk to CUP", rule: "a SIP trunk's destination is CUP's FQDN (or address) on its SIP port, with a security profile accepting presence subscription, out-of-dialog REFER and unsolicited notification" },
 ];
 
-export const CTI_ENABLED = "Standard CTI Enabled";
-export const CCM_END_USERS = "Standard CCM End Users";
-export const CTI_ALL_DEVICES = "Standard CTI Allow Control of All Devices";
+const { ctiEnabled: CTI_ENABLED, ccmEndUsers: CCM_END_USERS, ctiAllDevices: CTI_ALL_DEVICES } = STANDARD_GROUPS;
 const hasGroup = (groups: readonly string[], g: string) => groups.some((x) => x.toLowerCase() === g.toLowerCase());
 
 export function cucmChecks(ctx: AuditContext): Finding[] {
